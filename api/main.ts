@@ -1,0 +1,27 @@
+import { serve } from '@hono/node-server';
+import { loadConfig, ensureDataDir } from '../shared/config.js';
+import { createLogger } from '../shared/logger.js';
+import { connectClient, temporalAddress } from '../shared/temporal.js';
+import { createApp } from './app.js';
+import { loadOrCreateApiToken } from './auth.js';
+
+const config = loadConfig();
+const log = createLogger('api', config.logLevel);
+ensureDataDir(config);
+const { token, created } = loadOrCreateApiToken(config.dataDir);
+if (created) log.info({ tokenFile: `${config.dataDir}/api-token` }, 'generated an API token; it is stored in the data directory');
+
+const temporal = await connectClient(config);
+const app = createApp({ config, temporal, temporalAddress: temporalAddress(config), apiToken: token });
+const server = serve({ fetch: app.fetch, port: config.port, hostname: process.env.HOST || '0.0.0.0' }, (info) => {
+  log.info({ port: info.port }, 'API listening');
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log.info({ signal }, 'shutting down API');
+    server.close(() => {
+      void temporal.connection.close().finally(() => process.exit(0));
+    });
+  });
+}

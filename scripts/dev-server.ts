@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Connection } from '@temporalio/client';
+import { registerSearchAttributes, searchAttributeArgs } from '../shared/temporal.js';
+
+export interface DevServerOptions {
+  binary: string;
+  dataDir: string;
+  port: number;
+  uiPort: number;
+  namespace: string;
+  log: (line: string) => void;
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+async function waitForFrontend(address: string, child: ChildProcess, timeoutMs: number): Promise<Connection> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`Temporal dev server exited early with code ${child.exitCode}; see data/logs/temporal.log`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      await connection.workflowService.getSystemInfo({});
+      return connection;
+    } catch (err) {
+      lastError = err;
+      await sleep(250);
+    }
+  }
+  throw new Error(`Temporal dev server did not answer on ${address} within ${timeoutMs} ms: ${String(lastError)}`);
+}
+
+/**
+ * The embedded default: `temporal server start-dev` with SQLite persistence in
+ * the data directory, so workflows survive a restart of `npm start`.
+ */
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const logDir = path.join(options.dataDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const address = `127.0.0.1:${options.port}`;
+  const args = [
+    'server', 'start-dev',
+    '--db-filename', path.join(options.dataDir, 'temporal.db'),
+    '--ip', '127.0.0.1',
+    '--port', String(options.port),
+    '--ui-port', String(options.uiPort),
+    '--namespace', options.namespace,
+    '--log-format', 'json',
+    '--log-level', 'warn',
+    ...searchAttributeArgs(),
+  ];
+  const child = spawn(options.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const logFile = createWriteStream(path.join(logDir, 'temporal.log'), { flags: 'a' });
+  child.stdout?.pipe(logFile);
+  child.stderr?.pipe(logFile);
+
+  const connection = await waitForFrontend(address, child, 60_000);
+  await registerSearchAttributes(connection, options.namespace);
+  await connection.close();
+  options.log(`Temporal dev server on ${address}, UI on http://localhost:${options.uiPort}`);
+
+  return {
+    address,
+    uiUrl: `http://localhost:${options.uiPort}`,
+    process: child,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const timedOut = await Promise.race([exited.then(() => false), sleep(10_000).then(() => true)]);
+      if (timedOut) child.kill('SIGKILL');
+      logFile.end();
+    },
+  };
+}

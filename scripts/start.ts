@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfig, ensureDataDir } from '../shared/config.js';
+import { createLogger } from '../shared/logger.js';
+import { ensureLocalTls } from '../shared/tls.js';
+import { loadOrCreateApiToken } from '../api/auth.js';
+import { resolveTemporalCli } from './temporal-cli.js';
+import { startDevServer, type DevServer } from './dev-server.js';
+
+/**
+ * `npm start`: the whole system on one machine, as one process tree. Each
+ * piece still runs on its own (npm run worker / api / emulators) for
+ * installations that spread them out.
+ */
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const config = loadConfig();
+const log = createLogger('start', config.logLevel);
+ensureDataDir(config);
+
+const tls = ensureLocalTls(config.dataDir);
+const { token, created: tokenCreated } = loadOrCreateApiToken(config.dataDir);
+
+let devServer: DevServer | undefined;
+let temporalAddress = config.temporalAddress;
+let temporalUiUrl = config.temporalUiUrl;
+if (!temporalAddress) {
+  const binary = await resolveTemporalCli((line) => log.info(line));
+  if (!binary) {
+    log.error('No Temporal CLI could be found or built. Install it (https://docs.temporal.io/cli) or set TEMPORAL_CLI, or point TEMPORAL_ADDRESS at a running server.');
+    process.exit(1);
+  }
+  devServer = await startDevServer({
+    binary,
+    dataDir: config.dataDir,
+    port: config.devServerPort,
+    uiPort: config.devServerUiPort,
+    namespace: config.temporalNamespace,
+    log: (line) => log.info(line),
+  });
+  temporalAddress = devServer.address;
+  temporalUiUrl = devServer.uiUrl;
+}
+
+const childEnv: NodeJS.ProcessEnv = {
+  ...process.env,
+  DATA_DIR: config.dataDir,
+  TEMPORAL_ADDRESS: temporalAddress,
+  TEMPORAL_UI_URL: temporalUiUrl,
+  API_TOKEN: token,
+  // The emulators' local CA; real Microsoft and Google certificates still verify against the system store.
+  NODE_EXTRA_CA_CERTS: tls.caCertPath,
+};
+
+const children = new Map<string, ChildProcess>();
+let stopping = false;
+
+function startChild(name: string, entry: string, extraEnv: NodeJS.ProcessEnv = {}): void {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], {
+    cwd: root,
+    env: { ...childEnv, ...extraEnv },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  children.set(name, child);
+  child.on('exit', (code, signal) => {
+    children.delete(name);
+    if (!stopping) {
+      log.error({ process: name, code, signal }, `${name} stopped unexpectedly; shutting everything down`);
+      void stopAll(1);
+    }
+  });
+}
+
+async function stopAll(exitCode: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  const exits = [...children.values()].map((child) => new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  }));
+  await Promise.race([Promise.all(exits), sleep(15_000)]);
+  for (const child of children.values()) child.kill('SIGKILL');
+  await devServer?.stop();
+  log.info('stopped');
+  process.exit(exitCode);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopAll(0));
+
+if (config.startEmulators && existsSync(path.join(root, 'emulators/main.ts')) && !config.m365EmulatorUrl && !config.googleEmulatorUrl) {
+  startChild('emulators', 'emulators/main.ts');
+}
+startChild('worker', 'worker/main.ts');
+startChild('api', 'api/main.ts');
+
+const apiUrl = `http://localhost:${config.port}`;
+log.info({ api: `${apiUrl}/api`, docs: `${apiUrl}/api/docs`, temporalUi: temporalUiUrl, dataDir: config.dataDir }, 'system starting');
+if (tokenCreated) {
+  // Printed once, on the first start; afterwards it is read from the data directory.
+  process.stdout.write(`\nAPI token (saved in ${path.join(config.dataDir, 'api-token')}): ${token}\n\n`);
+}
+process.stdout.write(`API:         ${apiUrl}/api/health\nAPI docs:    ${apiUrl}/api/docs\nTemporal UI: ${temporalUiUrl}\n`);

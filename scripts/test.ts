@@ -1,0 +1,51 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureLocalTls } from '../shared/tls.js';
+import { resolveTemporalCli } from './temporal-cli.js';
+
+/**
+ * `npm test`: type-check, then the whole suite against a real Temporal dev
+ * server and the emulators. The emulators' local CA must be trusted from the
+ * very start of each test process, hence NODE_EXTRA_CA_CERTS set here rather
+ * than inside the tests. Extra arguments go to vitest (e.g. a file filter).
+ */
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): number {
+  const result = spawnSync(command, args, { cwd: root, env, stdio: 'inherit' });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+const args = process.argv.slice(2);
+const skipTypecheck = args.includes('--no-typecheck');
+const vitestArgs = args.filter((arg) => arg !== '--no-typecheck');
+
+if (!skipTypecheck) {
+  console.error('Type-checking (tsc --noEmit)...');
+  const status = run(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json'], process.env);
+  if (status !== 0) process.exit(status);
+}
+
+const binary = await resolveTemporalCli((line) => console.error(line));
+if (!binary) {
+  console.error('No Temporal CLI could be found or built; the integration tests need one. Set TEMPORAL_CLI or install Go.');
+  process.exit(1);
+}
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'm365-sync-test-'));
+const tls = ensureLocalTls(dataDir);
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  DATA_DIR: dataDir,
+  TEMPORAL_CLI: binary,
+  NODE_EXTRA_CA_CERTS: tls.caCertPath,
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+};
+const status = run(bin('vitest'), ['run', ...vitestArgs], env);
+if (!process.env.KEEP_TEST_DATA) rmSync(dataDir, { recursive: true, force: true });
+process.exit(status);

@@ -1,0 +1,52 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { customSearchAttributes } from '../shared/search-attributes.js';
+import { resolveTemporalCli } from '../scripts/temporal-cli.js';
+import { resolveTsFromJsImports, workflowsPath } from '../worker/worker.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    temporalUiUrl: string;
+    workflowBundlePath: string;
+    testDataDir: string;
+  }
+}
+
+/**
+ * One real Temporal dev server and one workflow bundle for the whole run:
+ * parallel createLocal() calls race, and bundling per file costs seconds.
+ */
+export default async function setup(project: TestProject) {
+  const dataDir = process.env.DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'm365-sync-test-'));
+  const binary = await resolveTemporalCli((line) => console.error(line));
+  if (!binary) throw new Error('No Temporal CLI: the integration tests need a real Temporal dev server (see README, Prerequisites).');
+
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: binary },
+      searchAttributes: [...customSearchAttributes],
+      ui: true,
+      log: { format: 'json', level: 'error' },
+    },
+  });
+  const address = env.connection.options.address;
+  const port = Number(address.split(':').pop());
+
+  const bundle = await bundleWorkflowCode({ workflowsPath, webpackConfigHook: resolveTsFromJsImports });
+  const workflowBundlePath = path.join(dataDir, 'workflow-bundle.js');
+  writeFileSync(workflowBundlePath, bundle.code);
+
+  project.provide('temporalAddress', address);
+  project.provide('temporalUiUrl', `http://127.0.0.1:${port + 1000}`);
+  project.provide('workflowBundlePath', workflowBundlePath);
+  project.provide('testDataDir', dataDir);
+
+  return async () => {
+    await env.teardown();
+  };
+}

@@ -1,0 +1,42 @@
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker, type BundleOptions, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+
+type WebpackConfiguration = Parameters<NonNullable<BundleOptions['webpackConfigHook']>>[0];
+import { createActivities, type ActivityDeps } from '../activities/index.js';
+
+/** ESM sources import siblings as `./x.js` while the files on disk are `.ts`. */
+export function resolveTsFromJsImports(config: WebpackConfiguration): WebpackConfiguration {
+  config.resolve = { ...config.resolve, extensionAlias: { '.js': ['.ts', '.js'] } };
+  return config;
+}
+
+export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export interface SyncWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activityDeps?: Partial<ActivityDeps>;
+  /** A prebuilt bundle (tests build one for the whole run); otherwise bundled from source at start. */
+  workflowBundle?: WorkflowBundleOption;
+  identity?: string;
+}
+
+export function defaultWorkerIdentity(): string {
+  return `${process.pid}@${os.hostname()}`;
+}
+
+export async function createSyncWorker(options: SyncWorkerOptions): Promise<Worker> {
+  const identity = options.identity ?? defaultWorkerIdentity();
+  const activities = createActivities({ workerIdentity: identity, ...options.activityDeps });
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    identity,
+    activities,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    bundlerOptions: { webpackConfigHook: resolveTsFromJsImports },
+  });
+}
