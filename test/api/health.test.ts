@@ -35,7 +35,7 @@ describe('GET /api/health and authentication', () => {
 
   it('refuses protected routes without the right bearer token and says nothing more', async () => {
     const app = createTestApp(temporal);
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: 'Basic abc' }]) {
+    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: 'Basic abc' }] as Record<string, string>[]) {
       const res = await app.request('/api/diagnostics/worker-probe', { method: 'POST', headers });
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toContain('Bearer');
