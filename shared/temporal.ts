@@ -1,6 +1,6 @@
 import { Connection, Client, type ConnectionOptions } from '@temporalio/client';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import type { AppConfig } from './config.js';
 import { customSearchAttributes } from './search-attributes.js';
 
@@ -27,14 +27,15 @@ export function connectWorkerConnection(config: TemporalTarget): Promise<NativeC
   return NativeConnection.connect(connectionOptions(config));
 }
 
-const keywordType = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+// @temporalio/proto is CommonJS: its namespaces come through the default export under ESM.
+const keywordType = proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
 
 /**
  * `--search-attribute` on the dev server applies only when the namespace is
  * created, so an existing database needs them registered through the
  * operator service. Attributes that already exist are fine.
  */
-export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+export async function registerSearchAttributes(connection: Pick<Connection, 'operatorService'>, namespace: string): Promise<void> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
   const missing = customSearchAttributes.filter((key) => !(key.name in (existing.customAttributes ?? {})));
   if (missing.length === 0) return;

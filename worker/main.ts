@@ -1,6 +1,8 @@
 import { loadConfig } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
-import { connectWorkerConnection } from '../shared/temporal.js';
+import { Runtime } from '@temporalio/worker';
+import { connectWorkerConnection, registerSearchAttributes } from '../shared/temporal.js';
+import { temporalLoggerFrom } from './runtime-logger.js';
 import { createSyncWorker } from './worker.js';
 
 /**
@@ -9,7 +11,13 @@ import { createSyncWorker } from './worker.js';
  */
 const config = loadConfig();
 const log = createLogger('worker', config.logLevel);
+Runtime.install({ logger: temporalLoggerFrom(log.child({ component: 'temporal-sdk' })) });
+
 const connection = await connectWorkerConnection(config);
+// The dev server registers them itself; a cluster or compose stack may not have them yet.
+await registerSearchAttributes(connection, config.temporalNamespace).catch((err: Error) =>
+  log.warn({ err: err.message }, 'could not register the search attributes; ask the cluster operator to add them (see README)'),
+);
 const worker = await createSyncWorker({
   connection,
   namespace: config.temporalNamespace,

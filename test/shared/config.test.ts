@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../shared/config.js';
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      dataDir: path.resolve('./data'),
+      port: 3000,
+      temporalAddress: undefined,
+      temporalNamespace: 'default',
+      temporalTaskQueue: 'm365-google-sync',
+      temporalUiUrl: 'http://localhost:8233',
+      devServerPort: 7233,
+      devServerUiPort: 8233,
+      m365EmulatorPort: 3001,
+      googleEmulatorPort: 3002,
+      startEmulators: true,
+      temporalTls: false,
+    });
+  });
+
+  it('reads overrides and turns TLS on with an API key', () => {
+    const config = loadConfig({ PORT: '8080', TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_API_KEY: 'k', DATA_DIR: '/tmp/x', START_EMULATORS: 'false' });
+    expect(config).toMatchObject({ port: 8080, temporalAddress: 'ns.acct.tmprl.cloud:7233', temporalTls: true, dataDir: '/tmp/x', startEmulators: false });
+  });
+
+  it('names the variable and the value when one is malformed', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow('PORT must be a whole number between 0 and 65535, got "eighty"');
+    expect(() => loadConfig({ START_EMULATORS: 'maybe' })).toThrow('START_EMULATORS must be true or false, got "maybe"');
+  });
+});
