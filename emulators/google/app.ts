@@ -1,0 +1,36 @@
+import { Hono } from 'hono';
+import { routePath } from 'hono/route';
+import type { EmulatorContext } from './context.js';
+import { controlRoutes } from './control.js';
+import { directoryRoutes } from './directory.js';
+import { GoogleApiError, renderError } from './errors.js';
+import { importRoutes } from './import.js';
+import { labelRoutes } from './labels.js';
+import { messageRoutes } from './messages.js';
+import { tokenRoutes } from './token-endpoint.js';
+
+/** One host for every Google path: /token, Admin SDK Directory, Gmail, uploads, /_control. */
+export function createGoogleApp(ctx: EmulatorContext, reset: () => void): Hono {
+  const app = new Hono();
+
+  app.use('*', async (c, next) => {
+    await next();
+    const pattern = routePath(c, -1);
+    const route = pattern === '*' || pattern === '/*' || pattern === '' ? '(no route)' : pattern;
+    ctx.stats.record(`${c.req.method} ${route}`, c.res.status);
+  });
+
+  app.route('/', tokenRoutes(ctx));
+  app.route('/', directoryRoutes(ctx));
+  app.route('/', labelRoutes(ctx));
+  app.route('/', importRoutes(ctx));
+  app.route('/', messageRoutes(ctx));
+  app.route('/', controlRoutes(ctx, reset));
+
+  app.notFound((c) => {
+    const error = new GoogleApiError({ status: 404, message: `Not Found: ${c.req.method} ${c.req.path}`, reason: 'notFound', googleStatus: 'NOT_FOUND' });
+    return c.json(error.body(), 404);
+  });
+  app.onError((err, c) => renderError(err, c));
+  return app;
+}

@@ -1,0 +1,121 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import type { EmulatorContext } from './context.js';
+import type { ServiceAccountRecord } from './credentials.js';
+import { ControlError } from './errors.js';
+import { controlMessageView } from './views.js';
+
+/** Control routes are a local tool: no auth, but every body is checked. */
+async function parseBody<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
+  const text = await c.req.text();
+  let json: unknown = {};
+  if (text.trim() !== '') {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new ControlError(400, 'The request body must be JSON.');
+    }
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ');
+    throw new ControlError(400, `Invalid body: ${problems}`);
+  }
+  return result.data;
+}
+
+const provisioningFailureSchema = z.object({
+  email: z.email(),
+  status: z.number().int().min(400).max(599),
+  reason: z.string().min(1),
+  message: z.string().min(1),
+  /** How many inserts fail before they succeed again; every one until reset when omitted. */
+  count: z.number().int().positive().optional(),
+});
+
+const serviceAccountSchema = z.object({ clientEmail: z.string().min(1).optional() });
+
+const throttleSchema = z
+  .object({
+    quotaScale: z.number().positive().max(1000).optional(),
+    ratio: z.number().min(0).max(1).optional(),
+    retryAfterSeconds: z.number().int().min(0).max(86_400).optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'give at least one of quotaScale, ratio, retryAfterSeconds' });
+
+const userSchema = z.object({
+  primaryEmail: z.email(),
+  givenName: z.string().min(1),
+  familyName: z.string().min(1),
+  isAdmin: z.boolean().optional(),
+  suspended: z.boolean().optional(),
+  gmailEnabled: z.boolean().optional(),
+  aliases: z.array(z.email()).optional(),
+});
+
+const userPatchSchema = z.object({ isAdmin: z.boolean().optional(), suspended: z.boolean().optional(), gmailEnabled: z.boolean().optional() });
+
+function serviceAccount(ctx: EmulatorContext, clientEmail: string | undefined): ServiceAccountRecord {
+  const record = ctx.state.credentials.resolve(clientEmail);
+  if (!record) throw new ControlError(404, clientEmail ? `No service account ${clientEmail} in the emulator.` : 'The emulator has no service account.');
+  return record;
+}
+
+export function controlRoutes(ctx: EmulatorContext, reset: () => void): Hono {
+  const app = new Hono();
+  const { state } = ctx;
+
+  app.post('/_control/provisioning-failures', async (c) => {
+    const body = await parseBody(c, provisioningFailureSchema);
+    const email = body.email.toLowerCase();
+    state.provisioningFailures.set(email, { email, status: body.status, reason: body.reason, message: body.message, remaining: body.count ?? null });
+    state.revision++;
+    return c.json({ armed: state.provisioningFailures.get(email) }, 201);
+  });
+  app.get('/_control/provisioning-failures', (c) => c.json({ failures: [...state.provisioningFailures.values()] }));
+
+  app.post('/_control/users', async (c) => {
+    const body = await parseBody(c, userSchema);
+    if (state.users.addressTaken(body.primaryEmail)) throw new ControlError(409, `${body.primaryEmail} already exists.`);
+    const user = state.users.add(body, ctx.options.now());
+    return c.json({ id: user.id, primaryEmail: user.primaryEmail }, 201);
+  });
+  app.patch('/_control/users/:email', async (c) => {
+    const user = state.users.update(c.req.param('email'), await parseBody(c, userPatchSchema));
+    if (!user) throw new ControlError(404, `No user ${c.req.param('email')} in the emulator.`);
+    return c.json({ id: user.id, primaryEmail: user.primaryEmail, isAdmin: user.isAdmin, suspended: user.suspended, gmailEnabled: user.gmailEnabled });
+  });
+  app.get('/_control/users/:email/messages', (c) => {
+    const user = state.users.find(c.req.param('email'));
+    if (!user) throw new ControlError(404, `No user ${c.req.param('email')} in the emulator.`);
+    const mailbox = state.mailboxOf(user);
+    return c.json({ email: user.primaryEmail, messages: [...mailbox.messages.values()].map((message) => controlMessageView(message, mailbox)) });
+  });
+
+  app.get('/_control/credentials', (c) => {
+    const record = serviceAccount(ctx, c.req.query('clientEmail'));
+    return c.json({ serviceAccount: state.credentials.info(record), serviceAccountKey: record.generatedKey ?? null });
+  });
+  app.post('/_control/credentials/revoke', async (c) => {
+    const record = serviceAccount(ctx, (await parseBody(c, serviceAccountSchema)).clientEmail);
+    state.credentials.revoke(record);
+    return c.json({ revoked: record.clientEmail });
+  });
+  app.post('/_control/credentials/rotate', async (c) => {
+    const record = serviceAccount(ctx, (await parseBody(c, serviceAccountSchema)).clientEmail);
+    return c.json({ serviceAccountKey: state.credentials.rotate(record) });
+  });
+  app.post('/_control/credentials/expire-tokens', (c) => {
+    state.credentials.expireTokens();
+    return c.json({ expired: true });
+  });
+
+  app.post('/_control/throttle', async (c) => c.json({ throttle: ctx.quota.configure(await parseBody(c, throttleSchema)) }));
+  app.get('/_control/throttle', (c) => c.json({ throttle: ctx.quota.settings() }));
+  app.get('/_control/stats', (c) => c.json(ctx.stats.view()));
+  app.post('/_control/reset', (c) => {
+    reset();
+    return c.json({ reset: true });
+  });
+  return app;
+}

@@ -1,0 +1,140 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/**
+ * Errors in the shapes Google answers with. Handlers throw them; the app's
+ * error handler renders them, so every route fails the same way.
+ */
+export interface GoogleErrorDetail {
+  status: ContentfulStatusCode;
+  message: string;
+  reason: string;
+  /** `global` for most errors, `usageLimits` for quota refusals. */
+  domain?: string;
+  /** Canonical status name (`NOT_FOUND`, `RESOURCE_EXHAUSTED`...); omitted where Google omits it. */
+  googleStatus?: string;
+  /** Extra fields of the `errors[0]` entry (e.g. location, locationType). */
+  errorFields?: Record<string, string>;
+  headers?: Record<string, string>;
+}
+
+export class GoogleApiError extends Error {
+  constructor(readonly detail: GoogleErrorDetail) {
+    super(detail.message);
+    this.name = 'GoogleApiError';
+  }
+
+  body(): { error: { code: number; message: string; errors: Array<Record<string, string>>; status?: string } } {
+    const { status, message, reason, domain, googleStatus, errorFields } = this.detail;
+    const error: { code: number; message: string; errors: Array<Record<string, string>>; status?: string } = {
+      code: status,
+      message,
+      errors: [{ message, domain: domain ?? 'global', reason, ...errorFields }],
+    };
+    if (googleStatus) error.status = googleStatus;
+    return { error };
+  }
+}
+
+/** The OAuth token endpoint's error shape: `{error, error_description}`. */
+export class OAuthError extends Error {
+  constructor(
+    readonly status: 400 | 401,
+    readonly error: string,
+    readonly description: string,
+  ) {
+    super(description);
+    this.name = 'OAuthError';
+  }
+}
+
+/** A control-API request the emulator cannot act on (bad body, unknown user...). */
+export class ControlError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 409,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ControlError';
+  }
+}
+
+export function renderError(err: Error, c: Context): Response {
+  if (err instanceof GoogleApiError) {
+    for (const [name, value] of Object.entries(err.detail.headers ?? {})) c.header(name, value);
+    return c.json(err.body(), err.detail.status);
+  }
+  if (err instanceof OAuthError) {
+    return c.json({ error: err.error, error_description: err.description }, err.status);
+  }
+  if (err instanceof ControlError) {
+    return c.json({ error: { code: err.status, message: err.message } }, err.status);
+  }
+  return c.json(backendError(err).body(), 500);
+}
+
+export function backendError(err: Error): GoogleApiError {
+  return new GoogleApiError({ status: 500, message: `Backend Error: ${err.message}`, reason: 'backendError', googleStatus: 'INTERNAL' });
+}
+
+// ----- the errors the emulator answers with, one factory each -----
+
+/** api-facts B1: the body and header Google sends for a missing, expired or revoked access token. */
+export function unauthenticated(): GoogleApiError {
+  return new GoogleApiError({
+    status: 401,
+    message:
+      'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
+    reason: 'authError',
+    googleStatus: 'UNAUTHENTICATED',
+    errorFields: { location: 'Authorization', locationType: 'header' },
+    headers: { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' },
+  });
+}
+
+export function insufficientScopes(): GoogleApiError {
+  return new GoogleApiError({
+    status: 403,
+    message: 'Request had insufficient authentication scopes.',
+    reason: 'insufficientPermissions',
+    googleStatus: 'PERMISSION_DENIED',
+  });
+}
+
+export function notFound(message = 'Requested entity was not found.'): GoogleApiError {
+  return new GoogleApiError({ status: 404, message, reason: 'notFound', googleStatus: 'NOT_FOUND' });
+}
+
+export function invalidArgument(message: string): GoogleApiError {
+  return new GoogleApiError({ status: 400, message, reason: 'invalidArgument', googleStatus: 'INVALID_ARGUMENT' });
+}
+
+export function badRequest(message: string): GoogleApiError {
+  return new GoogleApiError({ status: 400, message, reason: 'badRequest', googleStatus: 'INVALID_ARGUMENT' });
+}
+
+export function mailServiceNotEnabled(): GoogleApiError {
+  return new GoogleApiError({ status: 400, message: 'Mail service not enabled', reason: 'failedPrecondition', googleStatus: 'FAILED_PRECONDITION' });
+}
+
+/**
+ * Emulator's choice: Google's wording for a token of one user used on another
+ * user's mailbox was not found in a source; "Delegation denied for <subject>"
+ * is what Gmail is commonly reported to answer.
+ */
+export function delegationDenied(subject: string): GoogleApiError {
+  return new GoogleApiError({ status: 403, message: `Delegation denied for ${subject}`, reason: 'forbidden', googleStatus: 'PERMISSION_DENIED' });
+}
+
+export function notAuthorizedForDirectory(): GoogleApiError {
+  return new GoogleApiError({ status: 403, message: 'Not Authorized to access this resource/api', reason: 'forbidden' });
+}
+
+/**
+ * Gmail answers an oversized payload with 400 badRequest "Request payload size
+ * exceeds the limit: N bytes." (seen for send, google-api-dotnet-client#856);
+ * the emulator answers imports over maxImportBytes the same way.
+ */
+export function payloadTooLarge(limitBytes: number): GoogleApiError {
+  return new GoogleApiError({ status: 400, message: `Request payload size exceeds the limit: ${limitBytes} bytes.`, reason: 'badRequest' });
+}

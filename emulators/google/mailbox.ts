@@ -1,0 +1,253 @@
+import { invalidArgument, GoogleApiError, notFound } from './errors.js';
+
+export interface StoredLabel {
+  id: string;
+  name: string;
+  type: 'system' | 'user';
+  messageListVisibility?: string;
+  labelListVisibility?: string;
+  color?: { textColor?: string; backgroundColor?: string };
+}
+
+export interface MessageHeader {
+  name: string;
+  value: string;
+}
+
+/**
+ * What the emulator keeps of an imported message: enough for the Gmail API
+ * (labels, headers, dates, size) and the control API, not the body, unless
+ * keepRawMessages is on.
+ */
+export interface StoredMessage {
+  id: string;
+  threadId: string;
+  labelIds: string[];
+  /** Epoch milliseconds. */
+  internalDate: number;
+  sizeEstimate: number;
+  sha256: string;
+  historyId: number;
+  headers: MessageHeader[];
+  /** Decoded Subject, for the control API. */
+  subject: string;
+  /** The Message-ID header as sent, angle brackets included. */
+  messageIdHeader: string | null;
+  mimeType: string;
+  raw?: Buffer;
+}
+
+/** Gmail's system labels (ids are also their names). */
+export const systemLabelIds: readonly string[] = [
+  'CHAT',
+  'SENT',
+  'INBOX',
+  'IMPORTANT',
+  'TRASH',
+  'DRAFT',
+  'SPAM',
+  'CATEGORY_FORUMS',
+  'CATEGORY_UPDATES',
+  'CATEGORY_PERSONAL',
+  'CATEGORY_PROMOTIONS',
+  'CATEGORY_SOCIAL',
+  'STARRED',
+  'UNREAD',
+];
+
+/**
+ * Emulator's choice of the names labels.create refuses with 400 "Invalid label
+ * name": the system labels and the folder names Gmail shows for them.
+ * Names under the hidden "[Gmail]" namespace are answered 409 like a clash.
+ */
+const reservedLabelNames: ReadonlySet<string> = new Set([
+  ...systemLabelIds.map((id) => id.toLowerCase()),
+  'drafts',
+  'chats',
+  'muted',
+  'snoozed',
+  'scheduled',
+  'outbox',
+  'all mail',
+  'sent mail',
+  'bin',
+]);
+
+const maxLabelNameLength = 225;
+
+/** Normalizes a Message-ID for lookup: no angle brackets, no surrounding space, case kept (ids are case-sensitive). */
+export function normalizeMessageId(value: string): string {
+  return value.trim().replace(/^<+/, '').replace(/>+$/, '').trim();
+}
+
+export class Mailbox {
+  readonly labels = new Map<string, StoredLabel>();
+  readonly messages = new Map<string, StoredMessage>();
+  private readonly byMessageId = new Map<string, Set<string>>();
+  private nextLabelNumber = 1;
+  historyId = 1000;
+
+  constructor(
+    readonly email: string,
+    private readonly onChange: () => void,
+  ) {
+    for (const id of systemLabelIds) this.labels.set(id, { id, name: id, type: 'system' });
+  }
+
+  // ----- labels -----
+
+  /** Validates a user label name as labels.create/update do; `exceptId` is the label being renamed. */
+  checkLabelName(rawName: unknown, exceptId?: string): string {
+    const name = typeof rawName === 'string' ? rawName.trim() : '';
+    const invalid = new GoogleApiError({ status: 400, message: 'Invalid label name', reason: 'invalidArgument', googleStatus: 'INVALID_ARGUMENT' });
+    if (name === '' || name.length > maxLabelNameLength) throw invalid;
+    if (name.startsWith('/') || name.endsWith('/') || name.split('/').some((part) => part.trim() === '')) throw invalid;
+    if (reservedLabelNames.has(name.toLowerCase()) || /^category_/i.test(name)) throw invalid;
+    const lower = name.toLowerCase();
+    const clash =
+      lower === '[gmail]' ||
+      lower.startsWith('[gmail]/') ||
+      [...this.labels.values()].some((label) => label.id !== exceptId && label.name.toLowerCase() === lower);
+    // Status ALREADY_EXISTS as reported in the wild; the reason ('duplicate') is the emulator's choice.
+    if (clash) throw new GoogleApiError({ status: 409, message: 'Label name exists or conflicts', reason: 'duplicate', googleStatus: 'ALREADY_EXISTS' });
+    return name;
+  }
+
+  createLabel(input: Omit<StoredLabel, 'id' | 'type'>): StoredLabel {
+    const label: StoredLabel = { ...input, id: `Label_${this.nextLabelNumber++}`, type: 'user' };
+    this.labels.set(label.id, label);
+    this.touch();
+    return label;
+  }
+
+  userLabel(id: string): StoredLabel {
+    const label = this.labels.get(id);
+    if (!label) throw notFound();
+    if (label.type === 'system') throw invalidArgument(`Invalid label: ${id} is a system label and cannot be changed`);
+    return label;
+  }
+
+  updateLabel(label: StoredLabel, patch: Partial<Omit<StoredLabel, 'id' | 'type'>>): StoredLabel {
+    Object.assign(label, patch);
+    this.touch();
+    return label;
+  }
+
+  deleteLabel(label: StoredLabel): void {
+    this.labels.delete(label.id);
+    for (const message of this.messages.values()) {
+      const index = message.labelIds.indexOf(label.id);
+      if (index >= 0) message.labelIds.splice(index, 1);
+    }
+    this.touch();
+  }
+
+  /** Every id must name an existing label; Gmail answers 400 "Invalid label: X" otherwise. */
+  checkLabelIds(ids: unknown): string[] {
+    if (ids === undefined || ids === null) return [];
+    if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string')) throw invalidArgument('labelIds must be a list of label ids');
+    for (const id of ids as string[]) if (!this.labels.has(id)) throw invalidArgument(`Invalid label: ${id}`);
+    return [...new Set(ids as string[])];
+  }
+
+  // ----- messages -----
+
+  addMessage(message: Omit<StoredMessage, 'historyId'>): StoredMessage {
+    const stored: StoredMessage = { ...message, historyId: this.nextHistoryId() };
+    this.messages.set(stored.id, stored);
+    this.indexMessageId(stored);
+    this.onChange();
+    return stored;
+  }
+
+  message(id: string): StoredMessage {
+    const message = this.messages.get(id);
+    if (!message) throw notFound();
+    return message;
+  }
+
+  /** Message ids whose Message-ID header matches (with or without angle brackets). */
+  idsWithMessageId(messageId: string): ReadonlySet<string> {
+    return this.byMessageId.get(normalizeMessageId(messageId)) ?? new Set();
+  }
+
+  /** Gmail threads a reply with the message it answers; otherwise a message starts its own thread. */
+  threadFor(references: string[], newId: string): string {
+    for (const reference of references) {
+      for (const id of this.idsWithMessageId(reference)) {
+        const parent = this.messages.get(id);
+        if (parent) return parent.threadId;
+      }
+    }
+    return newId;
+  }
+
+  changeLabels(message: StoredMessage, add: string[], remove: string[]): StoredMessage {
+    const labels = new Set(message.labelIds);
+    for (const id of remove) labels.delete(id);
+    for (const id of add) labels.add(id);
+    message.labelIds = [...labels];
+    message.historyId = this.nextHistoryId();
+    this.onChange();
+    return message;
+  }
+
+  deleteMessage(message: StoredMessage): void {
+    this.messages.delete(message.id);
+    if (message.messageIdHeader) {
+      const key = normalizeMessageId(message.messageIdHeader);
+      const ids = this.byMessageId.get(key);
+      ids?.delete(message.id);
+      if (ids?.size === 0) this.byMessageId.delete(key);
+    }
+    this.touch();
+  }
+
+  snapshot(): MailboxSnapshot {
+    return {
+      email: this.email,
+      nextLabelNumber: this.nextLabelNumber,
+      historyId: this.historyId,
+      labels: [...this.labels.values()].filter((label) => label.type === 'user'),
+      messages: [...this.messages.values()].map(({ raw, ...message }) => ({ ...message, raw: raw?.toString('base64') })),
+    };
+  }
+
+  static fromSnapshot(snapshot: MailboxSnapshot, onChange: () => void): Mailbox {
+    const mailbox = new Mailbox(snapshot.email, onChange);
+    mailbox.nextLabelNumber = snapshot.nextLabelNumber;
+    mailbox.historyId = snapshot.historyId;
+    for (const label of snapshot.labels) mailbox.labels.set(label.id, label);
+    for (const { raw, ...message } of snapshot.messages) {
+      const stored: StoredMessage = raw === undefined ? message : { ...message, raw: Buffer.from(raw, 'base64') };
+      mailbox.messages.set(stored.id, stored);
+      mailbox.indexMessageId(stored);
+    }
+    return mailbox;
+  }
+
+  private indexMessageId(message: StoredMessage): void {
+    if (!message.messageIdHeader) return;
+    const key = normalizeMessageId(message.messageIdHeader);
+    let ids = this.byMessageId.get(key);
+    if (!ids) this.byMessageId.set(key, (ids = new Set()));
+    ids.add(message.id);
+  }
+
+  private nextHistoryId(): number {
+    return ++this.historyId;
+  }
+
+  private touch(): void {
+    this.nextHistoryId();
+    this.onChange();
+  }
+}
+
+export interface MailboxSnapshot {
+  email: string;
+  nextLabelNumber: number;
+  historyId: number;
+  labels: StoredLabel[];
+  messages: Array<Omit<StoredMessage, 'raw'> & { raw?: string }>;
+}

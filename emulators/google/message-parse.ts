@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import PostalMime from 'postal-mime';
+import { invalidArgument } from './errors.js';
+import type { MessageHeader } from './mailbox.js';
+
+export interface ParsedMessage {
+  headers: MessageHeader[];
+  subject: string;
+  messageIdHeader: string | null;
+  /** Epoch milliseconds of the Date header, when it parses. */
+  date: number | null;
+  /** Message-IDs this message answers (In-Reply-To, References), for threading. */
+  references: string[];
+  mimeType: string;
+  sha256: string;
+}
+
+/** A field name (RFC 5322: printable ASCII except colon) followed by a colon. */
+const headerLinePattern = /^[\x21-\x39\x3b-\x7e]+:/;
+const crlfcrlf = Buffer.from('\r\n\r\n');
+const lflf = Buffer.from('\n\n');
+
+function headerSection(raw: Buffer): Buffer {
+  const candidates = [raw.indexOf(crlfcrlf), raw.indexOf(lflf)].filter((index) => index >= 0);
+  return candidates.length === 0 ? raw : raw.subarray(0, Math.min(...candidates));
+}
+
+/**
+ * Reads what the emulator keeps of a message from its header section only, so
+ * a 100 MB attachment costs no parsing. A message that does not start with a
+ * header field is not RFC 822; Gmail refuses it with 400 invalidArgument
+ * (the wording is the emulator's choice).
+ */
+export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
+  const section = headerSection(raw);
+  const firstLine = section.subarray(0, Math.min(section.length, 1000)).toString('latin1').split(/\r?\n/, 1)[0] ?? '';
+  if (!headerLinePattern.test(firstLine)) {
+    throw invalidArgument('Invalid raw message: it does not start with an RFC 822 header section.');
+  }
+  const email = await PostalMime.parse(Buffer.concat([section, crlfcrlf]));
+  const headers = email.headers.map((header) => ({ name: header.originalKey || header.key, value: header.value }));
+  const valueOf = (name: string) => email.headers.find((header) => header.key === name)?.value;
+  const references = [valueOf('in-reply-to'), valueOf('references')]
+    .flatMap((value) => value?.match(/<[^<>\s]+>/g) ?? []);
+  const date = email.date ? Date.parse(email.date) : NaN;
+  const contentType = valueOf('content-type')?.split(';', 1)[0]?.trim().toLowerCase();
+  return {
+    headers,
+    subject: email.subject ?? '',
+    messageIdHeader: valueOf('message-id')?.trim() || null,
+    date: Number.isNaN(date) ? null : date,
+    references,
+    mimeType: contentType || 'text/plain',
+    sha256: createHash('sha256').update(raw).digest('hex'),
+  };
+}

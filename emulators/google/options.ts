@@ -1,0 +1,159 @@
+import type { ServiceAccountKeyJson } from './service-account-key.js';
+
+/** Gmail methods the emulator serves, named as in Google's quota table. */
+export type GmailMethod =
+  | 'getProfile'
+  | 'labels.list'
+  | 'labels.get'
+  | 'labels.create'
+  | 'labels.update'
+  | 'labels.delete'
+  | 'messages.list'
+  | 'messages.get'
+  | 'messages.import'
+  | 'messages.insert'
+  | 'messages.modify'
+  | 'messages.batchModify'
+  | 'messages.trash'
+  | 'messages.untrash'
+  | 'messages.delete';
+
+/** Quota units per call (Gmail API usage limits page; import and insert 25). */
+export const defaultGmailMethodCosts: Readonly<Record<GmailMethod, number>> = {
+  getProfile: 1,
+  'labels.list': 1,
+  'labels.get': 1,
+  'labels.create': 5,
+  'labels.update': 5,
+  'labels.delete': 5,
+  'messages.list': 5,
+  'messages.get': 5,
+  'messages.import': 25,
+  'messages.insert': 25,
+  'messages.modify': 5,
+  'messages.batchModify': 50,
+  'messages.trash': 5,
+  'messages.untrash': 5,
+  'messages.delete': 10,
+};
+
+export interface GoogleQuotaOptions {
+  /** false: no quota refusals at all (benchmarks, functional tests). */
+  enabled: boolean;
+  /** Gmail units per user per minute: 15,000; Cloud projects created since May 2026 get 6,000. */
+  userUnitsPerMinute: number;
+  /** Gmail units per project (service account's project) per minute. */
+  projectUnitsPerMinute: number;
+  /** Gmail requests in flight per user before "Too many concurrent requests for user". */
+  perUserConcurrency: number;
+  /** Admin SDK Directory queries per minute per (admin) user. */
+  directoryQueriesPerMinute: number;
+  methodCosts: Record<GmailMethod, number>;
+}
+
+export const defaultQuota: Readonly<Omit<GoogleQuotaOptions, 'methodCosts'>> = {
+  enabled: true,
+  userUnitsPerMinute: 15_000,
+  projectUnitsPerMinute: 1_200_000,
+  perUserConcurrency: 10,
+  directoryQueriesPerMinute: 2_400,
+};
+
+export interface UserSeed {
+  primaryEmail: string;
+  givenName: string;
+  familyName: string;
+  isAdmin?: boolean;
+  suspended?: boolean;
+  /** false: the account has no Gmail (no licence); Gmail calls answer "Mail service not enabled". */
+  gmailEnabled?: boolean;
+  aliases?: string[];
+}
+
+export interface ServiceAccountSeed {
+  clientEmail: string;
+  projectId: string;
+  /** Numeric OAuth client id; generated when omitted. */
+  clientId?: string;
+  /** Scopes authorized for domain-wide delegation in the Admin console for this client id. */
+  dwdScopes?: string[];
+  /**
+   * The public half of a key you already hold. When omitted the emulator
+   * generates a key pair and exposes the key JSON (GoogleEmulator.serviceAccountKey()).
+   */
+  publicKeyPem?: string;
+  /** Its private_key_id, when publicKeyPem is given. */
+  keyId?: string;
+}
+
+export interface GoogleEmulatorOptions {
+  /** Domains the tenant owns; the first is the primary. Default ['example.com']. */
+  domains?: string[];
+  customerId?: string;
+  /** Default: one administrator, admin@<primary domain>. */
+  users?: UserSeed[];
+  /** Default: one service account of project 'emulator-project' with the sync's delegated scopes. */
+  serviceAccounts?: ServiceAccountSeed[];
+  quota?: Partial<Omit<GoogleQuotaOptions, 'methodCosts'>> & { methodCosts?: Partial<Record<GmailMethod, number>> };
+  /** Largest message messages.import accepts; Gmail documents 150 MB. */
+  maxImportBytes?: number;
+  /** Access-token lifetime reported as expires_in (real tokens report 3599). */
+  tokenLifetimeSeconds?: number;
+  /** Keep the raw bytes of imported messages (format=raw); off by default to spare memory. */
+  keepRawMessages?: boolean;
+  /** Directory that holds the state across restarts; in memory only when unset. */
+  persistDir?: string;
+  /** Clock in epoch milliseconds; tests pass a controllable one. */
+  now?: () => number;
+}
+
+export interface ResolvedOptions {
+  domains: string[];
+  customerId: string;
+  users: UserSeed[];
+  serviceAccounts: ServiceAccountSeed[];
+  quota: GoogleQuotaOptions;
+  maxImportBytes: number;
+  tokenLifetimeSeconds: number;
+  keepRawMessages: boolean;
+  persistDir: string | undefined;
+  now: () => number;
+}
+
+export const syncDelegatedScopes: readonly string[] = [
+  'https://www.googleapis.com/auth/admin.directory.user',
+  'https://www.googleapis.com/auth/gmail.modify',
+  'https://www.googleapis.com/auth/gmail.labels',
+];
+
+export const defaultMaxImportBytes = 150 * 1024 * 1024;
+
+export function resolveOptions(options: GoogleEmulatorOptions = {}): ResolvedOptions {
+  const domains = (options.domains ?? ['example.com']).map((domain) => domain.toLowerCase());
+  const primaryDomain = domains[0];
+  if (!primaryDomain) throw new Error('The Google emulator needs at least one tenant domain (options.domains).');
+  return {
+    domains,
+    customerId: options.customerId ?? 'C03az79cb',
+    users: options.users ?? [{ primaryEmail: `admin@${primaryDomain}`, givenName: 'Workspace', familyName: 'Admin', isAdmin: true }],
+    serviceAccounts: options.serviceAccounts ?? [
+      {
+        clientEmail: 'continuity-sync@emulator-project.iam.gserviceaccount.com',
+        projectId: 'emulator-project',
+        dwdScopes: [...syncDelegatedScopes],
+      },
+    ],
+    quota: {
+      ...defaultQuota,
+      ...options.quota,
+      methodCosts: { ...defaultGmailMethodCosts, ...options.quota?.methodCosts },
+    },
+    maxImportBytes: options.maxImportBytes ?? defaultMaxImportBytes,
+    tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
+    keepRawMessages: options.keepRawMessages ?? false,
+    persistDir: options.persistDir,
+    now: options.now ?? Date.now,
+  };
+}
+
+export type { ServiceAccountKeyJson };

@@ -1,0 +1,187 @@
+import { GoogleApiError } from './errors.js';
+import type { GoogleQuotaOptions } from './options.js';
+
+export type QuotaRefusalKind = 'userUnits' | 'projectUnits' | 'concurrency' | 'directoryQueries' | 'injected';
+
+/** Set through POST /_control/throttle. */
+export interface ThrottleSettings {
+  /** Multiplies every per-minute quota (0.1 = a tenth of Google's limits). */
+  quotaScale: number;
+  /** Share of API requests answered 429 at once, 0..1. */
+  ratio: number;
+  /** Retry-After of those injected 429 answers. */
+  retryAfterSeconds: number;
+}
+
+export const defaultThrottle: Readonly<ThrottleSettings> = { quotaScale: 1, ratio: 0, retryAfterSeconds: 1 };
+
+interface Bucket {
+  available: number;
+  updatedAt: number;
+}
+
+/**
+ * Per-minute quotas as token buckets that refill continuously, so a refusal
+ * can say exactly when enough units are back (Retry-After).
+ */
+class UnitBuckets {
+  private readonly buckets = new Map<string, Bucket>();
+
+  /** Takes `cost` units, or returns the whole seconds until they are available. */
+  take(key: string, cost: number, perMinute: number, now: number): number {
+    const bucket = this.refill(key, cost, perMinute, now);
+    if (bucket.available >= cost) {
+      bucket.available -= cost;
+      return 0;
+    }
+    const perMs = perMinute / 60_000;
+    return Math.max(1, Math.ceil((cost - bucket.available) / perMs / 1000));
+  }
+
+  giveBack(key: string, cost: number): void {
+    const bucket = this.buckets.get(key);
+    if (bucket) bucket.available += cost;
+  }
+
+  clear(): void {
+    this.buckets.clear();
+  }
+
+  private refill(key: string, cost: number, perMinute: number, now: number): Bucket {
+    // A cost above the whole minute's allowance could never pass otherwise.
+    const capacity = Math.max(perMinute, cost);
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      bucket = { available: capacity, updatedAt: now };
+      this.buckets.set(key, bucket);
+    }
+    bucket.available = Math.min(capacity, bucket.available + Math.max(0, now - bucket.updatedAt) * (perMinute / 60_000));
+    bucket.updatedAt = now;
+    return bucket;
+  }
+}
+
+function retryAfter(seconds: number): Record<string, string> {
+  return { 'Retry-After': String(seconds) };
+}
+
+export class QuotaGuard {
+  private throttle: ThrottleSettings = { ...defaultThrottle };
+  private readonly units = new UnitBuckets();
+  private readonly inFlight = new Map<string, number>();
+  private injectedCredit = 0;
+
+  constructor(
+    private readonly quota: GoogleQuotaOptions,
+    private readonly now: () => number,
+    private readonly onRefusal: (kind: QuotaRefusalKind) => void,
+  ) {}
+
+  settings(): ThrottleSettings {
+    return { ...this.throttle };
+  }
+
+  configure(patch: Partial<ThrottleSettings>): ThrottleSettings {
+    this.throttle = { ...this.throttle, ...patch };
+    this.injectedCredit = 0;
+    return this.settings();
+  }
+
+  reset(): void {
+    this.throttle = { ...defaultThrottle };
+    this.injectedCredit = 0;
+    this.units.clear();
+    this.inFlight.clear();
+  }
+
+  /**
+   * Answers the configured share of requests with 429. Deterministic (every
+   * n-th request for a ratio of 1/n) so tests can count on it.
+   */
+  refuseInjected(): void {
+    if (this.throttle.ratio <= 0) return;
+    this.injectedCredit += this.throttle.ratio;
+    if (this.injectedCredit < 1) return;
+    this.injectedCredit -= 1;
+    this.onRefusal('injected');
+    throw new GoogleApiError({
+      status: 429,
+      message: 'Resource has been exhausted (e.g. check quota).',
+      reason: 'rateLimitExceeded',
+      googleStatus: 'RESOURCE_EXHAUSTED',
+      headers: retryAfter(this.throttle.retryAfterSeconds),
+    });
+  }
+
+  /** Admits one Gmail call for `user` of `project`; the returned function ends it. */
+  admitGmail(user: string, project: string, cost: number): () => void {
+    if (!this.quota.enabled) return () => {};
+    const running = this.inFlight.get(user) ?? 0;
+    if (running >= this.quota.perUserConcurrency) {
+      this.onRefusal('concurrency');
+      throw new GoogleApiError({
+        status: 429,
+        message: 'Too many concurrent requests for user',
+        reason: 'rateLimitExceeded',
+        googleStatus: 'RESOURCE_EXHAUSTED',
+      });
+    }
+    this.takeUnits(user, project, cost);
+    this.inFlight.set(user, running + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.inFlight.get(user) ?? 1) - 1;
+      if (left <= 0) this.inFlight.delete(user);
+      else this.inFlight.set(user, left);
+    };
+  }
+
+  /** One Directory query by `user` (the admin the service account impersonates). */
+  admitDirectory(user: string): void {
+    if (!this.quota.enabled) return;
+    const wait = this.units.take(`directory:${user}`, 1, this.scaled(this.quota.directoryQueriesPerMinute), this.now());
+    if (wait === 0) return;
+    this.onRefusal('directoryQueries');
+    throw new GoogleApiError({
+      status: 403,
+      message: "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute per user' of service 'admin.googleapis.com'.",
+      reason: 'userRateLimitExceeded',
+      domain: 'usageLimits',
+      headers: retryAfter(wait),
+    });
+  }
+
+  private takeUnits(user: string, project: string, cost: number): void {
+    const now = this.now();
+    const userKey = `gmail-user:${user}`;
+    const userWait = this.units.take(userKey, cost, this.scaled(this.quota.userUnitsPerMinute), now);
+    if (userWait > 0) {
+      this.onRefusal('userUnits');
+      throw new GoogleApiError({
+        status: 403,
+        message: `User-rate limit exceeded.  Retry after ${new Date(now + userWait * 1000).toISOString()}`,
+        reason: 'userRateLimitExceeded',
+        domain: 'usageLimits',
+        headers: retryAfter(userWait),
+      });
+    }
+    const projectWait = this.units.take(`gmail-project:${project}`, cost, this.scaled(this.quota.projectUnitsPerMinute), now);
+    if (projectWait > 0) {
+      this.units.giveBack(userKey, cost);
+      this.onRefusal('projectUnits');
+      throw new GoogleApiError({
+        status: 403,
+        message: 'Rate Limit Exceeded',
+        reason: 'rateLimitExceeded',
+        domain: 'usageLimits',
+        headers: retryAfter(projectWait),
+      });
+    }
+  }
+
+  private scaled(perMinute: number): number {
+    return perMinute * this.throttle.quotaScale;
+  }
+}

@@ -1,0 +1,106 @@
+import { CredentialStore, type ServiceAccountRecord } from './credentials.js';
+import { Mailbox, type MailboxSnapshot } from './mailbox.js';
+import type { ResolvedOptions } from './options.js';
+import { UserStore, type DirectoryUser } from './users.js';
+
+/** Set through POST /_control/provisioning-failures: users.insert for `email` fails so. */
+export interface ProvisioningFailure {
+  email: string;
+  status: number;
+  reason: string;
+  message: string;
+  /** How many more inserts fail; null = until reset. */
+  remaining: number | null;
+}
+
+export interface StateSnapshot {
+  version: 1;
+  users: DirectoryUser[];
+  serviceAccounts: ServiceAccountRecord[];
+  mailboxes: Array<MailboxSnapshot & { userId: string }>;
+  provisioningFailures: ProvisioningFailure[];
+}
+
+/**
+ * Everything the emulator knows, in memory: Directory users, service
+ * accounts and their tokens, one mailbox per user, armed failures.
+ */
+export class EmulatorState {
+  readonly users: UserStore;
+  readonly credentials: CredentialStore;
+  readonly provisioningFailures = new Map<string, ProvisioningFailure>();
+  private readonly mailboxes = new Map<string, Mailbox>();
+  /** Bumped on every change; the persistence writer saves when it moves. */
+  revision = 0;
+
+  constructor(private readonly options: ResolvedOptions) {
+    const changed = () => {
+      this.revision++;
+    };
+    this.users = new UserStore(changed);
+    this.credentials = new CredentialStore(changed);
+  }
+
+  get domains(): readonly string[] {
+    return this.options.domains;
+  }
+
+  isTenantDomain(domain: string): boolean {
+    return this.options.domains.includes(domain.toLowerCase());
+  }
+
+  mailboxOf(user: DirectoryUser): Mailbox {
+    let mailbox = this.mailboxes.get(user.id);
+    if (!mailbox) {
+      mailbox = new Mailbox(user.primaryEmail, () => {
+        this.revision++;
+      });
+      this.mailboxes.set(user.id, mailbox);
+    }
+    return mailbox;
+  }
+
+  /**
+   * The options' users and service accounts. A service account already known
+   * from a previous run keeps its keys, so a saved key still works after a restart.
+   */
+  seed(known: ServiceAccountRecord[] = []): void {
+    const now = this.options.now();
+    for (const seed of this.options.users) {
+      if (!this.users.find(seed.primaryEmail)) this.users.add(seed, now);
+    }
+    for (const seed of this.options.serviceAccounts) {
+      if (this.credentials.find(seed.clientEmail)) continue;
+      const previous = known.find((record) => record.clientEmail === seed.clientEmail.toLowerCase());
+      if (previous) this.credentials.adopt(previous);
+      else this.credentials.add(seed);
+    }
+  }
+
+  snapshot(): StateSnapshot {
+    return {
+      version: 1,
+      users: this.users.all().map((user) => ({ ...user, aliases: [...user.aliases] })),
+      serviceAccounts: this.credentials.list().map((record) => ({ ...record, dwdScopes: [...record.dwdScopes], keys: record.keys.map((key) => ({ ...key })) })),
+      mailboxes: [...this.mailboxes].map(([userId, mailbox]) => ({ userId, ...mailbox.snapshot() })),
+      provisioningFailures: [...this.provisioningFailures.values()].map((failure) => ({ ...failure })),
+    };
+  }
+
+  restore(snapshot: StateSnapshot): void {
+    this.users.restore(snapshot.users);
+    this.credentials.restore(snapshot.serviceAccounts);
+    this.mailboxes.clear();
+    for (const { userId, ...mailbox } of snapshot.mailboxes) {
+      this.mailboxes.set(
+        userId,
+        Mailbox.fromSnapshot(mailbox, () => {
+          this.revision++;
+        }),
+      );
+    }
+    this.provisioningFailures.clear();
+    for (const failure of snapshot.provisioningFailures) this.provisioningFailures.set(failure.email, { ...failure });
+    this.revision++;
+  }
+}
