@@ -98,8 +98,10 @@ function redirectGoogleHosts(apiBaseUrl: string): (config: GaxiosOptionsPrepared
  * One transport for every Google call: the JWT clients fetch tokens through it
  * and googleapis sends API requests through the JWT clients, so the token URL
  * (hard-coded in google-auth-library) and media-upload URLs are covered too.
+ * With apiBaseUrl, every Google host is rewritten to it; that is the only
+ * difference between production and the emulator.
  */
-function createTransport(apiBaseUrl: string | undefined): Gaxios {
+export function createGoogleTransport(apiBaseUrl?: string): Gaxios {
   const transport = new gaxios.Gaxios();
   const redirect = apiBaseUrl ? redirectGoogleHosts(apiBaseUrl) : undefined;
   transport.interceptors.request.add({
@@ -149,20 +151,22 @@ export function configuredRootUrl(gmail: gmail_v1.Gmail): string | undefined {
   return gmail.context._options.rootUrl;
 }
 
-export function createGoogleClients(settings: GoogleConnectionSettings): GoogleClients {
-  const key = settings.serviceAccountKey;
-  const transporter = createTransport(settings.apiBaseUrl);
-  const rootUrl = settings.apiBaseUrl ? `${settings.apiBaseUrl.replace(/\/+$/, '')}/` : undefined;
+/** Service-account credentials impersonating `subject` (domain-wide delegation). */
+export function delegatedCredentials(key: ServiceAccountKeyJson, subject: string, scopes: readonly string[], transporter: Gaxios): DelegatedJwt {
+  return new DelegatedJwt({
+    email: key.client_email,
+    key: key.private_key,
+    keyId: key.private_key_id,
+    subject,
+    scopes: [...scopes],
+    transporter,
+  });
+}
 
-  const authorize = (subject: string, scopes: readonly string[]): DelegatedJwt =>
-    new DelegatedJwt({
-      email: key.client_email,
-      key: key.private_key,
-      keyId: key.private_key_id,
-      subject,
-      scopes: [...scopes],
-      transporter,
-    });
+export function createGoogleClients(settings: GoogleConnectionSettings): GoogleClients {
+  const transporter = createGoogleTransport(settings.apiBaseUrl);
+  const rootUrl = settings.apiBaseUrl ? `${settings.apiBaseUrl.replace(/\/+$/, '')}/` : undefined;
+  const authorize = (subject: string, scopes: readonly string[]) => delegatedCredentials(settings.serviceAccountKey, subject, scopes, transporter);
 
   const directory = new admin_directory_v1.Admin({ auth: authorize(settings.adminSubject, directoryScopes), rootUrl });
   const gmailClients = new Map<string, gmail_v1.Gmail>();

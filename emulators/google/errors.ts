@@ -8,6 +8,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 export interface GoogleErrorDetail {
   status: ContentfulStatusCode;
   message: string;
+  /** errors[0].message when Google words it differently from the top-level message. */
+  itemMessage?: string;
   reason: string;
   /** `global` for most errors, `usageLimits` for quota refusals. */
   domain?: string;
@@ -25,11 +27,11 @@ export class GoogleApiError extends Error {
   }
 
   body(): { error: { code: number; message: string; errors: Array<Record<string, string>>; status?: string } } {
-    const { status, message, reason, domain, googleStatus, errorFields } = this.detail;
+    const { status, message, itemMessage, reason, domain, googleStatus, errorFields } = this.detail;
     const error: { code: number; message: string; errors: Array<Record<string, string>>; status?: string } = {
       code: status,
       message,
-      errors: [{ message, domain: domain ?? 'global', reason, ...errorFields }],
+      errors: [{ message: itemMessage ?? message, domain: domain ?? 'global', reason, ...errorFields }],
     };
     if (googleStatus) error.status = googleStatus;
     return { error };
@@ -85,6 +87,7 @@ export function unauthenticated(): GoogleApiError {
     status: 401,
     message:
       'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
+    itemMessage: 'Invalid Credentials',
     reason: 'authError',
     googleStatus: 'UNAUTHENTICATED',
     errorFields: { location: 'Authorization', locationType: 'header' },
@@ -96,6 +99,7 @@ export function insufficientScopes(): GoogleApiError {
   return new GoogleApiError({
     status: 403,
     message: 'Request had insufficient authentication scopes.',
+    itemMessage: 'Insufficient Permission',
     reason: 'insufficientPermissions',
     googleStatus: 'PERMISSION_DENIED',
   });
