@@ -1,0 +1,170 @@
+import type { GraphConnection } from './graph-client.js';
+
+/**
+ * The Microsoft Graph calls of the mail export. Every request asks for
+ * immutable ids: ordinary ids change when a message moves between folders,
+ * and the id map must survive moves.
+ */
+const immutableIds = 'IdType="ImmutableId"';
+/** PidTagMessageSize: v1.0 messages have no size property. */
+export const messageSizeProperty = 'Long 0x0E08';
+
+export interface GraphMailFolder {
+  id: string;
+  displayName: string;
+  parentFolderId?: string;
+  childFolderCount?: number;
+  totalItemCount?: number;
+}
+
+export interface ExportedMessage {
+  id: string;
+  internetMessageId?: string;
+  subject?: string;
+  receivedDateTime?: string;
+  isRead?: boolean;
+  flag?: { flagStatus?: string };
+  categories?: string[];
+  parentFolderId?: string;
+  hasAttachments?: boolean;
+  sizeBytes?: number;
+}
+
+export interface DeltaPage {
+  /** Messages created or changed (latest state). */
+  changed: ExportedMessage[];
+  /** Ids reported with @removed: deleted, or moved out of this folder. */
+  removedIds: string[];
+  nextLink?: string;
+  deltaLink?: string;
+}
+
+interface RawDeltaEntry {
+  id: string;
+  '@removed'?: { reason?: string };
+  singleValueExtendedProperties?: { id: string; value: string }[];
+  [field: string]: unknown;
+}
+
+const selectedFields = 'id,internetMessageId,subject,receivedDateTime,isRead,flag,categories,parentFolderId,hasAttachments';
+
+export function initialDeltaPath(userId: string, folderId: string): string {
+  const expand = `singleValueExtendedProperties($filter=id eq '${messageSizeProperty}')`;
+  return `/users/${encodeURIComponent(userId)}/mailFolders/${encodeURIComponent(folderId)}/messages/delta?$select=${selectedFields}&$expand=${encodeURIComponent(expand)}`;
+}
+
+function toMessage(entry: RawDeltaEntry): ExportedMessage {
+  const size = entry.singleValueExtendedProperties?.find((p) => p.id.toLowerCase() === messageSizeProperty.toLowerCase());
+  return {
+    id: entry.id,
+    internetMessageId: entry.internetMessageId as string | undefined,
+    subject: entry.subject as string | undefined,
+    receivedDateTime: entry.receivedDateTime as string | undefined,
+    isRead: entry.isRead as boolean | undefined,
+    flag: entry.flag as ExportedMessage['flag'],
+    categories: entry.categories as string[] | undefined,
+    parentFolderId: entry.parentFolderId as string | undefined,
+    hasAttachments: entry.hasAttachments as boolean | undefined,
+    sizeBytes: size ? Number(size.value) : undefined,
+  };
+}
+
+/** One page of a folder's message delta, from the initial path, a nextLink or a deltaLink. */
+export async function fetchDeltaPage(graph: GraphConnection, link: string, pageSize: number): Promise<DeltaPage> {
+  const body = (await graph.client
+    .api(link)
+    .header('Prefer', `${immutableIds}, odata.maxpagesize=${pageSize}`)
+    .get()) as { value: RawDeltaEntry[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
+  const changed: ExportedMessage[] = [];
+  const removedIds: string[] = [];
+  for (const entry of body.value) {
+    if (entry['@removed']) removedIds.push(entry.id);
+    else changed.push(toMessage(entry));
+  }
+  return { changed, removedIds, nextLink: body['@odata.nextLink'], deltaLink: body['@odata.deltaLink'] };
+}
+
+/** The message exactly as stored, RFC 822 / MIME bytes. */
+export function downloadMime(graph: GraphConnection, userId: string, messageId: string): Promise<Buffer> {
+  return graph.getMimeContent(userId, messageId, { immutableIds: true });
+}
+
+/** Where a message is now (its folder), or null when it no longer exists. */
+export async function findMessageFolder(graph: GraphConnection, userId: string, messageId: string, isNotFound: (err: unknown) => boolean): Promise<string | null> {
+  try {
+    const body = (await graph.client
+      .api(`/users/${encodeURIComponent(userId)}/messages/${encodeURIComponent(messageId)}?$select=parentFolderId`)
+      .header('Prefer', immutableIds)
+      .get()) as { parentFolderId: string };
+    return body.parentFolderId;
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw err;
+  }
+}
+
+async function allPages<T>(graph: GraphConnection, firstPath: string): Promise<T[]> {
+  const items: T[] = [];
+  let link: string | undefined = firstPath;
+  while (link) {
+    const body = (await graph.client.api(link).header('Prefer', immutableIds).get()) as { value: T[]; '@odata.nextLink'?: string };
+    items.push(...body.value);
+    link = body['@odata.nextLink'];
+  }
+  return items;
+}
+
+export interface FolderNode extends GraphMailFolder {
+  path: string[];
+}
+
+/** Every mail folder of the mailbox with its path, walking childFolders (the top-level list holds only the root's children). */
+export async function listMailFolderTree(graph: GraphConnection, userId: string): Promise<FolderNode[]> {
+  const base = `/users/${encodeURIComponent(userId)}/mailFolders`;
+  const result: FolderNode[] = [];
+  const visit = async (folders: GraphMailFolder[], parentPath: string[]) => {
+    for (const folder of folders) {
+      const node = { ...folder, path: [...parentPath, folder.displayName] };
+      result.push(node);
+      if ((folder.childFolderCount ?? 0) > 0) {
+        const children = await allPages<GraphMailFolder>(graph, `${base}/${encodeURIComponent(folder.id)}/childFolders?$top=100`);
+        await visit(children, node.path);
+      }
+    }
+  };
+  await visit(await allPages<GraphMailFolder>(graph, `${base}?$top=100`), []);
+  return result;
+}
+
+/** The ids of the well-known folders (v1.0 folders carry no wellKnownName property, the names work as ids). */
+export async function resolveWellKnownFolderIds(graph: GraphConnection, userId: string, names: readonly string[], isNotFound: (err: unknown) => boolean): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const name of names) {
+    try {
+      const folder = (await graph.client
+        .api(`/users/${encodeURIComponent(userId)}/mailFolders/${name}?$select=id`)
+        .header('Prefer', immutableIds)
+        .get()) as { id: string };
+      ids.set(folder.id, name);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+  return ids;
+}
+
+export interface SourceUser {
+  id: string;
+  userPrincipalName: string;
+  mail?: string | null;
+  displayName?: string | null;
+  givenName?: string | null;
+  surname?: string | null;
+  accountEnabled?: boolean;
+}
+
+export async function getSourceUser(graph: GraphConnection, userId: string): Promise<SourceUser> {
+  return (await graph.client
+    .api(`/users/${encodeURIComponent(userId)}?$select=id,userPrincipalName,mail,displayName,givenName,surname,accountEnabled`)
+    .get()) as SourceUser;
+}

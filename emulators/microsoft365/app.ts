@@ -1,0 +1,71 @@
+import { Hono } from 'hono';
+import { createIdentityRoutes } from './identity/routes.js';
+import type { GraphEnv } from './http/env.js';
+import { graphError } from './http/graph-error.js';
+import { injectFaults, recordStats, requestContext, requireBearerToken, throttleMailbox } from './http/middleware.js';
+import { ODataQueryError } from './http/odata.js';
+import { createBatchRoutes } from './routes/batch.js';
+import { createControlRoutes } from './routes/control.js';
+import { createDeltaRoutes } from './routes/delta.js';
+import { createGroupRoutes } from './routes/groups.js';
+import { createMailFolderRoutes } from './routes/mail-folders.js';
+import { createMessageRoutes } from './routes/messages.js';
+import { createUserRoutes } from './routes/users.js';
+import type { TenantState } from './state/tenant.js';
+import type { ThrottleGovernor } from './throttle/governor.js';
+import type { RequestStats } from './throttle/stats.js';
+
+export interface EmulatorAppDeps {
+  tenant: TenantState;
+  governor: ThrottleGovernor;
+  stats: RequestStats;
+  tokenLifetimeSeconds: number;
+  reset(): void;
+}
+
+/** Mail routes are where Outlook's per-mailbox throttling applies. */
+const mailboxRoutePatterns = ['/v1.0/users/:userId/mailFolders/*', '/v1.0/users/:userId/messages/*'];
+
+/**
+ * The emulator's HTTP surface, in pipeline order: request ids and stats for
+ * everything; the control API and the identity platform without Graph
+ * authentication; then Graph v1.0 behind bearer-token checks, injected
+ * faults (not on the $batch envelope, so that 429s show up inside batches)
+ * and mailbox throttling.
+ */
+export function createEmulatorApp(deps: EmulatorAppDeps): Hono<GraphEnv> {
+  const { tenant, governor, stats } = deps;
+  const app = new Hono<GraphEnv>();
+
+  app.use('*', requestContext());
+  app.use('*', recordStats(stats));
+  app.route('/', createControlRoutes({ tenant, governor, stats, reset: deps.reset }));
+
+  app.use('/v1.0/*', requireBearerToken(tenant.credentials));
+  const faults = injectFaults(governor, stats);
+  app.use('/v1.0/*', (c, next) => (c.req.path === '/v1.0/$batch' ? next() : faults(c, next)));
+  for (const pattern of mailboxRoutePatterns) app.use(pattern, throttleMailbox(governor, tenant, stats));
+
+  app.route('/', createUserRoutes(tenant));
+  app.route('/', createGroupRoutes(tenant));
+  app.route('/', createMailFolderRoutes(tenant));
+  app.route('/', createDeltaRoutes(tenant));
+  app.route('/', createMessageRoutes(tenant));
+  app.route('/', createBatchRoutes((request) => Promise.resolve(app.fetch(request))));
+  // Last: its "/:tenant/..." patterns must not shadow anything above.
+  app.route('/', createIdentityRoutes({ tenant, stats, tokenLifetimeSeconds: deps.tokenLifetimeSeconds }));
+
+  app.notFound((c) => {
+    if (!c.req.path.startsWith('/v1.0/')) return c.json({ error: { code: 'NotFound', message: `Nothing is served at ${c.req.method} ${c.req.path}.` } }, 404);
+    const segment = c.req.path.split('/').filter(Boolean).pop() ?? '';
+    return graphError(c, 400, 'BadRequest', `Resource not found for the segment '${segment}'.`);
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof ODataQueryError) return graphError(c, 400, error.code, error.message);
+    console.error('Microsoft 365 emulator: unexpected error', error);
+    return graphError(c, 500, 'InternalServerError', 'The emulator hit an unexpected error; see its log.');
+  });
+
+  return app;
+}

@@ -1,0 +1,41 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { GraphContext } from './env.js';
+
+/** Graph's error envelope: clients branch on `code`, never on `message`. */
+export interface GraphErrorBody {
+  error: {
+    code: string;
+    message: string;
+    innerError: { date: string; 'request-id': string; 'client-request-id': string };
+  };
+}
+
+export function graphErrorBody(c: GraphContext, code: string, message: string): GraphErrorBody {
+  return {
+    error: {
+      code,
+      message,
+      innerError: {
+        date: new Date().toISOString().slice(0, 19),
+        'request-id': c.get('requestId'),
+        'client-request-id': c.get('clientRequestId'),
+      },
+    },
+  };
+}
+
+export function graphError(c: GraphContext, status: ContentfulStatusCode, code: string, message: string, headers: Record<string, string> = {}): Response {
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
+  return c.json(graphErrorBody(c, code, message), status);
+}
+
+export const notFoundUser = (c: GraphContext, idOrUpn: string): Response =>
+  graphError(c, 404, 'Request_ResourceNotFound', `Resource '${idOrUpn}' does not exist or one of its queried reference-property objects are not present.`);
+
+/** Mail endpoints name a missing mailbox owner this way rather than with the directory's code. */
+export const invalidMailboxUser = (c: GraphContext, idOrUpn: string): Response =>
+  graphError(c, 404, 'ErrorInvalidUser', `The requested user '${idOrUpn}' is invalid.`);
+
+export const itemNotFound = (c: GraphContext): Response => graphError(c, 404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+
+export const malformedId = (c: GraphContext): Response => graphError(c, 400, 'ErrorInvalidIdMalformed', 'Id is malformed.');

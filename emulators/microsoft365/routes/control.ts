@@ -1,0 +1,194 @@
+import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
+import { originOf } from '../http/env.js';
+import type { DirectoryUser } from '../state/directory.js';
+import { TenantError, type TenantState } from '../state/tenant.js';
+import type { ThrottleGovernor } from '../throttle/governor.js';
+import type { RequestStats } from '../throttle/stats.js';
+import { DirectoryError } from '../state/directory.js';
+
+/**
+ * The control API: faults and verification for tests and demos. It is a
+ * local tool, so it needs no authentication; bodies are validated and a bad
+ * one answers 400 with a sentence saying what is wrong.
+ */
+export interface ControlDeps {
+  tenant: TenantState;
+  governor: ThrottleGovernor;
+  stats: RequestStats;
+  reset(): void;
+}
+
+const flagSchema = z.union([
+  z.enum(['notFlagged', 'flagged', 'complete']),
+  z.object({ flagStatus: z.enum(['notFlagged', 'flagged', 'complete']) }).transform((flag) => flag.flagStatus),
+]);
+
+const schemas = {
+  rename: z.object({ userPrincipalName: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'userPrincipalName must look like name@domain') }).strict(),
+  addMessages: z
+    .object({
+      count: z.number().int().min(1).max(100_000),
+      folder: z.string().min(1).optional(),
+      kind: z.enum(['normal', 'oversized', 'encrypted', 'unsupported']).optional(),
+      isRead: z.boolean().optional(),
+    })
+    .strict(),
+  updateMessage: z
+    .object({
+      isRead: z.boolean().optional(),
+      flag: flagSchema.optional(),
+      categories: z.array(z.string().min(1)).max(25).optional(),
+      folder: z.string().min(1).optional(),
+    })
+    .strict()
+    .refine((body) => Object.values(body).some((value) => value !== undefined), 'give at least one of isRead, flag, categories, folder'),
+  throttle: z
+    .object({
+      quotaScale: z.number().positive().max(1_000_000).optional(),
+      ratio: z.number().min(0).max(1).optional(),
+      retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
+      enabled: z.boolean().optional(),
+    })
+    .strict(),
+};
+
+function controlError(c: Context, status: ContentfulStatusCode, code: string, message: string): Response {
+  return c.json({ error: { code, message } }, status);
+}
+
+async function parseBody<T>(c: Context, schema: z.ZodType<T>): Promise<{ ok: true; value: T } | { ok: false; response: Response }> {
+  const text = await c.req.text();
+  let raw: unknown = {};
+  if (text.trim() !== '') {
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      return { ok: false, response: controlError(c, 400, 'InvalidControlRequest', 'The body is not valid JSON.') };
+    }
+  }
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ');
+  return { ok: false, response: controlError(c, 400, 'InvalidControlRequest', `Invalid request body (${problems}).`) };
+}
+
+export function createControlRoutes(deps: ControlDeps): Hono {
+  const { tenant, governor, stats } = deps;
+  const app = new Hono();
+
+  app.onError((error, c) => {
+    if (error instanceof TenantError) return controlError(c, error.code === 'FolderNotFound' ? 400 : 404, error.code, error.message);
+    if (error instanceof DirectoryError) return controlError(c, 409, error.code, error.message);
+    throw error;
+  });
+
+  const withUser = (c: Context): DirectoryUser => tenant.requireUser(c.req.param('idOrUpn') ?? '');
+  const ok = (c: Context): Response => c.json({ ok: true });
+
+  app.get('/_control/app', (c) =>
+    c.json({
+      tenantId: tenant.credentials.tenantId,
+      clientId: tenant.credentials.clientId,
+      clientSecret: tenant.credentials.clientSecret,
+      authorityHost: originOf(c),
+      graphBaseUrl: originOf(c),
+      domain: tenant.domain,
+    }),
+  );
+
+  app.post('/_control/credentials/expire-tokens', (c) => {
+    tenant.credentials.expireTokens();
+    tenant.changed();
+    return ok(c);
+  });
+  app.post('/_control/credentials/revoke', (c) => {
+    tenant.credentials.revokeSecret();
+    tenant.changed();
+    return ok(c);
+  });
+  app.post('/_control/credentials/expire-secret', (c) => {
+    tenant.credentials.expireSecret();
+    tenant.changed();
+    return ok(c);
+  });
+  app.post('/_control/credentials/rotate', (c) => {
+    const clientSecret = tenant.credentials.rotateSecret();
+    tenant.changed();
+    return c.json({ clientSecret });
+  });
+
+  app.get('/_control/users', (c) =>
+    c.json({
+      users: tenant.directory.listUsers().map((user) => ({
+        id: user.id,
+        userPrincipalName: user.userPrincipalName,
+        accountEnabled: user.accountEnabled,
+        messages: tenant.mailboxOf(user).messageCount,
+      })),
+    }),
+  );
+  app.post('/_control/users/:idOrUpn/delete', (c) => {
+    tenant.deleteUser(withUser(c));
+    return ok(c);
+  });
+  app.post('/_control/users/:idOrUpn/disable', (c) => {
+    tenant.setAccountEnabled(withUser(c), false);
+    return ok(c);
+  });
+  app.post('/_control/users/:idOrUpn/enable', (c) => {
+    tenant.setAccountEnabled(withUser(c), true);
+    return ok(c);
+  });
+  app.post('/_control/users/:idOrUpn/rename', async (c) => {
+    const user = withUser(c);
+    const body = await parseBody(c, schemas.rename);
+    if (!body.ok) return body.response;
+    tenant.renameUser(user, body.value.userPrincipalName);
+    return c.json({ id: user.id, userPrincipalName: user.userPrincipalName });
+  });
+  app.post('/_control/users/:idOrUpn/expire-delta-tokens', (c) => {
+    tenant.mailboxOf(withUser(c)).expireDeltaTokens();
+    tenant.changed();
+    return ok(c);
+  });
+
+  app.post('/_control/users/:idOrUpn/messages', async (c) => {
+    const user = withUser(c);
+    const body = await parseBody(c, schemas.addMessages);
+    if (!body.ok) return body.response;
+    const mailbox = tenant.mailboxOf(user);
+    const records = tenant.addMessages(user, body.value);
+    return c.json({ ids: records.map((record) => mailbox.idOf(record, false)), immutableIds: records.map((record) => mailbox.idOf(record, true)) });
+  });
+  app.post('/_control/users/:idOrUpn/messages/:messageId/update', async (c) => {
+    const user = withUser(c);
+    const record = tenant.requireMessage(user, c.req.param('messageId'));
+    const body = await parseBody(c, schemas.updateMessage);
+    if (!body.ok) return body.response;
+    const { flag, ...rest } = body.value;
+    tenant.updateMessage(user, record, { ...rest, ...(flag !== undefined ? { flagStatus: flag } : {}) });
+    const mailbox = tenant.mailboxOf(user);
+    return c.json({ id: mailbox.idOf(record, false), immutableId: mailbox.idOf(record, true) });
+  });
+  app.post('/_control/users/:idOrUpn/messages/:messageId/delete', (c) => {
+    const user = withUser(c);
+    tenant.deleteMessage(user, tenant.requireMessage(user, c.req.param('messageId')));
+    return ok(c);
+  });
+
+  app.post('/_control/throttle', async (c) => {
+    const body = await parseBody(c, schemas.throttle);
+    if (!body.ok) return body.response;
+    governor.adjust(body.value);
+    return c.json({ concurrency: governor.concurrencyLimit, requestsPerWindow: governor.requestBudget, scope: governor.scope });
+  });
+  app.get('/_control/stats', (c) => c.json(stats.snapshot()));
+  app.post('/_control/reset', (c) => {
+    deps.reset();
+    return ok(c);
+  });
+
+  return app;
+}
