@@ -1,0 +1,46 @@
+/**
+ * The database layer: `openStore()` and the types the sync, the control plane
+ * and the API exchange with it. Import from here, not from the files inside.
+ */
+export { openStore, type OpenStoreOptions, type Store } from './store.js';
+export type { DatabaseDialect } from './dialect.js';
+export {
+  CredentialsDecryptionError,
+  EncryptionKeyError,
+  InvalidCursorError,
+  StoreConflictError,
+  StoreError,
+  StoreNotFoundError,
+  StoreValidationError,
+  type StoreConflictCode,
+} from './errors.js';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page, type PageRequest } from './pagination.js';
+export * from './vocabulary.js';
+export type { PolicyRules, CycleCounts } from './entities/index.js';
+
+export type {
+  ConnectionCredentials,
+  ConnectionSettings,
+  GoogleServiceAccountKey,
+  GoogleWorkspaceCredentials,
+  GoogleWorkspaceSettings,
+  Microsoft365Credentials,
+  Microsoft365Settings,
+  NewConnection,
+} from './repositories/connection-input.js';
+export type { ConnectionPatch, ConnectionSecrets, ConnectionTestResult, ConnectionView, ConnectionsRepository } from './repositories/connections.js';
+export {
+  DEFAULT_CYCLE_INTERVAL_SECONDS,
+  MAX_CYCLE_INTERVAL_SECONDS,
+  MIN_CYCLE_INTERVAL_SECONDS,
+  type NewPolicy,
+  type PolicyPatch,
+} from './repositories/policy-input.js';
+export type { PoliciesRepository, PolicyListFilters, PolicyView } from './repositories/policies.js';
+export type { AuditEntryInput, AuditEntryView, AuditListFilters, AuditRepository } from './repositories/audit.js';
+export type { CountsDelta, SelectedUser, SyncUserErrorInput, SyncUserPatch } from './repositories/sync-user-input.js';
+export type { SelectionChange, SyncUserFilters, SyncUserListRequest, SyncUserView, SyncUsersRepository } from './repositories/sync-users.js';
+export type { ImportedMessage, LabelUpdate, MessageIntent, MessageMapRepository, MessageMapView } from './repositories/message-map.js';
+export type { ItemListRequest, ItemOutcome, ItemRecordView, ItemsRepository } from './repositories/items.js';
+export type { FolderInput, FolderStateView, FoldersRepository } from './repositories/folders.js';
+export type { CycleFinish, CycleStart, CyclesRepository, SyncCycleView } from './repositories/cycles.js';

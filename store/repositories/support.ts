@@ -1,0 +1,70 @@
+import { ForeignKeyConstraintViolationException, UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
+import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/knex';
+import type { DatabaseDialect } from '../dialect.js';
+import type { CredentialCipher } from '../encryption.js';
+import type { StoredErrorJson } from '../entities/index.js';
+import type { StoredError } from '../vocabulary.js';
+
+/** What every repository is built from. */
+export interface StoreContext {
+  orm: MikroORM<AbstractSqlDriver>;
+  dialect: DatabaseDialect;
+  cipher: CredentialCipher;
+}
+
+/**
+ * A fresh EntityManager per repository call: activities run concurrently in
+ * one process and must never share an identity map or a unit of work.
+ */
+export function forkEm(context: StoreContext): SqlEntityManager {
+  return context.orm.em.fork() as SqlEntityManager;
+}
+
+/** Rows per INSERT statement and ids per IN list: far below SQLite's and PostgreSQL's parameter limits. */
+export const BATCH_SIZE = 200;
+
+export function chunks<T>(items: readonly T[], size = BATCH_SIZE): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
+  return result;
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids come from URLs; PostgreSQL rejects a malformed uuid with an error, so such ids simply match nothing. */
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID_PATTERN.test(value);
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof UniqueConstraintViolationException;
+}
+
+export function isForeignKeyViolation(error: unknown): boolean {
+  return error instanceof ForeignKeyConstraintViolationException;
+}
+
+/** `affectedRows` of a native update or delete, whatever shape the driver answered with. */
+export function affectedRows(result: unknown): number {
+  if (typeof result === 'number') return result;
+  const rows = (result as { affectedRows?: number } | undefined)?.affectedRows;
+  return typeof rows === 'number' ? rows : 0;
+}
+
+export function toStoredErrorJson(error: StoredError): StoredErrorJson {
+  const json: StoredErrorJson = { code: error.code, message: error.message, at: error.at.toISOString() };
+  if (error.details !== undefined) json.details = error.details;
+  return json;
+}
+
+export function fromStoredErrorJson(json: StoredErrorJson | null): StoredError | null {
+  if (!json) return null;
+  const error: StoredError = { code: json.code, message: json.message, at: new Date(json.at) };
+  if (json.details !== undefined) error.details = json.details;
+  return error;
+}
+
+/** LIKE pattern for "contains", with the user's % and _ taken literally (escape character '\'). */
+export function containsPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
+}

@@ -1,0 +1,309 @@
+import { randomUUID } from 'node:crypto';
+import { raw } from '@mikro-orm/core';
+import type { QueryBuilder, SqlEntityManager } from '@mikro-orm/knex';
+import { PolicySchema, SyncUserSchema, type SyncUserEntity } from '../entities/index.js';
+import { StoreNotFoundError, StoreValidationError } from '../errors.js';
+import { cursorCodec, pageSize, toPage, type Page, type PageRequest } from '../pagination.js';
+import { requireOneOf } from '../validate.js';
+import {
+  ITEM_COUNT_FIELDS,
+  SYNC_STAGES,
+  SYNC_STATUSES,
+  type CountsByType,
+  type ItemCounts,
+  type PausedReason,
+  type SyncStage,
+  type SyncStatus,
+} from '../vocabulary.js';
+import {
+  patchToChanges,
+  validateCountsDelta,
+  validateSelectedUser,
+  type CountsDelta,
+  type SelectedUser,
+  type SyncUserPatch,
+} from './sync-user-input.js';
+import { affectedRows, containsPattern, forkEm, isForeignKeyViolation, isUuid, type StoreContext } from './support.js';
+
+export interface SyncUserView {
+  /** The API's userId. */
+  id: string;
+  policyId: string;
+  sourceUserId: string;
+  workflowId: string;
+  runId: string | null;
+  sourceEmail: string;
+  targetEmail: string;
+  displayName: string;
+  status: SyncStatus;
+  stage: SyncStage;
+  errorCode: string | null;
+  errorMessage: string | null;
+  errorAt: Date | null;
+  errorDetails: Record<string, unknown> | null;
+  pausedReason: PausedReason | null;
+  googleUserId: string | null;
+  lastSyncAt: Date | null;
+  nextSyncAt: Date | null;
+  lastProgressAt: Date | null;
+  /** Totals across data types. */
+  counts: ItemCounts;
+  countsByType: CountsByType;
+  initialSyncTotal: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface SyncUserFilters {
+  status?: SyncStatus;
+  stage?: SyncStage;
+  policyId?: string;
+  errorCode?: string;
+  /** Case-insensitive "contains" over source email, target email and display name. */
+  q?: string;
+}
+
+export interface SyncUserListRequest extends SyncUserFilters, PageRequest {}
+
+/** 'created': new row; 'reselected': was Excluded, back to Pending; 'existing': already selected. */
+export type SelectionChange = 'created' | 'reselected' | 'existing';
+
+export interface SyncUsersRepository {
+  /**
+   * Creates the row (Pending, stage Provisioning), or keeps the existing row
+   * and its id (so its id map prevents second copies) and refreshes its
+   * emails, name and workflow id. The target email only changes while no
+   * Google account is linked. An Excluded row goes back to Pending.
+   */
+  upsertSelected(input: SelectedUser): Promise<{ user: SyncUserView; change: SelectionChange }>;
+  get(id: string): Promise<SyncUserView | null>;
+  getByWorkflowId(workflowId: string): Promise<SyncUserView | null>;
+  update(id: string, patch: SyncUserPatch): Promise<SyncUserView>;
+  /** Atomic increments (no read-modify-write across processes); also sets lastProgressAt. Returns the new totals. */
+  addCounts(id: string, delta: CountsDelta): Promise<{ counts: ItemCounts; countsByType: CountsByType }>;
+  /** Ordered by source email then id. */
+  list(request?: SyncUserListRequest): Promise<Page<SyncUserView>>;
+  /** One GROUP BY; every status present, 0 when none. */
+  totalsByStatus(filters?: Omit<SyncUserFilters, 'status'>): Promise<Record<SyncStatus, number>>;
+  /** Every row of the policy, Excluded ones included. */
+  listByPolicy(policyId: string): Promise<SyncUserView[]>;
+  /** Every row of every policy using the connection (as source or target), Excluded ones included. */
+  listByConnection(connectionId: string): Promise<SyncUserView[]>;
+}
+
+const cursors = cursorCodec('sync-users', 'string', 'string');
+
+/** Exported for the query-plan test: the exact query list() runs. */
+export function buildSyncUserListQuery(em: SqlEntityManager, request: SyncUserListRequest, limit: number): QueryBuilder<SyncUserEntity> {
+  const qb = em.createQueryBuilder(SyncUserSchema, 'u').select('*');
+  applyFilters(qb, request);
+  if (request.cursor !== undefined) {
+    const after = cursors.decode(request.cursor);
+    // Written as a range plus a tie-break so the index seeks to the cursor instead of scanning from the start.
+    qb.andWhere({ sourceEmail: { $gte: after.key } });
+    qb.andWhere({ $or: [{ sourceEmail: { $gt: after.key } }, { id: { $gt: after.id } }] });
+  }
+  return qb.orderBy({ sourceEmail: 'asc', id: 'asc' }).limit(limit + 1);
+}
+
+function applyFilters(qb: QueryBuilder<SyncUserEntity>, filters: SyncUserFilters): void {
+  if (filters.status !== undefined) qb.andWhere({ status: requireOneOf(filters.status, SYNC_STATUSES, 'status') });
+  if (filters.stage !== undefined) qb.andWhere({ stage: requireOneOf(filters.stage, SYNC_STAGES, 'stage') });
+  if (filters.policyId !== undefined) qb.andWhere({ policyId: isUuid(filters.policyId) ? filters.policyId : randomUUID() });
+  if (filters.errorCode !== undefined) qb.andWhere({ errorCode: filters.errorCode });
+  const q = filters.q?.trim();
+  if (q) {
+    const pattern = containsPattern(q);
+    // Emails are stored lower-cased; names are compared lower-cased.
+    qb.andWhere(`(u.source_email like ? escape '\\' or u.target_email like ? escape '\\' or lower(u.display_name) like ? escape '\\')`, [pattern, pattern, pattern]);
+  }
+}
+
+export function createSyncUsersRepository(context: StoreContext): SyncUsersRepository {
+  async function findOne(where: { id: string } | { workflowId: string }): Promise<SyncUserView | null> {
+    const entity = await forkEm(context).findOne(SyncUserSchema, where);
+    return entity ? toView(entity) : null;
+  }
+
+  async function getOrThrow(id: string): Promise<SyncUserView> {
+    const user = isUuid(id) ? await findOne({ id }) : null;
+    if (!user) throw new StoreNotFoundError('SyncUser', id);
+    return user;
+  }
+
+  return {
+    async upsertSelected(input) {
+      const selected = validateSelectedUser(input);
+      if (!isUuid(selected.policyId)) throw new StoreValidationError('policyId', `policyId: no policy ${selected.policyId} exists.`);
+      const now = new Date();
+      let result: { id: string; change: SelectionChange };
+      try {
+        result = await forkEm(context).transactional(async (em) => {
+          // The insert comes first: in SQLite it takes the write lock, so the read below cannot go stale.
+          const newId = randomUUID();
+          const inserted = await em
+            .createQueryBuilder(SyncUserSchema)
+            .insert({ ...newRow(selected, now), id: newId })
+            .onConflict(['policyId', 'sourceUserId'])
+            .ignore()
+            .execute('run');
+          if (affectedRows(inserted) > 0) return { id: newId, change: 'created' as const };
+
+          const existing = await em.findOneOrFail(SyncUserSchema, { policyId: selected.policyId, sourceUserId: selected.sourceUserId });
+          const reselected = existing.status === 'Excluded';
+          const changes: Partial<SyncUserEntity> = {
+            workflowId: selected.workflowId,
+            sourceEmail: selected.sourceEmail,
+            displayName: selected.displayName,
+            updatedAt: now,
+          };
+          // Once the Google account exists, its address is where the mail goes; a new mapping must not redirect it.
+          if (existing.googleUserId === null) changes.targetEmail = selected.targetEmail;
+          if (reselected) Object.assign(changes, { status: 'Pending', pausedReason: null, errorCode: null, errorMessage: null, errorAt: null, errorDetails: null });
+          await em.nativeUpdate(SyncUserSchema, { id: existing.id }, changes);
+          return { id: existing.id, change: reselected ? ('reselected' as const) : ('existing' as const) };
+        });
+      } catch (error) {
+        if (isForeignKeyViolation(error)) throw new StoreValidationError('policyId', `policyId: no policy ${selected.policyId} exists.`);
+        throw error;
+      }
+      return { user: await getOrThrow(result.id), change: result.change };
+    },
+
+    async get(id) {
+      return isUuid(id) ? findOne({ id }) : null;
+    },
+
+    async getByWorkflowId(workflowId) {
+      return findOne({ workflowId });
+    },
+
+    async update(id, patch) {
+      const changes = patchToChanges(patch);
+      const updated = isUuid(id) ? affectedRows(await forkEm(context).nativeUpdate(SyncUserSchema, { id }, { ...changes, updatedAt: new Date() })) : 0;
+      if (updated === 0) throw new StoreNotFoundError('SyncUser', id);
+      return getOrThrow(id);
+    },
+
+    async addCounts(id, delta) {
+      const clean = validateCountsDelta(delta);
+      if (!isUuid(id)) throw new StoreNotFoundError('SyncUser', id);
+      const totals = { exported: 0, imported: 0, failed: 0, skipped: 0 };
+      for (const counts of Object.values(clean)) {
+        for (const field of ITEM_COUNT_FIELDS) totals[field] += counts?.[field] ?? 0;
+      }
+      const now = new Date();
+      return forkEm(context).transactional(async (em) => {
+        // Increment first: the UPDATE takes the row (PostgreSQL) or write (SQLite) lock, so the
+        // per-type JSON read and rewrite below cannot interleave with another writer.
+        const increments = Object.fromEntries(ITEM_COUNT_FIELDS.map((field) => [field, raw(`${field} + ?`, [totals[field]])]));
+        const result = await em
+          .createQueryBuilder(SyncUserSchema)
+          .update({ ...increments, lastProgressAt: now, updatedAt: now } as Partial<SyncUserEntity>)
+          .where({ id })
+          .execute('run');
+        if (affectedRows(result) === 0) throw new StoreNotFoundError('SyncUser', id);
+        const row = await em.findOneOrFail(SyncUserSchema, { id }, { fields: [...ITEM_COUNT_FIELDS, 'countsByType'] });
+        const countsByType = mergeCounts(row.countsByType ?? {}, clean);
+        await em.nativeUpdate(SyncUserSchema, { id }, { countsByType });
+        return { counts: { exported: row.exported, imported: row.imported, failed: row.failed, skipped: row.skipped }, countsByType };
+      });
+    },
+
+    async list(request = {}) {
+      const limit = pageSize(request.limit);
+      const rows = await buildSyncUserListQuery(forkEm(context), request, limit).getResultList();
+      return toPage(rows, limit, toView, (row) => cursors.encode({ key: row.sourceEmail, id: row.id }));
+    },
+
+    async totalsByStatus(filters = {}) {
+      const qb = forkEm(context).createQueryBuilder(SyncUserSchema, 'u').select(['u.status', raw('count(*) as total')]).groupBy('u.status');
+      applyFilters(qb, { ...filters, status: undefined });
+      const rows = await qb.execute<{ status: SyncStatus; total: number | string }[]>('all', false);
+      const totals = Object.fromEntries(SYNC_STATUSES.map((status) => [status, 0])) as Record<SyncStatus, number>;
+      for (const row of rows) {
+        if (row.status in totals) totals[row.status] = Number(row.total);
+      }
+      return totals;
+    },
+
+    async listByPolicy(policyId) {
+      if (!isUuid(policyId)) return [];
+      const rows = await forkEm(context).find(SyncUserSchema, { policyId }, { orderBy: { sourceEmail: 'asc', id: 'asc' } });
+      return rows.map(toView);
+    },
+
+    async listByConnection(connectionId) {
+      if (!isUuid(connectionId)) return [];
+      const em = forkEm(context);
+      const policies = await em.find(PolicySchema, { $or: [{ sourceConnectionId: connectionId }, { targetConnectionId: connectionId }] }, { fields: ['id'] });
+      if (policies.length === 0) return [];
+      const rows = await em.find(SyncUserSchema, { policyId: { $in: policies.map((policy) => policy.id) } }, { orderBy: { sourceEmail: 'asc', id: 'asc' } });
+      return rows.map(toView);
+    },
+  };
+}
+
+function newRow(selected: SelectedUser, now: Date): Omit<SyncUserEntity, 'id'> {
+  return {
+    ...selected,
+    runId: null,
+    status: 'Pending',
+    stage: 'Provisioning',
+    errorCode: null,
+    errorMessage: null,
+    errorAt: null,
+    errorDetails: null,
+    pausedReason: null,
+    googleUserId: null,
+    lastSyncAt: null,
+    nextSyncAt: null,
+    lastProgressAt: null,
+    exported: 0,
+    imported: 0,
+    failed: 0,
+    skipped: 0,
+    countsByType: {},
+    initialSyncTotal: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+function mergeCounts(current: CountsByType, delta: CountsDelta): CountsByType {
+  const merged: CountsByType = structuredClone(current);
+  for (const [type, counts] of Object.entries(delta) as [keyof CountsDelta, Partial<ItemCounts> | undefined][]) {
+    const target = (merged[type] ??= { exported: 0, imported: 0, failed: 0, skipped: 0 });
+    for (const field of ITEM_COUNT_FIELDS) target[field] += counts?.[field] ?? 0;
+  }
+  return merged;
+}
+
+function toView(entity: SyncUserEntity): SyncUserView {
+  return {
+    id: entity.id,
+    policyId: entity.policyId,
+    sourceUserId: entity.sourceUserId,
+    workflowId: entity.workflowId,
+    runId: entity.runId ?? null,
+    sourceEmail: entity.sourceEmail,
+    targetEmail: entity.targetEmail,
+    displayName: entity.displayName,
+    status: entity.status,
+    stage: entity.stage,
+    errorCode: entity.errorCode ?? null,
+    errorMessage: entity.errorMessage ?? null,
+    errorAt: entity.errorAt ?? null,
+    errorDetails: entity.errorDetails ?? null,
+    pausedReason: entity.pausedReason ?? null,
+    googleUserId: entity.googleUserId ?? null,
+    lastSyncAt: entity.lastSyncAt ?? null,
+    nextSyncAt: entity.nextSyncAt ?? null,
+    lastProgressAt: entity.lastProgressAt ?? null,
+    counts: { exported: entity.exported, imported: entity.imported, failed: entity.failed, skipped: entity.skipped },
+    countsByType: structuredClone(entity.countsByType ?? {}),
+    initialSyncTotal: entity.initialSyncTotal ?? null,
+    createdAt: entity.createdAt,
+    updatedAt: entity.updatedAt,
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * The words the workflow, the database, the API and the console share
+ * (see the product contract). Each list is a runtime constant so validation
+ * and the types cannot drift apart.
+ */
+
+export const CONNECTION_KINDS = ['microsoft365', 'google-workspace'] as const;
+export type ConnectionKind = (typeof CONNECTION_KINDS)[number];
+
+export const CONNECTION_STATUSES = ['NotTested', 'Active', 'Error'] as const;
+export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
+
+export const SYNC_STATUSES = ['Pending', 'Provisioning', 'InitialSync', 'Syncing', 'Synced', 'Failed', 'Paused', 'Excluded'] as const;
+export type SyncStatus = (typeof SYNC_STATUSES)[number];
+
+export const SYNC_STAGES = ['Provisioning', 'InitialSync', 'Recurring'] as const;
+export type SyncStage = (typeof SYNC_STAGES)[number];
+
+export const PAUSED_REASONS = ['operator', 'policy-disabled'] as const;
+export type PausedReason = (typeof PAUSED_REASONS)[number];
+
+/** Errors that stop a user's cycle (user or connection scope). */
+export const USER_ERROR_CODES = [
+  'AUTH_TOKEN_EXPIRED',
+  'USER_NOT_FOUND',
+  'RATE_LIMITED',
+  'GOOGLE_USER_CREATION_FAILED',
+  'CONNECTION_UNAVAILABLE',
+] as const;
+export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
+
+/** Errors of one item; they never change the user's status. */
+export const ITEM_ERROR_CODES = ['ITEM_TOO_LARGE', 'ENCRYPTED_ITEM', 'UNSUPPORTED_FORMAT', 'ITEM_REJECTED'] as const;
+export type ItemErrorCode = (typeof ITEM_ERROR_CODES)[number];
+
+export const ITEM_OUTCOME_STATUSES = ['failed', 'skipped'] as const;
+export type ItemOutcomeStatus = (typeof ITEM_OUTCOME_STATUSES)[number];
+
+/** Every data type a policy may name; only SUPPORTED_DATA_TYPES are synced today. */
+export const DATA_TYPES = ['mail', 'calendar', 'contacts', 'files'] as const;
+export type DataType = (typeof DATA_TYPES)[number];
+export const SUPPORTED_DATA_TYPES: readonly DataType[] = ['mail'];
+
+export const AUDIT_SEVERITIES = ['Info', 'Warning', 'Error'] as const;
+export type AuditSeverity = (typeof AUDIT_SEVERITIES)[number];
+
+/** Open list: these are the categories in use, a new one needs no migration. */
+export type AuditCategory = 'connection' | 'policy' | 'provisioning' | 'sync' | 'membership' | 'item' | (string & {});
+
+export const MESSAGE_MAP_STATES = ['intent', 'imported', 'deleted'] as const;
+export type MessageMapState = (typeof MESSAGE_MAP_STATES)[number];
+
+export const CYCLE_KINDS = ['initial', 'delta'] as const;
+export type CycleKind = (typeof CYCLE_KINDS)[number];
+
+export const CYCLE_TRIGGERS = ['schedule', 'operator', 'credentials-updated', 'start'] as const;
+export type CycleTrigger = (typeof CYCLE_TRIGGERS)[number];
+
+export const CYCLE_OUTCOMES = ['running', 'succeeded', 'failed'] as const;
+export type CycleOutcome = (typeof CYCLE_OUTCOMES)[number];
+
+/**
+ * How a Microsoft 365 user's Google address is derived (local part @ policy.targetDomain):
+ * - 'same-local-part': the local part of the user's primary SMTP address (mail), e.g. Alice.Smith@contoso.com -> alice.smith@target
+ * - 'upn-prefix': the part of the userPrincipalName before '@' (differs from mail when the UPN was never renamed)
+ * - 'first.last': givenName.surname, lower-cased, accents and spaces removed (falls back to the mail local part when a name is missing)
+ */
+export const USERNAME_MAPPINGS = ['same-local-part', 'upn-prefix', 'first.last'] as const;
+export type UsernameMapping = (typeof USERNAME_MAPPINGS)[number];
+
+/** Item counters kept per user, per folder and per data type; exported - imported = failed + skipped. */
+export interface ItemCounts {
+  exported: number;
+  imported: number;
+  failed: number;
+  skipped: number;
+}
+
+export const ITEM_COUNT_FIELDS = ['exported', 'imported', 'failed', 'skipped'] as const;
+
+export type CountsByType = Partial<Record<DataType, ItemCounts>>;
+
+export function zeroCounts(): ItemCounts {
+  return { exported: 0, imported: 0, failed: 0, skipped: 0 };
+}
+
+/** The shape every stored error takes: what the administrator reads, and the service's own words. */
+export interface StoredError {
+  code: string;
+  message: string;
+  at: Date;
+  details?: Record<string, unknown>;
+}
