@@ -131,11 +131,10 @@ export class AppCredentials {
     }
   }
 
-  /** Back to a known secret (control reset); tokens issued so far stop working. */
+  /** Back to a known secret (control reset); live tokens stay live, revoked ones stay revoked. */
   resetSecret(secret: string): void {
     this.secret = secret;
     this.secretExpired = false;
-    this.expireTokens();
   }
 
   /** Persistence only: the app registration as saved. */

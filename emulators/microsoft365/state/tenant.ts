@@ -164,8 +164,9 @@ export class TenantState {
     if (!folder) throw new Error('The inbox is missing');
     const receivedAt = request.receivedAt ?? Math.floor(Date.now() / 1000);
     const records: MessageRecord[] = [];
+    const firstPosition = mailbox.messageCount;
     for (let i = 0; i < request.count; i++) {
-      const kind = this.storedKind(request.kind ?? 'normal', mailbox.messageCount + i);
+      const kind = this.storedKind(request.kind ?? 'normal', firstPosition + i);
       const random = createRandom(mixSeed(mailbox.seed, 0x5eed, mailbox.currentSeq, i));
       const size = kind === 'oversized' ? this.settings.oversizedBytes : sampleMessageSize(random);
       records.push(mailbox.addMessage({ folder: folder.number, receivedAt, size, kind, isRead: request.isRead ?? false }));
