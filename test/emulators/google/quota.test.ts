@@ -1,0 +1,132 @@
+import { PassThrough } from 'node:stream';
+import type { gmail_v1 } from 'googleapis/build/src/apis/gmail/v1.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { configuredRootUrl, createGoogleClients, type GoogleClients } from '../../../activities/google/google-clients.js';
+import { importMessage } from '../../../activities/google/gmail-import.js';
+import { startGoogleEmulator, type StartedGoogleEmulator } from '../../helpers/google-emulator.js';
+import { buildMessage, controlHeaders, failureOf, rawTransport } from './fixtures.js';
+
+let clock = Date.now();
+let google: StartedGoogleEmulator;
+let clients: GoogleClients;
+let ann: gmail_v1.Gmail;
+
+beforeAll(async () => {
+  google = await startGoogleEmulator({
+    now: () => clock,
+    // 100 units per user per minute: four imports (25 units each), then refusals.
+    quota: { userUnitsPerMinute: 100, projectUnitsPerMinute: 150, perUserConcurrency: 1 },
+    users: [
+      { primaryEmail: 'admin@example.com', givenName: 'Workspace', familyName: 'Admin', isAdmin: true },
+      { primaryEmail: 'ann@example.com', givenName: 'Ann', familyName: 'Lee' },
+      { primaryEmail: 'bob@example.com', givenName: 'Bob', familyName: 'Marsh' },
+    ],
+  });
+});
+afterAll(() => google.close());
+beforeEach(() => {
+  clock = Date.now();
+  google.emulator.reset();
+  clients = createGoogleClients(google.googleSettings);
+  ann = clients.gmailFor('ann@example.com');
+});
+
+const importInto = async (gmail: gmail_v1.Gmail) => importMessage(gmail, { userId: 'me', raw: await buildMessage(), labelIds: [] });
+
+async function throttle(body: Record<string, unknown>): Promise<void> {
+  const response = await rawTransport().request({ url: `${google.url}/_control/throttle`, method: 'POST', headers: controlHeaders, data: body });
+  expect(response.status).toBe(200);
+}
+
+describe('Gmail per-user units', () => {
+  it('answers 403 userRateLimitExceeded (usageLimits) with the seconds until enough units are back', async () => {
+    for (let n = 0; n < 4; n++) await importInto(ann);
+    const failure = await failureOf(importInto(ann));
+    // 100 units a minute refill at 5/3 per second: 25 units take 15 s.
+    expect(failure).toMatchObject({ kind: 'throttled', status: 403, reason: 'userRateLimitExceeded', retryAfterMs: 15_000 });
+    expect(failure.body).toMatchObject({ error: { code: 403, errors: [{ domain: 'usageLimits', reason: 'userRateLimitExceeded' }] } });
+    expect(failure.message).toMatch(/^User-rate limit exceeded\.\s+Retry after \d{4}-\d\d-\d\dT/);
+
+    clock += 15_000;
+    await importInto(ann);
+    expect(google.emulator.stats().quotaRefusals.userUnits).toBe(1);
+  });
+
+  it('charges each method its own cost (labels.list is 1 unit, import 25)', async () => {
+    for (let n = 0; n < 3; n++) await importInto(ann);
+    for (let n = 0; n < 25; n++) await ann.users.labels.list({ userId: 'me' });
+    expect(await failureOf(ann.users.labels.list({ userId: 'me' }))).toMatchObject({ status: 403, reason: 'userRateLimitExceeded', retryAfterMs: 1000 });
+  });
+
+  it('scales quotas through the control API (quotaScale)', async () => {
+    await throttle({ quotaScale: 0.5 });
+    await importInto(ann);
+    await importInto(ann);
+    expect(await failureOf(importInto(ann))).toMatchObject({ status: 403, reason: 'userRateLimitExceeded', retryAfterMs: 30_000 });
+  });
+});
+
+describe('Gmail project budget and per-user concurrency', () => {
+  it('answers 403 rateLimitExceeded when the project budget is spent, across users', async () => {
+    const bob = clients.gmailFor('bob@example.com');
+    for (let n = 0; n < 3; n++) await importInto(ann);
+    for (let n = 0; n < 3; n++) await importInto(bob);
+    const failure = await failureOf(importInto(bob));
+    expect(failure).toMatchObject({ kind: 'throttled', status: 403, reason: 'rateLimitExceeded' });
+    expect(failure.body).toMatchObject({ error: { errors: [{ domain: 'usageLimits', reason: 'rateLimitExceeded' }] } });
+    expect(google.emulator.stats().quotaRefusals.projectUnits).toBe(1);
+  });
+
+  it('answers 429 "Too many concurrent requests for user" while another request of the user is in flight', async () => {
+    // An upload whose body is still being sent holds the user's only slot.
+    const pending = new PassThrough();
+    const held = ann.users.messages.import(
+      { userId: 'me', media: { mimeType: 'message/rfc822', body: pending } },
+      { rootUrl: configuredRootUrl(ann) },
+    );
+    pending.write('Subject: held\r\n');
+
+    await vi.waitFor(
+      async () => {
+        const failure = await failureOf(ann.users.labels.list({ userId: 'me' }));
+        expect(failure).toMatchObject({ kind: 'throttled', status: 429, reason: 'rateLimitExceeded', googleStatus: 'RESOURCE_EXHAUSTED', message: 'Too many concurrent requests for user' });
+      },
+      { timeout: 10_000, interval: 20 },
+    );
+    // Another user is not affected.
+    await clients.gmailFor('bob@example.com').users.labels.list({ userId: 'me' });
+
+    pending.end('\r\nbody\r\n');
+    expect((await held).status).toBe(200);
+    await ann.users.labels.list({ userId: 'me' });
+  });
+});
+
+describe('injected throttling (POST /_control/throttle)', () => {
+  it('answers the given share of requests 429 with the given Retry-After, and gaxios does not retry them', async () => {
+    await throttle({ ratio: 0.5, retryAfterSeconds: 7 });
+    const outcomes: Array<number | string> = [];
+    for (let n = 0; n < 4; n++) {
+      try {
+        await ann.users.labels.list({ userId: 'me' });
+        outcomes.push('ok');
+      } catch (error) {
+        const failure = await failureOf(Promise.reject(error));
+        expect(failure).toMatchObject({ kind: 'throttled', status: 429, reason: 'rateLimitExceeded', retryAfterMs: 7000 });
+        outcomes.push(429);
+      }
+    }
+    expect(outcomes).toEqual(['ok', 429, 'ok', 429]);
+    // Four calls, four requests: no automatic retry hid a refusal.
+    expect(google.emulator.stats().requests['GET /gmail/v1/users/:userId/labels']).toEqual({ '200': 2, '429': 2 });
+    expect(google.emulator.stats().quotaRefusals.injected).toBe(2);
+  });
+
+  it('validates the throttle body', async () => {
+    for (const body of [{}, { ratio: 2 }, { quotaScale: 0 }, { retryAfterSeconds: 'soon' }]) {
+      const response = await rawTransport().request<{ error: { message: string } }>({ url: `${google.url}/_control/throttle`, method: 'POST', headers: controlHeaders, data: body });
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect(response.data.error.message).toMatch(/^Invalid body: /);
+    }
+  });
+});
