@@ -94,7 +94,11 @@ export interface GoogleEmulatorOptions {
   users?: UserSeed[];
   /** Default: one service account of project 'emulator-project' with the sync's delegated scopes. */
   serviceAccounts?: ServiceAccountSeed[];
-  quota?: Partial<Omit<GoogleQuotaOptions, 'methodCosts'>> & { methodCosts?: Partial<Record<GmailMethod, number>> };
+  quota?: Partial<Omit<GoogleQuotaOptions, 'methodCosts'>> & {
+    methodCosts?: Partial<Record<GmailMethod, number>>;
+    /** Shorthand for the cost of messages.import and messages.insert (25). */
+    importCost?: number;
+  };
   /** Largest message messages.import accepts; Gmail documents 150 MB. */
   maxImportBytes?: number;
   /** Access-token lifetime reported as expires_in (real tokens report 3599). */
@@ -128,6 +132,12 @@ export const syncDelegatedScopes: readonly string[] = [
 
 export const defaultMaxImportBytes = 150 * 1024 * 1024;
 
+function resolveQuota(quota: GoogleEmulatorOptions['quota'] = {}): GoogleQuotaOptions {
+  const { importCost, methodCosts, ...limits } = quota;
+  const importCosts = importCost === undefined ? {} : { 'messages.import': importCost, 'messages.insert': importCost };
+  return { ...defaultQuota, ...limits, methodCosts: { ...defaultGmailMethodCosts, ...importCosts, ...methodCosts } };
+}
+
 export function resolveOptions(options: GoogleEmulatorOptions = {}): ResolvedOptions {
   const domains = (options.domains ?? ['example.com']).map((domain) => domain.toLowerCase());
   const primaryDomain = domains[0];
@@ -143,11 +153,7 @@ export function resolveOptions(options: GoogleEmulatorOptions = {}): ResolvedOpt
         dwdScopes: [...syncDelegatedScopes],
       },
     ],
-    quota: {
-      ...defaultQuota,
-      ...options.quota,
-      methodCosts: { ...defaultGmailMethodCosts, ...options.quota?.methodCosts },
-    },
+    quota: resolveQuota(options.quota),
     maxImportBytes: options.maxImportBytes ?? defaultMaxImportBytes,
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
     keepRawMessages: options.keepRawMessages ?? false,

@@ -3,6 +3,7 @@ import type { gmail_v1 } from 'googleapis/build/src/apis/gmail/v1.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { configuredRootUrl, createGoogleClients, type GoogleClients } from '../../../activities/google/google-clients.js';
 import { importMessage } from '../../../activities/google/gmail-import.js';
+import { resolveOptions } from '../../../emulators/google/options.js';
 import { startGoogleEmulator, type StartedGoogleEmulator } from '../../helpers/google-emulator.js';
 import { buildMessage, controlHeaders, failureOf, rawTransport } from './fixtures.js';
 
@@ -128,5 +129,17 @@ describe('injected throttling (POST /_control/throttle)', () => {
       expect(response.status, JSON.stringify(body)).toBe(400);
       expect(response.data.error.message).toMatch(/^Invalid body: /);
     }
+  });
+});
+
+describe('quota options', () => {
+  it('defaults to Google limits and method costs; importCost sets import and insert together', () => {
+    const defaults = resolveOptions().quota;
+    expect(defaults).toMatchObject({ enabled: true, userUnitsPerMinute: 15_000, projectUnitsPerMinute: 1_200_000, perUserConcurrency: 10, directoryQueriesPerMinute: 2_400 });
+    expect(defaults.methodCosts).toMatchObject({ 'messages.import': 25, 'labels.create': 5, 'labels.list': 1, 'messages.get': 5, 'messages.list': 5, 'messages.modify': 5 });
+
+    const newProject = resolveOptions({ quota: { userUnitsPerMinute: 6_000, importCost: 20 } }).quota;
+    expect(newProject.userUnitsPerMinute).toBe(6_000);
+    expect(newProject.methodCosts).toMatchObject({ 'messages.import': 20, 'messages.insert': 20, 'labels.list': 1 });
   });
 });
