@@ -1,3 +1,15 @@
+/**
+ * The Google Workspace emulator: OAuth token endpoint (service-account
+ * JWT-bearer grant with domain-wide delegation), Admin SDK Directory users,
+ * Gmail labels and messages (import by media upload), Google's quotas and
+ * error shapes, and a control API under /_control. One host serves every
+ * path; the sync reaches it only through GoogleConnectionSettings.apiBaseUrl.
+ *
+ * Serving it (e.g. from emulators/main.ts):
+ *   const google = createGoogleEmulator({ persistDir: path.join(dataDir, 'google-emulator') });
+ *   await serveHttps(google.app, { port: config.googleEmulatorPort, tls: ensureLocalTls(dataDir) });
+ *   google.serviceAccountKey() // the key JSON to put in the Google connection
+ */
 import type { Hono } from 'hono';
 import { createGoogleApp } from './app.js';
 import type { ServiceAccountInfo } from './credentials.js';

@@ -7,7 +7,9 @@ import type { EmulatorState, StateSnapshot } from './state.js';
 const log = createLogger('google-emulator');
 
 const fileName = 'google-emulator.json';
-const saveEveryMs = 500;
+const checkEveryMs = 500;
+/** A save may take at most this share of the time, so a large mailbox under import load is not re-serialized nonstop. */
+const maxShareOfTimeSaving = 0.1;
 
 export function loadSnapshot(persistDir: string): StateSnapshot | undefined {
   const file = path.join(persistDir, fileName);
@@ -28,6 +30,7 @@ export class SnapshotWriter {
   private savedRevision: number;
   private writing: Promise<void> = Promise.resolve();
   private readonly timer: NodeJS.Timeout;
+  private nextSaveAt = 0;
 
   constructor(
     private readonly state: EmulatorState,
@@ -36,8 +39,9 @@ export class SnapshotWriter {
     mkdirSync(persistDir, { recursive: true });
     this.savedRevision = -1;
     this.timer = setInterval(() => {
+      if (Date.now() < this.nextSaveAt) return;
       this.flush().catch((error: unknown) => log.error({ err: error, persistDir }, 'Could not save the Google emulator state; retrying shortly'));
-    }, saveEveryMs);
+    }, checkEveryMs);
     this.timer.unref();
   }
 
@@ -48,9 +52,11 @@ export class SnapshotWriter {
       if (revision === this.savedRevision) return;
       const file = path.join(this.persistDir, fileName);
       const temporary = `${file}.${process.pid}.tmp`;
+      const started = Date.now();
       await writeFile(temporary, JSON.stringify(this.state.snapshot()), { mode: 0o600 });
       await rename(temporary, file);
       this.savedRevision = revision;
+      this.nextSaveAt = Date.now() + (Date.now() - started) / maxShareOfTimeSaving;
     });
     // One failed write must not stop the later ones.
     this.writing = run.catch(() => undefined);
