@@ -1,14 +1,42 @@
-import { createDiagnosticsActivities, type DiagnosticsDeps } from './diagnostics/worker-health.js';
+import type { Store } from '../store/index.js';
+import { ConnectionClients } from './connections/clients.js';
+import { createDiagnosticsActivities } from './diagnostics/worker-health.js';
+import { defaultMaxImportBytes } from './mail/classify-item.js';
+import { discoverMailFolders, listKnownMailFolders } from './mail/discover-folders.js';
+import type { MailboxInput, MailDeps } from './mail/mailbox.js';
+import { syncMailFolder, type SyncMailFolderInput } from './mail/sync-folder.js';
+import { defaultPacing, MailboxPacers, type PacingSettings } from './pacing.js';
+import { createProvisioningActivities } from './provisioning/provision-google-user.js';
+import { createSyncStateActivities } from './sync-state/publish.js';
 
 /**
  * The one place activities are built. The worker and the tests both call this
  * factory with their clients and stores, so they are wired the same way.
  */
-export type ActivityDeps = DiagnosticsDeps;
+export interface ActivityDeps {
+  workerIdentity: string;
+  store: Store;
+  pacing?: PacingSettings;
+  maxImportBytes?: number;
+  deltaPageSize?: number;
+}
 
 export function createActivities(deps: ActivityDeps) {
+  const connections = new ConnectionClients(deps.store);
+  const mail: MailDeps = {
+    store: deps.store,
+    connections,
+    pacers: new MailboxPacers(deps.pacing ?? defaultPacing),
+    maxImportBytes: deps.maxImportBytes ?? defaultMaxImportBytes,
+    deltaPageSize: deps.deltaPageSize ?? 100,
+  };
   return {
     ...createDiagnosticsActivities(deps),
+    ...createProvisioningActivities({ store: deps.store, connections }),
+    ...createSyncStateActivities({ store: deps.store }),
+    discoverMailFolders: (input: MailboxInput) => discoverMailFolders(mail, input),
+    listKnownMailFolders: (input: { syncUserId: string }) => listKnownMailFolders(mail, input),
+    syncMailFolder: (input: SyncMailFolderInput) => syncMailFolder(mail, input),
   };
 }
 

@@ -3,6 +3,8 @@ import { createLogger } from '../shared/logger.js';
 import { Runtime } from '@temporalio/worker';
 import { connectWorkerConnection, registerSearchAttributes } from '../shared/temporal.js';
 import { temporalLoggerFrom } from './runtime-logger.js';
+import { openStore } from '../store/index.js';
+import { pacingFromEnv } from '../activities/pacing.js';
 import { createSyncWorker } from './worker.js';
 
 /**
@@ -18,10 +20,12 @@ const connection = await connectWorkerConnection(config);
 await registerSearchAttributes(connection, config.temporalNamespace).catch((err: Error) =>
   log.warn({ err: err.message }, 'could not register the search attributes; ask the cluster operator to add them (see README)'),
 );
+const store = await openStore({ dataDir: config.dataDir, databaseUrl: process.env.DATABASE_URL, encryptionKey: process.env.ENCRYPTION_KEY });
 const worker = await createSyncWorker({
   connection,
   namespace: config.temporalNamespace,
   taskQueue: config.temporalTaskQueue,
+  activityDeps: { store, pacing: pacingFromEnv() },
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -34,4 +38,5 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 log.info({ taskQueue: config.temporalTaskQueue, namespace: config.temporalNamespace }, 'worker started');
 await worker.run();
 await connection.close();
+await store.close();
 log.info('worker stopped');

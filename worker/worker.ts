@@ -17,7 +17,7 @@ export interface SyncWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  activityDeps?: Partial<ActivityDeps>;
+  activityDeps: Omit<ActivityDeps, 'workerIdentity'>;
   /** A prebuilt bundle (tests build one for the whole run); otherwise bundled from source at start. */
   workflowBundle?: WorkflowBundleOption;
   identity?: string;
@@ -29,7 +29,7 @@ export function defaultWorkerIdentity(): string {
 
 export async function createSyncWorker(options: SyncWorkerOptions): Promise<Worker> {
   const identity = options.identity ?? defaultWorkerIdentity();
-  const activities = createActivities({ workerIdentity: identity, ...options.activityDeps });
+  const activities = createActivities({ ...options.activityDeps, workerIdentity: identity });
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,

@@ -1,2 +1,3 @@
 // Every workflow the worker registers. The worker bundles this file.
 export { workerProbeWorkflow } from './worker-probe.js';
+export { userSyncWorkflow } from './user-sync/workflow.js';

@@ -6,8 +6,15 @@ import type { GraphConnection } from './graph-client.js';
  * and the id map must survive moves.
  */
 const immutableIds = 'IdType="ImmutableId"';
-/** PidTagMessageSize: v1.0 messages have no size property. */
-export const messageSizeProperty = 'Long 0x0E08';
+/** PidTagMessageSize (PtypInteger32): v1.0 messages have no size property. */
+export const messageSizeProperty = 'Integer 0x0E08';
+const messageSizeTag = 0x0e08;
+
+/** Graph echoes extended property ids normalised ("Integer 0xe08"), so compare the tag's value. */
+function isMessageSize(propertyId: string): boolean {
+  const tag = propertyId.trim().split(/\s+/)[1];
+  return tag !== undefined && Number.parseInt(tag, 16) === messageSizeTag;
+}
 
 export interface GraphMailFolder {
   id: string;
@@ -54,7 +61,7 @@ export function initialDeltaPath(userId: string, folderId: string): string {
 }
 
 function toMessage(entry: RawDeltaEntry): ExportedMessage {
-  const size = entry.singleValueExtendedProperties?.find((p) => p.id.toLowerCase() === messageSizeProperty.toLowerCase());
+  const size = entry.singleValueExtendedProperties?.find((p) => isMessageSize(p.id));
   return {
     id: entry.id,
     internetMessageId: entry.internetMessageId as string | undefined,

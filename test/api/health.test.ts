@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectTestTemporal, startTestWorker, type RunningWorker, type TestTemporal } from '../helpers/temporal.js';
 import { authHeaders, createTestApp } from '../helpers/api.js';
+import { openTestStore } from '../helpers/store.js';
 
 describe('GET /api/health and authentication', () => {
   let temporal: TestTemporal;
@@ -18,7 +19,8 @@ describe('GET /api/health and authentication', () => {
   });
 
   it('sees a worker once one polls the task queue', async () => {
-    const worker: RunningWorker = await startTestWorker(temporal);
+    const store = await openTestStore();
+    const worker: RunningWorker = await startTestWorker(temporal, { activityDeps: { store } });
     try {
       const app = createTestApp(temporal);
       let pollers = 0;
@@ -30,6 +32,7 @@ describe('GET /api/health and authentication', () => {
       expect(pollers).toBeGreaterThan(0);
     } finally {
       await worker.stop();
+      await store.close();
     }
   });
 

@@ -3,20 +3,25 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { connectTestTemporal, startTestWorker, type RunningWorker, type TestTemporal } from '../helpers/temporal.js';
 import { authHeaders, createTestApp } from '../helpers/api.js';
 import { inject } from 'vitest';
+import type { Store } from '../../store/index.js';
+import { openTestStore } from '../helpers/store.js';
 
 // The vertical slice: API starts a workflow, the workflow runs an activity on
 // a worker, the API reads the state back, and Temporal UI shows the run.
 describe('worker probe through API, workflow and activity', () => {
   let temporal: TestTemporal;
   let worker: RunningWorker;
+  let store: Store;
 
   beforeAll(async () => {
     temporal = await connectTestTemporal();
-    worker = await startTestWorker(temporal, { identity: 'probe-test-worker' });
+    store = await openTestStore();
+    worker = await startTestWorker(temporal, { identity: 'probe-test-worker', activityDeps: { store } });
   });
   afterAll(async () => {
     await worker?.stop();
     await temporal?.close();
+    await store?.close();
   });
 
   it('runs the probe on a worker and reads the result back through the API', async () => {

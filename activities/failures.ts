@@ -1,0 +1,58 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { UserErrorCode } from '../shared/vocabulary.js';
+import { classifyGoogleError, type GoogleFailure } from './google/google-errors.js';
+import { classifyGraphError, type GraphFailure } from './microsoft365/graph-errors.js';
+
+/**
+ * Turns a failed call to Microsoft or Google into the Temporal failure the
+ * workflow decides on: the type is the product's error code, the message a
+ * sentence an administrator can act on, the details the service's own words.
+ * Throttling is retried after the server's own delay (nextRetryDelay), never
+ * in a tight loop; credentials are not retried within the cycle.
+ */
+type Service = 'Microsoft 365' | 'Google Workspace';
+
+function failureFor(service: Service, failure: { kind: string; message: string; status?: number; retryAfterMs?: number }, details: Record<string, unknown>): ApplicationFailure {
+  switch (failure.kind) {
+    case 'auth':
+      return ApplicationFailure.create({
+        type: UserErrorCode.AuthTokenExpired,
+        message: `The ${service} connection's credentials were refused (expired or revoked): ${failure.message}`,
+        nonRetryable: true,
+        details: [details],
+      });
+    case 'throttled':
+      return ApplicationFailure.create({
+        type: UserErrorCode.RateLimited,
+        message: `${service} is throttling requests for this user; retrying after the delay it asked for.`,
+        nextRetryDelay: failure.retryAfterMs ?? undefined,
+        details: [details],
+      });
+    case 'unavailable':
+      return ApplicationFailure.create({
+        type: UserErrorCode.ConnectionUnavailable,
+        message: `${service} could not be reached or answered with a server error: ${failure.message}`,
+        details: [details],
+      });
+    default:
+      return ApplicationFailure.create({
+        type: `${service === 'Microsoft 365' ? 'GRAPH' : 'GOOGLE'}_${failure.kind.toUpperCase()}`,
+        message: `${service} refused a request: ${failure.message}`,
+        details: [details],
+      });
+  }
+}
+
+export function graphFailure(err: unknown): ApplicationFailure {
+  const failure: GraphFailure = classifyGraphError(err);
+  return failureFor('Microsoft 365', failure, { service: 'microsoft365', ...failure });
+}
+
+export function googleFailure(err: unknown): ApplicationFailure {
+  const failure: GoogleFailure = classifyGoogleError(err);
+  return failureFor('Google Workspace', failure, { service: 'google-workspace', ...failure });
+}
+
+export function userNotFound(message: string, details: Record<string, unknown> = {}): ApplicationFailure {
+  return ApplicationFailure.create({ type: UserErrorCode.UserNotFound, message, nonRetryable: true, details: [details] });
+}

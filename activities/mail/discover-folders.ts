@@ -1,0 +1,49 @@
+import type { MailFolderRef } from '../../workflows/user-sync/types.js';
+import { googleFailure, graphFailure } from '../failures.js';
+import { classifyGraphError } from '../microsoft365/graph-errors.js';
+import { listMailFolderTree, resolveWellKnownFolderIds } from '../microsoft365/mail-export.js';
+import { systemLabelForFolder, userLabelNameForPath, wellKnownFolders } from './labels.js';
+import { openMailbox, type MailboxInput, type MailDeps } from './mailbox.js';
+
+// Folders that hold no mail a person would look for in Gmail.
+const skippedWellKnown = new Set(['outbox', 'syncissues', 'conflicts', 'localfailures', 'serverfailures', 'conversationhistory', 'recoverableitemsdeletions', 'searchfolders']);
+
+/**
+ * Reads the mailbox's folder tree, makes sure every folder has its Gmail
+ * label, and records the folders. The labels exist before any message is
+ * imported, so an import never waits on a label.
+ */
+export async function discoverMailFolders(deps: MailDeps, input: MailboxInput): Promise<MailFolderRef[]> {
+  const mailbox = await openMailbox(deps, input);
+  const isNotFound = (err: unknown) => classifyGraphError(err).kind === 'notFound';
+  let tree;
+  let wellKnownById: Map<string, string>;
+  try {
+    tree = await mailbox.graphPace(() => listMailFolderTree(mailbox.graph, input.sourceUserId));
+    wellKnownById = await resolveWellKnownFolderIds(mailbox.graph, input.sourceUserId, [...wellKnownFolders, ...skippedWellKnown], isNotFound);
+  } catch (err) {
+    throw graphFailure(err);
+  }
+
+  const rows = [];
+  for (const folder of tree) {
+    const wellKnownName = wellKnownById.get(folder.id) ?? null;
+    if (wellKnownName && skippedWellKnown.has(wellKnownName)) continue;
+    let googleLabelId = systemLabelForFolder(wellKnownName) ?? null;
+    if (!googleLabelId) {
+      try {
+        googleLabelId = await mailbox.labels.ensure(userLabelNameForPath(folder.path));
+      } catch (err) {
+        throw googleFailure(err);
+      }
+    }
+    rows.push({ sourceFolderId: folder.id, displayName: folder.displayName, path: folder.path.join('/'), wellKnownName, googleLabelId });
+  }
+  await deps.store.folders.upsert(input.syncUserId, rows);
+  return rows.map(({ sourceFolderId, path }) => ({ sourceFolderId, path }));
+}
+
+export async function listKnownMailFolders(deps: Pick<MailDeps, 'store'>, input: { syncUserId: string }): Promise<MailFolderRef[]> {
+  const folders = await deps.store.folders.list(input.syncUserId);
+  return folders.map(({ sourceFolderId, path }) => ({ sourceFolderId, path }));
+}

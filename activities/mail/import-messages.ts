@@ -1,0 +1,116 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { ItemErrorCode } from '../../shared/vocabulary.js';
+import { classifyGoogleError } from '../google/google-errors.js';
+import { importMessage } from '../google/gmail-import.js';
+import { googleFailure, graphFailure } from '../failures.js';
+import { classifyGraphError } from '../microsoft365/graph-errors.js';
+import { downloadMime, type ExportedMessage } from '../microsoft365/mail-export.js';
+import { gmailCost } from '../pacing.js';
+import { checkSize, classifyMime, type ItemVerdict } from './classify-item.js';
+import type { Mailbox } from './mailbox.js';
+
+export interface ImportCandidate {
+  message: ExportedMessage;
+  labelIds: string[];
+  /** An intent was recorded by an earlier attempt that may have imported it before dying. */
+  resumingIntent: boolean;
+}
+
+export interface ImportedItem {
+  sourceItemId: string;
+  googleMessageId: string;
+  labelIds: string[];
+}
+
+export interface FailedItem {
+  message: ExportedMessage;
+  verdict: ItemVerdict;
+  serviceError?: Record<string, unknown>;
+}
+
+export interface ImportOutcome {
+  imported: ImportedItem[];
+  failed: FailedItem[];
+  /** A user-level failure (throttling, credentials) that stopped the page; thrown after the successes are recorded. */
+  stoppedBy: ApplicationFailure | null;
+}
+
+/**
+ * Looks for a message an earlier attempt imported but did not record: the
+ * window between Gmail's answer and the id map write. Gmail finds it by its
+ * Message-ID header, in every label including Trash and Spam.
+ */
+async function findAlreadyImported(mailbox: Mailbox, internetMessageId: string): Promise<string | null> {
+  const { data } = await mailbox.gmailPace(gmailCost.messagesList, () =>
+    mailbox.gmail.users.messages.list({ userId: mailbox.input.targetEmail, q: `rfc822msgid:${internetMessageId}`, includeSpamTrash: true, maxResults: 2 }),
+  );
+  return data.messages?.[0]?.id ?? null;
+}
+
+function itemVerdictForGoogle(err: unknown): { verdict: ItemVerdict; serviceError: Record<string, unknown> } | null {
+  const failure = classifyGoogleError(err);
+  const serviceError = { service: 'google-workspace', ...failure };
+  if (failure.kind === 'tooLarge') return { verdict: { code: ItemErrorCode.ItemTooLarge, reason: `Gmail refused the message as too large: ${failure.message}` }, serviceError };
+  if (failure.kind === 'invalid') return { verdict: { code: ItemErrorCode.ItemRejected, reason: `Gmail refused the message: ${failure.message}` }, serviceError };
+  return null;
+}
+
+/**
+ * Copies new messages exactly once. The caller has recorded an intent for
+ * each before this runs; a message is recorded as imported only after Gmail
+ * accepted it, and an intent left by a crash is resolved by a Message-ID
+ * lookup before anything is imported again.
+ */
+export async function importCandidates(mailbox: Mailbox, candidates: ImportCandidate[], maxImportBytes: number): Promise<ImportOutcome> {
+  const outcome: ImportOutcome = { imported: [], failed: [], stoppedBy: null };
+  const { sourceUserId, targetEmail } = mailbox.input;
+
+  const importOne = async (candidate: ImportCandidate): Promise<void> => {
+    const { message } = candidate;
+    const tooLarge = checkSize(message.sizeBytes, maxImportBytes);
+    if (tooLarge) {
+      outcome.failed.push({ message, verdict: tooLarge });
+      return;
+    }
+    try {
+      if (candidate.resumingIntent && message.internetMessageId) {
+        const existing = await findAlreadyImported(mailbox, message.internetMessageId);
+        if (existing) {
+          outcome.imported.push({ sourceItemId: message.id, googleMessageId: existing, labelIds: candidate.labelIds });
+          return;
+        }
+      }
+      if (outcome.stoppedBy) return;
+      let raw: Buffer;
+      try {
+        raw = await mailbox.graphPace(() => downloadMime(mailbox.graph, sourceUserId, message.id));
+      } catch (err) {
+        // Deleted between the delta page and the download: the next delta reports the removal.
+        if (classifyGraphError(err).kind === 'notFound') return;
+        throw graphFailure(err);
+      }
+      const verdict = checkSize(raw.length, maxImportBytes) ?? classifyMime(raw);
+      if (verdict) {
+        outcome.failed.push({ message: { ...message, sizeBytes: message.sizeBytes ?? raw.length }, verdict });
+        return;
+      }
+      if (outcome.stoppedBy) return;
+      try {
+        const result = await mailbox.gmailPace(gmailCost.import, () =>
+          importMessage(mailbox.gmail, { userId: targetEmail, raw, labelIds: candidate.labelIds, internalDateSource: 'dateHeader', neverMarkSpam: true }),
+        );
+        outcome.imported.push({ sourceItemId: message.id, googleMessageId: result.id, labelIds: candidate.labelIds });
+      } catch (err) {
+        const itemLevel = itemVerdictForGoogle(err);
+        if (!itemLevel) throw googleFailure(err);
+        outcome.failed.push({ message: { ...message, sizeBytes: message.sizeBytes ?? raw.length }, ...itemLevel });
+      }
+    } catch (err) {
+      outcome.stoppedBy ??= err instanceof ApplicationFailure ? err : ApplicationFailure.fromError(err);
+    }
+  };
+
+  // The pacers bound how many of these run at once and how fast.
+  await Promise.all(candidates.map(importOne));
+  return outcome;
+}

@@ -1,0 +1,51 @@
+import type { gmail_v1 } from 'googleapis/build/src/apis/gmail/v1.js';
+import type { Store } from '../../store/index.js';
+import type { ConnectionClients } from '../connections/clients.js';
+import { GmailLabels } from '../google/gmail-labels.js';
+import type { GraphConnection } from '../microsoft365/graph-client.js';
+import type { MailboxPacers, Pacer } from '../pacing.js';
+
+export interface MailDeps {
+  store: Store;
+  connections: ConnectionClients;
+  pacers: MailboxPacers;
+  /** Gmail's import size limit. */
+  maxImportBytes: number;
+  /** Messages per Graph delta page (Prefer: odata.maxpagesize). */
+  deltaPageSize: number;
+}
+
+export interface MailboxInput {
+  syncUserId: string;
+  sourceUserId: string;
+  sourceConnectionId: string;
+  targetConnectionId: string;
+  targetEmail: string;
+}
+
+/** Everything one activity needs to move one user's mail: both clients, both pacers, the label cache. */
+export interface Mailbox {
+  input: MailboxInput;
+  graph: GraphConnection;
+  gmail: gmail_v1.Gmail;
+  labels: GmailLabels;
+  graphPace: <T>(task: () => Promise<T>) => Promise<T>;
+  gmailPace: <T>(cost: number, task: () => Promise<T>) => Promise<T>;
+}
+
+const labelCaches = new WeakMap<gmail_v1.Gmail, GmailLabels>();
+
+export async function openMailbox(deps: MailDeps, input: MailboxInput): Promise<Mailbox> {
+  const graph = await deps.connections.graph(input.sourceConnectionId);
+  const google = await deps.connections.google(input.targetConnectionId);
+  const gmail = google.clients.gmailFor(input.targetEmail);
+  const graphPacer: Pacer = deps.pacers.graphFor(`${input.sourceConnectionId}/${input.sourceUserId}`);
+  const gmailPacer: Pacer = deps.pacers.gmailFor(`${input.targetConnectionId}/${input.targetEmail}`);
+  const gmailPace = <T>(cost: number, task: () => Promise<T>) => gmailPacer.run(cost, task);
+  let labels = labelCaches.get(gmail);
+  if (!labels) {
+    labels = new GmailLabels(gmail, input.targetEmail, gmailPace);
+    labelCaches.set(gmail, labels);
+  }
+  return { input, graph, gmail, labels, graphPace: (task) => graphPacer.run(1, task), gmailPace };
+}

@@ -1,0 +1,89 @@
+import { Context } from '@temporalio/activity';
+import type { FolderSyncResult } from '../../workflows/user-sync/types.js';
+import { graphFailure } from '../failures.js';
+import { classifyGraphError } from '../microsoft365/graph-errors.js';
+import { fetchDeltaPage, initialDeltaPath, type DeltaPage } from '../microsoft365/mail-export.js';
+import { applyDeltaPage } from './apply-page.js';
+import { systemLabelForFolder } from './labels.js';
+import { openMailbox, type MailboxInput, type MailDeps } from './mailbox.js';
+import { readUserTotals } from './totals.js';
+
+export interface SyncMailFolderInput extends MailboxInput {
+  cycleId: string;
+  sourceFolderId: string;
+  /** Hand back to the workflow after about this many messages, so progress shows and history stays short. */
+  messageBudget: number;
+}
+
+interface FolderProgress {
+  link: string;
+}
+
+/**
+ * Moves one folder forward through its delta: from where the last attempt
+ * (heartbeat details), or the last cycle (the stored link), stopped. A
+ * retried attempt resumes at the page it was on; an expired delta token
+ * restarts the folder from the beginning, and the id map keeps that from
+ * copying anything twice.
+ */
+export async function syncMailFolder(deps: MailDeps, input: SyncMailFolderInput): Promise<FolderSyncResult> {
+  const { store } = deps;
+  const folders = await store.folders.list(input.syncUserId);
+  const folder = folders.find((f) => f.sourceFolderId === input.sourceFolderId);
+  const totalsBefore = await readUserTotals(store, input.syncUserId);
+  // A folder deleted since discovery has nothing left to copy.
+  if (!folder) return { roundComplete: true, counts: totalsBefore, updated: 0, deleted: 0 };
+
+  const mailbox = await openMailbox(deps, input);
+  const labelForFolder = new Map<string, string>();
+  for (const f of folders) {
+    const label = systemLabelForFolder(f.wellKnownName) ?? f.googleLabelId;
+    if (label) labelForFolder.set(f.sourceFolderId, label);
+  }
+  const policy = await store.syncUsers.get(input.syncUserId).then((u) => (u ? store.policies.get(u.policyId) : null));
+  const options = { maxImportBytes: deps.maxImportBytes, storeSubjects: policy?.storeSubjects ?? false };
+
+  const ctx = Context.current();
+  const resumed = ctx.info.heartbeatDetails as FolderProgress | undefined;
+  const startLink = () => initialDeltaPath(input.sourceUserId, input.sourceFolderId);
+  let link = resumed?.link ?? folder.deltaLink ?? startLink();
+  let handled = 0;
+  let updated = 0;
+  let deleted = 0;
+
+  while (handled < input.messageBudget) {
+    let page: DeltaPage;
+    try {
+      page = await mailbox.graphPace(() => fetchDeltaPage(mailbox.graph, link, deps.deltaPageSize));
+    } catch (err) {
+      if (classifyGraphError(err).kind === 'syncStateNotFound') {
+        // Graph forgot this delta token: enumerate the folder again; the id map skips what is already copied.
+        await store.audit.write({
+          severity: 'Warning',
+          category: 'sync',
+          code: 'DELTA_TOKEN_EXPIRED',
+          message: `Microsoft 365 no longer knows the sync state of folder "${folder.path}"; the folder is read again from the start. Nothing is copied twice.`,
+          actor: 'System',
+          syncUserId: input.syncUserId,
+          details: { sourceFolderId: input.sourceFolderId },
+        });
+        link = startLink();
+        continue;
+      }
+      throw graphFailure(err);
+    }
+    const result = await applyDeltaPage(store, mailbox, page, { sourceFolderId: folder.sourceFolderId, folderName: folder.path }, { labelForFolder }, options);
+    updated += result.updated;
+    deleted += result.deleted;
+    handled += page.changed.length + page.removedIds.length;
+
+    const next = page.nextLink ?? page.deltaLink;
+    if (!next) throw new Error(`Microsoft Graph answered a delta page of folder "${folder.path}" with neither a nextLink nor a deltaLink.`);
+    await store.folders.saveDeltaLink(input.syncUserId, input.sourceFolderId, next, page.deltaLink ? { initialSyncComplete: true } : {});
+    link = next;
+    const counts = await readUserTotals(store, input.syncUserId, { publish: true });
+    ctx.heartbeat({ link } satisfies FolderProgress);
+    if (page.deltaLink) return { roundComplete: true, counts, updated, deleted };
+  }
+  return { roundComplete: false, counts: await readUserTotals(store, input.syncUserId), updated, deleted };
+}

@@ -1,0 +1,112 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * Keeps one mailbox's calls under the service's own quota instead of running
+ * into it: a token bucket refilled continuously at `unitsPerSecond`, plus a
+ * cap on calls in flight. Being refused with 429 costs a Retry-After wait;
+ * pacing at the ceiling costs nothing.
+ */
+export class Pacer {
+  private available: number;
+  private lastRefill = Date.now();
+  private inFlight = 0;
+  private readonly waiters: (() => void)[] = [];
+
+  constructor(
+    private readonly unitsPerSecond: number,
+    private readonly burstUnits: number,
+    private readonly maxInFlight: number,
+  ) {
+    this.available = burstUnits;
+  }
+
+  private refill(): void {
+    const now = Date.now();
+    this.available = Math.min(this.burstUnits, this.available + ((now - this.lastRefill) / 1000) * this.unitsPerSecond);
+    this.lastRefill = now;
+  }
+
+  /** Runs `task` once `cost` units are available and fewer than maxInFlight calls are running. */
+  async run<T>(cost: number, task: () => Promise<T>): Promise<T> {
+    while (this.inFlight >= this.maxInFlight) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    this.inFlight += 1;
+    try {
+      for (;;) {
+        this.refill();
+        if (this.available >= cost) break;
+        await sleep(Math.ceil(((cost - this.available) / this.unitsPerSecond) * 1000));
+      }
+      this.available -= cost;
+      return await task();
+    } finally {
+      this.inFlight -= 1;
+      this.waiters.shift()?.();
+    }
+  }
+}
+
+export interface PacingSettings {
+  /** Gmail per-user quota units per minute (15,000; 6,000 for Cloud projects created since May 2026). */
+  gmailUserUnitsPerMinute: number;
+  /** Gmail calls in flight per user. */
+  gmailConcurrency: number;
+  /** Microsoft Graph requests per mailbox per 10 minutes (10,000). */
+  graphRequestsPerTenMinutes: number;
+  /** Microsoft Graph requests in flight per mailbox (4). */
+  graphConcurrency: number;
+}
+
+export const defaultPacing: PacingSettings = {
+  gmailUserUnitsPerMinute: 15_000,
+  gmailConcurrency: 8,
+  graphRequestsPerTenMinutes: 10_000,
+  graphConcurrency: 4,
+};
+
+/** Gmail quota units per method (api-facts B3). */
+export const gmailCost = { import: 25, labelsCreate: 5, labelsList: 1, messagesGet: 5, messagesList: 5, modify: 5, trash: 5 } as const;
+
+export function pacingFromEnv(env: NodeJS.ProcessEnv = process.env): PacingSettings {
+  const num = (name: string, fallback: number) => {
+    const raw = env[name];
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
+    return value;
+  };
+  return {
+    gmailUserUnitsPerMinute: num('GMAIL_USER_UNITS_PER_MINUTE', defaultPacing.gmailUserUnitsPerMinute),
+    gmailConcurrency: num('GMAIL_CONCURRENCY', defaultPacing.gmailConcurrency),
+    graphRequestsPerTenMinutes: num('GRAPH_REQUESTS_PER_10_MINUTES', defaultPacing.graphRequestsPerTenMinutes),
+    graphConcurrency: num('GRAPH_CONCURRENCY', defaultPacing.graphConcurrency),
+  };
+}
+
+/** One pair of pacers per mailbox, shared by every activity of that user in this worker. */
+export class MailboxPacers {
+  private readonly gmail = new Map<string, Pacer>();
+  private readonly graph = new Map<string, Pacer>();
+
+  constructor(private readonly settings: PacingSettings) {}
+
+  gmailFor(userKey: string): Pacer {
+    let pacer = this.gmail.get(userKey);
+    if (!pacer) {
+      const perSecond = this.settings.gmailUserUnitsPerMinute / 60;
+      // A one-second burst: Google's quota is a moving average, so a short burst is fine.
+      pacer = new Pacer(perSecond, perSecond, this.settings.gmailConcurrency);
+      this.gmail.set(userKey, pacer);
+    }
+    return pacer;
+  }
+
+  graphFor(mailboxKey: string): Pacer {
+    let pacer = this.graph.get(mailboxKey);
+    if (!pacer) {
+      const perSecond = this.settings.graphRequestsPerTenMinutes / 600;
+      pacer = new Pacer(perSecond, Math.max(1, perSecond * 5), this.settings.graphConcurrency);
+      this.graph.set(mailboxKey, pacer);
+    }
+    return pacer;
+  }
+}

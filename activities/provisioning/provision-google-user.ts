@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/activity';
+import { UserErrorCode } from '../../shared/vocabulary.js';
+import type { Store } from '../../store/index.js';
+import type { GoogleTarget } from '../../workflows/user-sync/types.js';
+import type { ConnectionClients } from '../connections/clients.js';
+import { classifyGoogleError } from '../google/google-errors.js';
+import { googleFailure, graphFailure, userNotFound } from '../failures.js';
+import { classifyGraphError } from '../microsoft365/graph-errors.js';
+import { getSourceUser, type SourceUser } from '../microsoft365/mail-export.js';
+import { targetEmailFor } from './username.js';
+
+export interface ProvisioningDeps {
+  store: Store;
+  connections: ConnectionClients;
+}
+
+export interface ProvisionInput {
+  syncUserId: string;
+  policyId: string;
+  sourceUserId: string;
+  sourceConnectionId: string;
+  targetConnectionId: string;
+}
+
+/** The source user, or USER_NOT_FOUND when deleted or disabled in Microsoft 365. */
+async function readSourceUser(deps: ProvisioningDeps, input: Pick<ProvisionInput, 'sourceConnectionId' | 'sourceUserId'>): Promise<SourceUser> {
+  const graph = await deps.connections.graph(input.sourceConnectionId);
+  let user: SourceUser;
+  try {
+    user = await getSourceUser(graph, input.sourceUserId);
+  } catch (err) {
+    const failure = classifyGraphError(err);
+    if (failure.kind === 'notFound') {
+      throw userNotFound('The user no longer exists in Microsoft 365 (deleted). If that was intended there is nothing to do: the user is excluded on the next cycle.', { service: 'microsoft365', ...failure });
+    }
+    throw graphFailure(err);
+  }
+  if (user.accountEnabled === false) {
+    throw userNotFound('The user is disabled in Microsoft 365 (sign-in blocked). If that was intended there is nothing to do: the user is excluded on the next cycle.', { service: 'microsoft365', accountEnabled: false });
+  }
+  return user;
+}
+
+/** A password Google accepts (8–100 characters); nobody signs in with it until an admin resets it or SSO takes over. */
+function generatedPassword(): string {
+  return `${randomBytes(18).toString('base64url')}-9a`;
+}
+
+export function createProvisioningActivities(deps: ProvisioningDeps) {
+  return {
+    async checkSourceUser(input: { sourceConnectionId: string; sourceUserId: string }): Promise<{ present: boolean; reason?: string }> {
+      try {
+        await readSourceUser(deps, input);
+        return { present: true };
+      } catch (err) {
+        if (err instanceof ApplicationFailure && err.type === UserErrorCode.UserNotFound) return { present: false, reason: err.message };
+        throw err;
+      }
+    },
+
+    /** Finds the user's Google Workspace account, or creates it; 409 means it already exists and is reused. */
+    async provisionGoogleUser(input: ProvisionInput): Promise<GoogleTarget> {
+      const policy = await deps.store.policies.get(input.policyId);
+      if (!policy) throw ApplicationFailure.nonRetryable(`Policy ${input.policyId} no longer exists.`, 'POLICY_NOT_FOUND');
+      const source = await readSourceUser(deps, input);
+      const targetEmail = targetEmailFor(source, policy.usernameMapping, policy.targetDomain);
+      const { clients } = await deps.connections.google(input.targetConnectionId);
+      const audit = (severity: 'Info' | 'Error', code: string, message: string, details: Record<string, unknown>) =>
+        deps.store.audit.write({ severity, category: 'provisioning', code, message, actor: 'System', syncUserId: input.syncUserId, policyId: input.policyId, connectionId: input.targetConnectionId, details });
+
+      const existing = await clients.directory.users.get({ userKey: targetEmail, projection: 'basic' }).then(
+        (res) => res.data,
+        (err) => {
+          if (classifyGoogleError(err).kind === 'notFound') return null;
+          throw googleFailure(err);
+        },
+      );
+      let googleUserId = existing?.id ?? null;
+      let outcome: 'created' | 'reused' = 'reused';
+      if (!googleUserId) {
+        try {
+          const { data } = await clients.directory.users.insert({
+            requestBody: {
+              primaryEmail: targetEmail,
+              name: { givenName: source.givenName || source.displayName || targetEmail.split('@')[0], familyName: source.surname || '-' },
+              password: generatedPassword(),
+              changePasswordAtNextLogin: true,
+            },
+          });
+          googleUserId = data.id!;
+          outcome = 'created';
+        } catch (err) {
+          const failure = classifyGoogleError(err);
+          if (failure.kind === 'conflict') {
+            const { data } = await clients.directory.users.get({ userKey: targetEmail, projection: 'basic' }).catch((e) => {
+              throw googleFailure(e);
+            });
+            googleUserId = data.id!;
+          } else if (failure.kind === 'auth' || failure.kind === 'throttled' || failure.kind === 'unavailable') {
+            throw googleFailure(err);
+          } else {
+            const message = `Google refused to create ${targetEmail}: ${failure.message}`;
+            await audit('Error', UserErrorCode.GoogleUserCreationFailed, message, { service: 'google-workspace', ...failure, targetEmail });
+            throw ApplicationFailure.create({ type: UserErrorCode.GoogleUserCreationFailed, message, nonRetryable: true, details: [{ service: 'google-workspace', ...failure }] });
+          }
+        }
+      }
+      await audit('Info', outcome === 'created' ? 'GOOGLE_USER_CREATED' : 'GOOGLE_USER_REUSED', outcome === 'created' ? `Created the Google Workspace account ${targetEmail}.` : `Reusing the existing Google Workspace account ${targetEmail}.`, { targetEmail, googleUserId });
+      await deps.store.syncUsers.update(input.syncUserId, { targetEmail, googleUserId, sourceEmail: source.mail || source.userPrincipalName, displayName: source.displayName ?? undefined });
+      return { email: targetEmail, googleUserId: googleUserId! };
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import { UserErrorCode, type SyncError, type SyncStage, type SyncStatus } from '../../shared/vocabulary.js';
+import type { Store } from '../../store/index.js';
+import type { CycleTrigger, GoogleTarget, PauseReason } from '../../workflows/user-sync/types.js';
+
+export interface SyncStateDeps {
+  store: Store;
+}
+
+export interface PublishSyncStateInput {
+  syncUserId: string;
+  workflowId: string;
+  runId: string;
+  status: SyncStatus;
+  stage: SyncStage;
+  pausedReason: PauseReason | null;
+  error: SyncError | null;
+  lastSyncAt: string | null;
+  nextSyncAt: string | null;
+  target: GoogleTarget | null;
+}
+
+export interface FinishCycleInput {
+  syncUserId: string;
+  policyId: string;
+  sourceConnectionId: string;
+  targetConnectionId: string;
+  cycleId: string | null;
+  outcome: 'succeeded' | 'failed';
+  error: SyncError | null;
+}
+
+const date = (iso: string | null) => (iso ? new Date(iso) : null);
+
+/**
+ * The workflow's state, projected into the database the API lists from, and
+ * the audit entries an administrator looks for. Run as local activities: they
+ * only touch the database.
+ */
+export function createSyncStateActivities(deps: SyncStateDeps) {
+  const { store } = deps;
+  return {
+    async publishSyncState(input: PublishSyncStateInput): Promise<void> {
+      await store.syncUsers.update(input.syncUserId, {
+        workflowId: input.workflowId,
+        runId: input.runId,
+        status: input.status,
+        stage: input.stage,
+        pausedReason: input.pausedReason,
+        error: input.error ? { code: input.error.code, message: input.error.message, at: new Date(input.error.at), details: input.error.details } : null,
+        lastSyncAt: date(input.lastSyncAt),
+        nextSyncAt: date(input.nextSyncAt),
+        ...(input.target ? { targetEmail: input.target.email, googleUserId: input.target.googleUserId } : {}),
+      });
+    },
+
+    async startSyncCycle(input: { syncUserId: string; kind: 'initial' | 'delta'; trigger: CycleTrigger }): Promise<string> {
+      return store.cycles.start(input);
+    },
+
+    async finishSyncCycle(input: FinishCycleInput): Promise<void> {
+      if (input.cycleId) await store.cycles.finish(input.cycleId, { outcome: input.outcome, errorCode: input.error?.code ?? null });
+      if (input.outcome === 'succeeded') {
+        // A working cycle proves both connections work again.
+        for (const connectionId of [input.sourceConnectionId, input.targetConnectionId]) {
+          if (await store.connections.markActive(connectionId)) {
+            await store.audit.write({ severity: 'Info', category: 'connection', code: 'CONNECTION_RECOVERED', message: 'The connection works again: a sync cycle completed with it.', actor: 'System', connectionId, details: {} });
+          }
+        }
+        return;
+      }
+      const error = input.error!;
+      await store.audit.write({
+        severity: error.code === UserErrorCode.RateLimited ? 'Warning' : 'Error',
+        category: 'sync',
+        code: error.code,
+        message: error.message,
+        actor: 'System',
+        syncUserId: input.syncUserId,
+        policyId: input.policyId,
+        details: error.details ?? {},
+      });
+      if (error.code === UserErrorCode.AuthTokenExpired) {
+        // One connection-level entry, however many users hit the same expired credentials.
+        const connectionId = error.details?.service === 'google-workspace' ? input.targetConnectionId : input.sourceConnectionId;
+        const changed = await store.connections.markError(connectionId, { code: error.code, message: error.message });
+        if (changed) {
+          await store.audit.write({
+            severity: 'Error',
+            category: 'connection',
+            code: 'CONNECTION_AUTH_FAILED',
+            message: 'The connection\'s credentials were refused; every user of this connection is waiting. Update the credentials and run Test connection.',
+            actor: 'System',
+            connectionId,
+            details: error.details ?? {},
+          });
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * The product's shared vocabulary (../shared/reference/product-spec.md): one
+ * set of words for the workflow, the database, the API and the audit log.
+ * Deterministic and dependency-free, so workflow code may import it.
+ */
+export const SyncStatus = {
+  Pending: 'Pending',
+  Provisioning: 'Provisioning',
+  InitialSync: 'InitialSync',
+  Syncing: 'Syncing',
+  Synced: 'Synced',
+  Failed: 'Failed',
+  Paused: 'Paused',
+  Excluded: 'Excluded',
+} as const;
+export type SyncStatus = (typeof SyncStatus)[keyof typeof SyncStatus];
+
+export const SyncStage = {
+  Provisioning: 'Provisioning',
+  InitialSync: 'InitialSync',
+  Recurring: 'Recurring',
+} as const;
+export type SyncStage = (typeof SyncStage)[keyof typeof SyncStage];
+
+/** User- and connection-level errors: the user's status becomes Failed (or Excluded). */
+export const UserErrorCode = {
+  AuthTokenExpired: 'AUTH_TOKEN_EXPIRED',
+  UserNotFound: 'USER_NOT_FOUND',
+  RateLimited: 'RATE_LIMITED',
+  GoogleUserCreationFailed: 'GOOGLE_USER_CREATION_FAILED',
+  ConnectionUnavailable: 'CONNECTION_UNAVAILABLE',
+} as const;
+export type UserErrorCode = (typeof UserErrorCode)[keyof typeof UserErrorCode];
+
+/** Item-level errors: listed in the items view, the user's status is unaffected. */
+export const ItemErrorCode = {
+  ItemTooLarge: 'ITEM_TOO_LARGE',
+  EncryptedItem: 'ENCRYPTED_ITEM',
+  UnsupportedFormat: 'UNSUPPORTED_FORMAT',
+  ItemRejected: 'ITEM_REJECTED',
+} as const;
+export type ItemErrorCode = (typeof ItemErrorCode)[keyof typeof ItemErrorCode];
+
+/** What the administrator should do, shown with each user-level error. */
+export const recommendedAction: Record<UserErrorCode, string> = {
+  AUTH_TOKEN_EXPIRED: 'Go to Connections, update the credentials, then run Test connection. Users resume as soon as the credentials work.',
+  USER_NOT_FOUND: 'Verify the user in Microsoft 365. If the removal was intentional there is nothing to do: the user is excluded on the next cycle.',
+  RATE_LIMITED: 'Nothing, unless it persists across several cycles: the next cycle carries on where this one stopped.',
+  GOOGLE_USER_CREATION_FAILED: "Check the audit log entry for Google's error (domain, licence, name rules), fix it in Google Workspace, then retry the user.",
+  CONNECTION_UNAVAILABLE: "Check the service's status page; nothing is lost, the sync retries on its own.",
+};
+
+export interface SyncError {
+  code: UserErrorCode;
+  message: string;
+  at: string;
+  /** The service's own error (status, code, message), for the audit log and the detail panel. */
+  details?: Record<string, unknown>;
+}
+
+export interface ItemCounts {
+  exported: number;
+  imported: number;
+  failed: number;
+  skipped: number;
+}
+
+export const emptyCounts = (): ItemCounts => ({ exported: 0, imported: 0, failed: 0, skipped: 0 });
+
+export function addCounts(a: ItemCounts, b: Partial<ItemCounts>): ItemCounts {
+  return {
+    exported: a.exported + (b.exported ?? 0),
+    imported: a.imported + (b.imported ?? 0),
+    failed: a.failed + (b.failed ?? 0),
+    skipped: a.skipped + (b.skipped ?? 0),
+  };
+}

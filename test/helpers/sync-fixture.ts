@@ -1,0 +1,136 @@
+import { mkdtempSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { DirectoryUser } from '../../emulators/microsoft365/state/directory.js';
+import type { Microsoft365EmulatorOptions } from '../../emulators/microsoft365/index.js';
+import type { GoogleEmulatorOptions } from '../../emulators/google/options.js';
+import { openStore, type Store } from '../../store/index.js';
+import { startUserSync, userSyncWorkflowId } from '../../shared/start-user-sync.js';
+import type { PacingSettings } from '../../activities/pacing.js';
+import type { userSyncWorkflow } from '../../workflows/user-sync/workflow.js';
+import type { UserSyncSnapshot, UserSyncTuning } from '../../workflows/user-sync/types.js';
+import { statusQuery } from '../../workflows/user-sync/signals.js';
+import { startGoogleEmulator, type StartedGoogleEmulator } from './google-emulator.js';
+import { startMicrosoft365Emulator, type RunningMicrosoft365Emulator } from './microsoft365-emulator.js';
+import { connectTestTemporal, startTestWorker, type RunningWorker, type TestTemporal } from './temporal.js';
+
+export const targetDomain = 'example.com';
+
+export interface SyncFixture {
+  m365: RunningMicrosoft365Emulator;
+  google: StartedGoogleEmulator;
+  store: Store;
+  dataDir: string;
+  temporal: TestTemporal;
+  worker: RunningWorker | null;
+  sourceConnectionId: string;
+  targetConnectionId: string;
+  policyId: string;
+  startWorker(): Promise<RunningWorker>;
+  /** Selects the user under the policy and starts (or returns) their workflow. */
+  startSync(user: DirectoryUser, options?: { intervalSeconds?: number; tuning?: UserSyncTuning }): Promise<{ syncUserId: string; handle: WorkflowHandle<typeof userSyncWorkflow> }>;
+  close(): Promise<void>;
+}
+
+/** A quiet pacing for tests: fast, but still bounded like the real thing. */
+export const testPacing: PacingSettings = { gmailUserUnitsPerMinute: 600_000, gmailConcurrency: 8, graphRequestsPerTenMinutes: 600_000, graphConcurrency: 4 };
+
+/**
+ * Both emulators, a store, the two connections and a policy, and a worker
+ * built by the real factory: the sync exactly as `npm start` wires it.
+ */
+export async function createSyncFixture(options: { m365?: Microsoft365EmulatorOptions; google?: GoogleEmulatorOptions; pacing?: PacingSettings; startWorker?: boolean } = {}): Promise<SyncFixture> {
+  const m365 = await startMicrosoft365Emulator({ quota: { enabled: false }, ...options.m365 });
+  const google = await startGoogleEmulator({ domains: [targetDomain], ...options.google });
+  const dataDir = mkdtempSync(path.join(process.env.DATA_DIR!, 'sync-'));
+  const store = await openStore({ dataDir });
+  const temporal = await connectTestTemporal();
+
+  const source = await store.connections.create({
+    kind: 'microsoft365',
+    name: 'Contoso Microsoft 365',
+    settings: { tenantId: m365.graphSettings.tenantId, clientId: m365.graphSettings.clientId, authorityHost: m365.url, graphBaseUrl: m365.url },
+    credentials: { clientSecret: m365.graphSettings.clientSecret },
+  });
+  const target = await store.connections.create({
+    kind: 'google-workspace',
+    name: 'Example Google Workspace',
+    settings: { serviceAccountEmail: google.googleSettings.serviceAccountKey.client_email, adminSubject: google.googleSettings.adminSubject, domain: targetDomain, apiBaseUrl: google.url },
+    credentials: { serviceAccountKey: google.googleSettings.serviceAccountKey as never },
+  });
+  const policy = await store.policies.create({
+    name: 'Everyone',
+    enabled: true,
+    sourceConnectionId: source.id,
+    targetConnectionId: target.id,
+    rules: { allUsers: true },
+    dataTypes: ['mail'],
+    cycleIntervalSeconds: 300,
+    targetDomain,
+    usernameMapping: 'same-local-part',
+    storeSubjects: true,
+  });
+
+  const fixture: SyncFixture = {
+    m365,
+    google,
+    store,
+    dataDir,
+    temporal,
+    worker: null,
+    sourceConnectionId: source.id,
+    targetConnectionId: target.id,
+    policyId: policy.id,
+    async startWorker() {
+      fixture.worker = await startTestWorker(temporal, { activityDeps: { store, pacing: options.pacing ?? testPacing, deltaPageSize: 25 } });
+      return fixture.worker;
+    },
+    async startSync(user, { intervalSeconds = 300, tuning } = {}) {
+      const workflowId = userSyncWorkflowId(policy.id, user.id);
+      const { user: row } = await store.syncUsers.upsertSelected({
+        policyId: policy.id,
+        sourceUserId: user.id,
+        workflowId,
+        sourceEmail: user.mail ?? user.userPrincipalName,
+        targetEmail: `${(user.mail ?? user.userPrincipalName).split('@')[0]}@${targetDomain}`,
+        displayName: user.displayName,
+      });
+      const handle = await startUserSync(temporal.client, temporal.taskQueue, {
+        syncUserId: row.id,
+        policyId: policy.id,
+        sourceUserId: user.id,
+        sourceConnectionId: source.id,
+        targetConnectionId: target.id,
+        cycleIntervalSeconds: intervalSeconds,
+        tuning: { heartbeatTimeoutSeconds: 5, messagesPerActivity: 200, ...tuning },
+      });
+      return { syncUserId: row.id, handle };
+    },
+    async close() {
+      await fixture.worker?.stop();
+      await temporal.close();
+      await store.close();
+      await m365.close();
+      await google.close();
+    },
+  };
+  if (options.startWorker !== false) await fixture.startWorker();
+  return fixture;
+}
+
+/** Polls the workflow's status query until `accept` holds. */
+export async function waitForSnapshot(
+  handle: WorkflowHandle<typeof userSyncWorkflow>,
+  accept: (snapshot: UserSyncSnapshot) => boolean,
+  timeoutMs = 90_000,
+): Promise<UserSyncSnapshot> {
+  const deadline = Date.now() + timeoutMs;
+  let last: UserSyncSnapshot | undefined;
+  while (Date.now() < deadline) {
+    last = await handle.query(statusQuery).catch(() => last);
+    if (last && accept(last)) return last;
+    await sleep(200);
+  }
+  throw new Error(`timed out; last snapshot: ${JSON.stringify(last)}`);
+}

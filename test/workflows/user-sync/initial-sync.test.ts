@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SyncStatus } from '../../../shared/vocabulary.js';
+import type { DirectoryUser } from '../../../emulators/microsoft365/state/directory.js';
+import { createSyncFixture, targetDomain, waitForSnapshot, type SyncFixture } from '../../helpers/sync-fixture.js';
+import { expectedLabelNames, sourceMessages } from '../../helpers/source-mailbox.js';
+
+describe('user sync: provisioning and initial sync', () => {
+  let fixture: SyncFixture;
+  let user: DirectoryUser;
+
+  beforeAll(async () => {
+    fixture = await createSyncFixture();
+    user = fixture.m365.emulator.seed({ seed: 11, users: 1, messagesPerUser: 120, failingItemsPerUser: 4, groups: false }).users[0]!;
+  });
+  afterAll(async () => fixture?.close());
+
+  it('creates the Google account and copies every message exactly once with its labels, read state and date', async () => {
+    const { syncUserId, handle } = await fixture.startSync(user);
+    const snapshot = await waitForSnapshot(handle, (s) => s.status === SyncStatus.Synced || s.status === SyncStatus.Failed);
+    expect(snapshot.lastError).toBeNull();
+    expect(snapshot.status).toBe(SyncStatus.Synced);
+    expect(snapshot.stage).toBe('Recurring');
+
+    const targetEmail = `${user.mail!.split('@')[0]}@${targetDomain}`;
+    expect(snapshot.target?.email).toBe(targetEmail);
+    expect(fixture.google.emulator.getUser(targetEmail)).toBeDefined();
+
+    const source = sourceMessages(fixture.m365.emulator, user).filter((m) => !['outbox', 'conversationhistory'].includes(m.wellKnownFolder ?? ''));
+    const copyable = source.filter((m) => m.kind === 'normal');
+    const failing = source.filter((m) => m.kind !== 'normal');
+    expect(failing.length).toBe(4);
+
+    const arrived = fixture.google.emulator.messagesOf(targetEmail);
+    const byMessageId = new Map<string, typeof arrived>();
+    for (const message of arrived) byMessageId.set(message.messageId!, [...(byMessageId.get(message.messageId!) ?? []), message]);
+    const expectedIds = new Set(copyable.map((m) => m.internetMessageId));
+    expect(arrived.filter((m) => !expectedIds.has(m.messageId!)).map((m) => `${m.messageId} ${m.labels.map((l) => l.name)}`)).toEqual([]);
+    expect(arrived.length).toBe(copyable.length);
+    for (const message of copyable) {
+      const copies = byMessageId.get(message.internetMessageId) ?? [];
+      expect(copies.length, `copies of ${message.internetMessageId}`).toBe(1);
+      const copy = copies[0]!;
+      expect(copy.labels.map((l) => l.name).sort(), `labels of ${message.folderPath.join('/')}`).toEqual(expectedLabelNames(message));
+      expect(Math.abs(copy.internalDateMs - message.receivedAt.getTime())).toBeLessThan(60 * 60 * 1000 * 24);
+    }
+
+    // Item-level failures are listed one by one and leave the user's status alone.
+    const items = await fixture.store.items.list({ syncUserId, limit: 100 });
+    expect(items.items.map((i) => i.errorCode).sort()).toEqual(['ENCRYPTED_ITEM', 'ENCRYPTED_ITEM', 'ITEM_TOO_LARGE', 'UNSUPPORTED_FORMAT']);
+    for (const item of items.items) expect(item.reason.length).toBeGreaterThan(20);
+
+    // Counts reconcile: exported - imported = failed + skipped.
+    const row = await fixture.store.syncUsers.get(syncUserId);
+    expect(row!.counts).toEqual({ exported: copyable.length + 4, imported: copyable.length, failed: 4, skipped: 0 });
+    expect(row!.status).toBe(SyncStatus.Synced);
+    expect(snapshot.counts).toEqual(row!.counts);
+
+    // Temporal UI can list the user by status without any personal data in the attributes.
+    const description = await handle.describe();
+    expect(description.searchAttributes).toMatchObject({ SyncStatus: ['Synced'], SyncStage: ['Recurring'] });
+    const ours = Object.entries(description.searchAttributes).filter(([key]) => key.startsWith('Sync'));
+    expect(ours.length).toBe(5);
+    expect(JSON.stringify(ours)).not.toMatch(/@|contoso|example\.com/);
+    expect(description.workflowId).not.toMatch(/@/);
+
+    const audit = await fixture.store.audit.list({ syncUserId, limit: 50 });
+    expect(audit.items.map((e) => e.code)).toContain('GOOGLE_USER_CREATED');
+  });
+});

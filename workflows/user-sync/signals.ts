@@ -1,0 +1,9 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { PauseReason, UserSyncSnapshot } from './types.js';
+
+// Signals are idempotent: sending one twice has the effect of sending it once.
+export const pauseSignal = defineSignal<[{ reason?: PauseReason }?]>('pause');
+export const resumeSignal = defineSignal<[{ reason?: PauseReason }?]>('resume');
+export const retrySignal = defineSignal('retry');
+export const credentialsUpdatedSignal = defineSignal<[{ connectionId?: string }?]>('credentialsUpdated');
+export const statusQuery = defineQuery<UserSyncSnapshot>('status');

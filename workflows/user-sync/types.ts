@@ -1,0 +1,71 @@
+import type { ItemCounts, SyncError, SyncStage, SyncStatus } from '../../shared/vocabulary.js';
+
+/** Why a user is paused: an operator did it, or the policy is disabled. */
+export type PauseReason = 'operator' | 'policy-disabled';
+
+/** Why a cycle runs now: the timer, an operator's retry, or fixed credentials. */
+export type CycleTrigger = 'start' | 'schedule' | 'operator' | 'credentials-updated';
+
+export interface UserSyncTuning {
+  /** How long a silent mail activity may go before Temporal retries it elsewhere. */
+  heartbeatTimeoutSeconds?: number;
+  /** Messages one syncMailFolder call handles before handing back to the workflow. */
+  messagesPerActivity?: number;
+  /** Rediscover the folder tree every N recurring cycles (initial sync always does). */
+  folderDiscoveryEveryCycles?: number;
+  /** History length after which the run continues as new. */
+  maxHistoryEvents?: number;
+}
+
+export interface UserSyncInput {
+  /** The database id of the synced user (the API's userId). */
+  syncUserId: string;
+  policyId: string;
+  /** Microsoft Graph's immutable user id. */
+  sourceUserId: string;
+  sourceConnectionId: string;
+  targetConnectionId: string;
+  cycleIntervalSeconds: number;
+  tuning?: UserSyncTuning;
+  /** State handed over by continue-as-new; absent on the first run. */
+  carried?: CarriedState;
+}
+
+export interface CarriedState {
+  stage: SyncStage;
+  status: SyncStatus;
+  pausedBy: PauseReason[];
+  lastError: SyncError | null;
+  counts: ItemCounts;
+  lastSyncAt: string | null;
+  cyclesCompleted: number;
+  target: GoogleTarget | null;
+  pendingTrigger: CycleTrigger | null;
+}
+
+export interface GoogleTarget {
+  email: string;
+  googleUserId: string;
+}
+
+/** What the `status` query answers: enough for an operator to see what is happening and why. */
+export interface UserSyncSnapshot extends CarriedState {
+  syncUserId: string;
+  policyId: string;
+  nextSyncAt: string | null;
+  /** What the workflow is doing right now, in words. */
+  currentActivity: string;
+}
+
+export interface MailFolderRef {
+  sourceFolderId: string;
+  path: string;
+}
+
+export interface FolderSyncResult {
+  /** True when the folder reached its delta link (the round is complete). */
+  roundComplete: boolean;
+  counts: ItemCounts;
+  updated: number;
+  deleted: number;
+}

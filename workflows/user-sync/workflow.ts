@@ -1,0 +1,238 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  SyncConnectionIdKey,
+  SyncErrorCodeKey,
+  SyncPolicyIdKey,
+  SyncStageKey,
+  SyncStatusKey,
+} from '../../shared/search-attributes.js';
+import {
+  emptyCounts,
+  SyncStage,
+  SyncStatus,
+  UserErrorCode,
+  type SyncError,
+} from '../../shared/vocabulary.js';
+import { userSyncActivities } from './activities.js';
+import { credentialsUpdatedSignal, pauseSignal, resumeSignal, retrySignal, statusQuery } from './signals.js';
+import type { CarriedState, CycleTrigger, PauseReason, UserSyncInput } from './types.js';
+
+type CycleOutcome = 'succeeded' | 'failed' | 'excluded';
+
+function freshState(): CarriedState {
+  return {
+    stage: SyncStage.Provisioning,
+    status: SyncStatus.Pending,
+    pausedBy: [],
+    lastError: null,
+    counts: emptyCounts(),
+    lastSyncAt: null,
+    cyclesCompleted: 0,
+    target: null,
+    pendingTrigger: 'start',
+  };
+}
+
+/**
+ * One Microsoft 365 user, kept in sync with Google Workspace for as long as a
+ * policy selects them: provision the Google account, copy the mailbox once,
+ * then run a delta cycle every interval. Decisions only; all I/O is in
+ * activities.
+ */
+export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: SyncStatus; reason: string }> {
+  const state: CarriedState = input.carried ?? freshState();
+  const tuning = input.tuning ?? {};
+  const act = userSyncActivities(tuning);
+  const intervalMs = input.cycleIntervalSeconds * 1000;
+  let nextSyncAt: string | null = null;
+  let currentActivity = 'starting';
+
+  setHandler(statusQuery, () => ({
+    ...state,
+    syncUserId: input.syncUserId,
+    policyId: input.policyId,
+    nextSyncAt,
+    currentActivity,
+  }));
+  setHandler(pauseSignal, (args) => {
+    const reason: PauseReason = args?.reason ?? 'operator';
+    if (!state.pausedBy.includes(reason)) state.pausedBy.push(reason);
+  });
+  setHandler(resumeSignal, (args) => {
+    const reason: PauseReason = args?.reason ?? 'operator';
+    state.pausedBy = state.pausedBy.filter((r) => r !== reason);
+  });
+  setHandler(retrySignal, () => {
+    state.pendingTrigger ??= 'operator';
+  });
+  setHandler(credentialsUpdatedSignal, () => {
+    // Only users held up by credentials (or an unreachable service) need to run again at once.
+    const code = state.lastError?.code;
+    if (code === UserErrorCode.AuthTokenExpired || code === UserErrorCode.ConnectionUnavailable) {
+      state.pendingTrigger = 'credentials-updated';
+    }
+  });
+
+  const isPaused = () => state.pausedBy.length > 0;
+
+  async function publish(extra: { nextSyncAt?: string | null } = {}): Promise<void> {
+    upsertSearchAttributes([
+      { key: SyncStatusKey, value: state.status },
+      { key: SyncStageKey, value: state.stage },
+      { key: SyncPolicyIdKey, value: input.policyId },
+      { key: SyncConnectionIdKey, value: input.sourceConnectionId },
+      { key: SyncErrorCodeKey, value: state.lastError?.code ?? 'None' },
+    ]);
+    await act.publishSyncState({
+      syncUserId: input.syncUserId,
+      workflowId: workflowInfo().workflowId,
+      runId: workflowInfo().runId,
+      status: state.status,
+      stage: state.stage,
+      pausedReason: state.pausedBy[0] ?? null,
+      error: state.lastError,
+      lastSyncAt: state.lastSyncAt,
+      nextSyncAt: extra.nextSyncAt === undefined ? nextSyncAt : extra.nextSyncAt,
+      target: state.target,
+    });
+  }
+
+  async function setStatus(status: SyncStatus): Promise<void> {
+    if (state.status === status) return;
+    state.status = status;
+    await publish();
+  }
+
+  /** Between activities: an operator's pause (or a disabled policy) takes effect here. */
+  async function checkpoint(): Promise<void> {
+    if (!isPaused()) return;
+    const resumeTo = state.status;
+    currentActivity = `paused (${state.pausedBy.join(', ')})`;
+    await setStatus(SyncStatus.Paused);
+    await condition(() => !isPaused());
+    await setStatus(resumeTo);
+  }
+
+  function toSyncError(err: unknown): SyncError {
+    const failure = err instanceof ActivityFailure ? err.cause : err;
+    if (failure instanceof ApplicationFailure && failure.type && Object.values(UserErrorCode).includes(failure.type as UserErrorCode)) {
+      const details = (failure.details?.[0] ?? undefined) as Record<string, unknown> | undefined;
+      return { code: failure.type as UserErrorCode, message: failure.message, at: new Date().toISOString(), details };
+    }
+    // Anything unclassified after the retries: the service did not let us finish.
+    const message = failure instanceof Error ? failure.message : String(failure);
+    return { code: UserErrorCode.ConnectionUnavailable, message: `The cycle could not finish: ${message}`, at: new Date().toISOString() };
+  }
+
+  async function provision(): Promise<void> {
+    currentActivity = 'finding or creating the Google Workspace account';
+    await setStatus(SyncStatus.Provisioning);
+    state.target = await act.provisionGoogleUser({
+      syncUserId: input.syncUserId,
+      sourceUserId: input.sourceUserId,
+      policyId: input.policyId,
+      sourceConnectionId: input.sourceConnectionId,
+      targetConnectionId: input.targetConnectionId,
+    });
+    state.stage = SyncStage.InitialSync;
+  }
+
+  async function copyMail(kind: 'initial' | 'delta', cycleId: string): Promise<void> {
+    const target = state.target!;
+    const rediscover = kind === 'initial' || state.cyclesCompleted % (tuning.folderDiscoveryEveryCycles ?? 12) === 0;
+    const folderInput = { syncUserId: input.syncUserId, sourceUserId: input.sourceUserId, sourceConnectionId: input.sourceConnectionId, targetConnectionId: input.targetConnectionId, targetEmail: target.email };
+    currentActivity = 'listing mail folders';
+    const folders = rediscover ? await act.discoverMailFolders(folderInput) : await act.listKnownMailFolders({ syncUserId: input.syncUserId });
+    for (const folder of folders) {
+      let roundComplete = false;
+      while (!roundComplete) {
+        await checkpoint();
+        currentActivity = `copying mail folder ${folder.path}`;
+        const result = await act.syncMailFolder({ ...folderInput, cycleId, sourceFolderId: folder.sourceFolderId, messageBudget: tuning.messagesPerActivity ?? 2000 });
+        state.counts = result.counts;
+        roundComplete = result.roundComplete;
+      }
+    }
+  }
+
+  const cycleRefs = {
+    syncUserId: input.syncUserId,
+    policyId: input.policyId,
+    sourceConnectionId: input.sourceConnectionId,
+    targetConnectionId: input.targetConnectionId,
+  };
+
+  async function runCycle(trigger: CycleTrigger): Promise<CycleOutcome> {
+    if (state.lastError?.code === UserErrorCode.UserNotFound) {
+      currentActivity = 'checking whether the source user still exists';
+      const check = await act.checkSourceUser({ sourceConnectionId: input.sourceConnectionId, sourceUserId: input.sourceUserId });
+      if (!check.present) return 'excluded';
+    }
+    let cycleId: string | null = null;
+    try {
+      if (state.stage === SyncStage.Provisioning) await provision();
+      const kind = state.stage === SyncStage.InitialSync ? 'initial' : 'delta';
+      await setStatus(kind === 'initial' ? SyncStatus.InitialSync : SyncStatus.Syncing);
+      cycleId = await act.startSyncCycle({ syncUserId: input.syncUserId, kind, trigger });
+      await copyMail(kind, cycleId);
+      state.stage = SyncStage.Recurring;
+      state.lastError = null;
+      state.lastSyncAt = new Date().toISOString();
+      state.cyclesCompleted += 1;
+      state.status = SyncStatus.Synced;
+      await act.finishSyncCycle({ ...cycleRefs, cycleId, outcome: 'succeeded', error: null });
+      return 'succeeded';
+    } catch (err) {
+      state.lastError = toSyncError(err);
+      state.status = SyncStatus.Failed;
+      await act.finishSyncCycle({ ...cycleRefs, cycleId, outcome: 'failed', error: state.lastError });
+      return 'failed';
+    } finally {
+      currentActivity = 'waiting for the next cycle';
+    }
+  }
+
+  /** Sleeps until the next cycle is due, an operator asks for one, or credentials are fixed. */
+  async function waitForNextCycle(dueAtMs: number): Promise<CycleTrigger> {
+    for (;;) {
+      if (isPaused()) await checkpoint();
+      if (state.pendingTrigger) {
+        const trigger = state.pendingTrigger;
+        state.pendingTrigger = null;
+        return trigger;
+      }
+      const remaining = dueAtMs - Date.now();
+      if (remaining <= 0) return 'schedule';
+      await condition(() => state.pendingTrigger !== null || isPaused(), remaining);
+    }
+  }
+
+  await publish();
+  let trigger = await waitForNextCycle(Date.now());
+  for (;;) {
+    const outcome = await runCycle(trigger);
+    if (outcome === 'excluded') {
+      state.status = SyncStatus.Excluded;
+      currentActivity = 'excluded: the source user no longer exists or is disabled';
+      await publish({ nextSyncAt: null });
+      return { status: SyncStatus.Excluded, reason: state.lastError?.message ?? 'source user gone' };
+    }
+    const dueAt = Date.now() + intervalMs;
+    nextSyncAt = new Date(dueAt).toISOString();
+    await publish();
+    trigger = await waitForNextCycle(dueAt);
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || info.historyLength > (tuning.maxHistoryEvents ?? 5000)) {
+      // History stays bounded; the next run starts with the cycle that is due now.
+      await continueAsNew<typeof userSyncWorkflow>({ ...input, carried: { ...state, pendingTrigger: trigger } });
+    }
+  }
+}
