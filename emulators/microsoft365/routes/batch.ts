@@ -32,18 +32,20 @@ export interface BatchResponseItem {
   body?: unknown;
 }
 
-const forwardedHeaders = ['content-type', 'retry-after', 'location', 'preference-applied', 'etag'];
+/** Header names as Graph spells them in batch responses (the SDK's BatchResponseContent looks up "Content-Type"). */
+const forwardedHeaders = ['Content-Type', 'Retry-After', 'Location', 'Preference-Applied', 'ETag'];
+const jsonHeaders = { 'Content-Type': 'application/json' };
 
 async function toBatchResponse(id: string, response: Response): Promise<BatchResponseItem> {
   const headers: Record<string, string> = {};
   for (const name of forwardedHeaders) {
     const value = response.headers.get(name);
-    if (value !== null) headers[name === 'retry-after' ? 'Retry-After' : name] = value;
+    if (value !== null) headers[name] = value;
   }
   const bytes = Buffer.from(await response.arrayBuffer());
   if (bytes.length === 0) return { id, status: response.status, headers };
   // JSON bodies are inlined; anything else (such as MIME from $value) travels base64-encoded.
-  const isJson = (headers['content-type'] ?? '').includes('application/json');
+  const isJson = (headers['Content-Type'] ?? '').includes('application/json');
   return { id, status: response.status, headers, body: isJson ? JSON.parse(bytes.toString('utf8')) : bytes.toString('base64') };
 }
 
@@ -69,14 +71,14 @@ export function createBatchRoutes(dispatch: (request: Request) => Promise<Respon
     const execute = async (item: BatchItem): Promise<BatchResponseItem> => {
       const failedDependency = (item.dependsOn ?? []).find((id) => (results.get(id)?.status ?? 0) >= 400);
       if (failedDependency !== undefined) {
-        return { id: item.id, status: 424, headers: { 'content-type': 'application/json' }, body: graphErrorBody(c, 'FailedDependency', `Request ${failedDependency} this request depends on failed.`) };
+        return { id: item.id, status: 424, headers: jsonHeaders, body: graphErrorBody(c, 'FailedDependency', `Request ${failedDependency} this request depends on failed.`) };
       }
       const headers = new Headers(item.headers ?? {});
       if (authorization) headers.set('authorization', authorization);
       let body: string | undefined;
       if (item.body !== undefined) {
         if (!headers.has('content-type')) {
-          return { id: item.id, status: 400, headers: { 'content-type': 'application/json' }, body: graphErrorBody(c, 'BadRequest', 'A request with a body needs a Content-Type header.') };
+          return { id: item.id, status: 400, headers: jsonHeaders, body: graphErrorBody(c, 'BadRequest', 'A request with a body needs a Content-Type header.') };
         }
         body = typeof item.body === 'string' ? item.body : JSON.stringify(item.body);
       }
@@ -104,7 +106,7 @@ export function createBatchRoutes(dispatch: (request: Request) => Promise<Respon
       if (running.size === 0) {
         // What remains waits on itself (a dependency cycle): it can never run.
         for (const item of pending.splice(0)) {
-          results.set(item.id, { id: item.id, status: 424, headers: { 'content-type': 'application/json' }, body: graphErrorBody(c, 'FailedDependency', 'The request depends on a request that could not run.') });
+          results.set(item.id, { id: item.id, status: 424, headers: jsonHeaders, body: graphErrorBody(c, 'FailedDependency', 'The request depends on a request that could not run.') });
         }
         break;
       }
