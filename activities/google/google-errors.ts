@@ -66,6 +66,14 @@ const quotaReasons: ReadonlySet<string> = new Set([
   'dailyLimitExceeded',
 ]);
 
+/**
+ * 403 reasons that mean the connection itself lacks a permission (token scope,
+ * Workspace policy, API not enabled). Other 403s ("Not Authorized to access
+ * this resource/api" on users.insert for a domain the tenant does not own,
+ * refusals armed in the emulator) are refusals of that one request: 'other'.
+ */
+const permissionReasons: ReadonlySet<string> = new Set(['authError', 'insufficientPermissions', 'domainPolicy', 'accessNotConfigured']);
+
 const networkErrorCodes: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -126,8 +134,7 @@ function kindForStatus(status: number, reason: string | undefined, googleStatus:
   // Gmail answers an oversized payload with 400 "Request payload size exceeds the limit: N bytes."
   if (status === 413 || /payload size exceeds the limit/i.test(message)) return 'tooLarge';
   if (status === 412 || reason === 'failedPrecondition' || googleStatus === 'FAILED_PRECONDITION') return 'precondition';
-  // Delegation denied, insufficient scopes, admin privileges missing: a permission of the connection.
-  if (status === 403) return 'auth';
+  if (status === 403) return reason !== undefined && permissionReasons.has(reason) ? 'auth' : 'other';
   if (status === 404) return 'notFound';
   if (status === 409) return 'conflict';
   if (status === 400) return 'invalid';

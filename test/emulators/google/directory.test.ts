@@ -99,7 +99,7 @@ describe('Directory users.insert', () => {
 
   it('answers 403 "Not Authorized to access this resource/api" for a domain the tenant does not own', async () => {
     const failure = await failureOf(directory.users.insert({ requestBody: newUser({ primaryEmail: 'bob@elsewhere.example' }) }));
-    expect(failure).toMatchObject({ kind: 'auth', status: 403, reason: 'forbidden', message: 'Not Authorized to access this resource/api' });
+    expect(failure).toMatchObject({ kind: 'other', status: 403, reason: 'forbidden', message: 'Not Authorized to access this resource/api' });
   });
 
   it('answers provisioning failures armed through the control API in Google error shape', async () => {

@@ -70,6 +70,9 @@ describe('classifyGoogleError', () => {
     expect(classifyGoogleError(answer(413, 'Request Entity Too Large'))).toMatchObject({ kind: 'tooLarge', status: 413 });
     expect(classifyGoogleError(answer(412, apiError(412, 'conditionNotMet', 'Precondition Failed')))).toMatchObject({ kind: 'precondition', reason: 'conditionNotMet' });
     expect(classifyGoogleError(answer(403, apiError(403, 'quotaExceeded', 'Quota exceeded')))).toMatchObject({ kind: 'throttled' });
+    expect(classifyGoogleError(answer(403, apiError(403, 'insufficientPermissions', 'Request had insufficient authentication scopes.')))).toMatchObject({ kind: 'auth' });
+    // A refusal of one request (e.g. users.insert in a domain the tenant does not own), not of the credentials.
+    expect(classifyGoogleError(answer(403, apiError(403, 'forbidden', 'Not Authorized to access this resource/api')))).toMatchObject({ kind: 'other', reason: 'forbidden' });
     expect(classifyGoogleError(answer(400, { error: 'invalid_grant', error_description: 'Robot is disabled.' }))).toEqual({ kind: 'auth', status: 400, reason: 'invalid_grant', message: 'Robot is disabled.' });
     expect(classifyGoogleError(answer(500, { error: 'internal_failure' }))).toMatchObject({ kind: 'unavailable', reason: 'internal_failure' });
     expect(classifyGoogleError(new Error('something else'))).toEqual({ kind: 'other', reason: undefined, message: 'something else' });

@@ -184,6 +184,6 @@ describe('token lifetime and the credentials control routes', () => {
 
   it('binds a token to its subject: another user mailbox answers 403 "Delegation denied"', async () => {
     const failure = await failureOf(gmailAs('ann@example.com').users.labels.list({ userId: 'admin@example.com' }));
-    expect(failure).toMatchObject({ kind: 'auth', status: 403, reason: 'forbidden', message: 'Delegation denied for ann@example.com' });
+    expect(failure).toMatchObject({ kind: 'other', status: 403, reason: 'forbidden', message: 'Delegation denied for ann@example.com' });
   });
 });
