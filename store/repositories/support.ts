@@ -36,12 +36,21 @@ export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID_PATTERN.test(value);
 }
 
+/**
+ * EntityManager calls convert driver errors to MikroORM exceptions; QueryBuilder
+ * calls do not. Both are recognized: SQLite by message, PostgreSQL by SQLSTATE.
+ */
 export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof UniqueConstraintViolationException;
+  return error instanceof UniqueConstraintViolationException || driverErrorMatches(error, /UNIQUE constraint failed/, '23505');
 }
 
 export function isForeignKeyViolation(error: unknown): boolean {
-  return error instanceof ForeignKeyConstraintViolationException;
+  return error instanceof ForeignKeyConstraintViolationException || driverErrorMatches(error, /FOREIGN KEY constraint failed/, '23503');
+}
+
+function driverErrorMatches(error: unknown, sqliteMessage: RegExp, postgresCode: string): boolean {
+  if (!(error instanceof Error)) return false;
+  return sqliteMessage.test(error.message) || (error as { code?: unknown }).code === postgresCode;
 }
 
 /** `affectedRows` of a native update or delete, whatever shape the driver answered with. */

@@ -1,20 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { raw } from '@mikro-orm/core';
-import type { QueryBuilder, SqlEntityManager } from '@mikro-orm/knex';
 import { PolicySchema, SyncUserSchema, type SyncUserEntity } from '../entities/index.js';
 import { StoreNotFoundError, StoreValidationError } from '../errors.js';
-import { cursorCodec, pageSize, toPage, type Page, type PageRequest } from '../pagination.js';
-import { requireOneOf } from '../validate.js';
-import {
-  ITEM_COUNT_FIELDS,
-  SYNC_STAGES,
-  SYNC_STATUSES,
-  type CountsByType,
-  type ItemCounts,
-  type PausedReason,
-  type SyncStage,
-  type SyncStatus,
-} from '../vocabulary.js';
+import { pageSize, toPage, type Page } from '../pagination.js';
+import { ITEM_COUNT_FIELDS, SYNC_STATUSES, type CountsByType, type ItemCounts, type PausedReason, type SyncStage, type SyncStatus } from '../vocabulary.js';
 import {
   patchToChanges,
   validateCountsDelta,
@@ -23,7 +12,8 @@ import {
   type SelectedUser,
   type SyncUserPatch,
 } from './sync-user-input.js';
-import { affectedRows, containsPattern, forkEm, isForeignKeyViolation, isUuid, type StoreContext } from './support.js';
+import { affectedRows, forkEm, isForeignKeyViolation, isUuid, type StoreContext } from './support.js';
+import { applySyncUserFilters, buildSyncUserListQuery, syncUserCursors, type SyncUserFilters, type SyncUserListRequest } from './sync-user-list.js';
 
 export interface SyncUserView {
   /** The API's userId. */
@@ -54,17 +44,6 @@ export interface SyncUserView {
   updatedAt: Date;
 }
 
-export interface SyncUserFilters {
-  status?: SyncStatus;
-  stage?: SyncStage;
-  policyId?: string;
-  errorCode?: string;
-  /** Case-insensitive "contains" over source email, target email and display name. */
-  q?: string;
-}
-
-export interface SyncUserListRequest extends SyncUserFilters, PageRequest {}
-
 /** 'created': new row; 'reselected': was Excluded, back to Pending; 'existing': already selected. */
 export type SelectionChange = 'created' | 'reselected' | 'existing';
 
@@ -89,34 +68,6 @@ export interface SyncUsersRepository {
   listByPolicy(policyId: string): Promise<SyncUserView[]>;
   /** Every row of every policy using the connection (as source or target), Excluded ones included. */
   listByConnection(connectionId: string): Promise<SyncUserView[]>;
-}
-
-const cursors = cursorCodec('sync-users', 'string', 'string');
-
-/** Exported for the query-plan test: the exact query list() runs. */
-export function buildSyncUserListQuery(em: SqlEntityManager, request: SyncUserListRequest, limit: number): QueryBuilder<SyncUserEntity> {
-  const qb = em.createQueryBuilder(SyncUserSchema, 'u').select('*');
-  applyFilters(qb, request);
-  if (request.cursor !== undefined) {
-    const after = cursors.decode(request.cursor);
-    // Written as a range plus a tie-break so the index seeks to the cursor instead of scanning from the start.
-    qb.andWhere({ sourceEmail: { $gte: after.key } });
-    qb.andWhere({ $or: [{ sourceEmail: { $gt: after.key } }, { id: { $gt: after.id } }] });
-  }
-  return qb.orderBy({ sourceEmail: 'asc', id: 'asc' }).limit(limit + 1);
-}
-
-function applyFilters(qb: QueryBuilder<SyncUserEntity>, filters: SyncUserFilters): void {
-  if (filters.status !== undefined) qb.andWhere({ status: requireOneOf(filters.status, SYNC_STATUSES, 'status') });
-  if (filters.stage !== undefined) qb.andWhere({ stage: requireOneOf(filters.stage, SYNC_STAGES, 'stage') });
-  if (filters.policyId !== undefined) qb.andWhere({ policyId: isUuid(filters.policyId) ? filters.policyId : randomUUID() });
-  if (filters.errorCode !== undefined) qb.andWhere({ errorCode: filters.errorCode });
-  const q = filters.q?.trim();
-  if (q) {
-    const pattern = containsPattern(q);
-    // Emails are stored lower-cased; names are compared lower-cased.
-    qb.andWhere(`(u.source_email like ? escape '\\' or u.target_email like ? escape '\\' or lower(u.display_name) like ? escape '\\')`, [pattern, pattern, pattern]);
-  }
 }
 
 export function createSyncUsersRepository(context: StoreContext): SyncUsersRepository {
@@ -213,12 +164,12 @@ export function createSyncUsersRepository(context: StoreContext): SyncUsersRepos
     async list(request = {}) {
       const limit = pageSize(request.limit);
       const rows = await buildSyncUserListQuery(forkEm(context), request, limit).getResultList();
-      return toPage(rows, limit, toView, (row) => cursors.encode({ key: row.sourceEmail, id: row.id }));
+      return toPage(rows, limit, toView, (row) => syncUserCursors.encode({ key: row.sourceEmail, id: row.id }));
     },
 
     async totalsByStatus(filters = {}) {
       const qb = forkEm(context).createQueryBuilder(SyncUserSchema, 'u').select(['u.status', raw('count(*) as total')]).groupBy('u.status');
-      applyFilters(qb, { ...filters, status: undefined });
+      applySyncUserFilters(qb, { ...filters, status: undefined });
       const rows = await qb.execute<{ status: SyncStatus; total: number | string }[]>('all', false);
       const totals = Object.fromEntries(SYNC_STATUSES.map((status) => [status, 0])) as Record<SyncStatus, number>;
       for (const row of rows) {

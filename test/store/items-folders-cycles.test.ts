@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StoreNotFoundError, StoreValidationError, type ItemOutcome, type ItemRecordView, type Store } from '../../store/index.js';
+import { seedPolicy, seedUser, StoreHarness } from './fixtures.js';
+
+const harness = new StoreHarness();
+let store: Store;
+beforeAll(async () => {
+  store = await harness.open();
+});
+afterAll(() => harness.dispose());
+
+const tooLarge = (sourceItemId: string, overrides: Partial<ItemOutcome> = {}): ItemOutcome => ({
+  sourceItemId,
+  type: 'mail',
+  folderName: 'Inbox',
+  subject: 'Quarterly figures',
+  sizeBytes: 160 * 1024 * 1024,
+  status: 'skipped',
+  errorCode: 'ITEM_TOO_LARGE',
+  reason: 'The message is larger than Gmail accepts for import.',
+  serviceError: { code: 'tooLarge', message: 'Message too large' },
+  ...overrides,
+});
+
+describe('items (item-level outcomes)', () => {
+  it('upsert per source item, keep the subject only when the policy allows it, and clear on success', async () => {
+    const privatePolicy = (await seedPolicy(store)).policy.id;
+    const user = await seedUser(store, privatePolicy, 'items');
+    await store.items.recordOutcomes(user.id, [tooLarge('m1'), tooLarge('m2', { errorCode: 'ENCRYPTED_ITEM', status: 'failed', sizeBytes: null })]);
+    await store.items.recordOutcomes(user.id, [tooLarge('m1', { errorCode: 'ITEM_REJECTED', status: 'failed', reason: 'Gmail rejected it.' })]);
+
+    const listed = (await store.items.list({ syncUserId: user.id })).items;
+    expect(listed).toHaveLength(2);
+    expect(listed.find((item) => item.sourceItemId === 'm1')).toMatchObject({ errorCode: 'ITEM_REJECTED', status: 'failed', subject: null, sizeBytes: 160 * 1024 * 1024 });
+    expect(await store.items.countByCode(user.id)).toEqual({ ITEM_TOO_LARGE: 0, ENCRYPTED_ITEM: 1, UNSUPPORTED_FORMAT: 0, ITEM_REJECTED: 1 });
+
+    expect(await store.items.clear(user.id, ['m1', 'unknown'])).toBe(1);
+    expect((await store.items.list({ syncUserId: user.id })).items.map((item) => item.sourceItemId)).toEqual(['m2']);
+
+    const openPolicy = (await seedPolicy(store, { storeSubjects: true })).policy.id;
+    const other = await seedUser(store, openPolicy, 'subjects');
+    await store.items.recordOutcomes(other.id, [tooLarge('m1')]);
+    expect((await store.items.list({ syncUserId: other.id })).items[0]?.subject).toBe('Quarterly figures');
+  });
+
+  it('list is newest first, filters by status and type, and pages completely across equal times', async () => {
+    const user = await seedUser(store, (await seedPolicy(store)).policy.id, 'paging');
+    const at = new Date('2025-03-01T10:00:00.000Z');
+    const outcomes = Array.from({ length: 65 }, (_, i) =>
+      tooLarge(`item-${i}`, { at: new Date(at.getTime() + Math.floor(i / 10) * 1000), status: i % 3 === 0 ? 'failed' : 'skipped', errorCode: i % 3 === 0 ? 'UNSUPPORTED_FORMAT' : 'ITEM_TOO_LARGE' }),
+    );
+    await store.items.recordOutcomes(user.id, outcomes);
+
+    const seen: ItemRecordView[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.items.list({ syncUserId: user.id, limit: 6, cursor });
+      seen.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(new Set(seen.map((item) => item.sourceItemId)).size).toBe(65);
+    const times = seen.map((item) => item.at.getTime());
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+
+    const failed = await store.items.list({ syncUserId: user.id, status: 'failed', type: 'mail', limit: 100 });
+    expect(failed.items).toHaveLength(22);
+    expect(failed.nextCursor).toBeUndefined();
+    await expect(store.items.recordOutcomes(user.id, [tooLarge('x', { errorCode: 'WHATEVER' as never })])).rejects.toMatchObject({ field: 'outcomes[0].errorCode' });
+  });
+});
+
+describe('folders', () => {
+  it('upsert keeps ids, refreshes names, and keeps what the caller left out', async () => {
+    const user = await seedUser(store, (await seedPolicy(store)).policy.id, 'folders');
+    const [inbox] = await store.folders.upsert(user.id, [{ sourceFolderId: 'f-inbox', displayName: 'Inbox', path: 'Inbox', wellKnownName: 'inbox' }]);
+    await store.folders.upsert(user.id, [{ sourceFolderId: 'f-projects', displayName: 'Projects', path: 'Inbox/Projects', googleLabelId: 'Label_1' }]);
+    const [renamed] = await store.folders.upsert(user.id, [{ sourceFolderId: 'f-inbox', displayName: 'Boîte de réception', path: 'Boîte de réception' }]);
+    expect(renamed).toMatchObject({ id: inbox!.id, displayName: 'Boîte de réception', wellKnownName: 'inbox', googleLabelId: null });
+    expect((await store.folders.list(user.id)).map((folder) => folder.path)).toEqual(['Boîte de réception', 'Inbox/Projects']);
+
+    const [cleared] = await store.folders.upsert(user.id, [{ sourceFolderId: 'f-projects', displayName: 'Projects', path: 'Inbox/Projects', googleLabelId: null }]);
+    expect(cleared?.googleLabelId).toBeNull();
+    expect(await store.folders.remove(user.id, ['f-projects'])).toBe(1);
+    expect(await store.folders.list(user.id)).toHaveLength(1);
+  });
+
+  it('saveDeltaLink records the position and completion; addCounts increments atomically', async () => {
+    const user = await seedUser(store, (await seedPolicy(store)).policy.id, 'delta');
+    await store.folders.upsert(user.id, [{ sourceFolderId: 'f1', displayName: 'Inbox', path: 'Inbox' }]);
+    await store.folders.saveDeltaLink(user.id, 'f1', 'https://graph.example/delta?$deltatoken=abc', { initialSyncComplete: true });
+    await Promise.all(Array.from({ length: 30 }, () => store.folders.addCounts(user.id, 'f1', { exported: 2, imported: 1, skipped: 1 })));
+    let [folder] = await store.folders.list(user.id);
+    expect(folder).toMatchObject({ deltaLink: 'https://graph.example/delta?$deltatoken=abc', initialSyncComplete: true, counts: { exported: 60, imported: 30, failed: 0, skipped: 30 } });
+
+    await store.folders.saveDeltaLink(user.id, 'f1', null);
+    [folder] = await store.folders.list(user.id);
+    expect(folder).toMatchObject({ deltaLink: null, initialSyncComplete: true });
+    await expect(store.folders.saveDeltaLink(user.id, 'missing', 'x')).rejects.toBeInstanceOf(StoreNotFoundError);
+    await expect(store.folders.addCounts(user.id, 'f1', { exported: 0.5 })).rejects.toBeInstanceOf(StoreValidationError);
+  });
+});
+
+describe('cycles', () => {
+  it('start, finish and list the most recent first', async () => {
+    const user = await seedUser(store, (await seedPolicy(store)).policy.id, 'cycles');
+    const first = await store.cycles.start({ syncUserId: user.id, kind: 'initial', trigger: 'start', startedAt: new Date('2025-01-01T00:00:00Z') });
+    const second = await store.cycles.start({ syncUserId: user.id, kind: 'delta', trigger: 'schedule', startedAt: new Date('2025-01-01T01:00:00Z') });
+    const finished = await store.cycles.finish(first, { outcome: 'failed', errorCode: 'RATE_LIMITED', counts: { exported: 10, imported: 7, failed: 1, skipped: 2 } });
+    expect(finished).toMatchObject({ outcome: 'failed', errorCode: 'RATE_LIMITED', counts: { exported: 10, imported: 7, failed: 1, skipped: 2, updated: 0, deleted: 0 } });
+    expect(finished.finishedAt).toBeInstanceOf(Date);
+
+    const recent = await store.cycles.listRecent(user.id, 5);
+    expect(recent.map((cycle) => [cycle.id, cycle.outcome])).toEqual([
+      [second, 'running'],
+      [first, 'failed'],
+    ]);
+    expect(await store.cycles.listRecent(user.id, 1)).toHaveLength(1);
+    await expect(store.cycles.start({ syncUserId: '00000000-0000-4000-8000-000000000000', kind: 'delta', trigger: 'operator' })).rejects.toBeInstanceOf(StoreNotFoundError);
+  });
+});

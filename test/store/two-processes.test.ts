@@ -1,0 +1,52 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { openStore, type MessageIntent } from '../../store/index.js';
+import { seedPolicy, seedUser, StoreHarness } from './fixtures.js';
+
+const harness = new StoreHarness();
+afterAll(() => harness.dispose());
+
+/**
+ * The API and the worker open the same SQLite file from two processes. Two
+ * Store instances have two separate SQLite connections, so they contend for
+ * the file's write lock exactly as two processes do.
+ */
+describe('two Store instances on one SQLite file', () => {
+  it('write concurrently without SQLITE_BUSY, and every write lands', async () => {
+    const dataDir = harness.newDir();
+    const api = harness.track(await openStore({ dataDir }));
+    const worker = harness.track(await openStore({ dataDir }));
+    const { policy } = await seedPolicy(api);
+    const user = await seedUser(api, policy.id, 'shared');
+    const intents = (from: number): MessageIntent[] =>
+      Array.from({ length: 50 }, (_, i) => ({ sourceItemId: `item-${from + i}`, internetMessageId: `<${from + i}@x>`, sourceFolderId: 'inbox' }));
+
+    const rounds = Array.from({ length: 10 }, (_, round) => round);
+    await Promise.all([
+      ...rounds.map((round) => worker.syncUsers.addCounts(user.id, { mail: { exported: 5, imported: 5 } }).then(() => round)),
+      ...rounds.map((round) => api.syncUsers.addCounts(user.id, { mail: { exported: 1, failed: 1 } }).then(() => round)),
+      ...rounds.map((round) => worker.messageMap.recordIntents(user.id, intents(round * 25))),
+      ...rounds.map((round) => api.audit.writeMany([{ severity: 'Info', category: 'sync', code: 'ROUND', message: `API round ${round}.` }])),
+      ...rounds.map((round) => worker.audit.write({ severity: 'Info', category: 'sync', code: 'ROUND', message: `Worker round ${round}.` })),
+      ...rounds.map((round) => api.syncUsers.update(user.id, { lastSyncAt: new Date(Date.UTC(2025, 0, 1, 0, round)) })),
+      ...rounds.map((round) => worker.connections.markError(policy.sourceConnectionId, { code: 'CONNECTION_UNAVAILABLE', message: `round ${round}` })),
+    ]);
+
+    const seenByApi = await api.syncUsers.get(user.id);
+    expect(seenByApi?.counts).toEqual({ exported: 60, imported: 50, failed: 10, skipped: 0 });
+    expect(seenByApi?.countsByType.mail).toEqual({ exported: 60, imported: 50, failed: 10, skipped: 0 });
+    // Rounds overlap by half: 10 x 50 intents over 275 distinct items.
+    expect((await api.messageMap.findIntents(user.id, 1000)).length).toBe(275);
+    expect((await api.audit.list({ code: 'ROUND', limit: 100 })).items).toHaveLength(20);
+  });
+
+  it('see each other’s writes at once (WAL readers are not blocked by a writer)', async () => {
+    const dataDir = harness.newDir();
+    const [first, second] = await Promise.all([openStore({ dataDir }), openStore({ dataDir })]);
+    harness.track(first);
+    harness.track(second);
+    const { policy } = await seedPolicy(first);
+    expect((await second.policies.get(policy.id))?.name).toBe(policy.name);
+    await second.policies.setEnabled(policy.id, false);
+    expect((await first.policies.get(policy.id))?.enabled).toBe(false);
+  });
+});
