@@ -33,11 +33,12 @@ function findMessage(c: GraphContext, mailbox: Mailbox, id: string): MessageReco
 
 function messageCollection(c: GraphContext, mailbox: Mailbox, numbers: readonly number[]): Response {
   const view = messageViewOf(c);
-  const top = parseTop(c.req.query('$top'), defaultPageSize, maxPageSize);
+  const preferredPageSize = parsePrefer(c.req.header('prefer')).maxPageSize;
+  const top = Math.min(maxPageSize, preferredPageSize ?? parseTop(c.req.query('$top'), defaultPageSize, maxPageSize));
   const skip = parseSkip(c.req.query('$skip'));
   const page = numbers.slice(skip, skip + top);
   const items = page.map((number) => mailbox.message(number)).filter((record): record is MessageRecord => record !== undefined);
-  if (view.immutableIds) applyPreferences(c, ['IdType="ImmutableId"']);
+  applyPreferences(c, [...(preferredPageSize !== undefined ? [`odata.maxpagesize=${top}`] : []), ...(view.immutableIds ? ['IdType="ImmutableId"'] : [])]);
   return c.json({
     '@odata.context': `${originOf(c)}/v1.0/$metadata#Collection(message)`,
     value: items.map((record) => messageJson(mailbox, record, view)),

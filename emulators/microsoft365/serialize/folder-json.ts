@@ -4,7 +4,7 @@ import { folderId } from '../state/ids.js';
 
 /** v1.0 mailFolder properties; there is no wellKnownName in v1.0 (beta only). */
 export const folderProperties: ReadonlySet<string> = new Set([
-  'id', 'displayName', 'parentFolderId', 'childFolderCount', 'unreadItemCount', 'totalItemCount', 'isHidden', 'sizeInBytes',
+  'id', 'displayName', 'parentFolderId', 'childFolderCount', 'unreadItemCount', 'totalItemCount', 'isHidden',
 ]);
 
 /** The root's parent is the mailbox's invisible "IPM subtree" parent; any stable id that is not a folder of ours does. */

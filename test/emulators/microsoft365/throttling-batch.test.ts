@@ -17,6 +17,9 @@ async function control(running: RunningMicrosoft365Emulator, path: string, body?
   return fetch(`${running.url}/_control${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
 }
 
+/** Waiting for a state of the emulator, not measuring time: generous, since two cores run everything. */
+const conditionWait = { timeout: 30_000, interval: 20 };
+
 interface BatchItem {
   id: string;
   status: number;
@@ -46,7 +49,7 @@ describe('Microsoft 365 emulator: Outlook throttling and JSON batching', () => {
     const release = running.emulator.throttle.hold();
     const held = Array.from({ length: 4 }, () => connection.client.api(`/users/${userA}/mailFolders/inbox`).get() as Promise<{ displayName: string }>);
     try {
-      await vi.waitFor(() => expect(running.emulator.throttle.inFlight(userA)).toBe(4));
+      await vi.waitFor(() => expect(running.emulator.throttle.inFlight(userA)).toBe(4), conditionWait);
       const refused = await failureOf(connection.client.api(`/users/${userA}/mailFolders/inbox`).get());
       expect(refused.statusCode).toBe(429);
       expect(refused.code).toBe('ApplicationThrottled');
@@ -146,7 +149,7 @@ describe('Microsoft 365 emulator: Outlook throttling and JSON batching', () => {
     const release = running.emulator.throttle.hold();
     const pending = connection.client.api('/$batch').post({ requests }) as Promise<{ responses: BatchItem[] }>;
     // Released only once the other three were turned away, so the outcome does not depend on timing.
-    await vi.waitFor(() => expect(running.emulator.stats.snapshot().quotaRefusals.concurrency).toBe(3));
+    await vi.waitFor(() => expect(running.emulator.stats.snapshot().quotaRefusals.concurrency).toBe(3), conditionWait);
     expect(running.emulator.throttle.inFlight(userA)).toBe(1);
     release();
     const envelope = await pending;
