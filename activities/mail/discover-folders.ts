@@ -4,6 +4,7 @@ import { classifyGraphError } from '../microsoft365/graph-errors.js';
 import { listMailFolderTree, resolveWellKnownFolderIds } from '../microsoft365/mail-export.js';
 import { systemLabelForFolder, userLabelNameForPath, wellKnownFolders } from './labels.js';
 import { openMailbox, type MailboxInput, type MailDeps } from './mailbox.js';
+import { assertSourceUserPresent } from '../provisioning/source-user.js';
 
 // Folders that hold no mail a person would look for in Gmail.
 const skippedWellKnown = new Set(['outbox', 'syncissues', 'conflicts', 'localfailures', 'serverfailures', 'conversationhistory', 'recoverableitemsdeletions', 'searchfolders']);
@@ -22,6 +23,7 @@ export async function discoverMailFolders(deps: MailDeps, input: MailboxInput): 
     tree = await mailbox.graphPace(() => listMailFolderTree(mailbox.graph, input.sourceUserId));
     wellKnownById = await resolveWellKnownFolderIds(mailbox.graph, input.sourceUserId, [...wellKnownFolders, ...skippedWellKnown], isNotFound);
   } catch (err) {
+    if (isNotFound(err)) await assertSourceUserPresent(deps.connections, input);
     throw graphFailure(err);
   }
 

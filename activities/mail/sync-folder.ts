@@ -7,6 +7,7 @@ import { applyDeltaPage } from './apply-page.js';
 import { systemLabelForFolder } from './labels.js';
 import { openMailbox, type MailboxInput, type MailDeps } from './mailbox.js';
 import { readUserTotals } from './totals.js';
+import { assertSourceUserPresent } from '../provisioning/source-user.js';
 
 export interface SyncMailFolderInput extends MailboxInput {
   cycleId: string;
@@ -56,7 +57,14 @@ export async function syncMailFolder(deps: MailDeps, input: SyncMailFolderInput)
     try {
       page = await mailbox.graphPace(() => fetchDeltaPage(mailbox.graph, link, deps.deltaPageSize));
     } catch (err) {
-      if (classifyGraphError(err).kind === 'syncStateNotFound') {
+      const kind = classifyGraphError(err).kind;
+      if (kind === 'notFound') {
+        // Either the folder or the whole user is gone; only the user's absence stops the cycle.
+        await assertSourceUserPresent(deps.connections, input);
+        await store.folders.remove(input.syncUserId, [input.sourceFolderId]);
+        return { roundComplete: true, counts: totalsBefore, updated, deleted };
+      }
+      if (kind === 'syncStateNotFound') {
         // Graph forgot this delta token: enumerate the folder again; the id map skips what is already copied.
         await store.audit.write({
           severity: 'Warning',

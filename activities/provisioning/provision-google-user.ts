@@ -5,9 +5,8 @@ import type { Store } from '../../store/index.js';
 import type { GoogleTarget } from '../../workflows/user-sync/types.js';
 import type { ConnectionClients } from '../connections/clients.js';
 import { classifyGoogleError } from '../google/google-errors.js';
-import { googleFailure, graphFailure, userNotFound } from '../failures.js';
-import { classifyGraphError } from '../microsoft365/graph-errors.js';
-import { getSourceUser, type SourceUser } from '../microsoft365/mail-export.js';
+import { googleFailure } from '../failures.js';
+import { assertSourceUserPresent as readSourceUser } from './source-user.js';
 import { targetEmailFor } from './username.js';
 
 export interface ProvisioningDeps {
@@ -23,25 +22,6 @@ export interface ProvisionInput {
   targetConnectionId: string;
 }
 
-/** The source user, or USER_NOT_FOUND when deleted or disabled in Microsoft 365. */
-async function readSourceUser(deps: ProvisioningDeps, input: Pick<ProvisionInput, 'sourceConnectionId' | 'sourceUserId'>): Promise<SourceUser> {
-  const graph = await deps.connections.graph(input.sourceConnectionId);
-  let user: SourceUser;
-  try {
-    user = await getSourceUser(graph, input.sourceUserId);
-  } catch (err) {
-    const failure = classifyGraphError(err);
-    if (failure.kind === 'notFound') {
-      throw userNotFound('The user no longer exists in Microsoft 365 (deleted). If that was intended there is nothing to do: the user is excluded on the next cycle.', { service: 'microsoft365', ...failure });
-    }
-    throw graphFailure(err);
-  }
-  if (user.accountEnabled === false) {
-    throw userNotFound('The user is disabled in Microsoft 365 (sign-in blocked). If that was intended there is nothing to do: the user is excluded on the next cycle.', { service: 'microsoft365', accountEnabled: false });
-  }
-  return user;
-}
-
 /** A password Google accepts (8–100 characters); nobody signs in with it until an admin resets it or SSO takes over. */
 function generatedPassword(): string {
   return `${randomBytes(18).toString('base64url')}-9a`;
@@ -51,7 +31,7 @@ export function createProvisioningActivities(deps: ProvisioningDeps) {
   return {
     async checkSourceUser(input: { sourceConnectionId: string; sourceUserId: string }): Promise<{ present: boolean; reason?: string }> {
       try {
-        await readSourceUser(deps, input);
+        await readSourceUser(deps.connections, input);
         return { present: true };
       } catch (err) {
         if (err instanceof ApplicationFailure && err.type === UserErrorCode.UserNotFound) return { present: false, reason: err.message };
@@ -63,7 +43,7 @@ export function createProvisioningActivities(deps: ProvisioningDeps) {
     async provisionGoogleUser(input: ProvisionInput): Promise<GoogleTarget> {
       const policy = await deps.store.policies.get(input.policyId);
       if (!policy) throw ApplicationFailure.nonRetryable(`Policy ${input.policyId} no longer exists.`, 'POLICY_NOT_FOUND');
-      const source = await readSourceUser(deps, input);
+      const source = await readSourceUser(deps.connections, input);
       const targetEmail = targetEmailFor(source, policy.usernameMapping, policy.targetDomain);
       const { clients } = await deps.connections.google(input.targetConnectionId);
       const audit = (severity: 'Info' | 'Error', code: string, message: string, details: Record<string, unknown>) =>

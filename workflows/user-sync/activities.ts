@@ -17,7 +17,7 @@ export function userSyncActivities(tuning: UserSyncTuning = {}) {
       maximumInterval: '5 minutes',
       // Enough to ride out throttling and short outages; beyond that the cycle ends as Failed
       // with the last error's code (RATE_LIMITED, CONNECTION_UNAVAILABLE) and the next cycle carries on.
-      maximumAttempts: 12,
+      maximumAttempts: tuning.maxActivityAttempts ?? 12,
       nonRetryableErrorTypes: notRetryable,
     },
   });

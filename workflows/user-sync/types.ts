@@ -13,6 +13,8 @@ export interface UserSyncTuning {
   messagesPerActivity?: number;
   /** Rediscover the folder tree every N recurring cycles (initial sync always does). */
   folderDiscoveryEveryCycles?: number;
+  /** Attempts of a mail activity within one cycle before the cycle ends as Failed (throttling, outages). */
+  maxActivityAttempts?: number;
   /** History length after which the run continues as new. */
   maxHistoryEvents?: number;
 }
