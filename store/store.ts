@@ -60,7 +60,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     await orm.close(true);
     throw error;
   }
-  const context: StoreContext = { orm, dialect: target.dialect, cipher };
+  const context: StoreContext = { orm, cipher };
   return {
     orm,
     dialect: target.dialect,

@@ -80,10 +80,6 @@ export const ITEM_COUNT_FIELDS = ['exported', 'imported', 'failed', 'skipped'] a
 
 export type CountsByType = Partial<Record<DataType, ItemCounts>>;
 
-export function zeroCounts(): ItemCounts {
-  return { exported: 0, imported: 0, failed: 0, skipped: 0 };
-}
-
 /** The shape every stored error takes: what the administrator reads, and the service's own words. */
 export interface StoredError {
   code: string;

@@ -185,8 +185,8 @@ export function createConnectionsRepository(context: StoreContext): ConnectionsR
     async delete(id) {
       if (!isUuid(id)) return false;
       const em = forkEm(context);
-      const users = await em.count(PolicySchema, { $or: [{ sourceConnectionId: id }, { targetConnectionId: id }] });
-      if (users > 0) throw connectionInUse(users);
+      const policies = await em.count(PolicySchema, { $or: [{ sourceConnectionId: id }, { targetConnectionId: id }] });
+      if (policies > 0) throw connectionInUse(policies);
       try {
         return affectedRows(await em.nativeDelete(ConnectionSchema, { id })) > 0;
       } catch (error) {

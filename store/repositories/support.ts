@@ -1,6 +1,5 @@
 import { ForeignKeyConstraintViolationException, UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/knex';
-import type { DatabaseDialect } from '../dialect.js';
 import type { CredentialCipher } from '../encryption.js';
 import type { StoredErrorJson } from '../entities/index.js';
 import type { StoredError } from '../vocabulary.js';
@@ -8,7 +7,6 @@ import type { StoredError } from '../vocabulary.js';
 /** What every repository is built from. */
 export interface StoreContext {
   orm: MikroORM<AbstractSqlDriver>;
-  dialect: DatabaseDialect;
   cipher: CredentialCipher;
 }
 
