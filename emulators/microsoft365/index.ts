@@ -94,6 +94,8 @@ export function createMicrosoft365Emulator(options: Microsoft365EmulatorOptions 
     saveTenant(tenant, requirePersistDir());
   };
   if (persistDir) {
+    // A fresh tenant is saved at once, so a restart finds the same app registration and secret.
+    if (!loaded) saveNow();
     tenant.onChange(() => {
       if (saveTimer) return;
       saveTimer = setTimeout(saveNow, options.persistDebounceMs ?? 1000);

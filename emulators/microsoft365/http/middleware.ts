@@ -54,15 +54,17 @@ export function requireBearerToken(credentials: AppCredentials): MiddlewareHandl
   };
 }
 
-const refusalMessages: Record<RefusalReason, string> = {
-  concurrency: 'Application is over its MailboxConcurrency limit.',
-  budget: 'Application is over its MailboxRequests limit for this mailbox.',
-  injected: 'Application is over its MailboxConcurrency limit.',
+const refusals: Record<RefusalReason, { code: string; message: string }> = {
+  concurrency: { code: 'ApplicationThrottled', message: 'Application is over its MailboxConcurrency limit.' },
+  budget: { code: 'ApplicationThrottled', message: 'Application is over its MailboxRequests limit for this mailbox.' },
+  // Injected faults can hit any Graph route, so the message names no particular limit.
+  injected: { code: 'ApplicationThrottled', message: 'Application is over its request limit.' },
 };
 
 function refuse(c: Parameters<MiddlewareHandler<GraphEnv>>[0], stats: RequestStats, reason: RefusalReason, retryAfterSeconds: number): Response {
   stats.refused(reason);
-  return graphError(c, 429, 'ApplicationThrottled', refusalMessages[reason], { 'Retry-After': String(retryAfterSeconds) });
+  const { code, message } = refusals[reason];
+  return graphError(c, 429, code, message, { 'Retry-After': String(retryAfterSeconds) });
 }
 
 /** The control API's fault ratio: a share of Graph requests answers 429 whatever the load. */
