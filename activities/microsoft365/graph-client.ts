@@ -118,6 +118,8 @@ class FreshTokenOnRejectionHandler implements Middleware {
       .json()
       .catch(() => undefined)) as { error?: { code?: string } } | undefined;
     if (body?.error?.code !== 'InvalidAuthenticationToken') return;
+    // The refused answer is dropped: release its connection before asking again.
+    await context.response.body?.cancel().catch(() => undefined);
     setAuthorization(context, await this.freshToken());
     await this.next.execute(context);
   }

@@ -65,6 +65,8 @@ function changesPage(mailbox: Mailbox, folder: MailFolder, position: DeltaPositi
 }
 
 function caughtUp(position: DeltaPosition, seq: number): DeltaPosition {
-  const { after: _after, until: _until, ...rest } = position;
-  return { ...rest, phase: 'caughtUp', seq };
+  const next: DeltaPosition = { ...position, phase: 'caughtUp', seq };
+  delete next.after;
+  delete next.until;
+  return next;
 }

@@ -179,7 +179,7 @@ export class TenantState {
   updateMessage(user: DirectoryUser, record: MessageRecord, changes: MessageChanges & { folder?: string }): void {
     const mailbox = this.mailboxOf(user);
     const destination = changes.folder === undefined ? undefined : this.resolveFolder(mailbox, changes.folder);
-    const { folder: _folder, ...flagChanges } = changes;
+    const flagChanges: MessageChanges = { isRead: changes.isRead, flagStatus: changes.flagStatus, categories: changes.categories };
     if (Object.values(flagChanges).some((value) => value !== undefined)) mailbox.updateMessage(record, flagChanges);
     if (destination) mailbox.moveMessage(record, destination.number);
     this.changed();
