@@ -59,7 +59,7 @@ export async function applyDeltaPage(
   page: DeltaPage,
   folder: { sourceFolderId: string; folderName: string },
   folderLabels: FolderLabels,
-  options: { maxImportBytes: number; storeSubjects: boolean },
+  options: { maxImportBytes: number; storeSubjects: boolean; keepAlive: () => void },
 ): Promise<PageResult> {
   const { syncUserId, sourceUserId } = mailbox.input;
   const ids = [...page.changed.map((m) => m.id), ...page.removedIds];
@@ -93,7 +93,7 @@ export async function applyDeltaPage(
       newIntents.map((c) => ({ sourceItemId: c.message.id, internetMessageId: c.message.internetMessageId ?? null, sourceFolderId: folder.sourceFolderId })),
     );
   }
-  const outcome = await importCandidates(mailbox, candidates, options.maxImportBytes);
+  const outcome = await importCandidates(mailbox, candidates, options.maxImportBytes, options.keepAlive);
   if (outcome.imported.length) await store.messageMap.markImported(syncUserId, outcome.imported);
   if (outcome.failed.length) await store.items.recordOutcomes(syncUserId, outcome.failed.map((f) => itemRow(f, folder.folderName, options.storeSubjects)));
   if (outcome.imported.length) await store.items.clear(syncUserId, outcome.imported.map((i) => i.sourceItemId));

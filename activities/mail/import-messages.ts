@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { ItemErrorCode } from '../../shared/vocabulary.js';
 import { classifyGoogleError } from '../google/google-errors.js';
 import { importMessage } from '../google/gmail-import.js';
@@ -61,9 +61,12 @@ function itemVerdictForGoogle(err: unknown): { verdict: ItemVerdict; serviceErro
  * accepted it, and an intent left by a crash is resolved by a Message-ID
  * lookup before anything is imported again.
  */
-export async function importCandidates(mailbox: Mailbox, candidates: ImportCandidate[], maxImportBytes: number): Promise<ImportOutcome> {
+export async function importCandidates(mailbox: Mailbox, candidates: ImportCandidate[], maxImportBytes: number, keepAlive: () => void): Promise<ImportOutcome> {
   const outcome: ImportOutcome = { imported: [], failed: [], stoppedBy: null };
   const { sourceUserId, targetEmail } = mailbox.input;
+  // Once Temporal has given up on this attempt (heartbeat timeout, cancellation), another attempt
+  // may already be working on the same page: importing further could copy a message twice.
+  const cancellation = Context.current().cancellationSignal;
 
   const importOne = async (candidate: ImportCandidate): Promise<void> => {
     const { message } = candidate;
@@ -89,17 +92,20 @@ export async function importCandidates(mailbox: Mailbox, candidates: ImportCandi
         if (classifyGraphError(err).kind === 'notFound') return;
         throw graphFailure(err);
       }
+      keepAlive();
       const verdict = checkSize(raw.length, maxImportBytes) ?? classifyMime(raw);
       if (verdict) {
         outcome.failed.push({ message: { ...message, sizeBytes: message.sizeBytes ?? raw.length }, verdict });
         return;
       }
       if (outcome.stoppedBy) return;
+      if (cancellation.aborted) throw ApplicationFailure.create({ message: 'This attempt was cancelled by Temporal; a newer attempt carries on.', type: 'ATTEMPT_SUPERSEDED' });
       try {
         const result = await mailbox.gmailPace(gmailCost.import, () =>
           importMessage(mailbox.gmail, { userId: targetEmail, raw, labelIds: candidate.labelIds, internalDateSource: 'dateHeader', neverMarkSpam: true }),
         );
         outcome.imported.push({ sourceItemId: message.id, googleMessageId: result.id, labelIds: candidate.labelIds });
+        keepAlive();
       } catch (err) {
         const itemLevel = itemVerdictForGoogle(err);
         if (!itemLevel) throw googleFailure(err);

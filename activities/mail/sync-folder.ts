@@ -49,6 +49,8 @@ export async function syncMailFolder(deps: MailDeps, input: SyncMailFolderInput)
   const startLink = () => initialDeltaPath(input.sourceUserId, input.sourceFolderId);
   let link = resumed?.link ?? folder.deltaLink ?? startLink();
   let handled = 0;
+  // Heartbeats within a page too: a page can outlast the heartbeat timeout while pacing holds it back.
+  const keepAlive = () => ctx.heartbeat({ link } satisfies FolderProgress);
   let updated = 0;
   let deleted = 0;
 
@@ -80,7 +82,7 @@ export async function syncMailFolder(deps: MailDeps, input: SyncMailFolderInput)
       }
       throw graphFailure(err);
     }
-    const result = await applyDeltaPage(store, mailbox, page, { sourceFolderId: folder.sourceFolderId, folderName: folder.path }, { labelForFolder }, options);
+    const result = await applyDeltaPage(store, mailbox, page, { sourceFolderId: folder.sourceFolderId, folderName: folder.path }, { labelForFolder }, { ...options, keepAlive });
     updated += result.updated;
     deleted += result.deleted;
     handled += page.changed.length + page.removedIds.length;

@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { SyncStatus } from '../../../shared/vocabulary.js';
+import type { DirectoryUser } from '../../../emulators/microsoft365/state/directory.js';
+import { createSyncFixture, targetDomain, waitForSnapshot, type SyncFixture } from '../../helpers/sync-fixture.js';
+import { sourceMessages } from '../../helpers/source-mailbox.js';
+
+/** A real worker process (worker/main.ts), as `npm start` runs it, on the fixture's database and task queue. */
+function spawnWorker(fixture: SyncFixture): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+    env: {
+      ...process.env,
+      DATA_DIR: fixture.dataDir,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: fixture.temporal.taskQueue,
+      LOG_LEVEL: 'error',
+      // Slow enough that the kill lands mid-sync, fast enough for a test.
+      GMAIL_USER_UNITS_PER_MINUTE: String(25 * 60 * 150),
+      GRAPH_REQUESTS_PER_10_MINUTES: '600000',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+describe('user sync: a worker killed in the middle of the initial sync', () => {
+  let fixture: SyncFixture;
+  let user: DirectoryUser;
+  const workers: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    fixture = await createSyncFixture({ startWorker: false });
+    user = fixture.m365.emulator.seed({ seed: 47, users: 1, messagesPerUser: 1500, failingItemsPerUser: 0, groups: false }).users[0]!;
+  });
+  afterAll(async () => {
+    for (const worker of workers) if (worker.exitCode === null) worker.kill('SIGKILL');
+    await fixture?.close();
+  });
+
+  it('loses and duplicates nothing: a new worker finishes the copy, every message exactly once', async () => {
+    const targetEmail = `${user.mail!.split('@')[0]}@${targetDomain}`;
+    workers.push(spawnWorker(fixture));
+    const { handle } = await fixture.startSync(user, { tuning: { heartbeatTimeoutSeconds: 3, messagesPerActivity: 400 } });
+
+    // Kill it without warning once a good part of the mailbox is across.
+    const deadline = Date.now() + 120_000;
+    const arrivedSoFar = () => (fixture.google.emulator.getUser(targetEmail) ? fixture.google.emulator.messagesOf(targetEmail).length : 0);
+    while (arrivedSoFar() < 400) {
+      if (Date.now() > deadline) throw new Error('the first worker made no progress');
+      await sleep(100);
+    }
+    workers[0]!.kill('SIGKILL');
+    await new Promise((resolve) => workers[0]!.once('exit', resolve));
+    const atKill = fixture.google.emulator.messagesOf(targetEmail).length;
+    expect(atKill).toBeLessThan(1400);
+
+    workers.push(spawnWorker(fixture));
+    const snapshot = await waitForSnapshot(handle, (s) => s.status === SyncStatus.Synced, 240_000);
+    expect(snapshot.lastError).toBeNull();
+
+    const expected = sourceMessages(fixture.m365.emulator, user).filter((m) => !['outbox', 'conversationhistory'].includes(m.wellKnownFolder ?? ''));
+    const arrived = fixture.google.emulator.messagesOf(targetEmail);
+    const perId = new Map<string, number>();
+    for (const message of arrived) perId.set(message.messageId!, (perId.get(message.messageId!) ?? 0) + 1);
+    const duplicated = [...perId].filter(([, n]) => n > 1);
+    expect(duplicated).toEqual([]);
+    expect(arrived.length).toBe(expected.length);
+    for (const message of expected) expect(perId.get(message.internetMessageId), message.internetMessageId).toBe(1);
+    expect(snapshot.counts.imported).toBe(expected.length);
+  }, 300_000);
+});
