@@ -53,6 +53,27 @@ export function createSyncStateActivities(deps: SyncStateDeps) {
       });
     },
 
+    /** A connection in Error blocks the cycle: calling the service again would only fail again. */
+    async checkConnections(input: { sourceConnectionId: string; targetConnectionId: string }): Promise<{ blockedBy: { code: UserErrorCode; message: string; details?: Record<string, unknown> } | null }> {
+      for (const connectionId of [input.sourceConnectionId, input.targetConnectionId]) {
+        const connection = await store.connections.get(connectionId);
+        if (connection?.status === 'Error') {
+          return {
+            blockedBy: {
+              code: UserErrorCode.AuthTokenExpired,
+              message: `The ${connection.kind === 'microsoft365' ? 'Microsoft 365' : 'Google Workspace'} connection "${connection.name}" is in Error; this user waits until its credentials are updated (Connections, Update credentials, Test connection).`,
+              details: { connectionId, lastError: connection.lastError },
+            },
+          };
+        }
+      }
+      return { blockedBy: null };
+    },
+
+    async recordExclusion(input: { syncUserId: string; policyId: string; reason: string }): Promise<void> {
+      await store.audit.write({ severity: 'Info', category: 'membership', code: 'USER_EXCLUDED', message: input.reason, actor: 'System', syncUserId: input.syncUserId, policyId: input.policyId, details: {} });
+    },
+
     async startSyncCycle(input: { syncUserId: string; kind: 'initial' | 'delta'; trigger: CycleTrigger }): Promise<string> {
       return store.cycles.start(input);
     },

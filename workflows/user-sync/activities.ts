@@ -32,6 +32,8 @@ export function userSyncActivities(tuning: UserSyncTuning = {}) {
     syncMailFolder: remote.syncMailFolder,
     listKnownMailFolders: local.listKnownMailFolders,
     publishSyncState: local.publishSyncState,
+    checkConnections: local.checkConnections,
+    recordExclusion: local.recordExclusion,
     startSyncCycle: local.startSyncCycle,
     finishSyncCycle: local.finishSyncCycle,
   };

@@ -6,4 +6,6 @@ export const pauseSignal = defineSignal<[{ reason?: PauseReason }?]>('pause');
 export const resumeSignal = defineSignal<[{ reason?: PauseReason }?]>('resume');
 export const retrySignal = defineSignal('retry');
 export const credentialsUpdatedSignal = defineSignal<[{ connectionId?: string }?]>('credentialsUpdated');
+/** The membership reconciler: the user no longer matches the policy (or left the directory). */
+export const excludeSignal = defineSignal<[{ reason: string }]>('exclude');
 export const statusQuery = defineQuery<UserSyncSnapshot>('status');

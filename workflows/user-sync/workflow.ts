@@ -22,7 +22,7 @@ import {
   type SyncError,
 } from '../../shared/vocabulary.js';
 import { userSyncActivities } from './activities.js';
-import { credentialsUpdatedSignal, pauseSignal, resumeSignal, retrySignal, statusQuery } from './signals.js';
+import { credentialsUpdatedSignal, excludeSignal, pauseSignal, resumeSignal, retrySignal, statusQuery } from './signals.js';
 import type { CarriedState, CycleTrigger, PauseReason, UserSyncInput } from './types.js';
 
 type CycleOutcome = 'succeeded' | 'failed' | 'excluded';
@@ -81,7 +81,12 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     }
   });
 
-  const isPaused = () => state.pausedBy.length > 0;
+  let exclusion: string | null = null;
+  setHandler(excludeSignal, ({ reason }) => {
+    exclusion ??= reason;
+  });
+
+  const isPaused = () => state.pausedBy.length > 0 && exclusion === null;
 
   async function publish(extra: { nextSyncAt?: string | null } = {}): Promise<void> {
     upsertSearchAttributes([
@@ -118,7 +123,7 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     currentActivity = `paused (${state.pausedBy.join(', ')})`;
     await setStatus(SyncStatus.Paused);
     await condition(() => !isPaused());
-    await setStatus(resumeTo);
+    if (exclusion === null) await setStatus(resumeTo);
   }
 
   function toSyncError(err: unknown): SyncError {
@@ -171,6 +176,7 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
   };
 
   async function runCycle(trigger: CycleTrigger): Promise<CycleOutcome> {
+    if (exclusion !== null) return 'excluded';
     if (state.lastError?.code === UserErrorCode.UserNotFound) {
       currentActivity = 'checking whether the source user still exists';
       const check = await act.checkSourceUser({ sourceConnectionId: input.sourceConnectionId, sourceUserId: input.sourceUserId });
@@ -180,6 +186,13 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     try {
       if (state.stage === SyncStage.Provisioning) await provision();
       const kind = state.stage === SyncStage.InitialSync ? 'initial' : 'delta';
+      const gate = await act.checkConnections({ sourceConnectionId: input.sourceConnectionId, targetConnectionId: input.targetConnectionId });
+      if (gate.blockedBy) {
+        // A connection in Error: no calls to the services until its credentials are fixed.
+        state.lastError = { ...gate.blockedBy, at: new Date().toISOString() };
+        state.status = SyncStatus.Failed;
+        return 'failed';
+      }
       await setStatus(kind === 'initial' ? SyncStatus.InitialSync : SyncStatus.Syncing);
       cycleId = await act.startSyncCycle({ syncUserId: input.syncUserId, kind, trigger });
       await copyMail(kind, cycleId);
@@ -211,7 +224,8 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       }
       const remaining = dueAtMs - Date.now();
       if (remaining <= 0) return 'schedule';
-      await condition(() => state.pendingTrigger !== null || isPaused(), remaining);
+      await condition(() => state.pendingTrigger !== null || isPaused() || exclusion !== null, remaining);
+      if (exclusion !== null) return 'schedule';
     }
   }
 
@@ -223,7 +237,9 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       state.status = SyncStatus.Excluded;
       currentActivity = 'excluded: the source user no longer exists or is disabled';
       await publish({ nextSyncAt: null });
-      return { status: SyncStatus.Excluded, reason: state.lastError?.message ?? 'source user gone' };
+      const reason = exclusion ?? state.lastError?.message ?? 'The source user is gone.';
+      await act.recordExclusion({ ...cycleRefs, reason });
+      return { status: SyncStatus.Excluded, reason };
     }
     const dueAt = Date.now() + intervalMs;
     nextSyncAt = new Date(dueAt).toISOString();
