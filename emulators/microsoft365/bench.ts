@@ -1,4 +1,4 @@
-import { readFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
@@ -105,9 +105,14 @@ function measureMemory(): number {
 
 export async function benchMicrosoft365Emulator(): Promise<Microsoft365BenchResult> {
   const dataDir = process.env.DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'm365-bench-'));
-  const requestsPerSecond = await measureThroughput(dataDir);
-  const bytesPer100kMessages = measureMemory();
-  return { requestsPerSecond, bytesPer100kMessages };
+  try {
+    const requestsPerSecond = await measureThroughput(dataDir);
+    const bytesPer100kMessages = measureMemory();
+    return { requestsPerSecond, bytesPer100kMessages };
+  } finally {
+    // Only the CA made for this run; a DATA_DIR given by the caller is left alone.
+    if (!process.env.DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -137,7 +137,7 @@ export function createMicrosoft365Emulator(options: Microsoft365EmulatorOptions 
   };
 }
 
-export type { SeedOptions, SeedResult } from './seed/seed.js';
+export type { SeedOptions, SeedPerson, SeedResult } from './seed/seed.js';
 export type { QuotaScope, QuotaSettings, ThrottleAdjustment } from './throttle/governor.js';
 export type { AddMessagesRequest, RequestedMessageKind } from './state/tenant.js';
 export type { DirectoryGroup, DirectoryUser, NewGroup, NewUser } from './state/directory.js';

@@ -8,6 +8,13 @@ import type { MailFolder } from '../state/mail-folder.js';
 import { seededGuid } from '../state/ids.js';
 import type { TenantState } from '../state/tenant.js';
 
+/** A named person for one seeded user, instead of a name drawn from the seed. */
+export interface SeedPerson {
+  givenName: string;
+  surname: string;
+  jobTitle?: string;
+}
+
 export interface SeedOptions {
   /** Same seed, same tenant: ids, names, folders, dates, sizes and MIME bytes. */
   seed: number;
@@ -15,8 +22,13 @@ export interface SeedOptions {
   /** One count for every user, or one per user (missing entries count 0). */
   messagesPerUser: number | number[];
   domain?: string;
-  /** Items each mailbox gets that a sync must refuse: oversized, S/MIME, IRM and TNEF, in turn. Default 4. */
-  failingItemsPerUser?: number;
+  /**
+   * Items a mailbox gets that a sync must refuse: oversized, S/MIME, IRM and TNEF, in turn.
+   * One count for every user, or one per user (missing entries count 0). Default 4.
+   */
+  failingItemsPerUser?: number | number[];
+  /** Names for the first users, in order; the others get names drawn from the seed. */
+  people?: SeedPerson[];
   /** Create the demo groups ("All Staff", "Migration Pilot", "Sales", "Engineering"). Default true. */
   groups?: boolean;
   /** Date of the newest seeded message. Default 2025-06-01T00:00:00Z, fixed so seeding is deterministic. */
@@ -65,8 +77,10 @@ function pickWeighted(random: SeededRandom, folders: readonly (readonly [MailFol
 
 function seedUser(tenant: TenantState, options: SeedOptions, index: number, domain: string): DirectoryUser {
   const random = createRandom(mixSeed(options.seed, index, 1));
-  const givenName = random.pick(givenNames);
-  const surname = random.pick(surnames);
+  const person = options.people?.[index];
+  const givenName = person?.givenName ?? random.pick(givenNames);
+  const surname = person?.surname ?? random.pick(surnames);
+  const jobTitle = random.pick(jobTitles);
   let upn = `${givenName}.${surname}@${domain}`.toLowerCase();
   if (tenant.findUser(upn)) upn = `${givenName}.${surname}${index + 1}@${domain}`.toLowerCase();
   return tenant.addUser(
@@ -76,17 +90,21 @@ function seedUser(tenant: TenantState, options: SeedOptions, index: number, doma
       displayName: `${givenName} ${surname}`,
       givenName,
       surname,
-      jobTitle: random.pick(jobTitles),
+      jobTitle: person?.jobTitle ?? jobTitle,
     },
     { mailboxSeed: mixSeed(options.seed, index, 3) },
   );
 }
 
-function seedMailbox(tenant: TenantState, user: DirectoryUser, mailbox: Mailbox, count: number, options: SeedOptions): void {
+function perUser(value: number | number[], index: number): number {
+  return Array.isArray(value) ? (value[index] ?? 0) : value;
+}
+
+function seedMailbox(tenant: TenantState, user: DirectoryUser, mailbox: Mailbox, count: number, failingCount: number, options: SeedOptions): void {
   for (const path of seededFolderPaths) tenant.addFolder(user, path);
   const weighted = folderWeights.map(([reference, weight]) => [tenant.resolveFolder(mailbox, reference), weight] as const);
   const totalWeight = weighted.reduce((sum, [, weight]) => sum + weight, 0);
-  const failing = Math.min(count, options.failingItemsPerUser ?? failingKinds.length);
+  const failing = Math.min(count, failingCount);
   const failingPositions = new Map<number, SeededMessageKind>();
   for (let j = 0; j < failing; j++) {
     failingPositions.set(Math.floor(((j + 1) * count) / (failing + 1)), failingKinds[j % failingKinds.length] as SeededMessageKind);
@@ -142,8 +160,8 @@ export function seedTenant(tenant: TenantState, options: SeedOptions): SeedResul
   let messages = 0;
   for (let index = 0; index < options.users; index++) {
     const user = seedUser(tenant, options, index, domain);
-    const count = Array.isArray(options.messagesPerUser) ? (options.messagesPerUser[index] ?? 0) : options.messagesPerUser;
-    seedMailbox(tenant, user, tenant.mailboxOf(user), count, options);
+    const count = perUser(options.messagesPerUser, index);
+    seedMailbox(tenant, user, tenant.mailboxOf(user), count, perUser(options.failingItemsPerUser ?? failingKinds.length, index), options);
     users.push(user);
     messages += count;
   }
