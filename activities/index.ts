@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type { Store } from '../store/index.js';
 import { ConnectionClients } from './connections/clients.js';
 import { createDiagnosticsActivities } from './diagnostics/worker-health.js';
@@ -8,6 +9,7 @@ import { syncMailFolder, type SyncMailFolderInput } from './mail/sync-folder.js'
 import { defaultPacing, MailboxPacers, type PacingSettings } from './pacing.js';
 import { createProvisioningActivities } from './provisioning/provision-google-user.js';
 import { createSyncStateActivities } from './sync-state/publish.js';
+import { reconcilePolicyMembership, type ReconcileInput } from './policies/reconcile-membership.js';
 
 /**
  * The one place activities are built. The worker and the tests both call this
@@ -19,6 +21,8 @@ export interface ActivityDeps {
   pacing?: PacingSettings;
   maxImportBytes?: number;
   deltaPageSize?: number;
+  /** For the membership reconciler, which starts and signals user workflows. */
+  temporal?: { client: Client; taskQueue: string };
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -37,6 +41,10 @@ export function createActivities(deps: ActivityDeps) {
     discoverMailFolders: (input: MailboxInput) => discoverMailFolders(mail, input),
     listKnownMailFolders: (input: { syncUserId: string }) => listKnownMailFolders(mail, input),
     syncMailFolder: (input: SyncMailFolderInput) => syncMailFolder(mail, input),
+    reconcilePolicyMembership: (input: ReconcileInput) => {
+      if (!deps.temporal) throw new Error('This worker was built without a Temporal client, so it cannot run the membership reconciler.');
+      return reconcilePolicyMembership({ store: deps.store, connections, temporal: deps.temporal }, input);
+    },
   };
 }
 

@@ -9,6 +9,7 @@ import { ensureLocalTls } from '../shared/tls.js';
 import { loadOrCreateApiToken } from '../api/auth.js';
 import { resolveTemporalCli } from './temporal-cli.js';
 import { startDevServer, type DevServer } from './dev-server.js';
+import { demoConnectionsFile } from '../worker/bootstrap.js';
 
 /**
  * `npm start`: the whole system on one machine, as one process tree. Each
@@ -89,8 +90,13 @@ async function stopAll(exitCode: number): Promise<void> {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopAll(0));
 
-if (config.startEmulators && existsSync(path.join(root, 'emulators/main.ts')) && !config.m365EmulatorUrl && !config.googleEmulatorUrl) {
+if (config.startEmulators && !config.m365EmulatorUrl && !config.googleEmulatorUrl) {
   startChild('emulators', 'emulators/main.ts');
+  // The worker's first start creates the demo connections from what the emulators write.
+  const demoFile = demoConnectionsFile(config.dataDir);
+  const deadline = Date.now() + 120_000;
+  while (!existsSync(demoFile) && Date.now() < deadline && !stopping) await sleep(200);
+  if (!existsSync(demoFile)) log.warn({ demoFile }, 'the emulators did not write the demo connections in time; starting without them');
 }
 startChild('worker', 'worker/main.ts');
 startChild('api', 'api/main.ts');

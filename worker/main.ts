@@ -1,10 +1,11 @@
 import { loadConfig } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { Runtime } from '@temporalio/worker';
-import { connectWorkerConnection, registerSearchAttributes } from '../shared/temporal.js';
+import { connectClient, connectWorkerConnection, registerSearchAttributes } from '../shared/temporal.js';
 import { temporalLoggerFrom } from './runtime-logger.js';
 import { openStore } from '../store/index.js';
 import { pacingFromEnv } from '../activities/pacing.js';
+import { bootstrapConfiguration, ensureMembershipWorkflows } from './bootstrap.js';
 import { createSyncWorker } from './worker.js';
 
 /**
@@ -21,11 +22,12 @@ await registerSearchAttributes(connection, config.temporalNamespace).catch((err:
   log.warn({ err: err.message }, 'could not register the search attributes; ask the cluster operator to add them (see README)'),
 );
 const store = await openStore({ dataDir: config.dataDir, databaseUrl: process.env.DATABASE_URL, encryptionKey: process.env.ENCRYPTION_KEY });
+const client = await connectClient(config);
 const worker = await createSyncWorker({
   connection,
   namespace: config.temporalNamespace,
   taskQueue: config.temporalTaskQueue,
-  activityDeps: { store, pacing: pacingFromEnv() },
+  activityDeps: { store, pacing: pacingFromEnv(), temporal: { client, taskQueue: config.temporalTaskQueue } },
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -35,8 +37,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+await bootstrapConfiguration(store, process.env, config.dataDir, log);
+await ensureMembershipWorkflows(client, config.temporalTaskQueue, store);
 log.info({ taskQueue: config.temporalTaskQueue, namespace: config.temporalNamespace }, 'worker started');
 await worker.run();
 await connection.close();
+await client.connection.close();
 await store.close();
 log.info('worker stopped');

@@ -83,7 +83,9 @@ export async function createSyncFixture(options: { m365?: Microsoft365EmulatorOp
     targetConnectionId: target.id,
     policyId: policy.id,
     async startWorker() {
-      fixture.worker = await startTestWorker(temporal, { activityDeps: { store, pacing: options.pacing ?? testPacing, deltaPageSize: 25 } });
+      fixture.worker = await startTestWorker(temporal, {
+        activityDeps: { store, pacing: options.pacing ?? testPacing, deltaPageSize: 25, temporal: { client: temporal.client, taskQueue: temporal.taskQueue } },
+      });
       return fixture.worker;
     },
     async startSync(user, { intervalSeconds = 300, tuning } = {}) {

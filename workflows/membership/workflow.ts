@@ -1,0 +1,54 @@
+import { condition, continueAsNew, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../../activities/index.js';
+import type { UserSyncTuning } from '../user-sync/types.js';
+
+export interface PolicyMembershipInput {
+  policyId: string;
+  /** How often the rules are evaluated against the directory; the policy's cycle interval when absent. */
+  intervalSeconds?: number;
+  /** Overrides for the user workflows this policy starts (tests use short intervals). */
+  userCycleIntervalSeconds?: number;
+  userSyncTuning?: UserSyncTuning;
+  /** Whether the policy was enabled at the last evaluation (carried across continue-as-new). */
+  lastEnabled?: boolean | null;
+}
+
+/** The API asks for an evaluation now: a policy was created, changed, enabled or disabled. */
+export const reconcileNowSignal = defineSignal('reconcileNow');
+
+const { reconcilePolicyMembership } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes', maximumAttempts: 5 },
+});
+
+/**
+ * One per policy: evaluates its user selection rules against the Microsoft
+ * 365 directory every interval, starts a user workflow for each new match,
+ * excludes users who no longer match, and pauses everyone while the policy is
+ * disabled. Ends when the policy is deleted.
+ */
+export async function policyMembershipWorkflow(input: PolicyMembershipInput): Promise<void> {
+  let requested = true;
+  let lastEnabled = input.lastEnabled ?? null;
+  setHandler(reconcileNowSignal, () => {
+    requested = true;
+  });
+
+  for (;;) {
+    requested = false;
+    const result = await reconcilePolicyMembership({
+      policyId: input.policyId,
+      lastEnabled,
+      userCycleIntervalSeconds: input.userCycleIntervalSeconds,
+      userSyncTuning: input.userSyncTuning,
+    }).catch(() => null);
+    if (result?.policyDeleted) return;
+    if (result) lastEnabled = result.enabled;
+    const intervalSeconds = input.intervalSeconds ?? result?.intervalSeconds ?? 900;
+    await condition(() => requested, intervalSeconds * 1000);
+    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 2000) {
+      await continueAsNew<typeof policyMembershipWorkflow>({ ...input, lastEnabled });
+    }
+  }
+}
