@@ -1,18 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../shared/logger.js';
 import type { GoogleServiceAccountKey, Store } from '../store/index.js';
 import type { policyMembershipWorkflow } from '../workflows/membership/workflow.js';
-
-/** What the emulators write for the demo (emulators/main.ts). */
-interface DemoConnections {
-  microsoft365: { tenantId: string; clientId: string; clientSecret: string; authorityHost: string; graphBaseUrl: string };
-  googleWorkspace: { serviceAccountKey: GoogleServiceAccountKey; adminSubject: string; domain: string; apiBaseUrl: string };
-}
+import { demoConnectionsPath, readDemoConnections } from '../emulators/demo/connections.js';
 
 export function demoConnectionsFile(dataDir: string): string {
-  return path.join(dataDir, 'emulators', 'demo-connections.json');
+  return demoConnectionsPath(path.join(dataDir, 'emulators'));
 }
 
 const actor = 'System (first start)';
@@ -29,8 +24,7 @@ export async function bootstrapConfiguration(store: Store, env: NodeJS.ProcessEn
 
   const realMicrosoft = env.M365_TENANT_ID && env.M365_CLIENT_ID && env.M365_CLIENT_SECRET;
   const realGoogle = env.GOOGLE_SERVICE_ACCOUNT_KEY_FILE && env.GOOGLE_ADMIN_SUBJECT && env.GOOGLE_DOMAIN;
-  const demoFile = demoConnectionsFile(dataDir);
-  const demo = existsSync(demoFile) ? (JSON.parse(readFileSync(demoFile, 'utf8')) as DemoConnections) : null;
+  const demo = readDemoConnections(path.join(dataDir, 'emulators')) ?? null;
   if (!(realMicrosoft || demo) || !(realGoogle || demo)) {
     log.info('no connections yet and no settings to create them from; add them through the API');
     return;
@@ -46,7 +40,7 @@ export async function bootstrapConfiguration(store: Store, env: NodeJS.ProcessEn
           credentials: { clientSecret: demo!.microsoft365.clientSecret },
         },
   );
-  const googleKey = realGoogle ? (JSON.parse(readFileSync(env.GOOGLE_SERVICE_ACCOUNT_KEY_FILE!, 'utf8')) as GoogleServiceAccountKey) : demo!.googleWorkspace.serviceAccountKey;
+  const googleKey = realGoogle ? (JSON.parse(readFileSync(env.GOOGLE_SERVICE_ACCOUNT_KEY_FILE!, 'utf8')) as GoogleServiceAccountKey) : (demo!.googleWorkspace.serviceAccountKey as unknown as GoogleServiceAccountKey);
   const domain = realGoogle ? env.GOOGLE_DOMAIN! : demo!.googleWorkspace.domain;
   const target = await store.connections.create({
     kind: 'google-workspace',
