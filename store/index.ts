@@ -14,7 +14,7 @@ export {
   StoreValidationError,
   type StoreConflictCode,
 } from './errors.js';
-export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page, type PageRequest } from './pagination.js';
+export { cursorCodec, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type CursorCodec, type Page, type PageRequest } from './pagination.js';
 export * from './vocabulary.js';
 export type { PolicyRules, CycleCounts } from './entities/index.js';
 

@@ -43,5 +43,7 @@ export const MessageMapSchema = new EntitySchema<MessageMapEntity>({
   indexes: [
     { name: 'message_map_internet_message_id_idx', properties: ['syncUserId', 'internetMessageId'] },
     { name: 'message_map_state_idx', properties: ['syncUserId', 'state'] },
+    // The dashboard counts what changed across all users in the last hours.
+    { name: 'message_map_updated_idx', properties: ['updatedAt'] },
   ],
 });

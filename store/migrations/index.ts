@@ -1,8 +1,12 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20251128000000Initial } from './Migration20251128000000Initial.js';
+import { Migration20251201000000MessageMapUpdatedIndex } from './Migration20251201000000MessageMapUpdatedIndex.js';
 
 /**
  * Every migration, oldest first. Listed explicitly (no glob) so they load the
  * same under tsx, vitest and a bundler. Add new ones at the end.
  */
-export const migrationsList: MigrationObject[] = [{ name: 'Migration20251128000000Initial', class: Migration20251128000000Initial }];
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20251128000000Initial', class: Migration20251128000000Initial },
+  { name: 'Migration20251201000000MessageMapUpdatedIndex', class: Migration20251201000000MessageMapUpdatedIndex },
+];

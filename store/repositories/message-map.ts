@@ -63,6 +63,8 @@ export interface MessageMapRepository {
   /** Every row with that Message-ID (a message copied into two folders has two). */
   findByInternetMessageId(syncUserId: string, internetMessageId: string): Promise<MessageMapView[]>;
   countImported(syncUserId: string): Promise<number>;
+  /** Messages imported, relabelled or deleted on the Google side since `since`, across every user. */
+  countChangedSince(since: Date): Promise<number>;
 }
 
 export function createMessageMapRepository(context: StoreContext): MessageMapRepository {
@@ -175,6 +177,12 @@ export function createMessageMapRepository(context: StoreContext): MessageMapRep
     async countImported(syncUserId) {
       if (!isUuid(syncUserId)) return 0;
       return forkEm(context).count(MessageMapSchema, { syncUserId, state: 'imported' });
+    },
+
+    async countChangedSince(since) {
+      if (!(since instanceof Date) || Number.isNaN(since.getTime())) throw new StoreValidationError('since', 'since must be a valid date.');
+      // Intents are not changes yet: they become one when imported.
+      return forkEm(context).count(MessageMapSchema, { updatedAt: { $gte: since }, state: { $in: ['imported', 'deleted'] } });
     },
   };
 }

@@ -62,6 +62,8 @@ export interface SyncUsersRepository {
   addCounts(id: string, delta: CountsDelta): Promise<{ counts: ItemCounts; countsByType: CountsByType }>;
   /** Ordered by source email then id. */
   list(request?: SyncUserListRequest): Promise<Page<SyncUserView>>;
+  /** Item counters summed over every user (the dashboard's totals). */
+  sumCounts(): Promise<ItemCounts>;
   /** One GROUP BY; every status present, 0 when none. */
   totalsByStatus(filters?: Omit<SyncUserFilters, 'status'>): Promise<Record<SyncStatus, number>>;
   /** Every row of the policy, Excluded ones included. */
@@ -165,6 +167,12 @@ export function createSyncUsersRepository(context: StoreContext): SyncUsersRepos
       const limit = pageSize(request.limit);
       const rows = await buildSyncUserListQuery(forkEm(context), request, limit).getResultList();
       return toPage(rows, limit, toView, (row) => syncUserCursors.encode({ key: row.sourceEmail, id: row.id }));
+    },
+
+    async sumCounts() {
+      const sums = ITEM_COUNT_FIELDS.map((field) => raw(`coalesce(sum(${field}), 0) as ${field}`));
+      const [row] = await forkEm(context).createQueryBuilder(SyncUserSchema, 'u').select(sums).execute<Record<keyof ItemCounts, number | string>[]>('all', false);
+      return { exported: Number(row?.exported ?? 0), imported: Number(row?.imported ?? 0), failed: Number(row?.failed ?? 0), skipped: Number(row?.skipped ?? 0) };
     },
 
     async totalsByStatus(filters = {}) {
