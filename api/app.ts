@@ -1,53 +1,63 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
-import type { Client } from '@temporalio/client';
-import type { AppConfig } from '../shared/config.js';
+import { bodyLimit } from 'hono/body-limit';
 import { bearerAuth } from './auth.js';
+import type { ApiDeps } from './deps.js';
+import { errorToProblem } from './errors.js';
 import { problem } from './problem.js';
-import { registerHealthRoutes } from './routes/health.js';
+import { registerAuditRoutes } from './routes/audit-logs.js';
+import { registerConnectionRoutes } from './routes/connections.js';
+import { registerDashboardRoutes } from './routes/dashboard.js';
 import { registerDiagnosticsRoutes } from './routes/diagnostics.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerPolicyRoutes } from './routes/policies.js';
+import { registerSyncActionRoutes } from './routes/sync-actions.js';
+import { registerSyncStatusRoutes } from './routes/sync-status.js';
+import { createApiServices } from './services/index.js';
+import { validationHook } from './validation.js';
 
-export interface ApiDeps {
-  config: Pick<AppConfig, 'temporalNamespace' | 'temporalTaskQueue' | 'temporalUiUrl'>;
-  temporal: Client;
-  /** host:port of the Temporal frontend, for the health report. */
-  temporalAddress: string;
-  apiToken: string;
-}
-
+export type { ApiDeps } from './deps.js';
 export type ApiApp = OpenAPIHono;
 
+/** Readable without a token: liveness, and the description of the API itself (no data in either). */
 const publicPaths = new Set(['/api/health', '/api/openapi.json', '/api/docs']);
+
+/** Far above any request this API takes (a service account key is about 2 KB). */
+const MAX_BODY_BYTES = 64 * 1024;
 
 /** The REST API as a Hono app: tests call `app.request()`, main.ts serves it. */
 export function createApp(deps: ApiDeps): ApiApp {
-  const app = new OpenAPIHono({
-    defaultHook: (result, c) => {
-      if (!result.success) {
-        const errors = result.error.issues.map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message }));
-        return problem(c, 400, 'INVALID_REQUEST', `The request is not valid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { errors });
-      }
-    },
-  });
+  const services = createApiServices(deps);
+  const app = new OpenAPIHono({ defaultHook: validationHook });
 
   app.use('/api/*', bearerAuth(deps.apiToken, (path) => publicPaths.has(path)));
+  app.use(
+    '/api/*',
+    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problem(c, 413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES / 1024} KB.`) }),
+  );
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
 
   registerHealthRoutes(app, deps);
   registerDiagnosticsRoutes(app, deps);
+  registerDashboardRoutes(app, services);
+  registerSyncStatusRoutes(app, services);
+  registerSyncActionRoutes(app, services);
+  registerConnectionRoutes(app, services);
+  registerPolicyRoutes(app, services);
+  registerAuditRoutes(app, services);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
-    info: { title: 'Microsoft 365 to Google Workspace continuity sync', version: '0.1.0' },
+    info: {
+      title: 'Microsoft 365 to Google Workspace continuity sync',
+      version: '0.1.0',
+      description: 'Sync status, operator actions, connections, policies and the audit log. Errors are application/problem+json with a stable `code`.',
+    },
     security: [{ bearer: [] }],
   });
   app.get('/api/docs', swaggerUI({ url: '/api/openapi.json' }));
 
   app.notFound((c) => problem(c, 404, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`));
-  app.onError((err, c) => {
-    // Never a stack trace to the client; the log has it.
-    console.error(err);
-    return problem(c, 500, 'INTERNAL_ERROR', 'The server could not complete the request; the API log has the details.');
-  });
+  app.onError((err, c) => errorToProblem(err, c, services.log));
   return app;
 }

@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { loadConfig, ensureDataDir } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { connectClient, temporalAddress } from '../shared/temporal.js';
+import { openStore } from '../store/index.js';
 import { createApp } from './app.js';
 import { loadOrCreateApiToken } from './auth.js';
 
@@ -11,8 +12,10 @@ ensureDataDir(config);
 const { token, created } = loadOrCreateApiToken(config.dataDir);
 if (created) log.info({ tokenFile: `${config.dataDir}/api-token` }, 'generated an API token; it is stored in the data directory');
 
+const store = await openStore({ dataDir: config.dataDir, databaseUrl: process.env.DATABASE_URL, encryptionKey: process.env.ENCRYPTION_KEY });
 const temporal = await connectClient(config);
-const app = createApp({ config, temporal, temporalAddress: temporalAddress(config), apiToken: token });
+// onPolicyChanged is where the membership reconciler plugs in, once it runs in this process.
+const app = createApp({ config, temporal, temporalAddress: temporalAddress(config), apiToken: token, store, log });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: process.env.HOST || '0.0.0.0' }, (info) => {
   log.info({ port: info.port }, 'API listening');
 });
@@ -21,7 +24,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log.info({ signal }, 'shutting down API');
     server.close(() => {
-      void temporal.connection.close().finally(() => process.exit(0));
+      void Promise.allSettled([temporal.connection.close(), store.close()]).finally(() => process.exit(0));
     });
   });
 }

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { ApiApp, ApiDeps } from '../app.js';
+import type { ApiApp } from '../app.js';
+import type { ApiDeps } from '../deps.js';
 import { problem } from '../problem.js';
+import { jsonContent, problemResponses } from '../schemas/common.js';
 import { temporalUiWorkflowUrl } from '../temporal-ui.js';
 
 const ProbeIdSchema = z
@@ -22,26 +24,26 @@ const ProbeSchema = z
   })
   .openapi('WorkerProbe');
 
-const ProblemSchema = z.object({ type: z.string(), title: z.string(), status: z.number(), code: z.string(), detail: z.string() }).openapi('Problem');
-
 const startProbe = createRoute({
   method: 'post',
   path: '/api/diagnostics/worker-probe',
+  operationId: 'startWorkerProbe',
+  tags: ['Operations'],
   summary: 'Send a probe workflow through the task queue to check that a worker runs workflows and activities',
   responses: {
-    202: { description: 'Probe started', content: { 'application/json': { schema: ProbeSchema } } },
+    202: { ...jsonContent(ProbeSchema, 'Probe started'), links: { ReadWorkerProbe: { operationId: 'readWorkerProbe', parameters: { workflowId: '$response.body#/workflowId' } } } },
+    ...problemResponses(),
   },
 });
 
 const readProbe = createRoute({
   method: 'get',
   path: '/api/diagnostics/worker-probe/{workflowId}',
+  operationId: 'readWorkerProbe',
+  tags: ['Operations'],
   summary: 'State and result of a worker probe',
-  request: { params: z.object({ workflowId: ProbeIdSchema }) },
-  responses: {
-    200: { description: 'Probe state', content: { 'application/json': { schema: ProbeSchema } } },
-    404: { description: 'No such probe', content: { 'application/problem+json': { schema: ProblemSchema } } },
-  },
+  request: { params: z.object({ workflowId: ProbeIdSchema }).strict() },
+  responses: { 200: jsonContent(ProbeSchema, 'Probe state'), ...problemResponses(404) },
 });
 
 export function registerDiagnosticsRoutes(app: ApiApp, deps: ApiDeps): void {

@@ -1,0 +1,28 @@
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import type { ConnectionClients } from '../activities/connections/clients.js';
+import type { AppConfig } from '../shared/config.js';
+import type { Store } from '../store/index.js';
+
+/** Everything the API is built from; main.ts wires the real ones, tests their own. */
+export interface ApiDeps {
+  config: Pick<AppConfig, 'temporalNamespace' | 'temporalTaskQueue' | 'temporalUiUrl'>;
+  temporal: Client;
+  /** host:port of the Temporal frontend, for the health report. */
+  temporalAddress: string;
+  apiToken: string;
+  store: Store;
+  /**
+   * Called after a policy is created, changed or enabled, so the membership
+   * reconciler can start (or stop) the users' workflows at once. A failure is
+   * logged and audited; the policy change itself stands.
+   */
+  onPolicyChanged?: (policyId: string) => Promise<void>;
+  /** Clients built from stored connections, shared with nothing else (default: one set for this API). */
+  connectionClients?: ConnectionClients;
+  log?: Logger;
+  /** How long the detail panel and the operator actions wait for a workflow's status query. Default 2000 ms. */
+  workflowQueryTimeoutMs?: number;
+  /** An Initial Sync without progress for this long is flagged as stalled in the detail panel. Default 30 minutes. */
+  stalledAfterMs?: number;
+}

@@ -1,0 +1,127 @@
+import { z } from '@hono/zod-openapi';
+import { MAX_CYCLE_INTERVAL_SECONDS, MIN_CYCLE_INTERVAL_SECONDS, SUPPORTED_DATA_TYPES, USERNAME_MAPPINGS, type DataType } from '../../store/index.js';
+import { CursorQuery, IdSchema, LimitQuery, NextCursor, Timestamp } from './common.js';
+import { TotalsByStatusSchema } from './sync-status.js';
+
+const ruleList = (what: string) => z.array(z.string().min(1).max(320)).max(5000, { error: 'must have at most 5000 entries' }).optional().openapi({ description: what });
+
+export const PolicyRulesSchema = z
+  .object({
+    allUsers: z.boolean().optional(),
+    groupIds: z.array(z.string().min(1).max(64)).max(500, { error: 'must have at most 500 entries' }).optional().openapi({ description: 'Entra ID group object ids; their direct members are selected.' }),
+    domains: ruleList('Users whose userPrincipalName or mail is in one of these domains.'),
+    include: ruleList('userPrincipalNames or object ids, added.'),
+    exclude: ruleList('userPrincipalNames or object ids, never selected.'),
+  })
+  .strict()
+  .openapi('PolicyRules');
+
+const dataTypes = z.array(z.enum(SUPPORTED_DATA_TYPES as [DataType, ...DataType[]])).min(1).max(4);
+const cycleInterval = z
+  .number()
+  .int()
+  .min(MIN_CYCLE_INTERVAL_SECONDS, { error: `must be at least ${MIN_CYCLE_INTERVAL_SECONDS} seconds` })
+  .max(MAX_CYCLE_INTERVAL_SECONDS, { error: `must be at most ${MAX_CYCLE_INTERVAL_SECONDS} seconds (7 days)` });
+
+const policyFields = {
+  name: z.string().trim().min(1, { error: 'is required' }).max(255),
+  enabled: z.boolean(),
+  sourceConnectionId: IdSchema.openapi({ description: 'A microsoft365 connection.' }),
+  targetConnectionId: IdSchema.openapi({ description: 'A google-workspace connection.' }),
+  rules: PolicyRulesSchema,
+  dataTypes,
+  cycleIntervalSeconds: cycleInterval,
+  targetDomain: z.string().min(1).max(253).openapi({ example: 'example.com' }),
+  usernameMapping: z.enum(USERNAME_MAPPINGS),
+  storeSubjects: z.boolean().openapi({ description: 'Whether the items view may keep message subjects (personal data).' }),
+};
+
+export const NewPolicyBody = z
+  .object({
+    ...policyFields,
+    enabled: policyFields.enabled.optional(),
+    dataTypes: policyFields.dataTypes.optional(),
+    cycleIntervalSeconds: policyFields.cycleIntervalSeconds.optional(),
+    usernameMapping: policyFields.usernameMapping.optional(),
+    storeSubjects: policyFields.storeSubjects.optional(),
+  })
+  .strict()
+  .openapi('NewPolicy');
+
+/** Enabling and disabling go through their own routes, which also tell the users' workflows. */
+export const PolicyPatchBody = z
+  .object({
+    name: policyFields.name.optional(),
+    sourceConnectionId: policyFields.sourceConnectionId.optional(),
+    targetConnectionId: policyFields.targetConnectionId.optional(),
+    rules: policyFields.rules.optional(),
+    dataTypes: policyFields.dataTypes.optional(),
+    cycleIntervalSeconds: policyFields.cycleIntervalSeconds.optional(),
+    targetDomain: policyFields.targetDomain.optional(),
+    usernameMapping: policyFields.usernameMapping.optional(),
+    storeSubjects: policyFields.storeSubjects.optional(),
+  })
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, { error: 'must change at least one field (switch a policy on or off with /enable and /disable)' })
+  .openapi('PolicyPatch');
+
+export const PolicySchema = z
+  .object({
+    id: z.guid(),
+    name: z.string(),
+    enabled: z.boolean(),
+    sourceConnectionId: z.guid(),
+    targetConnectionId: z.guid(),
+    rules: PolicyRulesSchema,
+    dataTypes: z.array(z.string()),
+    cycleIntervalSeconds: z.number().int(),
+    targetDomain: z.string(),
+    usernameMapping: z.enum(USERNAME_MAPPINGS),
+    storeSubjects: z.boolean(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .openapi('Policy');
+
+export const PolicyDetailSchema = PolicySchema.extend({ usersByStatus: TotalsByStatusSchema }).openapi('PolicyDetail');
+
+export const PolicyListQuery = z
+  .object({
+    enabled: z.enum(['true', 'false']).optional(),
+    connectionId: IdSchema.optional().openapi({ description: 'Policies using this connection as source or target.' }),
+    limit: LimitQuery,
+    cursor: CursorQuery,
+  })
+  .strict();
+
+export const PolicyListSchema = z.object({ items: z.array(PolicySchema), nextCursor: NextCursor }).openapi('PolicyList');
+
+export const PolicySwitchSchema = z
+  .object({
+    policy: PolicySchema,
+    changed: z.boolean().openapi({ description: 'False when the policy already was in that state.' }),
+    signalledUsers: z.number().int(),
+  })
+  .openapi('PolicySwitch');
+
+export const PreviewQuery = z.object({ limit: LimitQuery, cursor: CursorQuery }).strict();
+
+export const SelectedUserSchema = z
+  .object({
+    id: z.string(),
+    userPrincipalName: z.string(),
+    mail: z.string().nullable(),
+    displayName: z.string(),
+    givenName: z.string().nullable(),
+    surname: z.string().nullable(),
+    accountEnabled: z.boolean(),
+  })
+  .openapi('SelectedSourceUser');
+
+export const PolicyPreviewSchema = z
+  .object({
+    items: z.array(SelectedUserSchema),
+    nextCursor: NextCursor,
+    total: z.number().int().openapi({ description: 'Users the rules select now, all pages together.' }),
+  })
+  .openapi('PolicyPreview');

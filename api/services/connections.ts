@@ -1,0 +1,144 @@
+import type { z } from '@hono/zod-openapi';
+import { CredentialsDecryptionError, type ConnectionView, type GoogleWorkspaceCredentials, type Microsoft365Credentials, type Store } from '../../store/index.js';
+import { API_ACTOR } from '../actor.js';
+import { ApiProblem, type ServiceErrorDetails } from '../problem.js';
+import { ServiceAccountKeySchema, type CredentialsBody } from '../schemas/connections.js';
+import { probeConnection, type ProbeResult, type ProbeTarget } from './connection-probe.js';
+import type { UserWorkflows } from './user-workflows.js';
+
+export interface ConnectionTestOutcome {
+  ok: boolean;
+  connection: ConnectionView;
+  signalledUsers: number;
+}
+
+const serviceNames = { microsoft365: 'Microsoft 365', 'google-workspace': 'Google Workspace' } as const;
+
+/** The product's code for a failed test (spec: connection-scope errors), and a sentence saying what to do. */
+export function describeFailure(failure: ServiceErrorDetails): { code: string; message: string } {
+  const service = serviceNames[failure.service];
+  switch (failure.kind) {
+    case 'auth':
+      return { code: 'AUTH_TOKEN_EXPIRED', message: `${service} refused the credentials (${failure.message}). Update the credentials and test again.` };
+    case 'throttled':
+      return { code: 'RATE_LIMITED', message: `${service} is throttling requests right now (${failure.message}); test again in a few minutes.` };
+    case 'unavailable':
+      return { code: 'CONNECTION_UNAVAILABLE', message: `${service} could not be reached (${failure.message}). Check the service's status and the connection's URLs.` };
+    default:
+      return { code: 'CONNECTION_TEST_FAILED', message: `${service} refused the test (${failure.message}). Check the connection's settings.` };
+  }
+}
+
+/**
+ * Test connection and credential rotation. New credentials are tried with
+ * the connection's current settings before they replace anything; once
+ * stored, every user workflow of every policy using the connection hears of
+ * it, so users held up by expired credentials resume at once.
+ */
+export class ConnectionService {
+  constructor(
+    private readonly store: Store,
+    private readonly workflows: UserWorkflows,
+    private readonly probe: (target: ProbeTarget) => Promise<ProbeResult> = probeConnection,
+  ) {}
+
+  async test(id: string): Promise<ConnectionTestOutcome> {
+    const before = await this.requireConnection(id);
+    const result = await this.probeStored(before);
+    if (!result.ok) {
+      const { code, message } = describeFailure(result.failure);
+      const connection = await this.store.connections.recordTestResult(id, { ok: false, error: { code, message, details: { serviceError: result.failure } } });
+      await this.audit(connection, 'Error', 'CONNECTION_TEST_FAILED', `Test connection failed for "${connection.name}": ${message}`, { serviceError: result.failure });
+      return { ok: false, connection, signalledUsers: 0 };
+    }
+    const connection = await this.store.connections.recordTestResult(id, { ok: true });
+    await this.audit(connection, 'Info', 'CONNECTION_TESTED', `Test connection succeeded for "${connection.name}".`);
+    // Fixed outside this product (a permission granted again, say): the waiting users need not wait for their next cycle.
+    const signalledUsers = before.status === 'Error' ? await this.tellUsers(id) : 0;
+    return { ok: true, connection, signalledUsers };
+  }
+
+  async replaceCredentials(id: string, body: z.infer<typeof CredentialsBody>): Promise<{ connection: ConnectionView; signalledUsers: number }> {
+    const current = await this.requireConnection(id);
+    const target = credentialsFor(current, body);
+    const result = await this.probe(target);
+    if (!result.ok) {
+      const { message } = describeFailure(result.failure);
+      await this.audit(current, 'Warning', 'CREDENTIALS_REJECTED', `New credentials for "${current.name}" were not saved because the test failed: ${message} The stored credentials are unchanged.`, {
+        serviceError: result.failure,
+      });
+      throw new ApiProblem(422, 'CREDENTIALS_TEST_FAILED', `The new credentials were not saved: ${message}`, { serviceError: result.failure });
+    }
+    await this.store.connections.replaceCredentials(id, target.credentials);
+    const connection = await this.store.connections.recordTestResult(id, { ok: true });
+    await this.audit(connection, 'Info', 'CREDENTIALS_UPDATED', `The credentials of "${connection.name}" were replaced after a successful test.`);
+    return { connection, signalledUsers: await this.tellUsers(id) };
+  }
+
+  private async requireConnection(id: string): Promise<ConnectionView> {
+    const connection = await this.store.connections.get(id);
+    if (!connection) throw new ApiProblem(404, 'NOT_FOUND', `No connection has the id ${id}.`);
+    return connection;
+  }
+
+  private async probeStored(connection: ConnectionView): Promise<ProbeResult> {
+    try {
+      return await this.probe(await this.store.connections.readCredentials(connection.id));
+    } catch (err) {
+      if (!(err instanceof CredentialsDecryptionError)) throw err;
+      return { ok: false, failure: { service: connection.kind, kind: 'auth', code: err.code, message: `the stored credentials cannot be decrypted with this server's encryption key: ${err.message}` } };
+    }
+  }
+
+  /** Every user of every policy using the connection; Excluded users' workflows have ended. */
+  private async tellUsers(connectionId: string): Promise<number> {
+    const users = await this.store.syncUsers.listByConnection(connectionId);
+    const workflowIds = users.filter((user) => user.status !== 'Excluded').map((user) => user.workflowId);
+    return this.workflows.sendToEach(workflowIds, { name: 'credentialsUpdated', connectionId });
+  }
+
+  private async audit(connection: ConnectionView, severity: 'Info' | 'Warning' | 'Error', code: string, message: string, details: Record<string, unknown> = {}): Promise<void> {
+    await this.store.audit.write({ severity, category: 'connection', code, message, actor: API_ACTOR, connectionId: connection.id, details });
+  }
+}
+
+/** The body's credentials for the connection's kind, checked against its settings. */
+function credentialsFor(connection: ConnectionView, body: z.infer<typeof CredentialsBody>): ProbeTarget {
+  const service = serviceNames[connection.kind];
+  if (connection.kind === 'microsoft365') {
+    if (!('clientSecret' in body)) {
+      throw new ApiProblem(400, 'CREDENTIALS_KIND_MISMATCH', `This is a ${service} connection: send {"clientSecret": "..."}.`, {
+        errors: [{ path: 'body.clientSecret', message: 'is required for a Microsoft 365 connection' }],
+      });
+    }
+    const credentials: Microsoft365Credentials = { clientSecret: body.clientSecret };
+    return { kind: 'microsoft365', settings: connection.settings, credentials };
+  }
+  if (!('serviceAccountKey' in body)) {
+    throw new ApiProblem(400, 'CREDENTIALS_KIND_MISMATCH', `This is a ${service} connection: send {"serviceAccountKey": <the JSON key file>}.`, {
+      errors: [{ path: 'body.serviceAccountKey', message: 'is required for a Google Workspace connection' }],
+    });
+  }
+  const key = parseServiceAccountKey(body.serviceAccountKey);
+  if (key.client_email.toLowerCase() !== connection.settings.serviceAccountEmail.toLowerCase()) {
+    throw new ApiProblem(400, 'CREDENTIALS_MISMATCH', `The key belongs to ${key.client_email}, but this connection uses ${connection.settings.serviceAccountEmail}; create the key for that service account.`, {
+      errors: [{ path: 'body.serviceAccountKey.client_email', message: `must be ${connection.settings.serviceAccountEmail}` }],
+    });
+  }
+  const credentials: GoogleWorkspaceCredentials = { serviceAccountKey: { ...key } };
+  return { kind: 'google-workspace', settings: connection.settings, credentials };
+}
+
+function parseServiceAccountKey(value: string | z.infer<typeof ServiceAccountKeySchema>): z.infer<typeof ServiceAccountKeySchema> {
+  if (typeof value !== 'string') return value;
+  const invalid = (message: string) => new ApiProblem(400, 'INVALID_REQUEST', `The request is not valid: body.serviceAccountKey: ${message}`, { errors: [{ path: 'body.serviceAccountKey', message }] });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw invalid('must be the JSON key file of a service account');
+  }
+  const result = ServiceAccountKeySchema.safeParse(parsed);
+  if (!result.success) throw invalid(result.error.issues.map((issue) => `${issue.path.join('.') || '(key)'} ${issue.message}`).join('; '));
+  return result.data;
+}

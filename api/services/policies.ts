@@ -1,0 +1,88 @@
+import type { Logger } from 'pino';
+import type { NewPolicy, PolicyPatch, PolicyView, Store } from '../../store/index.js';
+import { API_ACTOR } from '../actor.js';
+import { ApiProblem } from '../problem.js';
+import type { UserWorkflows } from './user-workflows.js';
+
+export interface PolicySwitch {
+  policy: PolicyView;
+  changed: boolean;
+  signalledUsers: number;
+}
+
+/**
+ * Policy changes with their consequences: the audit entry, the users'
+ * workflows told when a policy is switched off or on, and the membership
+ * reconciler told when its selection may have changed.
+ */
+export class PolicyService {
+  constructor(
+    private readonly store: Store,
+    private readonly workflows: UserWorkflows,
+    private readonly log: Logger,
+    private readonly onPolicyChanged?: (policyId: string) => Promise<void>,
+  ) {}
+
+  async get(id: string): Promise<PolicyView> {
+    const policy = await this.store.policies.get(id);
+    if (!policy) throw new ApiProblem(404, 'NOT_FOUND', `No policy has the id ${id}.`);
+    return policy;
+  }
+
+  async create(input: NewPolicy): Promise<PolicyView> {
+    const policy = await this.store.policies.create(input);
+    await this.audit(policy.id, 'POLICY_CREATED', `Policy "${policy.name}" was created (${policy.enabled ? 'enabled' : 'disabled'}).`);
+    await this.notifyChanged(policy);
+    return policy;
+  }
+
+  async update(id: string, patch: PolicyPatch): Promise<PolicyView> {
+    await this.get(id);
+    const policy = await this.store.policies.update(id, patch);
+    await this.audit(id, 'POLICY_UPDATED', `Policy "${policy.name}" was changed (${Object.keys(patch).join(', ')}).`, { fields: Object.keys(patch) });
+    await this.notifyChanged(policy);
+    return policy;
+  }
+
+  async delete(id: string): Promise<void> {
+    const policy = await this.get(id);
+    // Refused with POLICY_IN_USE (409) while a user of the policy is not Excluded.
+    if (!(await this.store.policies.delete(id))) throw new ApiProblem(404, 'NOT_FOUND', `No policy has the id ${id}.`);
+    await this.audit(null, 'POLICY_DELETED', `Policy "${policy.name}" (${id}) was deleted.`, { policyId: id });
+  }
+
+  /** Disabling pauses every user of the policy, enabling resumes them; both are safe to repeat. */
+  async setEnabled(id: string, enabled: boolean): Promise<PolicySwitch> {
+    await this.get(id);
+    const { policy, changed } = await this.store.policies.setEnabled(id, enabled);
+    if (changed) {
+      await this.audit(id, enabled ? 'POLICY_ENABLED' : 'POLICY_DISABLED', `Policy "${policy.name}" was ${enabled ? 'enabled: its users resume' : 'disabled: its users are paused'}.`);
+    }
+    const users = await this.store.syncUsers.listByPolicy(id);
+    const workflowIds = users.filter((user) => user.status !== 'Excluded').map((user) => user.workflowId);
+    const signalledUsers = await this.workflows.sendToEach(workflowIds, { name: enabled ? 'resume' : 'pause', reason: 'policy-disabled' });
+    if (enabled) await this.notifyChanged(policy);
+    return { policy, changed, signalledUsers };
+  }
+
+  private async notifyChanged(policy: PolicyView): Promise<void> {
+    if (!this.onPolicyChanged) return;
+    try {
+      await this.onPolicyChanged(policy.id);
+    } catch (err) {
+      this.log.warn({ err, policyId: policy.id }, 'the membership reconciler could not take the policy change');
+      await this.store.audit.write({
+        severity: 'Warning',
+        category: 'membership',
+        code: 'MEMBERSHIP_UPDATE_FAILED',
+        message: `The users selected by "${policy.name}" could not be updated right after the change (${err instanceof Error ? err.message : String(err)}); the next membership run picks it up.`,
+        actor: 'System',
+        policyId: policy.id,
+      });
+    }
+  }
+
+  private async audit(policyId: string | null, code: string, message: string, details: Record<string, unknown> = {}): Promise<void> {
+    await this.store.audit.write({ severity: 'Info', category: 'policy', code, message, actor: API_ACTOR, policyId, details });
+  }
+}
