@@ -23,6 +23,7 @@ export async function startUserSync(client: Client, taskQueue: string, input: Us
     args: [input],
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    staticSummary: `Continuity sync of one Microsoft 365 user (policy ${input.policyId})`,
     typedSearchAttributes: [
       { key: SyncStatusKey, value: 'Pending' },
       { key: SyncStageKey, value: 'Provisioning' },

@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -54,6 +55,11 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
   const intervalMs = input.cycleIntervalSeconds * 1000;
   let nextSyncAt: string | null = null;
   let currentActivity = 'starting';
+  /** What the workflow does now: in the status query, and as "current details" in Temporal UI. */
+  const doing = (what: string) => {
+    currentActivity = what;
+    setCurrentDetails(what);
+  };
 
   setHandler(statusQuery, () => ({
     ...state,
@@ -120,7 +126,7 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
   async function checkpoint(): Promise<void> {
     if (!isPaused()) return;
     const resumeTo = state.status;
-    currentActivity = `paused (${state.pausedBy.join(', ')})`;
+    doing(`paused (${state.pausedBy.join(', ')})`);
     await setStatus(SyncStatus.Paused);
     await condition(() => !isPaused());
     if (exclusion === null) await setStatus(resumeTo);
@@ -138,7 +144,7 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
   }
 
   async function provision(): Promise<void> {
-    currentActivity = 'finding or creating the Google Workspace account';
+    doing('finding or creating the Google Workspace account');
     await setStatus(SyncStatus.Provisioning);
     state.target = await act.provisionGoogleUser({
       syncUserId: input.syncUserId,
@@ -154,13 +160,14 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     const target = state.target!;
     const rediscover = kind === 'initial' || state.cyclesCompleted % (tuning.folderDiscoveryEveryCycles ?? 12) === 0;
     const folderInput = { syncUserId: input.syncUserId, sourceUserId: input.sourceUserId, sourceConnectionId: input.sourceConnectionId, targetConnectionId: input.targetConnectionId, targetEmail: target.email };
-    currentActivity = 'listing mail folders';
+    doing('listing mail folders');
     const folders = rediscover ? await act.discoverMailFolders(folderInput) : await act.listKnownMailFolders({ syncUserId: input.syncUserId });
-    for (const folder of folders) {
+    for (const [index, folder] of folders.entries()) {
       let roundComplete = false;
       while (!roundComplete) {
         await checkpoint();
-        currentActivity = `copying mail folder ${folder.path}`;
+        // Folder names stay out of Temporal (stored unencrypted); the position says enough.
+        doing(`${kind === 'initial' ? 'initial sync' : 'delta cycle'}: mail folder ${index + 1} of ${folders.length}`);
         const result = await act.syncMailFolder({ ...folderInput, cycleId, sourceFolderId: folder.sourceFolderId, messageBudget: tuning.messagesPerActivity ?? 2000 });
         state.counts = result.counts;
         roundComplete = result.roundComplete;
@@ -178,7 +185,7 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
   async function runCycle(trigger: CycleTrigger): Promise<CycleOutcome> {
     if (exclusion !== null) return 'excluded';
     if (state.lastError?.code === UserErrorCode.UserNotFound) {
-      currentActivity = 'checking whether the source user still exists';
+      doing('checking whether the source user still exists');
       const check = await act.checkSourceUser({ sourceConnectionId: input.sourceConnectionId, sourceUserId: input.sourceUserId });
       if (!check.present) return 'excluded';
     }
@@ -209,7 +216,7 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       await act.finishSyncCycle({ ...cycleRefs, cycleId, outcome: 'failed', error: state.lastError });
       return 'failed';
     } finally {
-      currentActivity = 'waiting for the next cycle';
+      doing('waiting for the next cycle');
     }
   }
 
@@ -235,7 +242,7 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     const outcome = await runCycle(trigger);
     if (outcome === 'excluded') {
       state.status = SyncStatus.Excluded;
-      currentActivity = 'excluded: the source user no longer exists or is disabled';
+      doing('excluded: the source user no longer exists or is disabled');
       await publish({ nextSyncAt: null });
       const reason = exclusion ?? state.lastError?.message ?? 'The source user is gone.';
       await act.recordExclusion({ ...cycleRefs, reason });

@@ -63,6 +63,11 @@ describe('user sync: provisioning and initial sync', () => {
     expect(JSON.stringify(ours)).not.toMatch(/@|contoso|example\.com/);
     expect(description.workflowId).not.toMatch(/@/);
 
+    // Temporal UI shows what the workflow is doing, in words.
+    const metadata = (await handle.query('__temporal_workflow_metadata')) as { currentDetails?: string };
+    expect(metadata.currentDetails).toBe('waiting for the next cycle');
+    expect(snapshot.currentActivity).toBe('waiting for the next cycle');
+
     const audit = await fixture.store.audit.list({ syncUserId, limit: 50 });
     expect(audit.items.map((e) => e.code)).toContain('GOOGLE_USER_CREATED');
   });
