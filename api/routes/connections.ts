@@ -3,7 +3,7 @@ import type { ApiApp } from '../app.js';
 import type { ApiServices } from '../services/index.js';
 import { toConnection, toStoredError } from '../presenters/connections.js';
 import { ApiProblem } from '../problem.js';
-import { idParams, jsonContent, problemResponses } from '../schemas/common.js';
+import { idParams, jsonContent, NoQuery, problemResponses } from '../schemas/common.js';
 import { ConnectionListSchema, ConnectionSchema, ConnectionTestSchema, CredentialsBody, CredentialsUpdatedSchema } from '../schemas/connections.js';
 
 const ConnectionParams = idParams('id');
@@ -18,6 +18,7 @@ const listRoute = createRoute({
   operationId: 'listConnections',
   tags: ['Connections'],
   summary: 'Every connection, by name (settings only, never credentials)',
+  request: { query: NoQuery },
   responses: { 200: { ...jsonContent(ConnectionListSchema, 'The connections'), links: connectionLinks }, ...problemResponses() },
 });
 
@@ -27,7 +28,7 @@ const getRoute = createRoute({
   operationId: 'getConnection',
   tags: ['Connections'],
   summary: 'One connection',
-  request: { params: ConnectionParams },
+  request: { params: ConnectionParams, query: NoQuery },
   responses: { 200: jsonContent(ConnectionSchema, 'The connection'), ...problemResponses(404) },
 });
 
@@ -38,9 +39,9 @@ const credentialsRoute = createRoute({
   tags: ['Connections'],
   summary: 'Replace the credentials after testing them; users waiting on the connection resume at once',
   description:
-    'Body `{clientSecret}` for a microsoft365 connection, `{serviceAccountKey}` (the JSON key file, as an object or as text) for google-workspace. ' +
+    'Body `{clientSecret}` for a microsoft365 connection, `{serviceAccountKey}` (the JSON key file, as an object) for google-workspace. ' +
     "The new credentials are tried with the connection's current settings first; when the service refuses them the answer is 422 with the service's own error and the stored credentials stay as they were.",
-  request: { params: ConnectionParams, body: { required: true, content: { 'application/json': { schema: CredentialsBody } } } },
+  request: { params: ConnectionParams, query: NoQuery, body: { required: true, content: { 'application/json': { schema: CredentialsBody } } } },
   responses: { 200: jsonContent(CredentialsUpdatedSchema, 'Tested and stored'), ...problemResponses(404, 413, 415, 422) },
 });
 
@@ -50,7 +51,7 @@ const testRoute = createRoute({
   operationId: 'testConnection',
   tags: ['Connections'],
   summary: 'Test connection: a token request and one cheap call with the stored credentials',
-  request: { params: ConnectionParams },
+  request: { params: ConnectionParams, query: NoQuery },
   responses: { 200: jsonContent(ConnectionTestSchema, 'The outcome (ok false with the error when the service refused)'), ...problemResponses(404) },
 });
 

@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import type { ApiApp } from '../app.js';
 import type { ApiServices } from '../services/index.js';
 import { readDashboard } from '../services/dashboard.js';
-import { jsonContent, problemResponses } from '../schemas/common.js';
+import { jsonContent, NoQuery, problemResponses } from '../schemas/common.js';
 import { DashboardSchema } from '../schemas/dashboard.js';
 
 const dashboardRoute = createRoute({
@@ -11,6 +11,7 @@ const dashboardRoute = createRoute({
   operationId: 'getDashboard',
   tags: ['Dashboard'],
   summary: 'Users by status, items synced, changes in the last 24 hours, failed users',
+  request: { query: NoQuery },
   responses: { 200: jsonContent(DashboardSchema, 'The figures'), ...problemResponses() },
 });
 

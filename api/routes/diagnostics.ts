@@ -4,7 +4,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ApiApp } from '../app.js';
 import type { ApiDeps } from '../deps.js';
 import { problem } from '../problem.js';
-import { jsonContent, problemResponses } from '../schemas/common.js';
+import { jsonContent, NoQuery, problemResponses } from '../schemas/common.js';
 import { temporalUiWorkflowUrl } from '../temporal-ui.js';
 
 const ProbeIdSchema = z
@@ -30,6 +30,7 @@ const startProbe = createRoute({
   operationId: 'startWorkerProbe',
   tags: ['Operations'],
   summary: 'Send a probe workflow through the task queue to check that a worker runs workflows and activities',
+  request: { query: NoQuery },
   responses: {
     202: { ...jsonContent(ProbeSchema, 'Probe started'), links: { ReadWorkerProbe: { operationId: 'readWorkerProbe', parameters: { workflowId: '$response.body#/workflowId' } } } },
     ...problemResponses(),
@@ -42,7 +43,7 @@ const readProbe = createRoute({
   operationId: 'readWorkerProbe',
   tags: ['Operations'],
   summary: 'State and result of a worker probe',
-  request: { params: z.object({ workflowId: ProbeIdSchema }).strict() },
+  request: { params: z.object({ workflowId: ProbeIdSchema }).strict(), query: NoQuery },
   responses: { 200: jsonContent(ProbeSchema, 'Probe state'), ...problemResponses(404) },
 });
 

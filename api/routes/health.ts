@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { CONNECTION_KINDS, CONNECTION_STATUSES } from '../../store/index.js';
 import type { ApiApp } from '../app.js';
 import type { ApiDeps } from '../deps.js';
+import { NoQuery, problemResponses } from '../schemas/common.js';
 
 const CheckSchema = z.object({ ok: z.boolean(), detail: z.string() }).openapi('HealthCheck');
 const HealthSchema = z
@@ -23,9 +24,11 @@ const healthRoute = createRoute({
   tags: ['Operations'],
   summary: 'Liveness of the pieces the sync depends on (no token needed)',
   security: [],
+  request: { query: NoQuery },
   responses: {
     200: { description: 'The API can serve (ok may still be false: a connection in Error)', content: { 'application/json': { schema: HealthSchema } } },
     503: { description: 'Temporal or the database does not answer', content: { 'application/json': { schema: HealthSchema } } },
+    400: problemResponses()[400],
   },
 });
 

@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import type { ApiApp } from '../app.js';
 import type { ApiServices } from '../services/index.js';
 import { toPolicy } from '../presenters/policies.js';
-import { idParams, jsonContent, problemResponses } from '../schemas/common.js';
+import { idParams, jsonContent, NoQuery, problemResponses } from '../schemas/common.js';
 import {
   NewPolicyBody,
   PolicyDetailSchema,
@@ -44,7 +44,7 @@ const createPolicyRoute = createRoute({
   operationId: 'createPolicy',
   tags,
   summary: 'Create a policy',
-  request: { body: { required: true, content: { 'application/json': { schema: NewPolicyBody } } } },
+  request: { query: NoQuery, body: { required: true, content: { 'application/json': { schema: NewPolicyBody } } } },
   responses: {
     201: { ...jsonContent(PolicySchema, 'Created'), links: { GetPolicy: { operationId: 'getPolicy', parameters: byId('/id') } } },
     ...problemResponses(413, 415),
@@ -57,7 +57,7 @@ const getRoute = createRoute({
   operationId: 'getPolicy',
   tags,
   summary: 'One policy, with its users per status',
-  request: { params: PolicyParams },
+  request: { params: PolicyParams, query: NoQuery },
   responses: { 200: jsonContent(PolicyDetailSchema, 'The policy'), ...problemResponses(404) },
 });
 
@@ -67,7 +67,7 @@ const patchRoute = createRoute({
   operationId: 'updatePolicy',
   tags,
   summary: 'Change a policy (absent fields keep their value; switch it on or off with /enable and /disable)',
-  request: { params: PolicyParams, body: { required: true, content: { 'application/json': { schema: PolicyPatchBody } } } },
+  request: { params: PolicyParams, query: NoQuery, body: { required: true, content: { 'application/json': { schema: PolicyPatchBody } } } },
   responses: { 200: jsonContent(PolicySchema, 'Changed'), ...problemResponses(404, 409, 413, 415) },
 });
 
@@ -77,7 +77,7 @@ const deleteRoute = createRoute({
   operationId: 'deletePolicy',
   tags,
   summary: 'Delete a policy whose users are all Excluded (409 otherwise)',
-  request: { params: PolicyParams },
+  request: { params: PolicyParams, query: NoQuery },
   responses: { 204: { description: 'Deleted' }, ...problemResponses(404, 409) },
 });
 
@@ -88,7 +88,7 @@ function switchRoute(action: 'enable' | 'disable') {
     operationId: `${action}Policy`,
     tags,
     summary: action === 'enable' ? 'Enable the policy: its paused users resume' : 'Disable the policy: its users are paused',
-    request: { params: PolicyParams },
+    request: { params: PolicyParams, query: NoQuery },
     responses: { 200: jsonContent(PolicySwitchSchema, 'Done (changed false when it already was)'), ...problemResponses(404) },
   });
 }

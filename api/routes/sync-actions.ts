@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import type { ApiApp } from '../app.js';
 import type { ApiServices } from '../services/index.js';
 import type { OperatorAction } from '../services/operator-actions.js';
-import { idParams, jsonContent, problemResponses } from '../schemas/common.js';
+import { idParams, jsonContent, NoQuery, problemResponses } from '../schemas/common.js';
 import { OperatorActionSchema } from '../schemas/sync-status.js';
 
 const summaries: Record<OperatorAction, string> = {
@@ -18,7 +18,7 @@ function actionRoute(action: OperatorAction) {
     operationId: `${action}SyncUser`,
     tags: ['Sync status'],
     summary: summaries[action],
-    request: { params: idParams('userId') },
+    request: { params: idParams('userId'), query: NoQuery },
     responses: { 202: jsonContent(OperatorActionSchema, 'Accepted: the workflow was signalled'), ...problemResponses(404, 409) },
   });
 }

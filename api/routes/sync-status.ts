@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { ApiApp } from '../app.js';
 import type { ApiServices } from '../services/index.js';
-import { idParams, jsonContent, problemResponses } from '../schemas/common.js';
+import { idParams, jsonContent, NoQuery, problemResponses } from '../schemas/common.js';
 import { ItemListSchema, ItemsQuery, SyncStatusListQuery, SyncStatusListSchema, SyncUserDetailSchema } from '../schemas/sync-status.js';
 
 const UserParams = idParams('userId');
@@ -31,7 +31,7 @@ const detailRoute = createRoute({
   operationId: 'getSyncUser',
   tags: ['Sync status'],
   summary: "One user's detail panel: error and what to do, counts, recent cycles, the workflow",
-  request: { params: UserParams },
+  request: { params: UserParams, query: NoQuery },
   responses: { 200: jsonContent(SyncUserDetailSchema, 'The user'), ...problemResponses(404) },
 });
 

@@ -13,6 +13,9 @@ export function idParams<N extends string>(name: N) {
   return z.object({ [name]: IdSchema.openapi({ param: { name, in: 'path' } }) } as Record<N, typeof IdSchema>).strict();
 }
 
+/** For routes without query parameters: any given is a mistake worth a 400. */
+export const NoQuery = z.object({}).strict();
+
 export const LimitQuery = z.coerce
   .number({ error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
   .int({ error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })

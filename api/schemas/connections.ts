@@ -52,19 +52,20 @@ export const ServiceAccountKeySchema = z
   })
   .openapi('ServiceAccountKey');
 
-const Microsoft365CredentialsBody = z
-  .object({ clientSecret: z.string().min(1, { error: 'is required' }).max(1024).openapi({ description: 'The new client secret value (not its id).' }) })
-  .strict()
-  .openapi('Microsoft365Credentials');
-
-const GoogleWorkspaceCredentialsBody = z
+/**
+ * One object rather than a union, so a mistake is reported at its field
+ * (body.serviceAccountKey.private_key), not as "matches no alternative".
+ */
+export const CredentialsBody = z
   .object({
-    serviceAccountKey: z.union([ServiceAccountKeySchema, z.string().max(32_768).openapi({ description: 'The key file as text.' })]),
+    clientSecret: z.string().min(1, { error: 'is required' }).max(1024).optional().openapi({ description: 'microsoft365: the new client secret value (not its id).' }),
+    serviceAccountKey: ServiceAccountKeySchema.optional().openapi({ description: 'google-workspace: the JSON key file of the service account, as an object.' }),
   })
   .strict()
-  .openapi('GoogleWorkspaceCredentials');
-
-export const CredentialsBody = z.union([Microsoft365CredentialsBody, GoogleWorkspaceCredentialsBody]);
+  .refine((body) => (body.clientSecret === undefined) !== (body.serviceAccountKey === undefined), {
+    error: 'send exactly one of clientSecret (Microsoft 365) or serviceAccountKey (Google Workspace)',
+  })
+  .openapi('Credentials');
 
 export const ConnectionTestSchema = z
   .object({

@@ -2,7 +2,7 @@ import type { z } from '@hono/zod-openapi';
 import { CredentialsDecryptionError, type ConnectionView, type GoogleWorkspaceCredentials, type Microsoft365Credentials, type Store } from '../../store/index.js';
 import { API_ACTOR } from '../actor.js';
 import { ApiProblem, type ServiceErrorDetails } from '../problem.js';
-import { ServiceAccountKeySchema, type CredentialsBody } from '../schemas/connections.js';
+import type { CredentialsBody } from '../schemas/connections.js';
 import { probeConnection, type ProbeResult, type ProbeTarget } from './connection-probe.js';
 import type { UserWorkflows } from './user-workflows.js';
 
@@ -106,7 +106,7 @@ export class ConnectionService {
 function credentialsFor(connection: ConnectionView, body: z.infer<typeof CredentialsBody>): ProbeTarget {
   const service = serviceNames[connection.kind];
   if (connection.kind === 'microsoft365') {
-    if (!('clientSecret' in body)) {
+    if (body.clientSecret === undefined) {
       throw new ApiProblem(400, 'CREDENTIALS_KIND_MISMATCH', `This is a ${service} connection: send {"clientSecret": "..."}.`, {
         errors: [{ path: 'body.clientSecret', message: 'is required for a Microsoft 365 connection' }],
       });
@@ -114,12 +114,12 @@ function credentialsFor(connection: ConnectionView, body: z.infer<typeof Credent
     const credentials: Microsoft365Credentials = { clientSecret: body.clientSecret };
     return { kind: 'microsoft365', settings: connection.settings, credentials };
   }
-  if (!('serviceAccountKey' in body)) {
+  if (body.serviceAccountKey === undefined) {
     throw new ApiProblem(400, 'CREDENTIALS_KIND_MISMATCH', `This is a ${service} connection: send {"serviceAccountKey": <the JSON key file>}.`, {
       errors: [{ path: 'body.serviceAccountKey', message: 'is required for a Google Workspace connection' }],
     });
   }
-  const key = parseServiceAccountKey(body.serviceAccountKey);
+  const key = body.serviceAccountKey;
   if (key.client_email.toLowerCase() !== connection.settings.serviceAccountEmail.toLowerCase()) {
     throw new ApiProblem(400, 'CREDENTIALS_MISMATCH', `The key belongs to ${key.client_email}, but this connection uses ${connection.settings.serviceAccountEmail}; create the key for that service account.`, {
       errors: [{ path: 'body.serviceAccountKey.client_email', message: `must be ${connection.settings.serviceAccountEmail}` }],
@@ -127,18 +127,4 @@ function credentialsFor(connection: ConnectionView, body: z.infer<typeof Credent
   }
   const credentials: GoogleWorkspaceCredentials = { serviceAccountKey: { ...key } };
   return { kind: 'google-workspace', settings: connection.settings, credentials };
-}
-
-function parseServiceAccountKey(value: string | z.infer<typeof ServiceAccountKeySchema>): z.infer<typeof ServiceAccountKeySchema> {
-  if (typeof value !== 'string') return value;
-  const invalid = (message: string) => new ApiProblem(400, 'INVALID_REQUEST', `The request is not valid: body.serviceAccountKey: ${message}`, { errors: [{ path: 'body.serviceAccountKey', message }] });
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    throw invalid('must be the JSON key file of a service account');
-  }
-  const result = ServiceAccountKeySchema.safeParse(parsed);
-  if (!result.success) throw invalid(result.error.issues.map((issue) => `${issue.path.join('.') || '(key)'} ${issue.message}`).join('; '));
-  return result.data;
 }
