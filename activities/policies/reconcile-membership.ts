@@ -21,6 +21,8 @@ export interface ReconcileInput {
   lastEnabled: boolean | null;
   userCycleIntervalSeconds?: number;
   userSyncTuning?: UserSyncTuning;
+  /** An initial sync without progress for this long is reported as stalled (default 30 minutes). */
+  stalledAfterSeconds?: number;
 }
 
 export interface ReconcileResult {
@@ -30,6 +32,7 @@ export interface ReconcileResult {
   selected: number;
   started: number;
   excluded: number;
+  stalled: number;
 }
 
 /** Signals an open workflow; a closed one (an Excluded user) has nothing left to tell. */
@@ -46,8 +49,8 @@ async function signalIfOpen(client: Client, workflowId: string, send: (handle: R
 export async function reconcilePolicyMembership(deps: MembershipDeps, input: ReconcileInput): Promise<ReconcileResult> {
   const { store, temporal } = deps;
   const policy = await store.policies.get(input.policyId);
-  if (!policy) return { policyDeleted: true, enabled: false, intervalSeconds: 0, selected: 0, started: 0, excluded: 0 };
-  const result: ReconcileResult = { policyDeleted: false, enabled: policy.enabled, intervalSeconds: policy.cycleIntervalSeconds, selected: 0, started: 0, excluded: 0 };
+  if (!policy) return { policyDeleted: true, enabled: false, intervalSeconds: 0, selected: 0, started: 0, excluded: 0, stalled: 0 };
+  const result: ReconcileResult = { policyDeleted: false, enabled: policy.enabled, intervalSeconds: policy.cycleIntervalSeconds, selected: 0, started: 0, excluded: 0, stalled: 0 };
   const rows = await store.syncUsers.listByPolicy(policy.id);
   const active = rows.filter((row) => row.status !== SyncStatus.Excluded);
 
@@ -116,5 +119,35 @@ export async function reconcilePolicyMembership(deps: MembershipDeps, input: Rec
     if (!open) await store.syncUsers.update(row.id, { status: SyncStatus.Excluded, nextSyncAt: null });
     result.excluded += 1;
   }
+  result.stalled = await reportStalledInitialSyncs(store, policy.id, active, (input.stalledAfterSeconds ?? 30 * 60) * 1000);
   return result;
+}
+
+/**
+ * "Stuck in Initial Sync" made visible: an initial sync with no progress for
+ * the threshold gets one Warning in the audit log (not one per evaluation).
+ */
+async function reportStalledInitialSyncs(store: Store, policyId: string, rows: Awaited<ReturnType<Store['syncUsers']['listByPolicy']>>, stalledAfterMs: number): Promise<number> {
+  let stalled = 0;
+  const now = Date.now();
+  for (const row of rows) {
+    if (row.stage !== 'InitialSync' || row.status === SyncStatus.Paused) continue;
+    const lastProgress = row.lastProgressAt ?? row.createdAt;
+    if (now - lastProgress.getTime() < stalledAfterMs) continue;
+    stalled += 1;
+    const earlier = await store.audit.list({ syncUserId: row.id, code: 'INITIAL_SYNC_STALLED', since: lastProgress, limit: 1 });
+    if (earlier.items.length > 0) continue;
+    const minutes = Math.round((now - lastProgress.getTime()) / 60_000);
+    await store.audit.write({
+      severity: 'Warning',
+      category: 'sync',
+      code: 'INITIAL_SYNC_STALLED',
+      message: `The initial sync has made no progress for ${minutes} minute(s)${row.errorCode ? `; last error ${row.errorCode}: ${row.errorMessage}` : ''}. Check this user's errors; the workflow in Temporal UI shows what it waits for.`,
+      actor: 'System',
+      syncUserId: row.id,
+      policyId,
+      details: { lastProgressAt: lastProgress.toISOString(), status: row.status, errorCode: row.errorCode ?? null },
+    });
+  }
+  return stalled;
 }

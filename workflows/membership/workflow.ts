@@ -9,6 +9,8 @@ export interface PolicyMembershipInput {
   /** Overrides for the user workflows this policy starts (tests use short intervals). */
   userCycleIntervalSeconds?: number;
   userSyncTuning?: UserSyncTuning;
+  /** An initial sync without progress for this long is reported as stalled. */
+  stalledAfterSeconds?: number;
   /** Whether the policy was enabled at the last evaluation (carried across continue-as-new). */
   lastEnabled?: boolean | null;
 }
@@ -42,6 +44,7 @@ export async function policyMembershipWorkflow(input: PolicyMembershipInput): Pr
       lastEnabled,
       userCycleIntervalSeconds: input.userCycleIntervalSeconds,
       userSyncTuning: input.userSyncTuning,
+      stalledAfterSeconds: input.stalledAfterSeconds,
     }).catch(() => null);
     if (result?.policyDeleted) return;
     if (result) lastEnabled = result.enabled;

@@ -33,7 +33,7 @@ describe('policy membership: who is synced follows the policy and the directory'
     membership = await fixture.temporal.client.workflow.start<typeof policyMembershipWorkflow>('policyMembershipWorkflow', {
       taskQueue: fixture.temporal.taskQueue,
       workflowId: policyMembershipWorkflowId(fixture.policyId),
-      args: [{ policyId: fixture.policyId, intervalSeconds: 3600, userCycleIntervalSeconds: 3600, userSyncTuning: { heartbeatTimeoutSeconds: 5 } }],
+      args: [{ policyId: fixture.policyId, intervalSeconds: 3600, userCycleIntervalSeconds: 3600, userSyncTuning: { heartbeatTimeoutSeconds: 5 }, stalledAfterSeconds: 600 }],
     });
   });
   afterAll(async () => fixture?.close());
@@ -73,5 +73,23 @@ describe('policy membership: who is synced follows the policy and the directory'
     const audit = await fixture.store.audit.list({ syncUserId: row.id, code: 'USER_EXCLUDED', limit: 5 });
     expect(audit.items[0]?.message).toMatch(/no longer matches/);
     expect((await rowOf(users[1]!))?.status).toBe(SyncStatus.Synced);
+  });
+
+  it('reports an initial sync that made no progress as stalled, once', async () => {
+    // A user whose projection says: in Initial Sync, last progress an hour ago.
+    const user = users[2]!;
+    const row = (await rowOf(user))!;
+    await fixture.store.syncUsers.update(row.id, { stage: 'InitialSync', status: SyncStatus.InitialSync, lastProgressAt: new Date(Date.now() - 3600_000) });
+    await reconcile();
+    const warning = await until('a stall warning', async () => {
+      const page = await fixture.store.audit.list({ syncUserId: row.id, code: 'INITIAL_SYNC_STALLED', limit: 5 });
+      return page.items.length > 0 && page.items;
+    });
+    expect(warning[0]!.severity).toBe('Warning');
+    expect(warning[0]!.message).toMatch(/no progress for 60 minute/);
+    await reconcile();
+    await sleep(1500);
+    const again = await fixture.store.audit.list({ syncUserId: row.id, code: 'INITIAL_SYNC_STALLED', limit: 5 });
+    expect(again.items.length).toBe(1);
   });
 });
