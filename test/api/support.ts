@@ -14,7 +14,8 @@ export function createApiApp(temporal: TestTemporal, store: Store, overrides: Pa
     temporalAddress: inject('temporalAddress'),
     apiToken,
     store,
-    workflowQueryTimeoutMs: 1_000,
+    // Generous: two shared cores can hold a worker back; a missing workflow answers at once anyway.
+    workflowQueryTimeoutMs: 5_000,
     ...overrides,
   });
 }
