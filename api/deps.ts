@@ -13,9 +13,10 @@ export interface ApiDeps {
   apiToken: string;
   store: Store;
   /**
-   * Called after a policy is created, changed or enabled, so the membership
-   * reconciler can start (or stop) the users' workflows at once. A failure is
-   * logged and audited; the policy change itself stands.
+   * Called after a policy is created, changed, enabled or disabled, so the
+   * membership reconciler evaluates it at once (main.ts: membershipRunRequester).
+   * Keep it quick: hand the work off. A failure is logged and audited; the
+   * policy change itself stands.
    */
   onPolicyChanged?: (policyId: string) => Promise<void>;
   /** Clients built from stored connections, shared with nothing else (default: one set for this API). */

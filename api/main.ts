@@ -5,6 +5,7 @@ import { connectClient, temporalAddress } from '../shared/temporal.js';
 import { openStore } from '../store/index.js';
 import { createApp } from './app.js';
 import { loadOrCreateApiToken } from './auth.js';
+import { membershipRunRequester } from './services/membership.js';
 
 const config = loadConfig();
 const log = createLogger('api', config.logLevel);
@@ -14,8 +15,15 @@ if (created) log.info({ tokenFile: `${config.dataDir}/api-token` }, 'generated a
 
 const store = await openStore({ dataDir: config.dataDir, databaseUrl: process.env.DATABASE_URL, encryptionKey: process.env.ENCRYPTION_KEY });
 const temporal = await connectClient(config);
-// onPolicyChanged is where the membership reconciler plugs in, once it runs in this process.
-const app = createApp({ config, temporal, temporalAddress: temporalAddress(config), apiToken: token, store, log });
+const app = createApp({
+  config,
+  temporal,
+  temporalAddress: temporalAddress(config),
+  apiToken: token,
+  store,
+  log,
+  onPolicyChanged: membershipRunRequester(temporal, config.temporalTaskQueue),
+});
 const server = serve({ fetch: app.fetch, port: config.port, hostname: process.env.HOST || '0.0.0.0' }, (info) => {
   log.info({ port: info.port }, 'API listening');
 });

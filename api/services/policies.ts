@@ -61,7 +61,8 @@ export class PolicyService {
     const users = await this.store.syncUsers.listByPolicy(id);
     const workflowIds = users.filter((user) => user.status !== 'Excluded').map((user) => user.workflowId);
     const signalledUsers = await this.workflows.sendToEach(workflowIds, { name: enabled ? 'resume' : 'pause', reason: 'policy-disabled' });
-    if (enabled) await this.notifyChanged(policy);
+    // The reconciler too: on enable it starts users selected meanwhile; on disable it stops reading the directory.
+    await this.notifyChanged(policy);
     return { policy, changed, signalledUsers };
   }
 

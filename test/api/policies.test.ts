@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DirectoryGroup, DirectoryUser } from '../../emulators/microsoft365/state/directory.js';
+import { membershipRunRequester } from '../../api/services/membership.js';
+import { policyMembershipWorkflowId } from '../../worker/bootstrap.js';
 import { createSyncFixture, type SyncFixture } from '../helpers/sync-fixture.js';
 import { apiClient, createApiApp, readAllPages, unknownId, type ApiClient, type ProblemBody } from './support.js';
 
@@ -135,6 +137,18 @@ describe('policies: create, read, change, switch, delete, preview', () => {
     expect(refused.status).toBe(502);
     expect(refused.body.code).toBe('AUTH_TOKEN_EXPIRED');
     expect(refused.body.serviceError).toMatchObject({ service: 'microsoft365', kind: 'auth' });
+  });
+
+  it("wires the hook main.ts uses: the policy's membership workflow is started, or told to run now", async () => {
+    const requestRun = membershipRunRequester(fixture.temporal.client, fixture.temporal.taskQueue);
+    await requestRun(fixture.policyId);
+    const handle = fixture.temporal.client.workflow.getHandle(policyMembershipWorkflowId(fixture.policyId));
+    const first = await handle.describe();
+    expect(first.type).toBe('policyMembershipWorkflow');
+    expect(first.status.name).toBe('RUNNING');
+    await requestRun(fixture.policyId);
+    expect((await handle.describe()).runId).toBe(first.runId);
+    await handle.terminate('test done');
   });
 
   function app() {
