@@ -3,13 +3,20 @@ import { MAX_CYCLE_INTERVAL_SECONDS, MIN_CYCLE_INTERVAL_SECONDS, SUPPORTED_DATA_
 import { CursorQuery, IdSchema, LimitQuery, NextCursor, Timestamp } from './common.js';
 import { TotalsByStatusSchema } from './sync-status.js';
 
+/** A domain name as the store accepts it (letters in any case; stored lower-case). */
+const DomainName = z
+  .string()
+  .max(253)
+  .regex(/^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/, { error: 'must be a domain name such as example.com' })
+  .openapi({ example: 'example.com' });
+
 const ruleList = (what: string) => z.array(z.string().min(1).max(320)).max(5000, { error: 'must have at most 5000 entries' }).optional().openapi({ description: what });
 
 export const PolicyRulesSchema = z
   .object({
     allUsers: z.boolean().optional(),
-    groupIds: z.array(z.string().min(1).max(64)).max(500, { error: 'must have at most 500 entries' }).optional().openapi({ description: 'Entra ID group object ids; their direct members are selected.' }),
-    domains: ruleList('Users whose userPrincipalName or mail is in one of these domains.'),
+    groupIds: z.array(IdSchema).max(500, { error: 'must have at most 500 entries' }).optional().openapi({ description: 'Entra ID group object ids; their direct members are selected.' }),
+    domains: z.array(DomainName).max(500, { error: 'must have at most 500 entries' }).optional().openapi({ description: 'Users whose userPrincipalName or mail is in one of these domains.' }),
     include: ruleList('userPrincipalNames or object ids, added.'),
     exclude: ruleList('userPrincipalNames or object ids, never selected.'),
   })
@@ -31,7 +38,7 @@ const policyFields = {
   rules: PolicyRulesSchema,
   dataTypes,
   cycleIntervalSeconds: cycleInterval,
-  targetDomain: z.string().min(1).max(253).openapi({ example: 'example.com' }),
+  targetDomain: DomainName,
   usernameMapping: z.enum(USERNAME_MAPPINGS),
   storeSubjects: z.boolean().openapi({ description: 'Whether the items view may keep message subjects (personal data).' }),
 };
@@ -65,6 +72,17 @@ export const PolicyPatchBody = z
   .refine((patch) => Object.keys(patch).length > 0, { error: 'must change at least one field (switch a policy on or off with /enable and /disable)' })
   .openapi('PolicyPatch');
 
+/** Rules as stored: read back as they are, whatever wrote them. */
+const PolicyRulesView = z
+  .object({
+    allUsers: z.boolean().optional(),
+    groupIds: z.array(z.string()).optional(),
+    domains: z.array(z.string()).optional(),
+    include: z.array(z.string()).optional(),
+    exclude: z.array(z.string()).optional(),
+  })
+  .openapi('PolicyRulesView');
+
 export const PolicySchema = z
   .object({
     id: z.guid(),
@@ -72,7 +90,7 @@ export const PolicySchema = z
     enabled: z.boolean(),
     sourceConnectionId: z.guid(),
     targetConnectionId: z.guid(),
-    rules: PolicyRulesSchema,
+    rules: PolicyRulesView,
     dataTypes: z.array(z.string()),
     cycleIntervalSeconds: z.number().int(),
     targetDomain: z.string(),
