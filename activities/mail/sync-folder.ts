@@ -54,10 +54,20 @@ export async function syncMailFolder(deps: MailDeps, input: SyncMailFolderInput)
   let updated = 0;
   let deleted = 0;
 
+  const fetchPage = (from: string) => {
+    const pending = mailbox.graphPace(() => fetchDeltaPage(mailbox.graph, from, deps.deltaPageSize));
+    pending.catch(() => undefined); // awaited below; a failure must not surface as unhandled meanwhile
+    return { from, pending };
+  };
+  // The next page is read while this one is imported: reading changes nothing, so it is safe ahead of time.
+  let prefetched: { from: string; pending: Promise<DeltaPage> } | null = null;
+
   while (handled < input.messageBudget) {
     let page: DeltaPage;
     try {
-      page = await mailbox.graphPace(() => fetchDeltaPage(mailbox.graph, link, deps.deltaPageSize));
+      const current: { from: string; pending: Promise<DeltaPage> } = prefetched?.from === link ? prefetched : fetchPage(link);
+      prefetched = null;
+      page = await current.pending;
     } catch (err) {
       const kind = classifyGraphError(err).kind;
       if (kind === 'notFound') {
@@ -82,6 +92,7 @@ export async function syncMailFolder(deps: MailDeps, input: SyncMailFolderInput)
       }
       throw graphFailure(err);
     }
+    if (page.nextLink && handled + page.changed.length + page.removedIds.length < input.messageBudget) prefetched = fetchPage(page.nextLink);
     const result = await applyDeltaPage(store, mailbox, page, { sourceFolderId: folder.sourceFolderId, folderName: folder.path }, { labelForFolder }, { ...options, keepAlive });
     updated += result.updated;
     deleted += result.deleted;
