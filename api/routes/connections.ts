@@ -51,6 +51,9 @@ const testRoute = createRoute({
   operationId: 'testConnection',
   tags: ['Connections'],
   summary: 'Test connection: a token request and one cheap call with the stored credentials',
+  description:
+    'A refusal of the credentials or the settings puts the connection in Error (its users wait until it is fixed); a throttled or unreachable service leaves the status as it was. ' +
+    'A connection that was in Error and tests fine tells its users to run again at once.',
   request: { params: ConnectionParams, query: NoQuery },
   responses: { 200: jsonContent(ConnectionTestSchema, 'The outcome (ok false with the error when the service refused)'), ...problemResponses(404) },
 });
@@ -74,6 +77,6 @@ export function registerConnectionRoutes(app: ApiApp, services: ApiServices): vo
 
   app.openapi(testRoute, async (c) => {
     const outcome = await services.connections.test(c.req.valid('param').id);
-    return c.json({ ok: outcome.ok, error: toStoredError(outcome.connection.lastError), connection: toConnection(outcome.connection), signalledUsers: outcome.signalledUsers }, 200);
+    return c.json({ ok: outcome.ok, error: toStoredError(outcome.error), connection: toConnection(outcome.connection), signalledUsers: outcome.signalledUsers }, 200);
   });
 }

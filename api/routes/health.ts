@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { CONNECTION_KINDS, CONNECTION_STATUSES } from '../../store/index.js';
+import { CONNECTION_KINDS, CONNECTION_STATUSES, type ConnectionKind, type ConnectionStatus } from '../../store/index.js';
 import type { ApiApp } from '../app.js';
 import type { ApiDeps } from '../deps.js';
 import { NoQuery, problemResponses } from '../schemas/common.js';
@@ -69,7 +69,12 @@ async function checkDatabase(deps: ApiDeps) {
 
 async function checkConnections(deps: ApiDeps, databaseOk: boolean) {
   if (!databaseOk) return { ok: false, detail: 'unknown: the database does not answer', items: [] };
-  const items = (await deps.store.connections.list()).map(({ id, name, kind, status }) => ({ id, name, kind, status }));
+  let items: { id: string; name: string; kind: ConnectionKind; status: ConnectionStatus }[];
+  try {
+    items = (await deps.store.connections.list()).map(({ id, name, kind, status }) => ({ id, name, kind, status }));
+  } catch (err) {
+    return { ok: false, detail: `cannot read the connections: ${messageOf(err)}`, items: [] };
+  }
   const failing = items.filter((connection) => connection.status === 'Error');
   const detail = failing.length > 0 ? `in Error: ${failing.map((connection) => connection.name).join(', ')}` : `${items.length} connection(s), none in Error`;
   return { ok: failing.length === 0, detail, items };

@@ -1,5 +1,12 @@
 import type { z } from '@hono/zod-openapi';
-import { CredentialsDecryptionError, type ConnectionView, type GoogleWorkspaceCredentials, type Microsoft365Credentials, type Store } from '../../store/index.js';
+import {
+  CredentialsDecryptionError,
+  type ConnectionView,
+  type GoogleWorkspaceCredentials,
+  type Microsoft365Credentials,
+  type Store,
+  type StoredError,
+} from '../../store/index.js';
 import { API_ACTOR } from '../actor.js';
 import { ApiProblem, type ServiceErrorDetails } from '../problem.js';
 import type { CredentialsBody } from '../schemas/connections.js';
@@ -8,9 +15,14 @@ import type { UserWorkflows } from './user-workflows.js';
 
 export interface ConnectionTestOutcome {
   ok: boolean;
+  /** Why the test failed, in the product's words, with the service's own error in details. */
+  error: StoredError | null;
   connection: ConnectionView;
   signalledUsers: number;
 }
+
+/** Faults that pass: they say nothing about the credentials or the settings. */
+const transientKinds: ReadonlySet<string> = new Set(['throttled', 'unavailable']);
 
 const serviceNames = { microsoft365: 'Microsoft 365', 'google-workspace': 'Google Workspace' } as const;
 
@@ -47,15 +59,18 @@ export class ConnectionService {
     const result = await this.probeStored(before);
     if (!result.ok) {
       const { code, message } = describeFailure(result.failure);
-      const connection = await this.store.connections.recordTestResult(id, { ok: false, error: { code, message, details: { serviceError: result.failure } } });
-      await this.audit(connection, 'Error', 'CONNECTION_TEST_FAILED', `Test connection failed for "${connection.name}": ${message}`, { serviceError: result.failure });
-      return { ok: false, connection, signalledUsers: 0 };
+      const error: StoredError = { code, message, at: new Date(), details: { serviceError: result.failure } };
+      const transient = transientKinds.has(result.failure.kind);
+      // A connection in Error holds every user's cycle back, so a throttled or unreachable service leaves the status as it was.
+      const connection = transient ? before : await this.store.connections.recordTestResult(id, { ok: false, error });
+      await this.audit(connection, transient ? 'Warning' : 'Error', 'CONNECTION_TEST_FAILED', `Test connection failed for "${connection.name}": ${message}`, { serviceError: result.failure });
+      return { ok: false, error, connection, signalledUsers: 0 };
     }
     const connection = await this.store.connections.recordTestResult(id, { ok: true });
     await this.audit(connection, 'Info', 'CONNECTION_TESTED', `Test connection succeeded for "${connection.name}".`);
     // Fixed outside this product (a permission granted again, say): the waiting users need not wait for their next cycle.
     const signalledUsers = before.status === 'Error' ? await this.tellUsers(id) : 0;
-    return { ok: true, connection, signalledUsers };
+    return { ok: true, error: null, connection, signalledUsers };
   }
 
   async replaceCredentials(id: string, body: z.infer<typeof CredentialsBody>): Promise<{ connection: ConnectionView; signalledUsers: number }> {

@@ -82,6 +82,19 @@ describe('connections: list, test, credential rotation', () => {
     expect(audit.items[0]).toMatchObject({ severity: 'Error', connectionId: fixture.sourceConnectionId });
   });
 
+  it('leaves the status alone when the service is only throttling, so users are not held back', async () => {
+    await control(fixture.google.url, '/_control/throttle', { ratio: 1, retryAfterSeconds: 1 });
+    try {
+      const res = await api.post<{ ok: boolean; error: { code: string }; connection: ConnectionBody }>(`/api/connections/${fixture.targetConnectionId}/test`);
+      expect(res.body.ok).toBe(false);
+      expect(res.body.error.code).toBe('RATE_LIMITED');
+      expect(res.body.connection.status).toBe('Active');
+      expect((await fixture.store.connections.get(fixture.targetConnectionId))?.status).toBe('Active');
+    } finally {
+      await control(fixture.google.url, '/_control/throttle', { ratio: 0 });
+    }
+  });
+
   it('refuses new credentials the service rejects with 422, keeping the stored ones', async () => {
     const res = await api.put<ProblemBody>(`/api/connections/${fixture.sourceConnectionId}/credentials`, { clientSecret: 'definitely-not-the-secret' });
     expect(res.status).toBe(422);

@@ -68,7 +68,7 @@ describe('operator actions and policy switches on running workflows', () => {
     const cyclesBefore = (await waitForDetail(syncUserId, () => true)).recentCycles.length;
 
     expect((await api.post(`/api/sync-status/${syncUserId}/retry`)).status).toBe(202);
-    const after = await waitForDetail(syncUserId, (d) => d.status === 'Synced' && d.recentCycles.length === cyclesBefore + 1);
+    const after = await waitForDetail(syncUserId, (d) => d.status === 'Synced' && d.recentCycles.length === cyclesBefore + 1 && d.recentCycles[0]?.outcome !== 'running');
     expect(after.recentCycles[0]).toMatchObject({ trigger: 'operator', outcome: 'succeeded' });
 
     const codes = (await fixture.store.audit.list({ syncUserId, category: 'sync' })).items.map((entry) => entry.code);
