@@ -1,0 +1,72 @@
+/**
+ * What one bench run measures, and how big. `--quick` shrinks every scenario
+ * so the whole run takes a few minutes; the full sizes are the issue's.
+ */
+export const scenarioIds = ['throughput', 'overhead', 'history', 'idle', 'fleet', 'api'] as const;
+export type ScenarioId = (typeof scenarioIds)[number];
+
+export interface FleetSize {
+  users: number;
+  /** The user workflows' cycle interval during the run. */
+  intervalSeconds: number;
+}
+
+export interface BenchOptions {
+  quick: boolean;
+  /** Scenarios to run; all when absent. History and idle cycles reuse the throughput run's mailbox. */
+  only: ReadonlySet<ScenarioId>;
+  /** Capture CPU profiles of the sync worker for the scenarios that run it. */
+  profile: boolean;
+  throughput: { messages: number; quotaScale: number };
+  overhead: { messages: number };
+  idle: { cycles: number };
+  fleet: { sizes: FleetSize[]; messagesPerUser: number; measureSeconds: number };
+  api: { users: number; requests: number };
+}
+
+function fleetSizes(raw: string): FleetSize[] {
+  return raw.split(',').map((part) => {
+    const [users, interval] = part.split(':').map(Number);
+    if (!users || !interval || users < 1 || interval < 1) throw new Error(`--fleet takes users:intervalSeconds pairs such as 2000:120,10000:300; got "${part}".`);
+    return { users, intervalSeconds: interval };
+  });
+}
+
+export function parseBenchOptions(argv: readonly string[]): BenchOptions {
+  const flags = new Map<string, string>();
+  for (const arg of argv) {
+    const [name, value] = arg.replace(/^--/, '').split('=', 2) as [string, string | undefined];
+    flags.set(name, value ?? 'true');
+  }
+  const known = new Set(['quick', 'only', 'profile', 'fleet', 'fleet-measure-seconds', 'messages', 'quota-scale']);
+  for (const name of flags.keys()) {
+    if (!known.has(name)) throw new Error(`Unknown option --${name}. Options: --quick, --only=${scenarioIds.join(',')}, --profile, --messages=N, --quota-scale=K, --fleet=users:interval,..., --fleet-measure-seconds=N.`);
+  }
+  const quick = flags.has('quick');
+  const onlyRaw = flags.get('only');
+  const only = new Set<ScenarioId>(
+    onlyRaw
+      ? onlyRaw.split(',').map((id) => {
+          if (!(scenarioIds as readonly string[]).includes(id)) throw new Error(`--only: unknown scenario "${id}"; choose from ${scenarioIds.join(', ')}.`);
+          return id as ScenarioId;
+        })
+      : scenarioIds,
+  );
+  const messages = flags.has('messages') ? Number(flags.get('messages')) : quick ? 2_000 : 20_000;
+  return {
+    quick,
+    only,
+    profile: flags.has('profile'),
+    // k = 4: a 40 messages/s ceiling. At k = 10 (100/s) the copy needs more CPU than two cores have
+    // (about 11 ms in the worker and 10 ms in the emulators per message), and the bench would measure the machine.
+    throughput: { messages, quotaScale: flags.has('quota-scale') ? Number(flags.get('quota-scale')) : 4 },
+    overhead: { messages },
+    idle: { cycles: 12 },
+    fleet: {
+      sizes: flags.has('fleet') ? fleetSizes(flags.get('fleet')!) : quick ? [{ users: 200, intervalSeconds: 30 }] : [{ users: 2_000, intervalSeconds: 120 }, { users: 10_000, intervalSeconds: 300 }],
+      messagesPerUser: 2,
+      measureSeconds: flags.has('fleet-measure-seconds') ? Number(flags.get('fleet-measure-seconds')) : quick ? 60 : 240,
+    },
+    api: { users: quick ? 2_000 : 10_000, requests: quick ? 100 : 300 },
+  };
+}

@@ -1,0 +1,61 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { startDevServer, type DevServer } from '../../scripts/dev-server.js';
+import { resolveTsFromJsImports, workflowsPath } from '../../worker/worker.js';
+
+/**
+ * A Temporal dev server of the bench's own: the same `temporal server
+ * start-dev` with a SQLite file that `npm start` embeds, on free ports, with
+ * its data in the bench's temporary directory (never ./data).
+ */
+export interface BenchTemporal {
+  server: DevServer;
+  client: Client;
+  /** The dev server's process id, for its CPU and memory. */
+  pid: number;
+  close(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => (port ? resolve(port) : reject(new Error('The system gave no free port.'))));
+    });
+  });
+}
+
+export async function startBenchTemporal(dataDir: string): Promise<BenchTemporal> {
+  const binary = process.env.TEMPORAL_CLI;
+  if (!binary) throw new Error('TEMPORAL_CLI is not set: run the benchmark with `npm run bench`, which finds the Temporal CLI.');
+  const serverDir = mkdtempSync(path.join(dataDir, 'temporal-'));
+  const server = await startDevServer({ binary, dataDir: serverDir, port: await freePort(), uiPort: await freePort(), namespace: 'default', log: () => undefined });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection, namespace: 'default' });
+  return {
+    server,
+    client,
+    pid: server.process.pid ?? 0,
+    async close() {
+      await connection.close();
+      await server.stop();
+    },
+  };
+}
+
+/** The workflow bundle, built once per bench run and shared by every worker it starts. */
+export async function buildWorkflowBundle(dataDir: string): Promise<string> {
+  const bundle = await bundleWorkflowCode({ workflowsPath, webpackConfigHook: resolveTsFromJsImports, logger: quietBundlerLogger });
+  const file = path.join(dataDir, 'workflow-bundle.js');
+  writeFileSync(file, bundle.code);
+  return file;
+}
+
+const ignore = (): void => undefined;
+const quietBundlerLogger = { trace: ignore, debug: ignore, info: ignore, warn: ignore, error: (message: string) => console.error(message), log: ignore };

@@ -1,0 +1,110 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { createContext, type BenchContext, type ScenarioResult } from './harness/context.js';
+import { settledHistory } from './harness/history.js';
+import { driveIdleCycles } from './harness/idle-cycles.js';
+import { parseBenchOptions, type ScenarioId } from './harness/options.js';
+import { summarizeProfiles } from './harness/profile.js';
+import { formatTable, loadAverage, machineInfo, saveReport, type BenchReport, type ResultRow } from './harness/report.js';
+import { buildWorkflowBundle, startBenchTemporal } from './harness/temporal.js';
+import { runThroughput } from './scenario-1-throughput.js';
+import { runOverhead } from './scenario-2-overhead.js';
+import { runHistory } from './scenario-3-history.js';
+import { runIdleCost } from './scenario-4-idle-cycles.js';
+import { runFleet } from './scenario-5-fleet.js';
+import { runApi } from './scenario-6-api.js';
+
+/**
+ * The bench itself, started by scripts/bench.ts with DATA_DIR, the trusted
+ * CA and TEMPORAL_CLI set. Runs the chosen scenarios one after the other
+ * (never two at once: they would share the two cores), prints one table and
+ * saves the figures under bench/results/.
+ */
+Runtime.install({ logger: new DefaultLogger('WARN') });
+const resultsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'results');
+const options = parseBenchOptions(process.argv.slice(2));
+const dataDir = process.env.DATA_DIR;
+if (!dataDir || !process.env.NODE_EXTRA_CA_CERTS) throw new Error('Run the benchmark with `npm run bench`: it sets DATA_DIR and trusts the emulators\' CA.');
+
+const began = Date.now();
+const report: BenchReport = {
+  measuredAt: new Date().toISOString(),
+  mode: options.quick ? 'quick' : 'full',
+  machine: machineInfo(),
+  loadAverage: {},
+  durationSeconds: 0,
+  rows: [],
+  scenarios: {},
+};
+
+async function scenario(ctx: BenchContext, id: string, run: () => Promise<ScenarioResult>): Promise<void> {
+  const start = loadAverage();
+  ctx.log(`${id}: starting (load average ${start})`);
+  try {
+    const result = await run();
+    report.rows.push(...result.rows);
+    report.scenarios[id] = result.details;
+  } catch (error) {
+    // One scenario failing must not cost the others' figures; the table says it did not finish.
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    ctx.log(`${id}: FAILED: ${message}`);
+    report.rows.push({ scenario: id, metric: 'did not finish', measured: message.split('\n')[0]!.slice(0, 120), target: '', met: false });
+    report.scenarios[id] = { error: message };
+  }
+  report.loadAverage[id] = { start, end: loadAverage() };
+}
+
+/** With --profile: where each profiled process spent its CPU, by label (written when the process exits). */
+function attachProfiles(): void {
+  const root = path.join(dataDir!, 'profiles');
+  let labels: string[] = [];
+  try {
+    labels = readdirSync(root);
+  } catch {
+    return;
+  }
+  report.profiles = Object.fromEntries(labels.map((label) => [label, summarizeProfiles(path.join(root, label)).filter((summary) => summary.busySeconds > 0)]));
+}
+
+const wants = (id: ScenarioId) => options.only.has(id);
+const ctx = createContext(options, dataDir, '');
+const needsWorker = (['throughput', 'history', 'idle', 'overhead', 'fleet'] as const).some(wants);
+if (needsWorker) ctx.log(`building the workflow bundle (${options.quick ? 'quick' : 'full'} run)...`);
+const bundled = needsWorker ? createContext(options, dataDir, await buildWorkflowBundle(dataDir)) : ctx;
+
+if (wants('throughput') || wants('history') || wants('idle') || wants('overhead')) {
+  const temporal = await startBenchTemporal(dataDir);
+  try {
+    if (wants('throughput') || wants('history') || wants('idle')) {
+      let session: Awaited<ReturnType<typeof runThroughput>>['session'] | undefined;
+      await scenario(bundled, 'throughput', async () => {
+        const result = await runThroughput(bundled, temporal);
+        session = result.session;
+        return result;
+      });
+      if (session && (wants('history') || wants('idle'))) {
+        const single = session;
+        const initialHistory = await settledHistory(temporal.client, single.started.workflowId);
+        const idle = await driveIdleCycles(temporal.client, single.emulators, single.started, options.idle.cycles);
+        if (wants('history')) await scenario(bundled, 'history', () => runHistory(bundled, temporal, single, initialHistory, idle));
+        if (wants('idle')) await scenario(bundled, 'idle', () => runIdleCost(bundled, single, idle));
+      }
+      await session?.close();
+    }
+    if (wants('overhead')) await scenario(bundled, 'overhead', () => runOverhead(bundled, temporal));
+  } finally {
+    await temporal.close();
+  }
+}
+if (wants('fleet')) {
+  for (const size of options.fleet.sizes) await scenario(bundled, `fleet-${size.users}`, () => runFleet(bundled, size));
+}
+if (wants('api')) await scenario(bundled, 'api', () => runApi(bundled));
+
+attachProfiles();
+report.durationSeconds = Math.round((Date.now() - began) / 1000);
+console.log(formatTable(report.rows));
+const files = saveReport(resultsDir, report);
+ctx.log(`saved ${files.map((file) => path.relative(process.cwd(), file)).join(' and ')}; ${report.durationSeconds} s in all`);

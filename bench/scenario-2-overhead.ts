@@ -1,0 +1,134 @@
+import { fileURLToPath } from 'node:url';
+import type { PacingSettings } from '../activities/pacing.js';
+import type { BenchContext, ScenarioResult } from './harness/context.js';
+import { waitForInitialSync } from './harness/copy-progress.js';
+import { benchDomain, startBenchEmulators, type BenchEmulators } from './harness/emulators.js';
+import { readThreadCpu, threadCpuDelta, UsageWindow, type UsageOverWindow } from './harness/proc.js';
+import { count, decimal } from './harness/report.js';
+import { timingDelta } from './harness/store-timing.js';
+import { startBenchSync } from './harness/sync-setup.js';
+import type { BenchTemporal } from './harness/temporal.js';
+import { forkTs } from './harness/worker-control.js';
+import type { PlainCopyConfig, PlainCopyResult } from './plain-copy.js';
+
+/**
+ * Scenario 2: what Temporal and the database cost. The same mailbox, quotas
+ * off, copied twice in the same run: by the sync (a worker process, the
+ * Temporal dev server, SQLite) and by a plain script (a process of its own,
+ * the same clients, page size and concurrency, no Temporal, no database).
+ * Each copy gets fresh emulators seeded identically, served from this
+ * process. Ratio = the sync's messages per second ÷ the plain script's.
+ */
+const deltaPageSize = 100;
+const graphConcurrency = 4;
+const gmailConcurrency = 8;
+const unlimited = 1e9;
+
+async function seededEmulators(messages: number) {
+  const emulators = await startBenchEmulators({ m365: { quota: { enabled: false } }, google: { quota: { enabled: false } } });
+  const user = emulators.m365.emulator.seed({ seed: 7, users: 1, messagesPerUser: messages, failingItemsPerUser: 0, groups: false }).users[0]!;
+  return { emulators, user };
+}
+
+async function runPlain(ctx: BenchContext, messages: number): Promise<PlainCopyResult & { cpu: Record<string, UsageOverWindow> }> {
+  const { emulators, user } = await seededEmulators(messages);
+  try {
+    const local = (user.mail ?? user.userPrincipalName).split('@')[0]!;
+    const targetEmail = `${local}@${benchDomain}`;
+    emulators.google.emulator.addUser({ primaryEmail: targetEmail, givenName: user.givenName ?? 'Bench', familyName: user.surname ?? 'User' });
+    const config: PlainCopyConfig = {
+      graph: emulators.m365.graphSettings,
+      google: emulators.google.googleSettings,
+      sourceUserId: user.id,
+      targetEmail,
+      pageSize: deltaPageSize,
+      graphConcurrency,
+      gmailConcurrency,
+    };
+    const child = forkTs(fileURLToPath(new URL('./plain-copy.ts', import.meta.url)), { ...process.env, BENCH_PLAIN_COPY_CONFIG: JSON.stringify(config) }, ctx.profileDirFor('overhead-plain'));
+    const usage = new UsageWindow({ plainCopy: child.pid ?? 0, emulatorsAndDriver: process.pid });
+    let cpu: Record<string, UsageOverWindow> = {};
+    const result = await new Promise<PlainCopyResult>((resolve, reject) => {
+      child.on('message', (message: { type: string; result: PlainCopyResult }) => {
+        cpu = usage.finish();
+        resolve(message.result);
+      });
+      child.once('exit', (code) => reject(new Error(`The plain copy exited with code ${code} before reporting.`)));
+    });
+    await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(null)));
+    return { ...result, cpu };
+  } finally {
+    await emulators.close();
+  }
+}
+
+async function runOurs(ctx: BenchContext, temporal: BenchTemporal, messages: number) {
+  const { emulators, user } = await seededEmulators(messages);
+  const pacing: PacingSettings = { gmailUserUnitsPerMinute: unlimited, gmailConcurrency, graphRequestsPerTenMinutes: unlimited, graphConcurrency };
+  const sync = await startBenchSync({ bench: { dataDir: ctx.dataDir, workflowBundlePath: ctx.workflowBundlePath, profileDir: ctx.profileDirFor('overhead-ours') }, temporal, emulators, pacing, deltaPageSize, label: 'overhead' });
+  try {
+    const usage = new UsageWindow({ worker: sync.worker.pid, temporalServer: temporal.pid, emulatorsAndDriver: process.pid });
+    const threadsBefore = readThreadCpu(sync.worker.pid);
+    const timingsBefore = sync.worker.storeTimings();
+    const [started] = await sync.startUsers([user], { intervalSeconds: 3_600 });
+    const cycle = await waitForInitialSync(sync.store, started!.syncUserId, (messages / 20 + 300) * 1000);
+    const threads = threadCpuDelta(threadsBefore, readThreadCpu(sync.worker.pid));
+    const cpu = usage.finish();
+    // The worker reports its store timings every two seconds; wait for a report that covers the whole copy.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const storeCalls = timingDelta(timingsBefore, sync.worker.storeTimings());
+    await started!.handle.terminate('benchmark finished').catch(() => undefined);
+    return { cycle, cpu, threads, storeCalls };
+  } finally {
+    await sync.close();
+    await closeQuietly(emulators);
+  }
+}
+
+async function closeQuietly(emulators: BenchEmulators): Promise<void> {
+  await emulators.close().catch(() => undefined);
+}
+
+export async function runOverhead(ctx: BenchContext, temporal: BenchTemporal): Promise<ScenarioResult> {
+  const { messages } = ctx.options.overhead;
+  ctx.log(`overhead: plain copy of ${count(messages)} messages...`);
+  const plain = await runPlain(ctx, messages);
+  const plainRate = plain.messages / plain.seconds;
+  ctx.log(`overhead: plain ${count(plain.messages)} in ${decimal(plain.seconds)} s = ${decimal(plainRate)}/s; now the sync...`);
+  const ours = await runOurs(ctx, temporal, messages);
+  const oursRate = ours.cycle.imported / ours.cycle.seconds;
+  const ratio = oursRate / plainRate;
+  ctx.log(`overhead: sync ${count(ours.cycle.imported)} in ${decimal(ours.cycle.seconds)} s = ${decimal(oursRate)}/s; ratio ${decimal(ratio, 2)}`);
+
+  const perThousand = (cpuSeconds: number, copied: number) => (cpuSeconds / copied) * 1000;
+  const details = {
+    messages,
+    layout: 'emulators in the bench process; the plain copy in a child process; the sync in a worker child process (createSyncWorker) with the Temporal dev server (SQLite file) as another process',
+    deltaPageSize,
+    concurrency: { graph: graphConcurrency, gmail: gmailConcurrency },
+    plain: { ...plain, messagesPerSecond: plainRate, cpuSecondsPer1000Messages: perThousand(plain.cpu.plainCopy?.cpuSeconds ?? 0, plain.messages) },
+    ours: {
+      initialCycle: ours.cycle,
+      messagesPerSecond: oursRate,
+      cpu: ours.cpu,
+      workerThreadsCpuSeconds: ours.threads,
+      workerStoreCalls: ours.storeCalls,
+      workerCpuSecondsPer1000Messages: perThousand(ours.cpu.worker?.cpuSeconds ?? 0, ours.cycle.imported),
+      serverCpuSecondsPer1000Messages: perThousand(ours.cpu.temporalServer?.cpuSeconds ?? 0, ours.cycle.imported),
+    },
+    ratio,
+  };
+  const rows = [
+    { scenario: '2 Overhead', metric: `Plain script (no Temporal, no DB), ${count(plain.messages)} messages, quotas off`, measured: `${decimal(plainRate)} msg/s`, target: '', met: null },
+    { scenario: '2 Overhead', metric: 'The sync, same mailbox, same run', measured: `${decimal(oursRate)} msg/s`, target: '', met: null },
+    { scenario: '2 Overhead', metric: 'Ratio sync ÷ plain', measured: decimal(ratio, 2), target: '≥ 0.80', met: ratio >= 0.8 },
+    {
+      scenario: '2 Overhead',
+      metric: 'CPU seconds per 1,000 messages: sync worker + dev server / plain script',
+      measured: `${decimal(details.ours.workerCpuSecondsPer1000Messages + details.ours.serverCpuSecondsPer1000Messages)} / ${decimal(details.plain.cpuSecondsPer1000Messages)}`,
+      target: '',
+      met: null,
+    },
+  ];
+  return { rows, details };
+}
