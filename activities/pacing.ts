@@ -6,6 +6,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * cap on calls in flight. Being refused with 429 costs a Retry-After wait;
  * pacing at the ceiling costs nothing.
  */
+/** Throttling waits up to this long are taken inside the activity. */
+const shortRetryAfterMs = 10_000;
+const shortRetries = 3;
+
 export class Pacer {
   private available: number;
   private lastRefill = Date.now();
@@ -26,8 +30,26 @@ export class Pacer {
     this.lastRefill = now;
   }
 
-  /** Runs `task` once `cost` units are available and fewer than maxInFlight calls are running. */
-  async run<T>(cost: number, task: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `task` once `cost` units are available and fewer than maxInFlight
+   * calls are running. A refusal the service asks to retry soon (throttling
+   * with a short Retry-After) is retried here after that delay, a few times,
+   * so one 429 does not throw away an activity's work; longer or repeated
+   * refusals surface, and Temporal retries the activity after the delay.
+   */
+  async run<T>(cost: number, task: () => Promise<T>, retryAfterMsOf?: (err: unknown) => number | undefined): Promise<T> {
+    for (let waited = 0; ; waited++) {
+      try {
+        return await this.runOnce(cost, task);
+      } catch (err) {
+        const delay = retryAfterMsOf?.(err);
+        if (delay === undefined || delay > shortRetryAfterMs || waited >= shortRetries) throw err;
+        await sleep(delay);
+      }
+    }
+  }
+
+  private async runOnce<T>(cost: number, task: () => Promise<T>): Promise<T> {
     while (this.inFlight >= this.maxInFlight) await new Promise<void>((resolve) => this.waiters.push(resolve));
     this.inFlight += 1;
     try {

@@ -1,7 +1,8 @@
+import { Context } from '@temporalio/activity';
 import type { MailFolderRef } from '../../workflows/user-sync/types.js';
 import { googleFailure, graphFailure } from '../failures.js';
 import { classifyGraphError } from '../microsoft365/graph-errors.js';
-import { listMailFolderTree, resolveWellKnownFolderIds } from '../microsoft365/mail-export.js';
+import { listMailFolderTree, resolveWellKnownFolderIds, type FolderNode } from '../microsoft365/mail-export.js';
 import { systemLabelForFolder, userLabelNameForPath, wellKnownFolders } from './labels.js';
 import { openMailbox, type MailboxInput, type MailDeps } from './mailbox.js';
 import { assertSourceUserPresent } from '../provisioning/source-user.js';
@@ -17,11 +18,16 @@ const skippedWellKnown = new Set(['outbox', 'syncissues', 'conflicts', 'localfai
 export async function discoverMailFolders(deps: MailDeps, input: MailboxInput): Promise<MailFolderRef[]> {
   const mailbox = await openMailbox(deps, input);
   const isNotFound = (err: unknown) => classifyGraphError(err).kind === 'notFound';
-  let tree;
+  // The tree read so far survives a retried attempt (heartbeat details): a throttled
+  // request then costs one request again, not the whole walk.
+  const ctx = Context.current();
+  const resumed = ctx.info.heartbeatDetails as { tree?: FolderNode[] } | undefined;
+  let tree: FolderNode[];
   let wellKnownById: Map<string, string>;
   try {
-    tree = await mailbox.graphPace(() => listMailFolderTree(mailbox.graph, input.sourceUserId));
-    wellKnownById = await resolveWellKnownFolderIds(mailbox.graph, input.sourceUserId, [...wellKnownFolders, ...skippedWellKnown], isNotFound);
+    tree = resumed?.tree ?? (await mailbox.graphPace(() => listMailFolderTree(mailbox.graph, input.sourceUserId)));
+    ctx.heartbeat({ tree });
+    wellKnownById = await mailbox.graphPace(() => resolveWellKnownFolderIds(mailbox.graph, input.sourceUserId, [...wellKnownFolders, ...skippedWellKnown]));
   } catch (err) {
     if (isNotFound(err)) await assertSourceUserPresent(deps.connections, input);
     throw graphFailure(err);

@@ -4,6 +4,8 @@ import type { ConnectionClients } from '../connections/clients.js';
 import { GmailLabels } from '../google/gmail-labels.js';
 import type { GraphConnection } from '../microsoft365/graph-client.js';
 import type { MailboxPacers, Pacer } from '../pacing.js';
+import { classifyGoogleError } from '../google/google-errors.js';
+import { classifyGraphError } from '../microsoft365/graph-errors.js';
 
 export interface MailDeps {
   store: Store;
@@ -33,6 +35,16 @@ export interface Mailbox {
   gmailPace: <T>(cost: number, task: () => Promise<T>) => Promise<T>;
 }
 
+/** The service's own delay for a throttled call; undefined for any other failure. */
+const graphRetryAfter = (err: unknown) => {
+  const failure = classifyGraphError(err);
+  return failure.kind === 'throttled' ? (failure.retryAfterMs ?? 1000) : undefined;
+};
+const googleRetryAfter = (err: unknown) => {
+  const failure = classifyGoogleError(err);
+  return failure.kind === 'throttled' ? (failure.retryAfterMs ?? 1000) : undefined;
+};
+
 const labelCaches = new WeakMap<gmail_v1.Gmail, GmailLabels>();
 
 export async function openMailbox(deps: MailDeps, input: MailboxInput): Promise<Mailbox> {
@@ -41,11 +53,11 @@ export async function openMailbox(deps: MailDeps, input: MailboxInput): Promise<
   const gmail = google.clients.gmailFor(input.targetEmail);
   const graphPacer: Pacer = deps.pacers.graphFor(`${input.sourceConnectionId}/${input.sourceUserId}`);
   const gmailPacer: Pacer = deps.pacers.gmailFor(`${input.targetConnectionId}/${input.targetEmail}`);
-  const gmailPace = <T>(cost: number, task: () => Promise<T>) => gmailPacer.run(cost, task);
+  const gmailPace = <T>(cost: number, task: () => Promise<T>) => gmailPacer.run(cost, task, googleRetryAfter);
   let labels = labelCaches.get(gmail);
   if (!labels) {
     labels = new GmailLabels(gmail, input.targetEmail, gmailPace);
     labelCaches.set(gmail, labels);
   }
-  return { input, graph, gmail, labels, graphPace: (task) => graphPacer.run(1, task), gmailPace };
+  return { input, graph, gmail, labels, graphPace: (task) => graphPacer.run(1, task, graphRetryAfter), gmailPace };
 }

@@ -143,19 +143,44 @@ export async function listMailFolderTree(graph: GraphConnection, userId: string)
   return result;
 }
 
-/** The ids of the well-known folders (v1.0 folders carry no wellKnownName property, the names work as ids). */
-export async function resolveWellKnownFolderIds(graph: GraphConnection, userId: string, names: readonly string[], isNotFound: (err: unknown) => boolean): Promise<Map<string, string>> {
+interface BatchResponse {
+  id: string;
+  status: number;
+  headers?: Record<string, string>;
+  body?: { id?: string; error?: { code?: string; message?: string } };
+}
+
+/**
+ * The ids of the well-known folders (v1.0 folders carry no wellKnownName
+ * property, the names work as ids), in JSON batch requests instead of one
+ * request each. Graph throttles each entry of a batch on its own, so only the
+ * throttled entries are sent again, after their Retry-After; a round that
+ * gets nothing through throws the throttled entry as it came.
+ */
+export async function resolveWellKnownFolderIds(graph: GraphConnection, userId: string, names: readonly string[]): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
-  for (const name of names) {
-    try {
-      const folder = (await graph.client
-        .api(`/users/${encodeURIComponent(userId)}/mailFolders/${name}?$select=id`)
-        .header('Prefer', immutableIds)
-        .get()) as { id: string };
-      ids.set(folder.id, name);
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
+  let pending = [...names];
+  while (pending.length > 0) {
+    const chunk = pending.slice(0, 20);
+    const requests = chunk.map((name) => ({
+      id: name,
+      method: 'GET',
+      url: `/users/${encodeURIComponent(userId)}/mailFolders/${name}?$select=id`,
+      headers: { Prefer: immutableIds },
+    }));
+    const body = (await graph.client.api('/$batch').post({ requests })) as { responses: BatchResponse[] };
+    const retry: BatchResponse[] = [];
+    for (const response of body.responses) {
+      if (response.status === 200 && response.body?.id) ids.set(response.body.id, response.id);
+      else if (response.status === 429) retry.push(response);
+      else if (response.status !== 404) throw response;
     }
+    if (retry.length === chunk.length) throw retry[0];
+    if (retry.length > 0) {
+      const seconds = Math.max(...retry.map((r) => Number(r.headers?.['Retry-After'] ?? r.headers?.['retry-after'] ?? 1)));
+      await new Promise((resolve) => setTimeout(resolve, Math.min(seconds, 10) * 1000));
+    }
+    pending = [...retry.map((r) => r.id), ...pending.slice(20)];
   }
   return ids;
 }

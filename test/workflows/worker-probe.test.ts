@@ -25,7 +25,7 @@ describe('worker probe through API, workflow and activity', () => {
   });
 
   it('runs the probe on a worker and reads the result back through the API', async () => {
-    const app = createTestApp(temporal);
+    const app = createTestApp(temporal, store);
     const started = await app.request('/api/diagnostics/worker-probe', { method: 'POST', headers: authHeaders });
     expect(started.status).toBe(202);
     const { workflowId, runId, temporalUiUrl } = (await started.json()) as { workflowId: string; runId: string; temporalUiUrl: string };
@@ -52,7 +52,7 @@ describe('worker probe through API, workflow and activity', () => {
   });
 
   it('answers 404 with a problem document for an unknown probe and 400 for a malformed id', async () => {
-    const app = createTestApp(temporal);
+    const app = createTestApp(temporal, store);
     const missing = await app.request('/api/diagnostics/worker-probe/worker-probe-00000000-0000-0000-0000-000000000000', { headers: authHeaders });
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toContain('application/problem+json');

@@ -7,17 +7,19 @@ import type { UserSyncTuning } from './types.js';
 const notRetryable = [UserErrorCode.AuthTokenExpired, UserErrorCode.UserNotFound, UserErrorCode.GoogleUserCreationFailed];
 
 /** Activity stubs with the retry policies of the user sync; throttling honours the server's delay through nextRetryDelay. */
-export function userSyncActivities(tuning: UserSyncTuning = {}) {
+export function userSyncActivities(tuning: UserSyncTuning = {}, cycleIntervalSeconds = 900) {
   const remote = proxyActivities<Activities>({
     startToCloseTimeout: '20 minutes',
+    // Throttling is retried for as long as a cycle lasts; beyond that the cycle ends as Failed
+    // with the last error's code (RATE_LIMITED, CONNECTION_UNAVAILABLE) and the next one carries on.
+    scheduleToCloseTimeout: `${Math.max(cycleIntervalSeconds, 900)} seconds`,
     heartbeatTimeout: `${tuning.heartbeatTimeoutSeconds ?? 60} seconds`,
     retry: {
       initialInterval: '2 seconds',
       backoffCoefficient: 2,
       maximumInterval: '5 minutes',
-      // Enough to ride out throttling and short outages; beyond that the cycle ends as Failed
-      // with the last error's code (RATE_LIMITED, CONNECTION_UNAVAILABLE) and the next cycle carries on.
-      maximumAttempts: tuning.maxActivityAttempts ?? 12,
+      // Unlimited by default: every attempt resumes where the last one stopped.
+      maximumAttempts: tuning.maxActivityAttempts,
       nonRetryableErrorTypes: notRetryable,
     },
   });

@@ -51,7 +51,7 @@ function freshState(): CarriedState {
 export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: SyncStatus; reason: string }> {
   const state: CarriedState = input.carried ?? freshState();
   const tuning = input.tuning ?? {};
-  const act = userSyncActivities(tuning);
+  const act = userSyncActivities(tuning, input.cycleIntervalSeconds);
   const intervalMs = input.cycleIntervalSeconds * 1000;
   let nextSyncAt: string | null = null;
   let currentActivity = 'starting';
