@@ -13,6 +13,10 @@ interface Asset {
 const assetTypes: Record<string, string> = {
   'console.css': 'text/css; charset=utf-8',
   'console.js': 'text/javascript; charset=utf-8',
+  'console-api.js': 'text/javascript; charset=utf-8',
+  'console-forms.js': 'text/javascript; charset=utf-8',
+  'console-live.js': 'text/javascript; charset=utf-8',
+  'console-menus.js': 'text/javascript; charset=utf-8',
   'favicon.svg': 'image/svg+xml',
 };
 

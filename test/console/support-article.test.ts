@@ -179,6 +179,18 @@ describe('admin console: the support article, step by step, in Chromium', () => 
     expect(await page.locator('dialog[open]').getByLabel('Client secret').inputValue()).toBe('');
     await page.locator('dialog[open]').getByRole('button', { name: 'Cancel' }).click();
 
+    // "Rotating Google Workspace Credentials": a new JSON key file, chosen in the same dialog.
+    const { serviceAccountKey } = (await control(fixture.google.url, '/_control/credentials/rotate')) as { serviceAccountKey: Record<string, unknown> };
+    const google = page.getByTestId('connection').filter({ hasText: 'Example Google Workspace' });
+    await google.getByTestId('menu-button').click();
+    await google.getByTestId('update-credentials').click();
+    const googleDialog = page.locator('dialog[open]');
+    await googleDialog.getByLabel('Key file', { exact: true }).setInputFiles({ name: 'key.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(serviceAccountKey)) });
+    await googleDialog.getByRole('button', { name: 'Test and save' }).click();
+    await expect.poll(() => page.locator('#announcer').textContent(), SLOW).toContain('Example Google Workspace were tested and saved');
+    await expect.poll(() => badgeText(google.getByTestId('connection-status')), SLOW).toBe('Active');
+    expect(await page.content()).not.toContain('PRIVATE KEY');
+
     await sidebar('Sync status').click();
     await expect.poll(() => statusOf(adele), SLOW).toBe('Synced');
     await expect.poll(() => statusOf(bruno), SLOW).toBe('Synced');
@@ -210,6 +222,27 @@ describe('admin console: the support article, step by step, in Chromium', () => 
     expect(await page.getByTestId('preview-total').textContent()).toMatch(/select 3 users/);
     expect(await page.getByTestId('preview-table').textContent()).toContain('Adele Vance');
     await screenshot(page, 'policy-edit');
+  });
+
+  it('creates a policy whose rules are previewed, then edits its rules', async () => {
+    await sidebar('Policies').click();
+    await page.getByRole('link', { name: 'New policy' }).click();
+    expect(await unlabelledControls(page)).toEqual([]);
+    await page.getByLabel('Name', { exact: true }).fill('Pilot group');
+    await page.getByLabel('Target domain').fill(targetDomain);
+    await page.getByLabel('Also include').fill(adele.userPrincipalName);
+    await page.getByLabel('Sync interval, in minutes').fill('30');
+    await page.getByRole('button', { name: 'Create policy' }).click();
+    await page.waitForURL(/\/policies\/[0-9a-f-]{36}\/edit\?saved=1$/);
+    expect(await badgeText(page.getByTestId('policy-state'))).toBe('Disabled');
+    expect(await page.getByTestId('preview-total').textContent()).toMatch(/select 1 user\./);
+    expect(await page.getByTestId('preview-table').textContent()).toContain('Adele Vance');
+
+    await page.getByLabel('Also include').fill(`${adele.userPrincipalName}\n${bruno.userPrincipalName}`);
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => page.getByTestId('preview-total').textContent(), SLOW).toMatch(/select 2 users\./);
+    expect(await page.getByLabel('Sync interval, in minutes').inputValue()).toBe('30');
+    await screenshot(page, 'policy-created');
   });
 
   it('"Check the audit logs": filter for Severity Error and open an entry for its details', async () => {
