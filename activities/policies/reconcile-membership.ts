@@ -116,7 +116,10 @@ export async function reconcilePolicyMembership(deps: MembershipDeps, input: Rec
     if (selectedIds.has(row.sourceUserId)) continue;
     const reason = `The user no longer matches the rules of policy "${policy.name}" (removed from its groups or domain, disabled, or gone from Microsoft 365).`;
     const open = await signalIfOpen(temporal.client, row.workflowId, (h) => h.signal(excludeSignal, { reason }));
-    if (!open) await store.syncUsers.update(row.id, { status: SyncStatus.Excluded, nextSyncAt: null });
+    if (!open) {
+      await store.audit.write({ severity: 'Info', category: 'membership', code: 'USER_EXCLUDED', message: reason, actor: 'System', syncUserId: row.id, policyId: policy.id, details: {} });
+      await store.syncUsers.update(row.id, { status: SyncStatus.Excluded, nextSyncAt: null });
+    }
     result.excluded += 1;
   }
   result.stalled = await reportStalledInitialSyncs(store, policy.id, active, (input.stalledAfterSeconds ?? 30 * 60) * 1000);

@@ -243,9 +243,10 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     if (outcome === 'excluded') {
       state.status = SyncStatus.Excluded;
       doing('excluded: the source user no longer exists or is disabled');
-      await publish({ nextSyncAt: null });
+      // The audit entry first: whoever sees the status Excluded finds the reason already written.
       const reason = exclusion ?? state.lastError?.message ?? 'The source user is gone.';
       await act.recordExclusion({ ...cycleRefs, reason });
+      await publish({ nextSyncAt: null });
       return { status: SyncStatus.Excluded, reason };
     }
     const dueAt = Date.now() + intervalMs;
