@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
 import { bodyLimit } from 'hono/body-limit';
 import { bearerAuth } from './auth.js';
+import { acceptConsoleSession, ConsoleSessions, mountConsole } from './console/index.js';
 import type { ApiDeps } from './deps.js';
 import { errorToProblem } from './errors.js';
 import { problem } from './problem.js';
@@ -30,7 +31,9 @@ export function createApp(deps: ApiDeps): ApiApp {
   const services = createApiServices(deps);
   const app = new OpenAPIHono({ defaultHook: validationHook });
 
-  app.use('/api/*', bearerAuth(deps.apiToken, (path) => publicPaths.has(path)));
+  // The console's pages call the API with their session cookie (and a CSRF token on changes); tools use the bearer token.
+  const consoleSessions = new ConsoleSessions();
+  app.use('/api/*', acceptConsoleSession(consoleSessions, bearerAuth(deps.apiToken, (path) => publicPaths.has(path))));
   app.use(
     '/api/*',
     bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problem(c, 413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES / 1024} KB.`) }),
@@ -56,6 +59,7 @@ export function createApp(deps: ApiDeps): ApiApp {
     security: [{ bearer: [] }],
   });
   app.get('/api/docs', swaggerUI({ url: '/api/openapi.json' }));
+  mountConsole(app, { apiToken: deps.apiToken, sessions: consoleSessions, refreshSeconds: deps.consoleRefreshSeconds });
 
   app.notFound((c) => problem(c, 404, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`));
   app.onError((err, c) => errorToProblem(err, c, services.log));

@@ -24,6 +24,8 @@ export interface ApiDeps {
   log?: Logger;
   /** How long the detail panel and the operator actions wait for a workflow's status query. Default 2000 ms. */
   workflowQueryTimeoutMs?: number;
+  /** How often the console's pages reload their data (seconds, default 10). */
+  consoleRefreshSeconds?: number;
   /** An Initial Sync without progress for this long is flagged as stalled in the detail panel. Default 30 minutes. */
   stalledAfterMs?: number;
 }

@@ -107,4 +107,4 @@ if (tokenCreated) {
   // Printed once, on the first start; afterwards it is read from the data directory.
   process.stdout.write(`\nAPI token (saved in ${path.join(config.dataDir, 'api-token')}): ${token}\n\n`);
 }
-process.stdout.write(`API:         ${apiUrl}/api/health\nAPI docs:    ${apiUrl}/api/docs\nTemporal UI: ${temporalUiUrl}\n`);
+process.stdout.write(`Console:     ${apiUrl}/ (sign in with the API token)\nAPI:         ${apiUrl}/api/health\nAPI docs:    ${apiUrl}/api/docs\nTemporal UI: ${temporalUiUrl}\n`);

@@ -1,3 +1,14 @@
+import {
+  ItemErrorCode as ItemErrorCodeWords,
+  SyncStage as SyncStageWords,
+  SyncStatus as SyncStatusWords,
+  UserErrorCode as UserErrorCodeWords,
+  type ItemErrorCode,
+  type SyncStage,
+  type SyncStatus,
+  type UserErrorCode,
+} from '../shared/vocabulary.js';
+
 /**
  * The words the workflow, the database, the API and the console share
  * (see the product contract). Each list is a runtime constant so validation
@@ -10,28 +21,19 @@ export type ConnectionKind = (typeof CONNECTION_KINDS)[number];
 export const CONNECTION_STATUSES = ['NotTested', 'Active', 'Error'] as const;
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 
-export const SYNC_STATUSES = ['Pending', 'Provisioning', 'InitialSync', 'Syncing', 'Synced', 'Failed', 'Paused', 'Excluded'] as const;
-export type SyncStatus = (typeof SYNC_STATUSES)[number];
-
-export const SYNC_STAGES = ['Provisioning', 'InitialSync', 'Recurring'] as const;
-export type SyncStage = (typeof SYNC_STAGES)[number];
+// Statuses, stages and codes are defined once, in shared/vocabulary.ts (workflow code uses them too).
+export const SYNC_STATUSES: readonly SyncStatus[] = Object.values(SyncStatusWords);
+export type { SyncStatus, SyncStage, UserErrorCode, ItemErrorCode };
+export const SYNC_STAGES: readonly SyncStage[] = Object.values(SyncStageWords);
 
 export const PAUSED_REASONS = ['operator', 'policy-disabled'] as const;
 export type PausedReason = (typeof PAUSED_REASONS)[number];
 
 /** Errors that stop a user's cycle (user or connection scope). */
-export const USER_ERROR_CODES = [
-  'AUTH_TOKEN_EXPIRED',
-  'USER_NOT_FOUND',
-  'RATE_LIMITED',
-  'GOOGLE_USER_CREATION_FAILED',
-  'CONNECTION_UNAVAILABLE',
-] as const;
-export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
+export const USER_ERROR_CODES: readonly UserErrorCode[] = Object.values(UserErrorCodeWords);
 
 /** Errors of one item; they never change the user's status. */
-export const ITEM_ERROR_CODES = ['ITEM_TOO_LARGE', 'ENCRYPTED_ITEM', 'UNSUPPORTED_FORMAT', 'ITEM_REJECTED'] as const;
-export type ItemErrorCode = (typeof ITEM_ERROR_CODES)[number];
+export const ITEM_ERROR_CODES: readonly ItemErrorCode[] = Object.values(ItemErrorCodeWords);
 
 export const ITEM_OUTCOME_STATUSES = ['failed', 'skipped'] as const;
 export type ItemOutcomeStatus = (typeof ITEM_OUTCOME_STATUSES)[number];

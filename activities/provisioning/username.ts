@@ -1,6 +1,8 @@
 import type { SourceUser } from '../microsoft365/mail-export.js';
 
-export type UsernameMapping = 'same-local-part' | 'upn-prefix' | 'first.last';
+import type { UsernameMapping } from '../../store/index.js';
+
+export type { UsernameMapping };
 
 function slug(value: string): string {
   return value

@@ -1,23 +1,20 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
 import { inject } from 'vitest';
 import { createApp, type ApiApp, type ApiDeps } from '../../api/app.js';
-import { acceptConsoleSession, consoleSessionOf, ConsoleSessions, mountConsole } from '../../api/console/index.js';
 import type { Store } from '../../store/index.js';
 import type { TestTemporal } from '../helpers/temporal.js';
 
 export const consoleApiToken = 'console-suite-token-0123456789';
 
 export interface ConsoleStack {
-  /** The API app with the console mounted, as `npm start` serves it. */
+  /** The API app with the console mounted, exactly as `npm start` serves it. */
   app: ApiApp;
-  sessions: ConsoleSessions;
-  /** What the browser talks to: the app with the console session accepted on /api/* (see consoleFront). */
+  /** What the browser talks to. */
   fetch: (request: Request) => Response | Promise<Response>;
 }
 
-/** The API exactly as main.ts builds it, plus the console, on the suite's Temporal and the given store. */
+/** The API exactly as main.ts builds it (console included), on the suite's Temporal and the given store. */
 export function createConsoleStack(temporal: TestTemporal, store: Store, options: { refreshSeconds?: number; api?: Partial<ApiDeps> } = {}): ConsoleStack {
   const app = createApp({
     config: { temporalNamespace: temporal.namespace, temporalTaskQueue: temporal.taskQueue, temporalUiUrl: inject('temporalUiUrl') },
@@ -26,32 +23,10 @@ export function createConsoleStack(temporal: TestTemporal, store: Store, options
     apiToken: consoleApiToken,
     store,
     workflowQueryTimeoutMs: 1_000,
+    consoleRefreshSeconds: options.refreshSeconds ?? 1,
     ...options.api,
   });
-  const sessions = new ConsoleSessions();
-  mountConsole(app, { apiToken: consoleApiToken, sessions, refreshSeconds: options.refreshSeconds ?? 1 });
-  return { app, sessions, fetch: consoleFront(app, sessions).fetch };
-}
-
-async function withBearer(request: Request): Promise<Request> {
-  const headers = new Headers(request.headers);
-  headers.set('authorization', `Bearer ${consoleApiToken}`);
-  const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer();
-  return new Request(request.url, { method: request.method, headers, body });
-}
-
-/**
- * Stand-in, in the tests only, for the line api/app.ts gets when the console
- * is mounted: `acceptConsoleSession(sessions, bearerAuth(...))` in front of
- * /api/*. Here the session check runs first and a request it accepts reaches
- * the API with the token, which is what the API sees once that line is in.
- * session-auth.test.ts checks the real composition with the API's bearerAuth.
- */
-function consoleFront(app: ApiApp, sessions: ConsoleSessions): Hono {
-  const front = new Hono();
-  front.use('/api/*', acceptConsoleSession(sessions, async (_c, next) => next()));
-  front.all('*', async (c) => app.fetch(consoleSessionOf(c) ? await withBearer(c.req.raw) : c.req.raw));
-  return front;
+  return { app, fetch: (request) => app.fetch(request) };
 }
 
 export interface RunningConsole {

@@ -126,9 +126,11 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
   async function checkpoint(): Promise<void> {
     if (!isPaused()) return;
     const resumeTo = state.status;
+    const wasDoing = currentActivity;
     doing(`paused (${state.pausedBy.join(', ')})`);
     await setStatus(SyncStatus.Paused);
     await condition(() => !isPaused());
+    doing(wasDoing);
     if (exclusion === null) await setStatus(resumeTo);
   }
 
