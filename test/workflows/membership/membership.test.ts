@@ -72,7 +72,8 @@ describe('policy membership: who is synced follows the policy and the directory'
     });
     const audit = await fixture.store.audit.list({ syncUserId: row.id, code: 'USER_EXCLUDED', limit: 5 });
     expect(audit.items[0]?.message).toMatch(/no longer matches/);
-    expect((await rowOf(users[1]!))?.status).toBe(SyncStatus.Synced);
+    // The others stay in (a cycle may be running for them right now).
+    expect([SyncStatus.Synced, SyncStatus.Syncing]).toContain((await rowOf(users[1]!))?.status);
   });
 
   it('reports an initial sync that made no progress as stalled, once', async () => {
