@@ -1,10 +1,10 @@
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createContext, type BenchContext, type ScenarioResult } from './harness/context.js';
 import { settledHistory } from './harness/history.js';
-import { driveIdleCycles } from './harness/idle-cycles.js';
+import { driveIdleCycles, idleCycleCpu } from './harness/idle-cycles.js';
 import { parseBenchOptions, type ScenarioId } from './harness/options.js';
 import { summarizeProfiles } from './harness/profile.js';
 import { formatTable, loadAverage, machineInfo, saveReport, type BenchReport, type ResultRow } from './harness/report.js';
@@ -88,8 +88,16 @@ if (wants('throughput') || wants('history') || wants('idle') || wants('overhead'
         const single = session;
         const initialHistory = await settledHistory(temporal.client, single.started.workflowId);
         const idle = await driveIdleCycles(temporal.client, single.emulators, single.started, options.idle.cycles);
+        const processes = { worker: single.sync.worker.pid, temporalServer: temporal.pid, emulatorsAndDriver: process.pid };
+        const idleCpu = await idleCycleCpu(single.sync, single.started, options.idle.cycles, processes);
+        if (options.profile) {
+          // A separate pass, so the profiler's own cost stays out of the CPU figures above.
+          const file = path.join(dataDir, 'profiles', 'idle-cycles', 'idle-cycles.main.cpuprofile');
+          mkdirSync(path.dirname(file), { recursive: true });
+          await single.sync.worker.profile(file, () => idleCycleCpu(single.sync, single.started, options.idle.cycles, processes));
+        }
         if (wants('history')) await scenario(bundled, 'history', () => runHistory(bundled, temporal, single, initialHistory, idle));
-        if (wants('idle')) await scenario(bundled, 'idle', () => runIdleCost(bundled, single, idle));
+        if (wants('idle')) await scenario(bundled, 'idle', () => runIdleCost(bundled, single, idle, idleCpu));
       }
       await session?.close();
     }

@@ -85,6 +85,7 @@ export async function runThroughput(ctx: BenchContext, temporal: BenchTemporal):
     refusedShare,
     cpu,
     cpuSecondsPerMessage: cpuPerMessage,
+    workerActivityFailures: sync.worker.activityFailures(),
     coresNeededAtCeiling: coresAtCeiling,
     timeline: timeline.samples,
   };

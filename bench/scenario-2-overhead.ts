@@ -78,7 +78,7 @@ async function runOurs(ctx: BenchContext, temporal: BenchTemporal, messages: num
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     const storeCalls = timingDelta(timingsBefore, sync.worker.storeTimings());
     await started!.handle.terminate('benchmark finished').catch(() => undefined);
-    return { cycle, cpu, threads, storeCalls };
+    return { cycle, cpu, threads, storeCalls, activityFailures: sync.worker.activityFailures() };
   } finally {
     await sync.close();
     await closeQuietly(emulators);
@@ -113,6 +113,7 @@ export async function runOverhead(ctx: BenchContext, temporal: BenchTemporal): P
       cpu: ours.cpu,
       workerThreadsCpuSeconds: ours.threads,
       workerStoreCalls: ours.storeCalls,
+      workerActivityFailures: ours.activityFailures,
       workerCpuSecondsPer1000Messages: perThousand(ours.cpu.worker?.cpuSeconds ?? 0, ours.cycle.imported),
       serverCpuSecondsPer1000Messages: perThousand(ours.cpu.temporalServer?.cpuSeconds ?? 0, ours.cycle.imported),
     },

@@ -2,7 +2,9 @@ import type { Client } from '@temporalio/client';
 import { retrySignal, statusQuery } from '../../workflows/user-sync/signals.js';
 import { googleRequests, microsoftRequests, routeDelta, type BenchEmulators, type RouteCounts } from './emulators.js';
 import { settledHistory } from './history.js';
-import type { StartedUser } from './sync-setup.js';
+import { UsageWindow, type UsageOverWindow } from './proc.js';
+import { timingDelta } from './store-timing.js';
+import type { BenchSync, StartedUser } from './sync-setup.js';
 import { waitFor } from './wait.js';
 
 /**
@@ -59,4 +61,41 @@ export async function driveIdleCycles(client: Client, emulators: BenchEmulators,
     history = after;
   }
   return measured;
+}
+
+/**
+ * CPU per idle cycle, without the history reads above (they load the
+ * server): the retry signal, then the database polled for the cycle's end.
+ * Twelve cycles include the one that rereads the folder tree.
+ */
+export interface IdleCycleCpu {
+  cycles: number;
+  seconds: number;
+  usage: Record<string, UsageOverWindow>;
+  /** The worker's repository calls over these cycles. */
+  storeCalls: ReturnType<typeof timingDelta>;
+}
+
+export async function idleCycleCpu(sync: BenchSync, user: StartedUser, cycles: number, processes: Record<string, number>): Promise<IdleCycleCpu> {
+  const { store, worker } = sync;
+  const lastCycleId = async () => (await store.cycles.listRecent(user.syncUserId, 1))[0];
+  const timingsBefore = worker.storeTimings();
+  const usage = new UsageWindow(processes);
+  const began = Date.now();
+  for (let i = 0; i < cycles; i++) {
+    const before = await lastCycleId();
+    await user.handle.signal(retrySignal);
+    await waitFor(
+      `idle cycle ${i + 1} to finish`,
+      async () => {
+        const last = await lastCycleId();
+        return last && last.id !== before?.id && last.outcome !== 'running' ? true : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 100 },
+    );
+  }
+  // The cycle's row is finished a moment before the workflow publishes its state and sets its timer;
+  // the worker reports its store timings every two seconds.
+  await new Promise((resolve) => setTimeout(resolve, 2_500));
+  return { cycles, seconds: (Date.now() - began) / 1000, usage: usage.finish(), storeCalls: timingDelta(timingsBefore, worker.storeTimings()) };
 }

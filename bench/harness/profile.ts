@@ -64,7 +64,7 @@ function areaOf(url: string, functionName: string): string {
 function threadOf(file: string, areas: ReadonlyMap<string, number>): string {
   // CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile; thread 0 is the main thread.
   const threadId = path.basename(file).split('.')[4];
-  if (threadId === '0') return 'main thread (activities, Temporal bridge)';
+  if (threadId === '0' || path.basename(file).includes('.main.')) return 'main thread (activities, Temporal bridge)';
   if (areas.has('@temporalio/worker')) return `thread ${threadId} (workflow code)`;
   if (areas.has('tsx')) return `thread ${threadId} (tsx module loader)`;
   return `thread ${threadId}`;

@@ -105,7 +105,7 @@ export async function startBenchSync(options: BenchSyncOptions): Promise<BenchSy
       deltaPageSize: options.deltaPageSize ?? 100,
       workflowBundlePath: options.bench.workflowBundlePath,
     },
-    { profileDir: options.bench.profileDir },
+    { profileDir: options.bench.profileDir, logFile: path.join(dataDir, 'worker.log') },
   );
 
   const selectOne = async (user: DirectoryUser): Promise<SelectedSyncUser> => {

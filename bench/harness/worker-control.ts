@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { StoreTimings } from './store-timing.js';
+import { captureLog, logTail, summarizeActivityFailures, type ActivityFailures } from './worker-log.js';
 import type { WorkerProcessConfig } from './worker-process.js';
 
 /** What the worker reports about itself every two seconds. */
@@ -21,6 +22,10 @@ export interface BenchWorker {
   storeTimings(): StoreTimings;
   /** Event-loop delay of the worker's main thread, one reading per two seconds since the worker started. */
   eventLoopDelays(): Array<{ at: number; mean: number; p99: number }>;
+  /** Profiles the worker's main thread while `during` runs; the profile goes to `file` (.cpuprofile). */
+  profile<T>(file: string, during: () => Promise<T>): Promise<T>;
+  /** Failed activity attempts so far, by cause, from the worker's log. */
+  activityFailures(): ActivityFailures;
   /** Stops polling, lets running tasks finish, and waits for the process to exit (writing its profile, if any). */
   stop(): Promise<void>;
 }
@@ -37,21 +42,25 @@ const entry = fileURLToPath(new URL('./worker-process.ts', import.meta.url));
 export interface StartWorkerOptions {
   /** Write V8 CPU profiles (main and workflow threads) to this directory when the process exits. */
   profileDir?: string;
+  /** Where the worker's own output goes (it is not echoed). */
+  logFile: string;
 }
 
 /** Runs a TypeScript entry as a child over IPC, through tsx like `npm run worker`. */
-export function forkTs(file: string, env: NodeJS.ProcessEnv, profileDir?: string): ChildProcess {
+export function forkTs(file: string, env: NodeJS.ProcessEnv, profileDir?: string, output: 'inherit' | 'pipe' = 'inherit'): ChildProcess {
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  return fork(file, [], { env, execArgv: [...profiling, '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return fork(file, [], { env, execArgv: [...profiling, '--import', 'tsx'], stdio: ['ignore', output, output, 'ipc'] });
 }
 
-export async function startBenchWorker(config: WorkerProcessConfig, options: StartWorkerOptions = {}): Promise<BenchWorker> {
-  const child = forkTs(entry, { ...process.env, BENCH_WORKER_CONFIG: JSON.stringify(config) }, options.profileDir);
+export async function startBenchWorker(config: WorkerProcessConfig, options: StartWorkerOptions): Promise<BenchWorker> {
+  const child = forkTs(entry, { ...process.env, BENCH_WORKER_CONFIG: JSON.stringify(config) }, options.profileDir, 'pipe');
+  captureLog(child.stdout, `${options.logFile}.out`);
+  captureLog(child.stderr, options.logFile);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
-    void exited.then((code) => reject(new Error(`The bench worker exited with code ${code} before it started polling; see its output above.`)));
+    void exited.then((code) => reject(new Error(`The bench worker exited with code ${code} before it started polling:\n${logTail(options.logFile)}`)));
   });
   const peak: WorkerLoad = { numCachedWorkflows: 0, numInFlightWorkflowActivations: 0, numInFlightNonLocalActivities: 0, numInFlightLocalActivities: 0 };
   let timings: StoreTimings = {};
@@ -67,6 +76,27 @@ export async function startBenchWorker(config: WorkerProcessConfig, options: Sta
     peakLoad: () => ({ ...peak }),
     storeTimings: () => structuredClone(timings),
     eventLoopDelays: () => [...delays],
+    activityFailures: () => summarizeActivityFailures(options.logFile),
+    async profile(file, during) {
+      const reply = (type: string) => new Promise<void>((resolve) => {
+        const listener = (message: { type?: string }) => {
+          if (message.type !== type) return;
+          child.off('message', listener);
+          resolve();
+        };
+        child.on('message', listener);
+      });
+      const started = reply('profile-started');
+      child.send({ type: 'profile-start' });
+      await started;
+      try {
+        return await during();
+      } finally {
+        const saved = reply('profile-saved');
+        child.send({ type: 'profile-stop', file });
+        await saved;
+      }
+    },
     async stop() {
       if (child.exitCode !== null) return;
       child.send({ type: 'stop' });

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
@@ -15,6 +17,8 @@ import { instrumentStore } from './store-timing.js';
  * { type: 'status', status } every two seconds: cached workflows, work in
  * flight, the main thread's event-loop delay over those two seconds, and
  * every repository call so far, counted and timed (store-timing.ts).
+ * { type: 'profile-start' } and { type: 'profile-stop', file } profile the
+ * main thread (activities, the Temporal bridge) for a chosen stretch.
  */
 export interface WorkerProcessConfig {
   temporalAddress: string;
@@ -43,8 +47,21 @@ const worker = await createSyncWorker({
   activityDeps: { store, pacing: config.pacing, deltaPageSize: config.deltaPageSize, temporal: { client, taskQueue: config.taskQueue } },
 });
 
-process.on('message', (message: { type?: string }) => {
+const profiler = new Session();
+process.on('message', (message: { type?: string; file?: string }) => {
   if (message.type === 'stop' && worker.getState() === 'RUNNING') worker.shutdown();
+  if (message.type === 'profile-start') {
+    profiler.connect();
+    void profiler.post('Profiler.enable').then(() => profiler.post('Profiler.start')).then(() => process.send?.({ type: 'profile-started' }));
+  }
+  if (message.type === 'profile-stop' && message.file) {
+    const file = message.file;
+    void profiler.post('Profiler.stop').then(({ profile }) => {
+      writeFileSync(file, JSON.stringify(profile));
+      profiler.disconnect();
+      process.send?.({ type: 'profile-saved', file });
+    });
+  }
 });
 // The parent going away must not leave a worker polling the bench's server.
 process.on('disconnect', () => {
