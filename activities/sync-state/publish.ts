@@ -1,5 +1,6 @@
-import { UserErrorCode, type SyncError, type SyncStage, type SyncStatus } from '../../shared/vocabulary.js';
+import { UserErrorCode, type ItemCounts, type SyncError, type SyncStage, type SyncStatus } from '../../shared/vocabulary.js';
 import type { Store } from '../../store/index.js';
+import { readUserTotals } from '../mail/totals.js';
 import type { CycleTrigger, GoogleTarget, PauseReason } from '../../workflows/user-sync/types.js';
 
 export interface SyncStateDeps {
@@ -27,6 +28,10 @@ export interface FinishCycleInput {
   cycleId: string | null;
   outcome: 'succeeded' | 'failed';
   error: SyncError | null;
+  /** The user's counts when the cycle started: what the cycle did is the difference. */
+  countsAtStart: ItemCounts;
+  /** Messages relabelled (read, flag, categories, moves) and deleted in the cycle. */
+  changes: { updated: number; deleted: number };
 }
 
 const date = (iso: string | null) => (iso ? new Date(iso) : null);
@@ -79,7 +84,30 @@ export function createSyncStateActivities(deps: SyncStateDeps) {
     },
 
     async finishSyncCycle(input: FinishCycleInput): Promise<void> {
-      if (input.cycleId) await store.cycles.finish(input.cycleId, { outcome: input.outcome, errorCode: input.error?.code ?? null });
+      const now = await readUserTotals(store, input.syncUserId);
+      const done = {
+        exported: now.exported - input.countsAtStart.exported,
+        imported: now.imported - input.countsAtStart.imported,
+        failed: now.failed - input.countsAtStart.failed,
+        skipped: now.skipped - input.countsAtStart.skipped,
+      };
+      if (input.cycleId) {
+        await store.cycles.finish(input.cycleId, { outcome: input.outcome, errorCode: input.error?.code ?? null, counts: { ...done, ...input.changes } });
+      }
+      if (done.failed > 0) {
+        // One entry per cycle for the items that could not be copied; the items view lists them.
+        const byCode = Object.entries(await store.items.countByCode(input.syncUserId)).filter(([, n]) => n > 0);
+        await store.audit.write({
+          severity: 'Warning',
+          category: 'item',
+          code: 'ITEMS_NOT_COPIED',
+          message: `${done.failed} item(s) could not be copied in this cycle; the user's items view lists each one with its reason.`,
+          actor: 'System',
+          syncUserId: input.syncUserId,
+          policyId: input.policyId,
+          details: { newFailures: done.failed, failedByCode: Object.fromEntries(byCode) },
+        });
+      }
       if (input.outcome === 'succeeded') {
         // A working cycle proves both connections work again.
         for (const connectionId of [input.sourceConnectionId, input.targetConnectionId]) {

@@ -172,11 +172,15 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
         doing(`${kind === 'initial' ? 'initial sync' : 'delta cycle'}: mail folder ${index + 1} of ${folders.length}`);
         const result = await act.syncMailFolder({ ...folderInput, cycleId, sourceFolderId: folder.sourceFolderId, messageBudget: tuning.messagesPerActivity ?? 2000 });
         state.counts = result.counts;
+        cycleChanges.updated += result.updated;
+        cycleChanges.deleted += result.deleted;
         roundComplete = result.roundComplete;
       }
     }
   }
 
+  /** Messages relabelled and deleted in the running cycle, for its record. */
+  let cycleChanges = { updated: 0, deleted: 0 };
   const cycleRefs = {
     syncUserId: input.syncUserId,
     policyId: input.policyId,
@@ -192,6 +196,8 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       if (!check.present) return 'excluded';
     }
     let cycleId: string | null = null;
+    let countsAtStart = state.counts;
+    cycleChanges = { updated: 0, deleted: 0 };
     try {
       if (state.stage === SyncStage.Provisioning) await provision();
       const kind = state.stage === SyncStage.InitialSync ? 'initial' : 'delta';
@@ -204,18 +210,19 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       }
       await setStatus(kind === 'initial' ? SyncStatus.InitialSync : SyncStatus.Syncing);
       cycleId = await act.startSyncCycle({ syncUserId: input.syncUserId, kind, trigger });
+      countsAtStart = state.counts;
       await copyMail(kind, cycleId);
       state.stage = SyncStage.Recurring;
       state.lastError = null;
       state.lastSyncAt = new Date().toISOString();
       state.cyclesCompleted += 1;
       state.status = SyncStatus.Synced;
-      await act.finishSyncCycle({ ...cycleRefs, cycleId, outcome: 'succeeded', error: null });
+      await act.finishSyncCycle({ ...cycleRefs, cycleId, outcome: 'succeeded', error: null, countsAtStart, changes: cycleChanges });
       return 'succeeded';
     } catch (err) {
       state.lastError = toSyncError(err);
       state.status = SyncStatus.Failed;
-      await act.finishSyncCycle({ ...cycleRefs, cycleId, outcome: 'failed', error: state.lastError });
+      await act.finishSyncCycle({ ...cycleRefs, cycleId, outcome: 'failed', error: state.lastError, countsAtStart, changes: cycleChanges });
       return 'failed';
     } finally {
       doing('waiting for the next cycle');

@@ -70,5 +70,11 @@ describe('user sync: provisioning and initial sync', () => {
 
     const audit = await fixture.store.audit.list({ syncUserId, limit: 50 });
     expect(audit.items.map((e) => e.code)).toContain('GOOGLE_USER_CREATED');
+    // The item failures are summarised once for the cycle, and the cycle record says what it did.
+    const summary = audit.items.filter((e) => e.code === 'ITEMS_NOT_COPIED');
+    expect(summary).toHaveLength(1);
+    expect(summary[0]!.details).toMatchObject({ newFailures: 4, failedByCode: { ENCRYPTED_ITEM: 2, ITEM_TOO_LARGE: 1, UNSUPPORTED_FORMAT: 1 } });
+    const [cycle] = await fixture.store.cycles.listRecent(syncUserId, 5);
+    expect(cycle).toMatchObject({ kind: 'initial', outcome: 'succeeded', counts: { imported: copyable.length, failed: 4 } });
   });
 });
