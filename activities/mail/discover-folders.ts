@@ -48,6 +48,10 @@ export async function discoverMailFolders(deps: MailDeps, input: MailboxInput): 
     rows.push({ sourceFolderId: folder.id, displayName: folder.displayName, path: folder.path.join('/'), wellKnownName, googleLabelId });
   }
   await deps.store.folders.upsert(input.syncUserId, rows);
+  // The size of the mailbox as Graph counts it: the progress bar's 100 % while in Initial Sync.
+  const syncedIds = new Set(rows.map((row) => row.sourceFolderId));
+  const initialSyncTotal = tree.filter((folder) => syncedIds.has(folder.id)).reduce((sum, folder) => sum + (folder.totalItemCount ?? 0), 0);
+  await deps.store.syncUsers.update(input.syncUserId, { initialSyncTotal });
   return rows.map(({ sourceFolderId, path }) => ({ sourceFolderId, path }));
 }
 

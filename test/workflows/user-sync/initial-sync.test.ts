@@ -53,6 +53,7 @@ describe('user sync: provisioning and initial sync', () => {
     const row = await fixture.store.syncUsers.get(syncUserId);
     expect(row!.counts).toEqual({ exported: copyable.length + 4, imported: copyable.length, failed: 4, skipped: 0 });
     expect(row!.status).toBe(SyncStatus.Synced);
+    expect(row!.initialSyncTotal).toBe(source.length);
     expect(snapshot.counts).toEqual(row!.counts);
 
     // Temporal UI can list the user by status without any personal data in the attributes.
