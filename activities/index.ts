@@ -5,7 +5,7 @@ import { createDiagnosticsActivities } from './diagnostics/worker-health.js';
 import { defaultMaxImportBytes } from './mail/classify-item.js';
 import { discoverMailFolders, listKnownMailFolders } from './mail/discover-folders.js';
 import type { MailboxInput, MailDeps } from './mail/mailbox.js';
-import { syncMailFolder, type SyncMailFolderInput } from './mail/sync-folder.js';
+import { syncMailFolders, type SyncMailFoldersInput } from './mail/sync-folders.js';
 import { defaultPacing, MailboxPacers, type PacingSettings } from './pacing.js';
 import { createProvisioningActivities } from './provisioning/provision-google-user.js';
 import { createSyncStateActivities } from './sync-state/publish.js';
@@ -40,7 +40,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSyncStateActivities({ store: deps.store }),
     discoverMailFolders: (input: MailboxInput) => discoverMailFolders(mail, input),
     listKnownMailFolders: (input: { syncUserId: string }) => listKnownMailFolders(mail, input),
-    syncMailFolder: (input: SyncMailFolderInput) => syncMailFolder(mail, input),
+    syncMailFolders: (input: SyncMailFoldersInput) => syncMailFolders(mail, input),
     reconcilePolicyMembership: (input: ReconcileInput) => {
       if (!deps.temporal) throw new Error('This worker was built without a Temporal client, so it cannot run the membership reconciler.');
       return reconcilePolicyMembership({ store: deps.store, connections, temporal: deps.temporal }, input);

@@ -16,7 +16,8 @@ export interface SyncMailFolderInput extends MailboxInput {
   messageBudget: number;
 }
 
-interface FolderProgress {
+export interface FolderProgress {
+  sourceFolderId: string;
   link: string;
 }
 
@@ -33,7 +34,7 @@ export async function syncMailFolder(deps: MailDeps, input: SyncMailFolderInput)
   const folder = folders.find((f) => f.sourceFolderId === input.sourceFolderId);
   const totalsBefore = await readUserTotals(store, input.syncUserId);
   // A folder deleted since discovery has nothing left to copy.
-  if (!folder) return { roundComplete: true, counts: totalsBefore, updated: 0, deleted: 0 };
+  if (!folder) return { roundComplete: true, counts: totalsBefore, updated: 0, deleted: 0, handled: 0 };
 
   const mailbox = await openMailbox(deps, input);
   const labelForFolder = new Map<string, string>();
@@ -45,12 +46,13 @@ export async function syncMailFolder(deps: MailDeps, input: SyncMailFolderInput)
   const options = { maxImportBytes: deps.maxImportBytes, storeSubjects: policy?.storeSubjects ?? false };
 
   const ctx = Context.current();
-  const resumed = ctx.info.heartbeatDetails as FolderProgress | undefined;
+  const fromHeartbeat = ctx.info.heartbeatDetails as FolderProgress | undefined;
+  const resumed = fromHeartbeat?.sourceFolderId === input.sourceFolderId ? fromHeartbeat : undefined;
   const startLink = () => initialDeltaPath(input.sourceUserId, input.sourceFolderId);
   let link = resumed?.link ?? folder.deltaLink ?? startLink();
   let handled = 0;
   // Heartbeats within a page too: a page can outlast the heartbeat timeout while pacing holds it back.
-  const keepAlive = () => ctx.heartbeat({ link } satisfies FolderProgress);
+  const keepAlive = () => ctx.heartbeat({ sourceFolderId: input.sourceFolderId, link } satisfies FolderProgress);
   let updated = 0;
   let deleted = 0;
 
@@ -74,7 +76,7 @@ export async function syncMailFolder(deps: MailDeps, input: SyncMailFolderInput)
         // Either the folder or the whole user is gone; only the user's absence stops the cycle.
         await assertSourceUserPresent(deps.connections, input);
         await store.folders.remove(input.syncUserId, [input.sourceFolderId]);
-        return { roundComplete: true, counts: totalsBefore, updated, deleted };
+        return { roundComplete: true, counts: totalsBefore, updated, deleted, handled };
       }
       if (kind === 'syncStateNotFound') {
         // Graph forgot this delta token: enumerate the folder again; the id map skips what is already copied.
@@ -103,8 +105,8 @@ export async function syncMailFolder(deps: MailDeps, input: SyncMailFolderInput)
     await store.folders.saveDeltaLink(input.syncUserId, input.sourceFolderId, next, page.deltaLink ? { initialSyncComplete: true } : {});
     link = next;
     const counts = await readUserTotals(store, input.syncUserId, { publish: true });
-    ctx.heartbeat({ link } satisfies FolderProgress);
-    if (page.deltaLink) return { roundComplete: true, counts, updated, deleted };
+    ctx.heartbeat({ sourceFolderId: input.sourceFolderId, link } satisfies FolderProgress);
+    if (page.deltaLink) return { roundComplete: true, counts, updated, deleted, handled };
   }
-  return { roundComplete: false, counts: await readUserTotals(store, input.syncUserId), updated, deleted };
+  return { roundComplete: false, counts: await readUserTotals(store, input.syncUserId), updated, deleted, handled };
 }

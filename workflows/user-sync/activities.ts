@@ -31,7 +31,7 @@ export function userSyncActivities(tuning: UserSyncTuning = {}, cycleIntervalSec
     provisionGoogleUser: remote.provisionGoogleUser,
     checkSourceUser: remote.checkSourceUser,
     discoverMailFolders: remote.discoverMailFolders,
-    syncMailFolder: remote.syncMailFolder,
+    syncMailFolders: remote.syncMailFolders,
     listKnownMailFolders: local.listKnownMailFolders,
     publishSyncState: local.publishSyncState,
     checkConnections: local.checkConnections,

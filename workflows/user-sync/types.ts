@@ -70,4 +70,6 @@ export interface FolderSyncResult {
   counts: ItemCounts;
   updated: number;
   deleted: number;
+  /** Messages and removals this call went through. */
+  handled: number;
 }

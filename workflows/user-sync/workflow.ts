@@ -164,18 +164,17 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     const folderInput = { syncUserId: input.syncUserId, sourceUserId: input.sourceUserId, sourceConnectionId: input.sourceConnectionId, targetConnectionId: input.targetConnectionId, targetEmail: target.email };
     doing('listing mail folders');
     const folders = rediscover ? await act.discoverMailFolders(folderInput) : await act.listKnownMailFolders({ syncUserId: input.syncUserId });
-    for (const [index, folder] of folders.entries()) {
-      let roundComplete = false;
-      while (!roundComplete) {
-        await checkpoint();
-        // Folder names stay out of Temporal (stored unencrypted); the position says enough.
-        doing(`${kind === 'initial' ? 'initial sync' : 'delta cycle'}: mail folder ${index + 1} of ${folders.length}`);
-        const result = await act.syncMailFolder({ ...folderInput, cycleId, sourceFolderId: folder.sourceFolderId, messageBudget: tuning.messagesPerActivity ?? 2000 });
-        state.counts = result.counts;
-        cycleChanges.updated += result.updated;
-        cycleChanges.deleted += result.deleted;
-        roundComplete = result.roundComplete;
-      }
+    let remaining = folders.map((folder) => folder.sourceFolderId);
+    while (remaining.length > 0) {
+      await checkpoint();
+      const done = folders.length - remaining.length;
+      // Folder names stay out of Temporal (stored unencrypted); the position says enough.
+      doing(`${kind === 'initial' ? 'initial sync' : 'delta cycle'}: ${done} of ${folders.length} mail folders done`);
+      const result = await act.syncMailFolders({ ...folderInput, cycleId, sourceFolderIds: remaining, messageBudget: tuning.messagesPerActivity ?? 2000 });
+      state.counts = result.counts;
+      cycleChanges.updated += result.updated;
+      cycleChanges.deleted += result.deleted;
+      remaining = result.remainingFolderIds;
     }
   }
 

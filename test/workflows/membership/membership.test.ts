@@ -77,9 +77,17 @@ describe('policy membership: who is synced follows the policy and the directory'
   });
 
   it('reports an initial sync that made no progress as stalled, once', async () => {
-    // A user whose projection says: in Initial Sync, last progress an hour ago.
-    const user = users[2]!;
-    const row = (await rowOf(user))!;
+    // A user whose projection says: in Initial Sync, last progress an hour ago. The row has no
+    // live workflow behind it (a worker that died mid-sync, say), so nothing else writes to it.
+    const user = fixture.m365.emulator.tenant.addUser({ userPrincipalName: 'stuck.user@contoso.example', mail: 'stuck.user@contoso.example', displayName: 'Stuck User' });
+    const { user: row } = await fixture.store.syncUsers.upsertSelected({
+      policyId: fixture.policyId,
+      sourceUserId: user.id,
+      workflowId: 'user-sync-without-a-workflow',
+      sourceEmail: user.mail!,
+      targetEmail: 'stuck.user@example.com',
+      displayName: user.displayName,
+    });
     await fixture.store.syncUsers.update(row.id, { stage: 'InitialSync', status: SyncStatus.InitialSync, lastProgressAt: new Date(Date.now() - 3600_000) });
     await reconcile();
     const warning = await until('a stall warning', async () => {
