@@ -94,9 +94,15 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
 
   const isPaused = () => state.pausedBy.length > 0 && exclusion === null;
 
-  async function publish(extra: { nextSyncAt?: string | null } = {}): Promise<void> {
+  /**
+   * Writes the state to search attributes and the database. A new status is
+   * written first and only then taken in memory, so whoever sees it in the
+   * status query finds the database saying the same.
+   */
+  async function publish(extra: { nextSyncAt?: string | null; status?: SyncStatus } = {}): Promise<void> {
+    const status = extra.status ?? state.status;
     upsertSearchAttributes([
-      { key: SyncStatusKey, value: state.status },
+      { key: SyncStatusKey, value: status },
       { key: SyncStageKey, value: state.stage },
       { key: SyncPolicyIdKey, value: input.policyId },
       { key: SyncConnectionIdKey, value: input.sourceConnectionId },
@@ -106,7 +112,7 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       syncUserId: input.syncUserId,
       workflowId: workflowInfo().workflowId,
       runId: workflowInfo().runId,
-      status: state.status,
+      status,
       stage: state.stage,
       pausedReason: state.pausedBy[0] ?? null,
       error: state.lastError,
@@ -114,12 +120,12 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       nextSyncAt: extra.nextSyncAt === undefined ? nextSyncAt : extra.nextSyncAt,
       target: state.target,
     });
+    state.status = status;
   }
 
   async function setStatus(status: SyncStatus): Promise<void> {
     if (state.status === status) return;
-    state.status = status;
-    await publish();
+    await publish({ status });
   }
 
   /** Between activities: an operator's pause (or a disabled policy) takes effect here. */
@@ -204,7 +210,6 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       if (gate.blockedBy) {
         // A connection in Error: no calls to the services until its credentials are fixed.
         state.lastError = { ...gate.blockedBy, at: new Date().toISOString() };
-        state.status = SyncStatus.Failed;
         return 'failed';
       }
       await setStatus(kind === 'initial' ? SyncStatus.InitialSync : SyncStatus.Syncing);
@@ -215,12 +220,10 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       state.lastError = null;
       state.lastSyncAt = new Date().toISOString();
       state.cyclesCompleted += 1;
-      state.status = SyncStatus.Synced;
       await act.finishSyncCycle({ ...cycleRefs, cycleId, outcome: 'succeeded', error: null, countsAtStart, changes: cycleChanges });
       return 'succeeded';
     } catch (err) {
       state.lastError = toSyncError(err);
-      state.status = SyncStatus.Failed;
       await act.finishSyncCycle({ ...cycleRefs, cycleId, outcome: 'failed', error: state.lastError, countsAtStart, changes: cycleChanges });
       return 'failed';
     } finally {
@@ -249,17 +252,16 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
   for (;;) {
     const outcome = await runCycle(trigger);
     if (outcome === 'excluded') {
-      state.status = SyncStatus.Excluded;
       doing('excluded: the source user no longer exists or is disabled');
       // The audit entry first: whoever sees the status Excluded finds the reason already written.
       const reason = exclusion ?? state.lastError?.message ?? 'The source user is gone.';
       await act.recordExclusion({ ...cycleRefs, reason });
-      await publish({ nextSyncAt: null });
+      await publish({ nextSyncAt: null, status: SyncStatus.Excluded });
       return { status: SyncStatus.Excluded, reason };
     }
     const dueAt = Date.now() + intervalMs;
     nextSyncAt = new Date(dueAt).toISOString();
-    await publish();
+    await publish({ status: outcome === 'succeeded' ? SyncStatus.Synced : SyncStatus.Failed });
     trigger = await waitForNextCycle(dueAt);
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > (tuning.maxHistoryEvents ?? 5000)) {
