@@ -8,7 +8,7 @@ import { driveIdleCycles, idleCycleCpu } from './harness/idle-cycles.js';
 import { parseBenchOptions, type ScenarioId } from './harness/options.js';
 import { summarizeProfiles } from './harness/profile.js';
 import { formatTable, loadAverage, machineInfo, saveReport, type BenchReport, type ResultRow } from './harness/report.js';
-import { buildWorkflowBundle, startBenchTemporal } from './harness/temporal.js';
+import { startBenchTemporal } from './harness/temporal.js';
 import { runThroughput } from './scenario-1-throughput.js';
 import { runOverhead } from './scenario-2-overhead.js';
 import { runHistory } from './scenario-3-history.js';
@@ -69,18 +69,16 @@ function attachProfiles(): void {
 }
 
 const wants = (id: ScenarioId) => options.only.has(id);
-const ctx = createContext(options, dataDir, '');
-const needsWorker = (['throughput', 'history', 'idle', 'overhead', 'fleet'] as const).some(wants);
-if (needsWorker) ctx.log(`building the workflow bundle (${options.quick ? 'quick' : 'full'} run)...`);
-const bundled = needsWorker ? createContext(options, dataDir, await buildWorkflowBundle(dataDir)) : ctx;
+const ctx = createContext(options, dataDir);
+ctx.log(`${options.quick ? 'quick' : 'full'} run of ${[...options.only].join(', ')}`);
 
 if (wants('throughput') || wants('history') || wants('idle') || wants('overhead')) {
   const temporal = await startBenchTemporal(dataDir);
   try {
     if (wants('throughput') || wants('history') || wants('idle')) {
       let session: Awaited<ReturnType<typeof runThroughput>>['session'] | undefined;
-      await scenario(bundled, 'throughput', async () => {
-        const result = await runThroughput(bundled, temporal);
+      await scenario(ctx, 'throughput', async () => {
+        const result = await runThroughput(ctx, temporal);
         session = result.session;
         return result;
       });
@@ -96,20 +94,20 @@ if (wants('throughput') || wants('history') || wants('idle') || wants('overhead'
           mkdirSync(path.dirname(file), { recursive: true });
           await single.sync.worker.profile(file, () => idleCycleCpu(single.sync, single.started, options.idle.cycles, processes));
         }
-        if (wants('history')) await scenario(bundled, 'history', () => runHistory(bundled, temporal, single, initialHistory, idle));
-        if (wants('idle')) await scenario(bundled, 'idle', () => runIdleCost(bundled, single, idle, idleCpu));
+        if (wants('history')) await scenario(ctx, 'history', () => runHistory(ctx, temporal, single, initialHistory, idle));
+        if (wants('idle')) await scenario(ctx, 'idle', () => runIdleCost(ctx, single, idle, idleCpu));
       }
       await session?.close();
     }
-    if (wants('overhead')) await scenario(bundled, 'overhead', () => runOverhead(bundled, temporal));
+    if (wants('overhead')) await scenario(ctx, 'overhead', () => runOverhead(ctx, temporal));
   } finally {
     await temporal.close();
   }
 }
 if (wants('fleet')) {
-  for (const size of options.fleet.sizes) await scenario(bundled, `fleet-${size.users}`, () => runFleet(bundled, size));
+  for (const size of options.fleet.sizes) await scenario(ctx, `fleet-${size.users}`, () => runFleet(ctx, size));
 }
-if (wants('api')) await scenario(bundled, 'api', () => runApi(bundled));
+if (wants('api')) await scenario(ctx, 'api', () => runApi(ctx));
 
 attachProfiles();
 report.durationSeconds = Math.round((Date.now() - began) / 1000);

@@ -46,7 +46,7 @@ export async function runThroughput(ctx: BenchContext, temporal: BenchTemporal):
   });
   const user = emulators.m365.emulator.seed({ seed: 7, users: 1, messagesPerUser: messages, failingItemsPerUser: 0, groups: false }).users[0]!;
   const pacing: PacingSettings = { gmailUserUnitsPerMinute: gmailUnitsPerMinute, gmailConcurrency: 8, graphRequestsPerTenMinutes, graphConcurrency: 4 };
-  const sync = await startBenchSync({ bench: { dataDir: ctx.dataDir, workflowBundlePath: ctx.workflowBundlePath, profileDir: ctx.profileDirFor('throughput') }, temporal, emulators, pacing, deltaPageSize, label: 'throughput' });
+  const sync = await startBenchSync({ bench: { dataDir: ctx.dataDir, profileDir: ctx.profileDirFor('throughput') }, temporal, emulators, pacing, deltaPageSize, label: 'throughput' });
 
   const gmailCeiling = gmailUnitsPerMinute / 60 / importCost;
   const graphCeiling = graphRequestsPerTenMinutes / 600 / (1 + 1 / deltaPageSize);

@@ -50,7 +50,7 @@ export interface StartOptions {
 }
 
 export interface BenchSyncOptions {
-  bench: { dataDir: string; workflowBundlePath: string; profileDir?: string };
+  bench: { dataDir: string; profileDir?: string };
   temporal: BenchTemporal;
   emulators: BenchEmulators;
   pacing: PacingSettings;
@@ -103,7 +103,6 @@ export async function startBenchSync(options: BenchSyncOptions): Promise<BenchSy
       dataDir,
       pacing: options.pacing,
       deltaPageSize: options.deltaPageSize ?? 100,
-      workflowBundlePath: options.bench.workflowBundlePath,
     },
     { profileDir: options.bench.profileDir, logFile: path.join(dataDir, 'worker.log') },
   );

@@ -1,10 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../scripts/dev-server.js';
-import { resolveTsFromJsImports, workflowsPath } from '../../worker/worker.js';
 
 /**
  * A Temporal dev server of the bench's own: the same `temporal server
@@ -48,14 +46,3 @@ export async function startBenchTemporal(dataDir: string): Promise<BenchTemporal
     },
   };
 }
-
-/** The workflow bundle, built once per bench run and shared by every worker it starts. */
-export async function buildWorkflowBundle(dataDir: string): Promise<string> {
-  const bundle = await bundleWorkflowCode({ workflowsPath, webpackConfigHook: resolveTsFromJsImports, logger: quietBundlerLogger });
-  const file = path.join(dataDir, 'workflow-bundle.js');
-  writeFileSync(file, bundle.code);
-  return file;
-}
-
-const ignore = (): void => undefined;
-const quietBundlerLogger = { trace: ignore, debug: ignore, info: ignore, warn: ignore, error: (message: string) => console.error(message), log: ignore };

@@ -11,7 +11,9 @@ import { instrumentStore } from './store-timing.js';
 /**
  * The sync worker in a process of its own, as in production (worker/main.ts)
  * minus the first-start bootstrap: the bench creates its own connections and
- * policy. Its CPU and memory are then the worker's alone, apart from the
+ * policy. It bundles the workflows from source at start, as `npm run worker`
+ * does, so workflow and activity code always come from the same checkout.
+ * Its CPU and memory are then the worker's alone, apart from the
  * emulators and the load driver in the parent. Controlled over IPC:
  * parent → { type: 'stop' }; child → { type: 'ready' } once polling, then
  * { type: 'status', status } every two seconds: cached workflows, work in
@@ -27,7 +29,6 @@ export interface WorkerProcessConfig {
   dataDir: string;
   pacing: PacingSettings;
   deltaPageSize: number;
-  workflowBundlePath: string;
 }
 
 const config = JSON.parse(process.env.BENCH_WORKER_CONFIG ?? 'null') as WorkerProcessConfig | null;
@@ -43,7 +44,6 @@ const worker = await createSyncWorker({
   connection,
   namespace: config.namespace,
   taskQueue: config.taskQueue,
-  workflowBundle: { codePath: config.workflowBundlePath },
   activityDeps: { store, pacing: config.pacing, deltaPageSize: config.deltaPageSize, temporal: { client, taskQueue: config.taskQueue } },
 });
 
