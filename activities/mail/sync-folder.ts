@@ -6,6 +6,7 @@ import { fetchDeltaPage, initialDeltaPath, type DeltaPage } from '../microsoft36
 import { applyDeltaPage } from './apply-page.js';
 import { systemLabelForFolder } from './labels.js';
 import { openMailbox, type MailboxInput, type MailDeps } from './mailbox.js';
+import type { ItemCounts } from '../../shared/vocabulary.js';
 import { readUserTotals } from './totals.js';
 import { assertSourceUserPresent } from '../provisioning/source-user.js';
 
@@ -28,22 +29,42 @@ export interface FolderProgress {
  * restarts the folder from the beginning, and the id map keeps that from
  * copying anything twice.
  */
-export async function syncMailFolder(deps: MailDeps, input: SyncMailFolderInput): Promise<FolderSyncResult> {
+/** What every folder of one activity shares: read once, not once per folder. */
+export interface PreparedMailbox {
+  folders: Awaited<ReturnType<MailDeps['store']['folders']['list']>>;
+  labelForFolder: Map<string, string>;
+  options: { maxImportBytes: number; storeSubjects: boolean };
+  mailbox: Awaited<ReturnType<typeof openMailbox>>;
+  /** The user's totals when the activity started; pages that change nothing leave them as they are. */
+  totals: ItemCounts;
+}
+
+export async function prepareMailbox(deps: MailDeps, input: MailboxInput): Promise<PreparedMailbox> {
   const { store } = deps;
   const folders = await store.folders.list(input.syncUserId);
-  const folder = folders.find((f) => f.sourceFolderId === input.sourceFolderId);
-  const totalsBefore = await readUserTotals(store, input.syncUserId);
-  // A folder deleted since discovery has nothing left to copy.
-  if (!folder) return { roundComplete: true, counts: totalsBefore, updated: 0, deleted: 0, handled: 0 };
-
-  const mailbox = await openMailbox(deps, input);
   const labelForFolder = new Map<string, string>();
   for (const f of folders) {
     const label = systemLabelForFolder(f.wellKnownName) ?? f.googleLabelId;
     if (label) labelForFolder.set(f.sourceFolderId, label);
   }
   const policy = await store.syncUsers.get(input.syncUserId).then((u) => (u ? store.policies.get(u.policyId) : null));
-  const options = { maxImportBytes: deps.maxImportBytes, storeSubjects: policy?.storeSubjects ?? false };
+  return {
+    folders,
+    labelForFolder,
+    options: { maxImportBytes: deps.maxImportBytes, storeSubjects: policy?.storeSubjects ?? false },
+    mailbox: await openMailbox(deps, input),
+    totals: await readUserTotals(store, input.syncUserId),
+  };
+}
+
+export async function syncMailFolder(deps: MailDeps, input: SyncMailFolderInput, prepared?: PreparedMailbox): Promise<FolderSyncResult> {
+  const { store } = deps;
+  const shared = prepared ?? (await prepareMailbox(deps, input));
+  const { folders, labelForFolder, options, mailbox } = shared;
+  const folder = folders.find((f) => f.sourceFolderId === input.sourceFolderId);
+  const totalsBefore = shared.totals;
+  // A folder deleted since discovery has nothing left to copy.
+  if (!folder) return { roundComplete: true, counts: totalsBefore, updated: 0, deleted: 0, handled: 0 };
 
   const ctx = Context.current();
   const fromHeartbeat = ctx.info.heartbeatDetails as FolderProgress | undefined;
@@ -76,7 +97,7 @@ export async function syncMailFolder(deps: MailDeps, input: SyncMailFolderInput)
         // Either the folder or the whole user is gone; only the user's absence stops the cycle.
         await assertSourceUserPresent(deps.connections, input);
         await store.folders.remove(input.syncUserId, [input.sourceFolderId]);
-        return { roundComplete: true, counts: totalsBefore, updated, deleted, handled };
+        return { roundComplete: true, counts: shared.totals, updated, deleted, handled };
       }
       if (kind === 'syncStateNotFound') {
         // Graph forgot this delta token: enumerate the folder again; the id map skips what is already copied.
@@ -104,9 +125,12 @@ export async function syncMailFolder(deps: MailDeps, input: SyncMailFolderInput)
     if (!next) throw new Error(`Microsoft Graph answered a delta page of folder "${folder.path}" with neither a nextLink nor a deltaLink.`);
     await store.folders.saveDeltaLink(input.syncUserId, input.sourceFolderId, next, page.deltaLink ? { initialSyncComplete: true } : {});
     link = next;
-    const counts = await readUserTotals(store, input.syncUserId, { publish: true });
+    // Only a page that changed something moves the counts (and the progress shown).
+    const pageHandled = page.changed.length + page.removedIds.length;
+    if (pageHandled > 0) shared.totals = await readUserTotals(store, input.syncUserId, { publish: true });
+    const counts = shared.totals;
     ctx.heartbeat({ sourceFolderId: input.sourceFolderId, link } satisfies FolderProgress);
     if (page.deltaLink) return { roundComplete: true, counts, updated, deleted, handled };
   }
-  return { roundComplete: false, counts: await readUserTotals(store, input.syncUserId), updated, deleted, handled };
+  return { roundComplete: false, counts: shared.totals, updated, deleted, handled };
 }

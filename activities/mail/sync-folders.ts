@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { ItemCounts } from '../../shared/vocabulary.js';
 import type { MailboxInput, MailDeps } from './mailbox.js';
-import { syncMailFolder, type FolderProgress } from './sync-folder.js';
+import { prepareMailbox, syncMailFolder, type FolderProgress } from './sync-folder.js';
 import { readUserTotals } from './totals.js';
 
 export interface SyncMailFoldersInput extends MailboxInput {
@@ -35,8 +35,9 @@ export async function syncMailFolders(deps: MailDeps, input: SyncMailFoldersInpu
   let updated = 0;
   let deleted = 0;
   let counts: ItemCounts | null = null;
+  const prepared = await prepareMailbox(deps, input);
   for (const [index, sourceFolderId] of folderIds.entries()) {
-    const result = await syncMailFolder(deps, { ...input, sourceFolderId, messageBudget: Math.max(budget, 1) });
+    const result = await syncMailFolder(deps, { ...input, sourceFolderId, messageBudget: Math.max(budget, 1) }, prepared);
     counts = result.counts;
     updated += result.updated;
     deleted += result.deleted;
