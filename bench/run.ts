@@ -7,7 +7,7 @@ import { settledHistory } from './harness/history.js';
 import { driveIdleCycles, idleCycleCpu } from './harness/idle-cycles.js';
 import { parseBenchOptions, type ScenarioId } from './harness/options.js';
 import { summarizeProfiles } from './harness/profile.js';
-import { formatTable, loadAverage, machineInfo, saveReport, type BenchReport, type ResultRow } from './harness/report.js';
+import { codeVersion, formatTable, loadAverage, machineInfo, saveReport, type BenchReport, type ResultRow } from './harness/report.js';
 import { startBenchTemporal } from './harness/temporal.js';
 import { runThroughput } from './scenario-1-throughput.js';
 import { runOverhead } from './scenario-2-overhead.js';
@@ -33,6 +33,7 @@ const report: BenchReport = {
   measuredAt: new Date().toISOString(),
   mode: options.quick ? 'quick' : 'full',
   machine: machineInfo(),
+  code: { atStart: codeVersion() },
   loadAverage: {},
   durationSeconds: 0,
   rows: [],
@@ -110,6 +111,10 @@ if (wants('fleet')) {
 if (wants('api')) await scenario(ctx, 'api', () => runApi(ctx));
 
 attachProfiles();
+report.code.atEnd = codeVersion();
+if (JSON.stringify(report.code.atEnd) !== JSON.stringify(report.code.atStart)) {
+  ctx.log(`the sync's code changed during the run (${report.code.atStart.commit} → ${report.code.atEnd.commit}); each worker measured the code of its start`);
+}
 report.durationSeconds = Math.round((Date.now() - began) / 1000);
 console.log(formatTable(report.rows));
 const files = saveReport(resultsDir, report);

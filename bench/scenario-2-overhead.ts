@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { PacingSettings } from '../activities/pacing.js';
 import type { BenchContext, ScenarioResult } from './harness/context.js';
@@ -17,7 +18,8 @@ import type { PlainCopyConfig, PlainCopyResult } from './plain-copy.js';
  * Temporal dev server, SQLite) and by a plain script (a process of its own,
  * the same clients, page size and concurrency, no Temporal, no database).
  * Each copy gets fresh emulators seeded identically, served from this
- * process. Ratio = the sync's messages per second ÷ the plain script's.
+ * process. Ratio = the sync's messages per second ÷ the plain script's,
+ * each summed over its two copies.
  */
 const deltaPageSize = 100;
 const graphConcurrency = 4;
@@ -89,44 +91,74 @@ async function closeQuietly(emulators: BenchEmulators): Promise<void> {
   await emulators.close().catch(() => undefined);
 }
 
+type CopyKind = 'plain' | 'sync';
+
+interface Copy {
+  kind: CopyKind;
+  messages: number;
+  seconds: number;
+  /** CPU seconds of the copying processes: the plain script, or the worker and the dev server. */
+  clientCpuSeconds: number;
+  loadAverage: number;
+  details: unknown;
+}
+
+async function copyOnce(ctx: BenchContext, temporal: BenchTemporal, kind: CopyKind, messages: number): Promise<Copy> {
+  const loadAverage = os.loadavg()[0] ?? 0;
+  if (kind === 'plain') {
+    const plain = await runPlain(ctx, messages);
+    return { kind, messages: plain.messages, seconds: plain.seconds, clientCpuSeconds: plain.cpu.plainCopy?.cpuSeconds ?? 0, loadAverage, details: plain };
+  }
+  const ours = await runOurs(ctx, temporal, messages);
+  const clientCpuSeconds = (ours.cpu.worker?.cpuSeconds ?? 0) + (ours.cpu.temporalServer?.cpuSeconds ?? 0);
+  return { kind, messages: ours.cycle.imported, seconds: ours.cycle.seconds, clientCpuSeconds, loadAverage, details: ours };
+}
+
+/**
+ * Plain, sync, sync, plain: the machine is shared and its load drifts over
+ * minutes, and this order puts both copies on the same average of that drift.
+ */
+const order: readonly CopyKind[] = ['plain', 'sync', 'sync', 'plain'];
+
 export async function runOverhead(ctx: BenchContext, temporal: BenchTemporal): Promise<ScenarioResult> {
   const { messages } = ctx.options.overhead;
-  ctx.log(`overhead: plain copy of ${count(messages)} messages...`);
-  const plain = await runPlain(ctx, messages);
-  const plainRate = plain.messages / plain.seconds;
-  ctx.log(`overhead: plain ${count(plain.messages)} in ${decimal(plain.seconds)} s = ${decimal(plainRate)}/s; now the sync...`);
-  const ours = await runOurs(ctx, temporal, messages);
-  const oursRate = ours.cycle.imported / ours.cycle.seconds;
-  const ratio = oursRate / plainRate;
-  ctx.log(`overhead: sync ${count(ours.cycle.imported)} in ${decimal(ours.cycle.seconds)} s = ${decimal(oursRate)}/s; ratio ${decimal(ratio, 2)}`);
+  const copies: Copy[] = [];
+  for (const kind of order) {
+    const copy = await copyOnce(ctx, temporal, kind, messages);
+    ctx.log(`overhead: ${kind} copy ${copies.length + 1} of ${order.length}: ${count(copy.messages)} in ${decimal(copy.seconds)} s = ${decimal(copy.messages / copy.seconds)}/s (load average ${decimal(copy.loadAverage, 2)})`);
+    copies.push(copy);
+  }
+  const totals = (kind: CopyKind) => {
+    const mine = copies.filter((copy) => copy.kind === kind);
+    const copied = mine.reduce((sum, copy) => sum + copy.messages, 0);
+    const seconds = mine.reduce((sum, copy) => sum + copy.seconds, 0);
+    const cpu = mine.reduce((sum, copy) => sum + copy.clientCpuSeconds, 0);
+    return { messages: copied, seconds, messagesPerSecond: copied / seconds, cpuSecondsPer1000Messages: (cpu / copied) * 1000 };
+  };
+  const plain = totals('plain');
+  const sync = totals('sync');
+  const ratio = sync.messagesPerSecond / plain.messagesPerSecond;
+  ctx.log(`overhead: plain ${decimal(plain.messagesPerSecond)}/s, sync ${decimal(sync.messagesPerSecond)}/s, ratio ${decimal(ratio, 2)}`);
 
-  const perThousand = (cpuSeconds: number, copied: number) => (cpuSeconds / copied) * 1000;
   const details = {
-    messages,
+    messagesPerCopy: messages,
+    order,
     layout: 'emulators in the bench process; the plain copy in a child process; the sync in a worker child process (createSyncWorker) with the Temporal dev server (SQLite file) as another process',
     deltaPageSize,
     concurrency: { graph: graphConcurrency, gmail: gmailConcurrency },
-    plain: { ...plain, messagesPerSecond: plainRate, cpuSecondsPer1000Messages: perThousand(plain.cpu.plainCopy?.cpuSeconds ?? 0, plain.messages) },
-    ours: {
-      initialCycle: ours.cycle,
-      messagesPerSecond: oursRate,
-      cpu: ours.cpu,
-      workerThreadsCpuSeconds: ours.threads,
-      workerStoreCalls: ours.storeCalls,
-      workerActivityFailures: ours.activityFailures,
-      workerCpuSecondsPer1000Messages: perThousand(ours.cpu.worker?.cpuSeconds ?? 0, ours.cycle.imported),
-      serverCpuSecondsPer1000Messages: perThousand(ours.cpu.temporalServer?.cpuSeconds ?? 0, ours.cycle.imported),
-    },
+    plain,
+    sync,
     ratio,
+    copies,
   };
   const rows = [
-    { scenario: '2 Overhead', metric: `Plain script (no Temporal, no DB), ${count(plain.messages)} messages, quotas off`, measured: `${decimal(plainRate)} msg/s`, target: '', met: null },
-    { scenario: '2 Overhead', metric: 'The sync, same mailbox, same run', measured: `${decimal(oursRate)} msg/s`, target: '', met: null },
+    { scenario: '2 Overhead', metric: `Plain script (no Temporal, no DB), ${count(messages)} messages, quotas off, 2 copies`, measured: `${decimal(plain.messagesPerSecond)} msg/s`, target: '', met: null },
+    { scenario: '2 Overhead', metric: 'The sync, same mailbox, 2 copies (order plain, sync, sync, plain)', measured: `${decimal(sync.messagesPerSecond)} msg/s`, target: '', met: null },
     { scenario: '2 Overhead', metric: 'Ratio sync ÷ plain', measured: decimal(ratio, 2), target: '≥ 0.80', met: ratio >= 0.8 },
     {
       scenario: '2 Overhead',
-      metric: 'CPU seconds per 1,000 messages: sync worker + dev server / plain script',
-      measured: `${decimal(details.ours.workerCpuSecondsPer1000Messages + details.ours.serverCpuSecondsPer1000Messages)} / ${decimal(details.plain.cpuSecondsPer1000Messages)}`,
+      metric: 'CPU seconds per 1,000 messages: sync (worker + dev server) / plain script',
+      measured: `${decimal(sync.cpuSecondsPer1000Messages)} / ${decimal(plain.cpuSecondsPer1000Messages)}`,
       target: '',
       met: null,
     },

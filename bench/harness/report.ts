@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,10 +21,18 @@ export interface MachineInfo {
   memoryGb: number;
 }
 
+/** Which code was measured: the sync changes while helpers work, so the figures name their commit. */
+export interface CodeVersion {
+  commit: string;
+  /** Sync source files (activities, workflows, store, shared, worker) that differed from the commit. */
+  uncommittedSyncFiles: string[];
+}
+
 export interface BenchReport {
   measuredAt: string;
   mode: 'full' | 'quick';
   machine: MachineInfo;
+  code: { atStart: CodeVersion; atEnd?: CodeVersion };
   /** 1-minute load average when each scenario started and ended: other work on the machine shows here. */
   loadAverage: Record<string, { start: number; end: number }>;
   durationSeconds: number;
@@ -43,6 +52,12 @@ export function machineInfo(): MachineInfo {
     cpuModel: cpus[0]?.model ?? 'unknown',
     memoryGb: Math.round(os.totalmem() / 1024 ** 3),
   };
+}
+
+export function codeVersion(): CodeVersion {
+  const git = (...args: string[]) => spawnSync('git', args, { encoding: 'utf8' }).stdout?.trim() ?? '';
+  const dirty = git('status', '--porcelain', '--', 'activities', 'workflows', 'store', 'shared', 'worker');
+  return { commit: git('rev-parse', '--short', 'HEAD') || 'unknown', uncommittedSyncFiles: dirty ? dirty.split('\n').map((line) => line.slice(3)) : [] };
 }
 
 export function loadAverage(): number {
