@@ -3,11 +3,12 @@ import type { Store } from '../store/index.js';
 import { ConnectionClients } from './connections/clients.js';
 import { createDiagnosticsActivities } from './diagnostics/worker-health.js';
 import { defaultMaxImportBytes } from './mail/classify-item.js';
-import { discoverMailFolders, listKnownMailFolders } from './mail/discover-folders.js';
-import type { MailboxInput, MailDeps } from './mail/mailbox.js';
+import { discoverMailFolders, type DiscoverFoldersInput } from './mail/discover-folders.js';
+import type { MailDeps } from './mail/mailbox.js';
 import { syncMailFolders, type SyncMailFoldersInput } from './mail/sync-folders.js';
 import { defaultPacing, MailboxPacers, type PacingSettings } from './pacing.js';
 import { createProvisioningActivities } from './provisioning/provision-google-user.js';
+import { createCycleActivities } from './sync-state/cycle.js';
 import { createSyncStateActivities } from './sync-state/publish.js';
 import { reconcilePolicyMembership, type ReconcileInput } from './policies/reconcile-membership.js';
 
@@ -38,8 +39,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createDiagnosticsActivities(deps),
     ...createProvisioningActivities({ store: deps.store, connections }),
     ...createSyncStateActivities({ store: deps.store }),
-    discoverMailFolders: (input: MailboxInput) => discoverMailFolders(mail, input),
-    listKnownMailFolders: (input: { syncUserId: string }) => listKnownMailFolders(mail, input),
+    ...createCycleActivities({ store: deps.store }),
+    discoverMailFolders: (input: DiscoverFoldersInput) => discoverMailFolders(mail, input),
     syncMailFolders: (input: SyncMailFoldersInput) => syncMailFolders(mail, input),
     reconcilePolicyMembership: (input: ReconcileInput) => {
       if (!deps.temporal) throw new Error('This worker was built without a Temporal client, so it cannot run the membership reconciler.');

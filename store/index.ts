@@ -43,5 +43,5 @@ export type { SelectionChange, SyncUserView, SyncUsersRepository } from './repos
 export type { SyncUserFilters, SyncUserListRequest } from './repositories/sync-user-list.js';
 export type { ImportedMessage, LabelUpdate, MessageIntent, MessageMapRepository, MessageMapView } from './repositories/message-map.js';
 export type { ItemListRequest, ItemOutcome, ItemRecordView, ItemsRepository } from './repositories/items.js';
-export type { FolderInput, FolderStateView, FoldersRepository } from './repositories/folders.js';
+export type { DeltaLinkUpdate, FolderInput, FolderStateView, FoldersRepository } from './repositories/folders.js';
 export type { CycleFinish, CycleStart, CyclesRepository, SyncCycleView } from './repositories/cycles.js';

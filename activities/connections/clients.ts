@@ -25,12 +25,12 @@ export class ConnectionClients {
 
   private async version(connectionId: string): Promise<string> {
     const view = await this.store.connections.get(connectionId);
-    if (!view) throw new Error(`Connection ${connectionId} does not exist; the policy refers to a deleted connection.`);
+    if (!view) throw missing(connectionId);
     return view.updatedAt.toISOString();
   }
 
-  async graph(connectionId: string): Promise<GraphConnection> {
-    const version = await this.version(connectionId);
+  async graph(connectionId: string, knownVersion?: string): Promise<GraphConnection> {
+    const version = knownVersion ?? (await this.version(connectionId));
     const cached = this.graphCache.get(connectionId);
     if (cached?.version === version) return cached.value;
     const secrets = await this.store.connections.readCredentials(connectionId);
@@ -40,8 +40,8 @@ export class ConnectionClients {
     return value;
   }
 
-  async google(connectionId: string): Promise<GoogleConnection> {
-    const version = await this.version(connectionId);
+  async google(connectionId: string, knownVersion?: string): Promise<GoogleConnection> {
+    const version = knownVersion ?? (await this.version(connectionId));
     const cached = this.googleCache.get(connectionId);
     if (cached?.version === version) return cached.value;
     const secrets = await this.store.connections.readCredentials(connectionId);
@@ -55,4 +55,17 @@ export class ConnectionClients {
     this.googleCache.set(connectionId, { version, value });
     return value;
   }
+
+  /** A user's two connections, checked for new credentials in one query (every mail activity does this). */
+  async pair(sourceConnectionId: string, targetConnectionId: string): Promise<{ graph: GraphConnection; google: GoogleConnection }> {
+    const views = await this.store.connections.getMany([sourceConnectionId, targetConnectionId]);
+    const versionOf = (id: string) => {
+      const view = views.get(id);
+      if (!view) throw missing(id);
+      return view.updatedAt.toISOString();
+    };
+    return { graph: await this.graph(sourceConnectionId, versionOf(sourceConnectionId)), google: await this.google(targetConnectionId, versionOf(targetConnectionId)) };
+  }
 }
+
+const missing = (connectionId: string) => new Error(`Connection ${connectionId} does not exist; the policy refers to a deleted connection.`);

@@ -59,7 +59,7 @@ export async function applyDeltaPage(
   page: DeltaPage,
   folder: { sourceFolderId: string; folderName: string },
   folderLabels: FolderLabels,
-  options: { maxImportBytes: number; storeSubjects: boolean; keepAlive: () => void },
+  options: { maxImportBytes: number; storeSubjects: () => Promise<boolean>; keepAlive: () => void },
 ): Promise<PageResult> {
   const { syncUserId, sourceUserId } = mailbox.input;
   const ids = [...page.changed.map((m) => m.id), ...page.removedIds];
@@ -95,7 +95,10 @@ export async function applyDeltaPage(
   }
   const outcome = await importCandidates(mailbox, candidates, options.maxImportBytes, options.keepAlive);
   if (outcome.imported.length) await store.messageMap.markImported(syncUserId, outcome.imported);
-  if (outcome.failed.length) await store.items.recordOutcomes(syncUserId, outcome.failed.map((f) => itemRow(f, folder.folderName, options.storeSubjects)));
+  if (outcome.failed.length) {
+    const storeSubjects = await options.storeSubjects();
+    await store.items.recordOutcomes(syncUserId, outcome.failed.map((f) => itemRow(f, folder.folderName, storeSubjects)));
+  }
   if (outcome.imported.length) await store.items.clear(syncUserId, outcome.imported.map((i) => i.sourceItemId));
   if (relabelled.length) await store.messageMap.updateLabels(syncUserId, relabelled);
   result.importedNow = outcome.imported.length;

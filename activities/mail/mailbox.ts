@@ -48,8 +48,7 @@ const googleRetryAfter = (err: unknown) => {
 const labelCaches = new WeakMap<gmail_v1.Gmail, GmailLabels>();
 
 export async function openMailbox(deps: MailDeps, input: MailboxInput): Promise<Mailbox> {
-  const graph = await deps.connections.graph(input.sourceConnectionId);
-  const google = await deps.connections.google(input.targetConnectionId);
+  const { graph, google } = await deps.connections.pair(input.sourceConnectionId, input.targetConnectionId);
   const gmail = google.clients.gmailFor(input.targetEmail);
   const graphPacer: Pacer = deps.pacers.graphFor(`${input.sourceConnectionId}/${input.sourceUserId}`);
   const gmailPacer: Pacer = deps.pacers.gmailFor(`${input.targetConnectionId}/${input.targetEmail}`);

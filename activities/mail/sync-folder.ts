@@ -8,6 +8,7 @@ import { systemLabelForFolder } from './labels.js';
 import { openMailbox, type MailboxInput, type MailDeps } from './mailbox.js';
 import type { ItemCounts } from '../../shared/vocabulary.js';
 import { readUserTotals } from './totals.js';
+import type { DeltaLinkUpdate, FolderStateView } from '../../store/index.js';
 import { assertSourceUserPresent } from '../provisioning/source-user.js';
 
 export interface SyncMailFolderInput extends MailboxInput {
@@ -22,21 +23,16 @@ export interface FolderProgress {
   link: string;
 }
 
-/**
- * Moves one folder forward through its delta: from where the last attempt
- * (heartbeat details), or the last cycle (the stored link), stopped. A
- * retried attempt resumes at the page it was on; an expired delta token
- * restarts the folder from the beginning, and the id map keeps that from
- * copying anything twice.
- */
 /** What every folder of one activity shares: read once, not once per folder. */
 export interface PreparedMailbox {
-  folders: Awaited<ReturnType<MailDeps['store']['folders']['list']>>;
+  folders: FolderStateView[];
   labelForFolder: Map<string, string>;
-  options: { maxImportBytes: number; storeSubjects: boolean };
+  options: { maxImportBytes: number; storeSubjects: () => Promise<boolean> };
   mailbox: Awaited<ReturnType<typeof openMailbox>>;
-  /** The user's totals when the activity started; pages that change nothing leave them as they are. */
-  totals: ItemCounts;
+  /** The user's totals after the last page that changed something; null while nothing has (an idle cycle never reads them). */
+  totals: ItemCounts | null;
+  /** Positions reached by pages that changed nothing, not yet saved (see saveUnsavedLinks). */
+  unsavedLinks: Map<string, DeltaLinkUpdate>;
 }
 
 export async function prepareMailbox(deps: MailDeps, input: MailboxInput): Promise<PreparedMailbox> {
@@ -47,19 +43,42 @@ export async function prepareMailbox(deps: MailDeps, input: MailboxInput): Promi
     const label = systemLabelForFolder(f.wellKnownName) ?? f.googleLabelId;
     if (label) labelForFolder.set(f.sourceFolderId, label);
   }
-  const policy = await store.syncUsers.get(input.syncUserId).then((u) => (u ? store.policies.get(u.policyId) : null));
+  let storeSubjects: Promise<boolean> | undefined;
+  // Only an item that cannot be copied needs the policy (whether its subject may be stored).
+  const readStoreSubjects = () =>
+    (storeSubjects ??= store.syncUsers.get(input.syncUserId).then(async (user) => (user ? ((await store.policies.get(user.policyId))?.storeSubjects ?? false) : false)));
   return {
     folders,
     labelForFolder,
-    options: { maxImportBytes: deps.maxImportBytes, storeSubjects: policy?.storeSubjects ?? false },
+    options: { maxImportBytes: deps.maxImportBytes, storeSubjects: readStoreSubjects },
     mailbox: await openMailbox(deps, input),
-    totals: await readUserTotals(store, input.syncUserId),
+    totals: null,
+    unsavedLinks: new Map(),
   };
 }
 
-export async function syncMailFolder(deps: MailDeps, input: SyncMailFolderInput, prepared?: PreparedMailbox): Promise<FolderSyncResult> {
+/**
+ * Saves the positions of pages that changed nothing, in one transaction.
+ * Until then a lost position costs only a second read of an unchanged page:
+ * delta reads change nothing, and the id map keeps anything from being
+ * copied twice.
+ */
+export async function saveUnsavedLinks(store: MailDeps['store'], syncUserId: string, prepared: PreparedMailbox): Promise<void> {
+  if (prepared.unsavedLinks.size === 0) return;
+  const links = [...prepared.unsavedLinks.values()];
+  prepared.unsavedLinks.clear();
+  await store.folders.saveDeltaLinks(syncUserId, links);
+}
+
+/**
+ * Moves one folder forward through its delta: from where the last attempt
+ * (heartbeat details), or the last cycle (the stored link), stopped. A
+ * retried attempt resumes at the page it was on; an expired delta token
+ * restarts the folder from the beginning, and the id map keeps that from
+ * copying anything twice.
+ */
+export async function syncMailFolder(deps: MailDeps, input: SyncMailFolderInput, shared: PreparedMailbox): Promise<FolderSyncResult> {
   const { store } = deps;
-  const shared = prepared ?? (await prepareMailbox(deps, input));
   const { folders, labelForFolder, options, mailbox } = shared;
   const folder = folders.find((f) => f.sourceFolderId === input.sourceFolderId);
   const totalsBefore = shared.totals;
@@ -97,6 +116,7 @@ export async function syncMailFolder(deps: MailDeps, input: SyncMailFolderInput,
         // Either the folder or the whole user is gone; only the user's absence stops the cycle.
         await assertSourceUserPresent(deps.connections, input);
         await store.folders.remove(input.syncUserId, [input.sourceFolderId]);
+        shared.unsavedLinks.delete(input.sourceFolderId);
         return { roundComplete: true, counts: shared.totals, updated, deleted, handled };
       }
       if (kind === 'syncStateNotFound') {
@@ -115,22 +135,26 @@ export async function syncMailFolder(deps: MailDeps, input: SyncMailFolderInput,
       }
       throw graphFailure(err);
     }
-    if (page.nextLink && handled + page.changed.length + page.removedIds.length < input.messageBudget) prefetched = fetchPage(page.nextLink);
-    const result = await applyDeltaPage(store, mailbox, page, { sourceFolderId: folder.sourceFolderId, folderName: folder.path }, { labelForFolder }, { ...options, keepAlive });
-    updated += result.updated;
-    deleted += result.deleted;
-    handled += page.changed.length + page.removedIds.length;
+    const pageHandled = page.changed.length + page.removedIds.length;
+    if (page.nextLink && handled + pageHandled < input.messageBudget) prefetched = fetchPage(page.nextLink);
+    if (pageHandled > 0) {
+      const result = await applyDeltaPage(store, mailbox, page, { sourceFolderId: folder.sourceFolderId, folderName: folder.path }, { labelForFolder }, { ...options, keepAlive });
+      updated += result.updated;
+      deleted += result.deleted;
+      handled += pageHandled;
+    }
 
     const next = page.nextLink ?? page.deltaLink;
     if (!next) throw new Error(`Microsoft Graph answered a delta page of folder "${folder.path}" with neither a nextLink nor a deltaLink.`);
-    await store.folders.saveDeltaLink(input.syncUserId, input.sourceFolderId, next, page.deltaLink ? { initialSyncComplete: true } : {});
+    shared.unsavedLinks.set(input.sourceFolderId, { sourceFolderId: input.sourceFolderId, deltaLink: next, ...(page.deltaLink ? { initialSyncComplete: true } : {}) });
     link = next;
-    // Only a page that changed something moves the counts (and the progress shown).
-    const pageHandled = page.changed.length + page.removedIds.length;
-    if (pageHandled > 0) shared.totals = await readUserTotals(store, input.syncUserId, { publish: true });
-    const counts = shared.totals;
+    if (pageHandled > 0) {
+      // A page that changed something is saved at once, and moves the counts (and the progress shown).
+      await saveUnsavedLinks(store, input.syncUserId, shared);
+      shared.totals = await readUserTotals(store, input.syncUserId, { publish: true });
+    }
     ctx.heartbeat({ sourceFolderId: input.sourceFolderId, link } satisfies FolderProgress);
-    if (page.deltaLink) return { roundComplete: true, counts, updated, deleted, handled };
+    if (page.deltaLink) return { roundComplete: true, counts: shared.totals, updated, deleted, handled };
   }
   return { roundComplete: false, counts: shared.totals, updated, deleted, handled };
 }

@@ -1,8 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { ItemCounts } from '../../shared/vocabulary.js';
 import type { MailboxInput, MailDeps } from './mailbox.js';
-import { prepareMailbox, syncMailFolder, type FolderProgress } from './sync-folder.js';
-import { readUserTotals } from './totals.js';
+import { prepareMailbox, saveUnsavedLinks, syncMailFolder, type FolderProgress } from './sync-folder.js';
 
 export interface SyncMailFoldersInput extends MailboxInput {
   cycleId: string;
@@ -15,7 +14,8 @@ export interface SyncMailFoldersInput extends MailboxInput {
 export interface FoldersSyncResult {
   /** Folders not yet at their delta link when the budget ran out (the first may be part-way). */
   remainingFolderIds: string[];
-  counts: ItemCounts;
+  /** The user's totals after this activity's changes; null when it changed nothing. */
+  counts: ItemCounts | null;
   updated: number;
   deleted: number;
 }
@@ -25,7 +25,8 @@ export interface FoldersSyncResult {
  * with a dozen folders is one activity (a dozen delta requests), not a dozen
  * activities, which keeps the workflow history short and the Temporal
  * server's work per user small. A retried attempt starts at the folder its
- * heartbeat names; folders before it already saved their delta links.
+ * heartbeat names; folders before it that changed something saved their
+ * delta links, and the others are read again next cycle at no risk.
  */
 export async function syncMailFolders(deps: MailDeps, input: SyncMailFoldersInput): Promise<FoldersSyncResult> {
   const resumed = Context.current().info.heartbeatDetails as FolderProgress | undefined;
@@ -34,17 +35,17 @@ export async function syncMailFolders(deps: MailDeps, input: SyncMailFoldersInpu
   let budget = input.messageBudget;
   let updated = 0;
   let deleted = 0;
-  let counts: ItemCounts | null = null;
   const prepared = await prepareMailbox(deps, input);
   for (const [index, sourceFolderId] of folderIds.entries()) {
     const result = await syncMailFolder(deps, { ...input, sourceFolderId, messageBudget: Math.max(budget, 1) }, prepared);
-    counts = result.counts;
     updated += result.updated;
     deleted += result.deleted;
     budget -= result.handled;
     if (!result.roundComplete || (budget <= 0 && index < folderIds.length - 1)) {
-      return { remainingFolderIds: folderIds.slice(result.roundComplete ? index + 1 : index), counts, updated, deleted };
+      await saveUnsavedLinks(deps.store, input.syncUserId, prepared);
+      return { remainingFolderIds: folderIds.slice(result.roundComplete ? index + 1 : index), counts: prepared.totals, updated, deleted };
     }
   }
-  return { remainingFolderIds: [], counts: counts ?? (await readUserTotals(deps.store, input.syncUserId)), updated, deleted };
+  await saveUnsavedLinks(deps.store, input.syncUserId, prepared);
+  return { remainingFolderIds: [], counts: prepared.totals, updated, deleted };
 }

@@ -3,7 +3,7 @@ import { quantile } from './wait.js';
 
 /**
  * The fleet's cycles as the database recorded them (sync_cycles: one row per
- * cycle, written by the startSyncCycle and finishSyncCycle local activities),
+ * cycle, written by the beginSyncCycle and finishSyncCycle local activities),
  * read in one query with each cycle's predecessor of the same user.
  *
  * Lag of a scheduled cycle = its start − its due time, where due time = the

@@ -46,6 +46,8 @@ export type ConnectionTestResult = { ok: true } | { ok: false; error: Omit<Store
 export interface ConnectionsRepository {
   create(input: NewConnection): Promise<ConnectionView>;
   get(id: string): Promise<ConnectionView | null>;
+  /** Several at once, in one query (a user's source and target); unknown ids are absent from the map. */
+  getMany(ids: string[]): Promise<Map<string, ConnectionView>>;
   /** Every connection, by name (there are a handful). */
   list(): Promise<ConnectionView[]>;
   update(id: string, patch: ConnectionPatch): Promise<ConnectionView>;
@@ -63,6 +65,11 @@ export interface ConnectionsRepository {
   markError(id: string, error: Omit<StoredError, 'at'> & { at?: Date }): Promise<boolean>;
   /** Back to Active after an error (e.g. a cycle succeeded). True only for the call that changed the status. */
   markActive(id: string): Promise<boolean>;
+  /**
+   * markActive for those of these connections that are in Error, found in one
+   * query (none, nearly always): the ids this call brought back to Active.
+   */
+  recoverFromError(ids: string[]): Promise<string[]>;
   /** False when it did not exist. Refused (CONNECTION_IN_USE) while a policy uses it. */
   delete(id: string): Promise<boolean>;
 }
@@ -79,6 +86,14 @@ export function createConnectionsRepository(context: StoreContext): ConnectionsR
     const entity = await findEntity(id);
     if (!entity) throw new StoreNotFoundError('Connection', id);
     return toView(entity);
+  }
+
+  async function markActive(id: string): Promise<boolean> {
+    if (!isUuid(id)) throw new StoreNotFoundError('Connection', id);
+    const em = forkEm(context);
+    const changed = affectedRows(await em.nativeUpdate(ConnectionSchema, { id, status: 'Error' }, { status: 'Active', lastError: null, updatedAt: new Date() }));
+    if (changed === 0 && (await em.count(ConnectionSchema, { id })) === 0) throw new StoreNotFoundError('Connection', id);
+    return changed > 0;
   }
 
   return {
@@ -107,6 +122,13 @@ export function createConnectionsRepository(context: StoreContext): ConnectionsR
     async get(id) {
       const entity = await findEntity(id);
       return entity ? toView(entity) : null;
+    },
+
+    async getMany(ids) {
+      const valid = [...new Set(ids.filter(isUuid))];
+      if (valid.length === 0) return new Map();
+      const rows = await forkEm(context).find(ConnectionSchema, { id: { $in: valid } });
+      return new Map(rows.map((row) => [row.id, toView(row)]));
     },
 
     async list() {
@@ -174,12 +196,15 @@ export function createConnectionsRepository(context: StoreContext): ConnectionsR
       return false;
     },
 
-    async markActive(id) {
-      if (!isUuid(id)) throw new StoreNotFoundError('Connection', id);
-      const em = forkEm(context);
-      const changed = affectedRows(await em.nativeUpdate(ConnectionSchema, { id, status: 'Error' }, { status: 'Active', lastError: null, updatedAt: new Date() }));
-      if (changed === 0 && (await em.count(ConnectionSchema, { id })) === 0) throw new StoreNotFoundError('Connection', id);
-      return changed > 0;
+    markActive,
+
+    async recoverFromError(ids) {
+      const valid = [...new Set(ids.filter(isUuid))];
+      if (valid.length === 0) return [];
+      const inError = await forkEm(context).find(ConnectionSchema, { id: { $in: valid }, status: 'Error' }, { fields: ['id'] });
+      const recovered: string[] = [];
+      for (const { id } of inError) if (await markActive(id)) recovered.push(id);
+      return recovered;
     },
 
     async delete(id) {

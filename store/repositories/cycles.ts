@@ -36,7 +36,8 @@ export interface SyncCycleView {
 export interface CyclesRepository {
   /** Returns the new cycle's id (outcome 'running'). */
   start(input: CycleStart): Promise<string>;
-  finish(id: string, result: CycleFinish): Promise<SyncCycleView>;
+  /** Nothing is read back: listRecent shows the finished cycle. */
+  finish(id: string, result: CycleFinish): Promise<void>;
   /** Newest first. */
   listRecent(syncUserId: string, limit?: number): Promise<SyncCycleView[]>;
 }
@@ -82,7 +83,6 @@ export function createCyclesRepository(context: StoreContext): CyclesRepository 
       if (result.counts !== undefined) changes.counts = cycleCounts(result.counts);
       const updated = isUuid(id) ? affectedRows(await forkEm(context).nativeUpdate(SyncCycleSchema, { id }, changes)) : 0;
       if (updated === 0) throw new StoreNotFoundError('SyncCycle', id);
-      return getOrThrow(id);
     },
 
     async listRecent(syncUserId, limit = 10) {

@@ -33,13 +33,25 @@ export interface FolderStateView {
   updatedAt: Date;
 }
 
+export interface DeltaLinkUpdate {
+  sourceFolderId: string;
+  deltaLink: string | null;
+  /** Set when the link is a delta link: the folder's first full pass is done. */
+  initialSyncComplete?: boolean;
+}
+
 export interface FoldersRepository {
   /** By path. */
   list(syncUserId: string): Promise<FolderStateView[]>;
   /** Insert or update on (syncUserId, sourceFolderId); one transaction. Returns the rows in input order. */
   upsert(syncUserId: string, folders: FolderInput[]): Promise<FolderStateView[]>;
-  /** null forgets the link (the service expired it): the next pass starts over for that folder. */
-  saveDeltaLink(syncUserId: string, sourceFolderId: string, deltaLink: string | null, options?: { initialSyncComplete?: boolean }): Promise<void>;
+  /**
+   * Several folders' positions in one transaction (one commit for an idle
+   * cycle's dozen folders). A null link forgets the position (the service
+   * expired it): the next pass starts over for that folder. Throws, writing
+   * nothing, when one of the folders is unknown.
+   */
+  saveDeltaLinks(syncUserId: string, links: DeltaLinkUpdate[]): Promise<void>;
   /** Atomic increments. */
   addCounts(syncUserId: string, sourceFolderId: string, delta: Partial<ItemCounts>): Promise<void>;
   /** Folders gone from the mailbox. Returns how many rows were removed. */
@@ -93,11 +105,21 @@ export function createFoldersRepository(context: StoreContext): FoldersRepositor
       return listWhere(syncUserId, clean.map((folder) => folder.sourceFolderId));
     },
 
-    async saveDeltaLink(syncUserId, sourceFolderId, deltaLink, options = {}) {
-      const changes: Partial<FolderStateEntity> = { deltaLink: deltaLink === null ? null : requireText(deltaLink, 'deltaLink', 16_384), updatedAt: new Date() };
-      if (options.initialSyncComplete !== undefined) changes.initialSyncComplete = options.initialSyncComplete;
-      const updated = isUuid(syncUserId) ? affectedRows(await forkEm(context).nativeUpdate(FolderStateSchema, { syncUserId, sourceFolderId }, changes)) : 0;
-      if (updated === 0) throw new StoreNotFoundError('Folder', sourceFolderId);
+    async saveDeltaLinks(syncUserId, links) {
+      if (links.length === 0) return;
+      const now = new Date();
+      const rows = links.map((link) => {
+        const changes: Partial<FolderStateEntity> = { deltaLink: link.deltaLink === null ? null : requireText(link.deltaLink, 'deltaLink', 16_384), updatedAt: now };
+        if (link.initialSyncComplete !== undefined) changes.initialSyncComplete = link.initialSyncComplete;
+        return { sourceFolderId: link.sourceFolderId, changes };
+      });
+      if (!isUuid(syncUserId)) throw new StoreNotFoundError('Folder', links[0]!.sourceFolderId);
+      await forkEm(context).transactional(async (em) => {
+        for (const row of rows) {
+          const updated = affectedRows(await em.nativeUpdate(FolderStateSchema, { syncUserId, sourceFolderId: row.sourceFolderId }, row.changes));
+          if (updated === 0) throw new StoreNotFoundError('Folder', row.sourceFolderId);
+        }
+      });
     },
 
     async addCounts(syncUserId, sourceFolderId, delta) {

@@ -57,7 +57,8 @@ export interface SyncUsersRepository {
   upsertSelected(input: SelectedUser): Promise<{ user: SyncUserView; change: SelectionChange }>;
   get(id: string): Promise<SyncUserView | null>;
   getByWorkflowId(workflowId: string): Promise<SyncUserView | null>;
-  update(id: string, patch: SyncUserPatch): Promise<SyncUserView>;
+  /** Writes the patch; nothing is read back (the sync writes here several times per cycle). */
+  update(id: string, patch: SyncUserPatch): Promise<void>;
   /** Atomic increments (no read-modify-write across processes); also sets lastProgressAt. Returns the new totals. */
   addCounts(id: string, delta: CountsDelta): Promise<{ counts: ItemCounts; countsByType: CountsByType }>;
   /** Ordered by source email then id. */
@@ -135,7 +136,6 @@ export function createSyncUsersRepository(context: StoreContext): SyncUsersRepos
       const changes = patchToChanges(patch);
       const updated = isUuid(id) ? affectedRows(await forkEm(context).nativeUpdate(SyncUserSchema, { id }, { ...changes, updatedAt: new Date() })) : 0;
       if (updated === 0) throw new StoreNotFoundError('SyncUser', id);
-      return getOrThrow(id);
     },
 
     async addCounts(id, delta) {

@@ -81,6 +81,20 @@ describe('connections', () => {
     expect(await store.connections.get(connection.id)).toMatchObject({ status: 'Active', lastError: null });
   });
 
+  it('getMany reads several connections at once; recoverFromError brings back only those in Error, once', async () => {
+    const source = await store.connections.create(microsoft365());
+    const other = await store.connections.create({ ...microsoft365(), name: 'Second tenant' });
+    const both = await store.connections.getMany([source.id, other.id, 'not-a-uuid']);
+    expect([...both.keys()].sort()).toEqual([source.id, other.id].sort());
+    expect(both.get(source.id)).toEqual(await store.connections.get(source.id));
+
+    expect(await store.connections.recoverFromError([source.id, other.id])).toEqual([]);
+    await store.connections.markError(other.id, { code: 'AUTH_TOKEN_EXPIRED', message: 'expired' });
+    const recovered = await Promise.all([store.connections.recoverFromError([source.id, other.id]), store.connections.recoverFromError([other.id, source.id])]);
+    expect(recovered.flat()).toEqual([other.id]);
+    expect((await store.connections.get(other.id))?.status).toBe('Active');
+  });
+
   it('new credentials make the connection NotTested and are what readCredentials returns', async () => {
     const connection = await store.connections.create(microsoft365());
     await store.connections.markError(connection.id, { code: 'AUTH_TOKEN_EXPIRED', message: 'expired' });

@@ -84,18 +84,33 @@ describe('folders', () => {
     expect(await store.folders.list(user.id)).toHaveLength(1);
   });
 
-  it('saveDeltaLink records the position and completion; addCounts increments atomically', async () => {
+  it('saveDeltaLinks records positions and completion, all or nothing; addCounts increments atomically', async () => {
     const user = await seedUser(store, (await seedPolicy(store)).policy.id, 'delta');
-    await store.folders.upsert(user.id, [{ sourceFolderId: 'f1', displayName: 'Inbox', path: 'Inbox' }]);
-    await store.folders.saveDeltaLink(user.id, 'f1', 'https://graph.example/delta?$deltatoken=abc', { initialSyncComplete: true });
+    await store.folders.upsert(user.id, [
+      { sourceFolderId: 'f1', displayName: 'Inbox', path: 'Inbox' },
+      { sourceFolderId: 'f2', displayName: 'Archive', path: 'Archive' },
+    ]);
+    await store.folders.saveDeltaLinks(user.id, [
+      { sourceFolderId: 'f1', deltaLink: 'https://graph.example/delta?$deltatoken=abc', initialSyncComplete: true },
+      { sourceFolderId: 'f2', deltaLink: 'https://graph.example/delta?$skiptoken=def' },
+    ]);
     await Promise.all(Array.from({ length: 30 }, () => store.folders.addCounts(user.id, 'f1', { exported: 2, imported: 1, skipped: 1 })));
-    let [folder] = await store.folders.list(user.id);
-    expect(folder).toMatchObject({ deltaLink: 'https://graph.example/delta?$deltatoken=abc', initialSyncComplete: true, counts: { exported: 60, imported: 30, failed: 0, skipped: 30 } });
+    const byId = async () => new Map((await store.folders.list(user.id)).map((f) => [f.sourceFolderId, f]));
+    let folders = await byId();
+    expect(folders.get('f1')).toMatchObject({ deltaLink: 'https://graph.example/delta?$deltatoken=abc', initialSyncComplete: true, counts: { exported: 60, imported: 30, failed: 0, skipped: 30 } });
+    expect(folders.get('f2')).toMatchObject({ deltaLink: 'https://graph.example/delta?$skiptoken=def', initialSyncComplete: false });
 
-    await store.folders.saveDeltaLink(user.id, 'f1', null);
-    [folder] = await store.folders.list(user.id);
-    expect(folder).toMatchObject({ deltaLink: null, initialSyncComplete: true });
-    await expect(store.folders.saveDeltaLink(user.id, 'missing', 'x')).rejects.toBeInstanceOf(StoreNotFoundError);
+    await store.folders.saveDeltaLinks(user.id, [{ sourceFolderId: 'f1', deltaLink: null }]);
+    folders = await byId();
+    expect(folders.get('f1')).toMatchObject({ deltaLink: null, initialSyncComplete: true });
+    // One unknown folder refuses the whole batch: the known one keeps its old link.
+    await expect(
+      store.folders.saveDeltaLinks(user.id, [
+        { sourceFolderId: 'f2', deltaLink: 'https://graph.example/delta?$deltatoken=new' },
+        { sourceFolderId: 'missing', deltaLink: 'x' },
+      ]),
+    ).rejects.toBeInstanceOf(StoreNotFoundError);
+    expect((await byId()).get('f2')?.deltaLink).toBe('https://graph.example/delta?$skiptoken=def');
     await expect(store.folders.addCounts(user.id, 'f1', { exported: 0.5 })).rejects.toBeInstanceOf(StoreValidationError);
   });
 });
@@ -105,7 +120,8 @@ describe('cycles', () => {
     const user = await seedUser(store, (await seedPolicy(store)).policy.id, 'cycles');
     const first = await store.cycles.start({ syncUserId: user.id, kind: 'initial', trigger: 'start', startedAt: new Date('2025-01-01T00:00:00Z') });
     const second = await store.cycles.start({ syncUserId: user.id, kind: 'delta', trigger: 'schedule', startedAt: new Date('2025-01-01T01:00:00Z') });
-    const finished = await store.cycles.finish(first, { outcome: 'failed', errorCode: 'RATE_LIMITED', counts: { exported: 10, imported: 7, failed: 1, skipped: 2 } });
+    await store.cycles.finish(first, { outcome: 'failed', errorCode: 'RATE_LIMITED', counts: { exported: 10, imported: 7, failed: 1, skipped: 2 } });
+    const finished = (await store.cycles.listRecent(user.id, 5)).find((cycle) => cycle.id === first)!;
     expect(finished).toMatchObject({ outcome: 'failed', errorCode: 'RATE_LIMITED', counts: { exported: 10, imported: 7, failed: 1, skipped: 2, updated: 0, deleted: 0 } });
     expect(finished.finishedAt).toBeInstanceOf(Date);
 

@@ -61,15 +61,17 @@ describe('sync users: selection and updates', () => {
   it('update has patch semantics: absent keeps, null clears, the error fields move together', async () => {
     const user = await seedUser(store, policyId, 'patch');
     const failedAt = new Date('2025-01-02T03:04:05.000Z');
-    const failed = await store.syncUsers.update(user.id, {
+    await store.syncUsers.update(user.id, {
       status: 'Failed',
       error: { code: 'RATE_LIMITED', message: 'Google kept refusing.', at: failedAt, details: { service: { code: 429 } } },
       nextSyncAt: new Date('2025-01-02T04:00:00.000Z'),
       initialSyncTotal: 1200,
     });
+    const failed = await store.syncUsers.get(user.id);
     expect(failed).toMatchObject({ status: 'Failed', stage: 'Provisioning', errorCode: 'RATE_LIMITED', errorAt: failedAt, errorDetails: { service: { code: 429 } }, initialSyncTotal: 1200 });
 
-    const resumed = await store.syncUsers.update(user.id, { status: 'Syncing', error: null });
+    await store.syncUsers.update(user.id, { status: 'Syncing', error: null });
+    const resumed = (await store.syncUsers.get(user.id))!;
     expect(resumed).toMatchObject({ status: 'Syncing', errorCode: null, errorMessage: null, errorAt: null, errorDetails: null, initialSyncTotal: 1200 });
     expect(resumed.nextSyncAt).toEqual(new Date('2025-01-02T04:00:00.000Z'));
 

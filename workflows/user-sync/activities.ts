@@ -32,11 +32,9 @@ export function userSyncActivities(tuning: UserSyncTuning = {}, cycleIntervalSec
     checkSourceUser: remote.checkSourceUser,
     discoverMailFolders: remote.discoverMailFolders,
     syncMailFolders: remote.syncMailFolders,
-    listKnownMailFolders: local.listKnownMailFolders,
     publishSyncState: local.publishSyncState,
-    checkConnections: local.checkConnections,
     recordExclusion: local.recordExclusion,
-    startSyncCycle: local.startSyncCycle,
+    beginSyncCycle: local.beginSyncCycle,
     finishSyncCycle: local.finishSyncCycle,
   };
 }

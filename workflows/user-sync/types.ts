@@ -43,6 +43,8 @@ export interface CarriedState {
   cyclesCompleted: number;
   target: GoogleTarget | null;
   pendingTrigger: CycleTrigger | null;
+  /** Well-known folders that are not synced (Outbox, ...), so that rediscovery need not ask which they are. */
+  skippedFolderIds?: string[];
 }
 
 export interface GoogleTarget {
@@ -67,7 +69,8 @@ export interface MailFolderRef {
 export interface FolderSyncResult {
   /** True when the folder reached its delta link (the round is complete). */
   roundComplete: boolean;
-  counts: ItemCounts;
+  /** The user's totals after the last page that changed something; null when nothing changed. */
+  counts: ItemCounts | null;
   updated: number;
   deleted: number;
   /** Messages and removals this call went through. */

@@ -20,11 +20,12 @@ import {
   SyncStage,
   SyncStatus,
   UserErrorCode,
+  type ItemCounts,
   type SyncError,
 } from '../../shared/vocabulary.js';
 import { userSyncActivities } from './activities.js';
 import { credentialsUpdatedSignal, excludeSignal, pauseSignal, resumeSignal, retrySignal, statusQuery } from './signals.js';
-import type { CarriedState, CycleTrigger, PauseReason, UserSyncInput } from './types.js';
+import type { CarriedState, CycleTrigger, MailFolderRef, PauseReason, UserSyncInput } from './types.js';
 
 type CycleOutcome = 'succeeded' | 'failed' | 'excluded';
 
@@ -94,21 +95,9 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
 
   const isPaused = () => state.pausedBy.length > 0 && exclusion === null;
 
-  /**
-   * Writes the state to search attributes and the database. A new status is
-   * written first and only then taken in memory, so whoever sees it in the
-   * status query finds the database saying the same.
-   */
-  async function publish(extra: { nextSyncAt?: string | null; status?: SyncStatus } = {}): Promise<void> {
-    const status = extra.status ?? state.status;
-    upsertSearchAttributes([
-      { key: SyncStatusKey, value: status },
-      { key: SyncStageKey, value: state.stage },
-      { key: SyncPolicyIdKey, value: input.policyId },
-      { key: SyncConnectionIdKey, value: input.sourceConnectionId },
-      { key: SyncErrorCodeKey, value: state.lastError?.code ?? 'None' },
-    ]);
-    await act.publishSyncState({
+  /** The state as the database row the API lists from. */
+  function stateRecord(status: SyncStatus, shownNextSyncAt: string | null = nextSyncAt) {
+    return {
       syncUserId: input.syncUserId,
       workflowId: workflowInfo().workflowId,
       runId: workflowInfo().runId,
@@ -117,10 +106,31 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       pausedReason: state.pausedBy[0] ?? null,
       error: state.lastError,
       lastSyncAt: state.lastSyncAt,
-      nextSyncAt: extra.nextSyncAt === undefined ? nextSyncAt : extra.nextSyncAt,
+      nextSyncAt: shownNextSyncAt,
       target: state.target,
-    });
+    };
+  }
+
+  /** Takes a status the database already holds: search attributes (Temporal UI's filters) and the status query. */
+  function showStatus(status: SyncStatus): void {
+    upsertSearchAttributes([
+      { key: SyncStatusKey, value: status },
+      { key: SyncStageKey, value: state.stage },
+      { key: SyncPolicyIdKey, value: input.policyId },
+      { key: SyncConnectionIdKey, value: input.sourceConnectionId },
+      { key: SyncErrorCodeKey, value: state.lastError?.code ?? 'None' },
+    ]);
     state.status = status;
+  }
+
+  /**
+   * Writes the state to the database, then takes it in memory, so whoever
+   * sees a status in the status query finds the database saying the same.
+   */
+  async function publish(extra: { nextSyncAt?: string | null; status?: SyncStatus } = {}): Promise<void> {
+    const status = extra.status ?? state.status;
+    await act.publishSyncState(stateRecord(status, extra.nextSyncAt === undefined ? nextSyncAt : extra.nextSyncAt));
+    showStatus(status);
   }
 
   async function setStatus(status: SyncStatus): Promise<void> {
@@ -164,12 +174,16 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     state.stage = SyncStage.InitialSync;
   }
 
-  async function copyMail(kind: 'initial' | 'delta', cycleId: string): Promise<void> {
+  async function copyMail(kind: 'initial' | 'delta', cycleId: string, knownFolders: MailFolderRef[] | null): Promise<void> {
     const target = state.target!;
-    const rediscover = kind === 'initial' || state.cyclesCompleted % (tuning.folderDiscoveryEveryCycles ?? 12) === 0;
     const folderInput = { syncUserId: input.syncUserId, sourceUserId: input.sourceUserId, sourceConnectionId: input.sourceConnectionId, targetConnectionId: input.targetConnectionId, targetEmail: target.email };
     doing('listing mail folders');
-    const folders = rediscover ? await act.discoverMailFolders(folderInput) : await act.listKnownMailFolders({ syncUserId: input.syncUserId });
+    let folders = knownFolders;
+    if (!folders) {
+      const discovered = await act.discoverMailFolders({ ...folderInput, skippedFolderIds: state.skippedFolderIds ?? [] });
+      state.skippedFolderIds = discovered.skippedFolderIds;
+      folders = discovered.folders;
+    }
     let remaining = folders.map((folder) => folder.sourceFolderId);
     while (remaining.length > 0) {
       await checkpoint();
@@ -177,7 +191,7 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       // Folder names stay out of Temporal (stored unencrypted); the position says enough.
       doing(`${kind === 'initial' ? 'initial sync' : 'delta cycle'}: ${done} of ${folders.length} mail folders done`);
       const result = await act.syncMailFolders({ ...folderInput, cycleId, sourceFolderIds: remaining, messageBudget: tuning.messagesPerActivity ?? 2000 });
-      state.counts = result.counts;
+      if (result.counts) state.counts = result.counts;
       cycleChanges.updated += result.updated;
       cycleChanges.deleted += result.deleted;
       remaining = result.remainingFolderIds;
@@ -186,19 +200,19 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
 
   /** Messages relabelled and deleted in the running cycle, for its record. */
   let cycleChanges = { updated: 0, deleted: 0 };
-  const cycleRefs = {
-    syncUserId: input.syncUserId,
-    policyId: input.policyId,
-    sourceConnectionId: input.sourceConnectionId,
-    targetConnectionId: input.targetConnectionId,
-  };
 
-  async function runCycle(trigger: CycleTrigger): Promise<CycleOutcome> {
-    if (exclusion !== null) return 'excluded';
+  /** How a cycle ended, and what its record needs (none when a connection in Error kept it from starting). */
+  interface CycleRun {
+    outcome: CycleOutcome;
+    record: { cycleId: string | null; countsAtStart: ItemCounts; countsKnown: boolean } | null;
+  }
+
+  async function runCycle(trigger: CycleTrigger): Promise<CycleRun> {
+    if (exclusion !== null) return { outcome: 'excluded', record: null };
     if (state.lastError?.code === UserErrorCode.UserNotFound) {
       doing('checking whether the source user still exists');
       const check = await act.checkSourceUser({ sourceConnectionId: input.sourceConnectionId, sourceUserId: input.sourceUserId });
-      if (!check.present) return 'excluded';
+      if (!check.present) return { outcome: 'excluded', record: null };
     }
     let cycleId: string | null = null;
     let countsAtStart = state.counts;
@@ -206,29 +220,58 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     try {
       if (state.stage === SyncStage.Provisioning) await provision();
       const kind = state.stage === SyncStage.InitialSync ? 'initial' : 'delta';
-      const gate = await act.checkConnections({ sourceConnectionId: input.sourceConnectionId, targetConnectionId: input.targetConnectionId });
-      if (gate.blockedBy) {
+      const status = kind === 'initial' ? SyncStatus.InitialSync : SyncStatus.Syncing;
+      const rediscover = kind === 'initial' || state.cyclesCompleted % (tuning.folderDiscoveryEveryCycles ?? 12) === 0;
+      const begun = await act.beginSyncCycle({
+        state: stateRecord(status),
+        sourceConnectionId: input.sourceConnectionId,
+        targetConnectionId: input.targetConnectionId,
+        kind,
+        trigger,
+        listKnownFolders: !rediscover,
+      });
+      if (begun.blockedBy) {
         // A connection in Error: no calls to the services until its credentials are fixed.
-        state.lastError = { ...gate.blockedBy, at: new Date().toISOString() };
-        return 'failed';
+        state.lastError = { ...begun.blockedBy, at: new Date().toISOString() };
+        return { outcome: 'failed', record: null };
       }
-      await setStatus(kind === 'initial' ? SyncStatus.InitialSync : SyncStatus.Syncing);
-      cycleId = await act.startSyncCycle({ syncUserId: input.syncUserId, kind, trigger });
+      showStatus(status);
+      cycleId = begun.cycleId;
       countsAtStart = state.counts;
-      await copyMail(kind, cycleId);
+      await copyMail(kind, cycleId, begun.knownFolders);
       state.stage = SyncStage.Recurring;
       state.lastError = null;
       state.lastSyncAt = new Date().toISOString();
       state.cyclesCompleted += 1;
-      await act.finishSyncCycle({ ...cycleRefs, cycleId, outcome: 'succeeded', error: null, countsAtStart, changes: cycleChanges });
-      return 'succeeded';
+      return { outcome: 'succeeded', record: { cycleId, countsAtStart, countsKnown: true } };
     } catch (err) {
       state.lastError = toSyncError(err);
-      await act.finishSyncCycle({ ...cycleRefs, cycleId, outcome: 'failed', error: state.lastError, countsAtStart, changes: cycleChanges });
-      return 'failed';
+      // A failed activity may have changed counts it could not report: the finish reads them.
+      return { outcome: 'failed', record: { cycleId, countsAtStart, countsKnown: false } };
     } finally {
       doing('waiting for the next cycle');
     }
+  }
+
+  /** Records the cycle and shows its outcome with the time of the next one. */
+  async function finishCycle(run: CycleRun, status: SyncStatus): Promise<void> {
+    if (!run.record) {
+      await publish({ status });
+      return;
+    }
+    state.counts = await act.finishSyncCycle({
+      state: stateRecord(status),
+      policyId: input.policyId,
+      sourceConnectionId: input.sourceConnectionId,
+      targetConnectionId: input.targetConnectionId,
+      cycleId: run.record.cycleId,
+      outcome: run.outcome === 'succeeded' ? 'succeeded' : 'failed',
+      error: run.outcome === 'succeeded' ? null : state.lastError,
+      countsAtStart: run.record.countsAtStart,
+      countsNow: run.record.countsKnown ? state.counts : null,
+      changes: cycleChanges,
+    });
+    showStatus(status);
   }
 
   /** Sleeps until the next cycle is due, an operator asks for one, or credentials are fixed. */
@@ -250,18 +293,18 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
   await publish();
   let trigger = await waitForNextCycle(Date.now());
   for (;;) {
-    const outcome = await runCycle(trigger);
-    if (outcome === 'excluded') {
+    const run = await runCycle(trigger);
+    if (run.outcome === 'excluded') {
       doing('excluded: the source user no longer exists or is disabled');
       // The audit entry first: whoever sees the status Excluded finds the reason already written.
       const reason = exclusion ?? state.lastError?.message ?? 'The source user is gone.';
-      await act.recordExclusion({ ...cycleRefs, reason });
+      await act.recordExclusion({ syncUserId: input.syncUserId, policyId: input.policyId, reason });
       await publish({ nextSyncAt: null, status: SyncStatus.Excluded });
       return { status: SyncStatus.Excluded, reason };
     }
     const dueAt = Date.now() + intervalMs;
     nextSyncAt = new Date(dueAt).toISOString();
-    await publish({ status: outcome === 'succeeded' ? SyncStatus.Synced : SyncStatus.Failed });
+    await finishCycle(run, run.outcome === 'succeeded' ? SyncStatus.Synced : SyncStatus.Failed);
     trigger = await waitForNextCycle(dueAt);
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > (tuning.maxHistoryEvents ?? 5000)) {

@@ -73,19 +73,29 @@ describe('user sync: recurring delta cycles', () => {
     expect(audit.items.length).toBeGreaterThan(0);
   });
 
-  it('sends nothing to Google and one delta request per folder when nothing changed', async () => {
+  it('sends nothing to Google, one delta request per folder, and rereads only the folder tree when nothing changed', async () => {
     const { handle } = await fixture.startSync(user);
     const before = (await waitForSnapshot(handle, (s) => s.status === SyncStatus.Synced)).cyclesCompleted;
     const googleBefore = fixture.google.emulator.stats().totalRequests;
-    const graphBefore = fixture.m365.emulator.stats.snapshot();
+    const graphBefore = fixture.m365.emulator.stats.snapshot().byRoute;
     await handle.signal(retrySignal);
     await waitForSnapshot(handle, (s) => s.status === SyncStatus.Synced && s.cyclesCompleted === before + 1);
     expect(fixture.google.emulator.stats().totalRequests).toBe(googleBefore);
-    const graphAfter = fixture.m365.emulator.stats.snapshot();
+
+    const made = new Map<string, number>();
+    for (const [route, statuses] of Object.entries(fixture.m365.emulator.stats.snapshot().byRoute)) {
+      const total = (counts: Record<string, number> | undefined) => Object.values(counts ?? {}).reduce((a, b) => a + b, 0);
+      const n = total(statuses) - total(graphBefore[route]);
+      if (n > 0) made.set(route, n);
+    }
     const folders = await fixture.store.folders.list((await fixture.store.syncUsers.getByWorkflowId(handle.workflowId))!.id);
-    const deltaCalls = graphAfter.totalRequests - graphBefore.totalRequests;
-    // folderDiscoveryEveryCycles is 1 in this file, so the folder listing is added; without it only the deltas remain.
-    console.log(JSON.stringify(graphAfter.byRoute), JSON.stringify(graphBefore.byRoute));
-    expect(deltaCalls).toBeGreaterThanOrEqual(folders.length);
+    const sum = (keep: (route: string) => boolean) => [...made].filter(([route]) => keep(route)).reduce((total, [, n]) => total + n, 0);
+    expect(sum((route) => route.endsWith('/messages/delta')), 'one delta request per folder').toBe(folders.length);
+    // folderDiscoveryEveryCycles is 1 in this file, so the tree is read again: the root's folders once and
+    // the children of folders that have some, and nothing else (which folders are well-known is known).
+    const listings = [...made.keys()].filter((route) => !route.endsWith('/messages/delta'));
+    expect(listings.sort(), JSON.stringify([...made])).toEqual(['GET /v1.0/users/:userId/mailFolders', 'GET /v1.0/users/:userId/mailFolders/:folderId/childFolders']);
+    expect(made.get('GET /v1.0/users/:userId/mailFolders')).toBe(1);
+    expect([...made.keys()].some((route) => route.includes('$batch'))).toBe(false);
   });
 });

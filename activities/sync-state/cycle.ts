@@ -1,0 +1,145 @@
+import { UserErrorCode, type ItemCounts, type SyncError } from '../../shared/vocabulary.js';
+import { readUserTotals } from '../mail/totals.js';
+import type { CycleTrigger, MailFolderRef } from '../../workflows/user-sync/types.js';
+import { syncStatePatch, type PublishSyncStateInput, type SyncStateDeps } from './publish.js';
+
+export interface BeginCycleInput {
+  /** The state to show while the cycle runs (status InitialSync or Syncing). */
+  state: PublishSyncStateInput;
+  sourceConnectionId: string;
+  targetConnectionId: string;
+  kind: 'initial' | 'delta';
+  trigger: CycleTrigger;
+  /** A cycle that does not read the folder tree again works on the folders already known. */
+  listKnownFolders: boolean;
+}
+
+export interface BlockedBy {
+  code: UserErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export type BeginCycleResult = { blockedBy: BlockedBy } | { blockedBy: null; cycleId: string; knownFolders: MailFolderRef[] | null };
+
+export interface FinishCycleInput {
+  /** The state to show once the cycle is over (Synced or Failed, with the next cycle's time). */
+  state: PublishSyncStateInput;
+  policyId: string;
+  sourceConnectionId: string;
+  targetConnectionId: string;
+  cycleId: string | null;
+  outcome: 'succeeded' | 'failed';
+  error: SyncError | null;
+  /** The user's counts when the cycle started: what the cycle did is the difference. */
+  countsAtStart: ItemCounts;
+  /** The counts the cycle's last change left, when the workflow knows them; otherwise read here. */
+  countsNow: ItemCounts | null;
+  /** Messages relabelled (read, flag, categories, moves) and deleted in the cycle. */
+  changes: { updated: number; deleted: number };
+}
+
+/**
+ * The bookkeeping around a cycle, as local activities (they only touch the
+ * database): one to begin it and one to finish it, so that an idle cycle
+ * costs the workflow two of them besides the mail activity itself.
+ */
+export function createCycleActivities(deps: SyncStateDeps) {
+  const { store } = deps;
+  return {
+    /** A connection in Error blocks the cycle (calling the service again would only fail again); otherwise the cycle is recorded and shown. */
+    async beginSyncCycle(input: BeginCycleInput): Promise<BeginCycleResult> {
+      const connections = await store.connections.getMany([input.sourceConnectionId, input.targetConnectionId]);
+      for (const connectionId of [input.sourceConnectionId, input.targetConnectionId]) {
+        const connection = connections.get(connectionId);
+        if (connection?.status === 'Error') {
+          return {
+            blockedBy: {
+              code: UserErrorCode.AuthTokenExpired,
+              message: `The ${connection.kind === 'microsoft365' ? 'Microsoft 365' : 'Google Workspace'} connection "${connection.name}" is in Error; this user waits until its credentials are updated (Connections, Update credentials, Test connection).`,
+              details: { connectionId, lastError: connection.lastError },
+            },
+          };
+        }
+      }
+      const syncUserId = input.state.syncUserId;
+      await store.syncUsers.update(syncUserId, syncStatePatch(input.state));
+      const cycleId = await store.cycles.start({ syncUserId, kind: input.kind, trigger: input.trigger });
+      const knownFolders = input.listKnownFolders ? (await store.folders.list(syncUserId)).map(({ sourceFolderId, path }) => ({ sourceFolderId, path })) : null;
+      return { blockedBy: null, cycleId, knownFolders };
+    },
+
+    /**
+     * Records what the cycle did, writes the audit entries an administrator
+     * looks for, and only then shows the new status, so whoever sees it finds
+     * the reason already written. Returns the user's counts.
+     */
+    async finishSyncCycle(input: FinishCycleInput): Promise<ItemCounts> {
+      const syncUserId = input.state.syncUserId;
+      const now = input.countsNow ?? (await readUserTotals(store, syncUserId));
+      const done = {
+        exported: now.exported - input.countsAtStart.exported,
+        imported: now.imported - input.countsAtStart.imported,
+        failed: now.failed - input.countsAtStart.failed,
+        skipped: now.skipped - input.countsAtStart.skipped,
+      };
+      if (input.cycleId) {
+        await store.cycles.finish(input.cycleId, { outcome: input.outcome, errorCode: input.error?.code ?? null, counts: { ...done, ...input.changes } });
+      }
+      if (done.failed > 0) {
+        // One entry per cycle for the items that could not be copied; the items view lists them.
+        const byCode = Object.entries(await store.items.countByCode(syncUserId)).filter(([, n]) => n > 0);
+        await store.audit.write({
+          severity: 'Warning',
+          category: 'item',
+          code: 'ITEMS_NOT_COPIED',
+          message: `${done.failed} item(s) could not be copied in this cycle; the user's items view lists each one with its reason.`,
+          actor: 'System',
+          syncUserId,
+          policyId: input.policyId,
+          details: { newFailures: done.failed, failedByCode: Object.fromEntries(byCode) },
+        });
+      }
+      if (input.outcome === 'succeeded') await recordRecoveredConnections(deps, [input.sourceConnectionId, input.targetConnectionId]);
+      else await recordCycleFailure(deps, input);
+      await store.syncUsers.update(syncUserId, syncStatePatch(input.state));
+      return now;
+    },
+  };
+}
+
+/** A working cycle proves both connections work again. */
+async function recordRecoveredConnections({ store }: SyncStateDeps, connectionIds: string[]): Promise<void> {
+  for (const connectionId of await store.connections.recoverFromError(connectionIds)) {
+    await store.audit.write({ severity: 'Info', category: 'connection', code: 'CONNECTION_RECOVERED', message: 'The connection works again: a sync cycle completed with it.', actor: 'System', connectionId, details: {} });
+  }
+}
+
+async function recordCycleFailure({ store }: SyncStateDeps, input: FinishCycleInput): Promise<void> {
+  const error = input.error!;
+  await store.audit.write({
+    severity: error.code === UserErrorCode.RateLimited ? 'Warning' : 'Error',
+    category: 'sync',
+    code: error.code,
+    message: error.message,
+    actor: 'System',
+    syncUserId: input.state.syncUserId,
+    policyId: input.policyId,
+    details: error.details ?? {},
+  });
+  if (error.code !== UserErrorCode.AuthTokenExpired) return;
+  // One connection-level entry, however many users hit the same expired credentials.
+  const connectionId = error.details?.service === 'google-workspace' ? input.targetConnectionId : input.sourceConnectionId;
+  const changed = await store.connections.markError(connectionId, { code: error.code, message: error.message });
+  if (changed) {
+    await store.audit.write({
+      severity: 'Error',
+      category: 'connection',
+      code: 'CONNECTION_AUTH_FAILED',
+      message: "The connection's credentials were refused; every user of this connection is waiting. Update the credentials and run Test connection.",
+      actor: 'System',
+      connectionId,
+      details: error.details ?? {},
+    });
+  }
+}
