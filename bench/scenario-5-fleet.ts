@@ -36,7 +36,9 @@ export async function runFleet(ctx: BenchContext, size: FleetSize): Promise<Scen
   const emulators = await startBenchEmulators({ m365: { quota: { enabled: false } }, google: { quota: { enabled: false } } });
   try {
     const seeded = emulators.m365.emulator.seed({ seed: 21, users, messagesPerUser, failingItemsPerUser: 0, groups: false }).users;
-    const sync = await startBenchSync({ bench: { dataDir: ctx.dataDir, profileDir: ctx.profileDirFor(label) }, temporal, emulators, pacing: defaultPacing, label });
+    // One cached workflow per user, as README advises for a worker that carries the whole fleet
+    // (WORKER_MAX_CACHED_WORKFLOWS); an evicted user would replay its history at every cycle.
+    const sync = await startBenchSync({ bench: { dataDir: ctx.dataDir, profileDir: ctx.profileDirFor(label) }, temporal, emulators, pacing: defaultPacing, maxCachedWorkflows: users, label });
     try {
       const selected = await sync.selectUsers(seeded);
       const processes = { worker: sync.worker.pid, temporalServer: temporal.pid, emulatorsAndDriver: process.pid };

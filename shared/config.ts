@@ -24,6 +24,8 @@ export interface AppConfig {
   m365EmulatorUrl: string | undefined;
   googleEmulatorUrl: string | undefined;
   startEmulators: boolean;
+  /** Workflows a worker keeps in memory; unset, the Temporal SDK sizes it from the heap limit. */
+  workerMaxCachedWorkflows: number | undefined;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -64,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     m365EmulatorUrl: env.M365_EMULATOR_URL || undefined,
     googleEmulatorUrl: env.GOOGLE_EMULATOR_URL || undefined,
     startEmulators: boolFromEnv(env, 'START_EMULATORS', true),
+    workerMaxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS ? intFromEnv(env, 'WORKER_MAX_CACHED_WORKFLOWS', 0) : undefined,
   };
 }
 

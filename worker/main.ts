@@ -28,6 +28,7 @@ const worker = await createSyncWorker({
   namespace: config.temporalNamespace,
   taskQueue: config.temporalTaskQueue,
   activityDeps: { store, pacing: pacingFromEnv(), temporal: { client, taskQueue: config.temporalTaskQueue } },
+  maxCachedWorkflows: config.workerMaxCachedWorkflows,
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

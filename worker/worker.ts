@@ -21,6 +21,13 @@ export interface SyncWorkerOptions {
   /** A prebuilt bundle (tests build one for the whole run); otherwise bundled from source at start. */
   workflowBundle?: WorkflowBundleOption;
   identity?: string;
+  /**
+   * Workflows kept in memory between their tasks. A user whose workflow was
+   * evicted replays its history at its next cycle, so a worker that carries
+   * many users wants one per user (WORKER_MAX_CACHED_WORKFLOWS); unset, the
+   * SDK sizes the cache from the heap limit.
+   */
+  maxCachedWorkflows?: number;
 }
 
 export function defaultWorkerIdentity(): string {
@@ -36,6 +43,7 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
     taskQueue: options.taskQueue,
     identity,
     activities,
+    ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     bundlerOptions: { webpackConfigHook: resolveTsFromJsImports },
   });

@@ -56,6 +56,8 @@ export interface BenchSyncOptions {
   pacing: PacingSettings;
   /** Messages per Graph delta page; the product's default is 100. */
   deltaPageSize?: number;
+  /** The worker's workflow cache (WORKER_MAX_CACHED_WORKFLOWS); the SDK's default when absent. */
+  maxCachedWorkflows?: number;
   label: string;
 }
 
@@ -103,6 +105,7 @@ export async function startBenchSync(options: BenchSyncOptions): Promise<BenchSy
       dataDir,
       pacing: options.pacing,
       deltaPageSize: options.deltaPageSize ?? 100,
+      maxCachedWorkflows: options.maxCachedWorkflows,
     },
     { profileDir: options.bench.profileDir, logFile: path.join(dataDir, 'worker.log') },
   );

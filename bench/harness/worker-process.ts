@@ -29,6 +29,7 @@ export interface WorkerProcessConfig {
   dataDir: string;
   pacing: PacingSettings;
   deltaPageSize: number;
+  maxCachedWorkflows?: number;
 }
 
 const config = JSON.parse(process.env.BENCH_WORKER_CONFIG ?? 'null') as WorkerProcessConfig | null;
@@ -45,6 +46,7 @@ const worker = await createSyncWorker({
   namespace: config.namespace,
   taskQueue: config.taskQueue,
   activityDeps: { store, pacing: config.pacing, deltaPageSize: config.deltaPageSize, temporal: { client, taskQueue: config.taskQueue } },
+  maxCachedWorkflows: config.maxCachedWorkflows,
 });
 
 const profiler = new Session();
