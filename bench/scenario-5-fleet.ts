@@ -53,9 +53,11 @@ export async function runFleet(ctx: BenchContext, size: FleetSize): Promise<Scen
         const rampEnds = began + intervalSeconds * 1000;
         if (Date.now() < rampEnds) await sleep(rampEnds - Date.now());
         // Steady state is what is measured: every user past its first sync (a rollout's day one,
-        // provisioning included, costs more than a recurring cycle), waiting at most one more interval.
-        const initialSyncsDoneAfter = await waitForFirstSyncs(sync.store, users, rampEnds + intervalSeconds * 1000);
+        // provisioning included, costs several recurring cycles), then one more interval so that
+        // every user has been through a recurring cycle and the schedule has settled.
+        const initialSyncsDoneAfter = await waitForFirstSyncs(sync.store, users, began + ctx.options.fleet.firstSyncsTimeoutSeconds * 1000);
         const drainSeconds = initialSyncsDoneAfter === null ? null : (initialSyncsDoneAfter - began) / 1000;
+        if (initialSyncsDoneAfter !== null) await sleep(intervalSeconds * 1000);
 
         ctx.log(`${label}: starts took ${decimal(startSeconds)} s; first syncs ${drainSeconds === null ? 'still running' : `all done after ${decimal(drainSeconds)} s`}; measuring for ${measureSeconds} s`);
         const window = new UsageWindow(processes);
@@ -75,7 +77,7 @@ export async function runFleet(ctx: BenchContext, size: FleetSize): Promise<Scen
         const figures = windowFigures(await readCycles(sync.store), users, intervalSeconds, from, to);
         const peak = wholeRun.finish();
         const activityFailures = sync.worker.activityFailures();
-        return fleetResult({ size, figures, cpu, workerThreads, storeCalls, deltaPages, firstSyncsDoneAfterSeconds: drainSeconds, eventLoop, activityFailures, peak, startSeconds, workerLoad: sync.worker.peakLoad(), messagesPerUser, folders: (await sync.store.folders.list(selected[0]!.syncUserId)).length });
+        return fleetResult({ size, figures, cpu, workerThreads, storeCalls, deltaPages, firstSyncsDoneAfterSeconds: drainSeconds, firstSyncsTimeoutSeconds: ctx.options.fleet.firstSyncsTimeoutSeconds, eventLoop, activityFailures, peak, startSeconds, workerLoad: sync.worker.peakLoad(), messagesPerUser, folders: (await sync.store.folders.list(selected[0]!.syncUserId)).length });
       } finally {
         clearInterval(progress);
       }
@@ -121,6 +123,7 @@ interface FleetMeasurement {
   deltaPages: number;
   /** From the first start until every user had finished a first sync; null if they had not by the deadline. */
   firstSyncsDoneAfterSeconds: number | null;
+  firstSyncsTimeoutSeconds: number;
   eventLoop: { meanMs: number; worstP99Ms: number };
   activityFailures: ActivityFailures;
   peak: ReturnType<UsageWindow['finish']>;
@@ -181,7 +184,7 @@ function fleetResult(m: FleetMeasurement): ScenarioResult {
     {
       scenario: name,
       metric: `Every user through provisioning and a first sync, from the first start (starts spread over ${intervalSeconds} s)`,
-      measured: m.firstSyncsDoneAfterSeconds === null ? `not within ${count(2 * intervalSeconds)} s` : `${decimal(m.firstSyncsDoneAfterSeconds, 0)} s`,
+      measured: m.firstSyncsDoneAfterSeconds === null ? `not within ${count(m.firstSyncsTimeoutSeconds)} s` : `${decimal(m.firstSyncsDoneAfterSeconds, 0)} s (${decimal(m.size.users / m.firstSyncsDoneAfterSeconds, 1)} users/s)`,
       target: '',
       met: null,
     },

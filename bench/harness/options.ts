@@ -20,7 +20,8 @@ export interface BenchOptions {
   throughput: { messages: number; quotaScale: number };
   overhead: { messages: number };
   idle: { cycles: number };
-  fleet: { sizes: FleetSize[]; messagesPerUser: number; measureSeconds: number };
+  /** firstSyncsTimeoutSeconds: how long the first syncs may take before the window is measured anyway. */
+  fleet: { sizes: FleetSize[]; messagesPerUser: number; measureSeconds: number; firstSyncsTimeoutSeconds: number };
   api: { users: number; requests: number };
 }
 
@@ -38,9 +39,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     const [name, value] = arg.replace(/^--/, '').split('=', 2) as [string, string | undefined];
     flags.set(name, value ?? 'true');
   }
-  const known = new Set(['quick', 'only', 'profile', 'fleet', 'fleet-measure-seconds', 'messages', 'quota-scale']);
+  const known = new Set(['quick', 'only', 'profile', 'fleet', 'fleet-measure-seconds', 'fleet-first-syncs-timeout', 'messages', 'quota-scale']);
   for (const name of flags.keys()) {
-    if (!known.has(name)) throw new Error(`Unknown option --${name}. Options: --quick, --only=${scenarioIds.join(',')}, --profile, --messages=N, --quota-scale=K, --fleet=users:interval,..., --fleet-measure-seconds=N.`);
+    if (!known.has(name)) throw new Error(`Unknown option --${name}. Options: --quick, --only=${scenarioIds.join(',')}, --profile, --messages=N, --quota-scale=K, --fleet=users:interval,..., --fleet-measure-seconds=N, --fleet-first-syncs-timeout=N.`);
   }
   const quick = flags.has('quick');
   const onlyRaw = flags.get('only');
@@ -68,6 +69,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       sizes: flags.has('fleet') ? fleetSizes(flags.get('fleet')!) : quick ? [{ users: 200, intervalSeconds: 60 }] : [{ users: 2_000, intervalSeconds: 180 }, { users: 10_000, intervalSeconds: 900 }],
       messagesPerUser: 2,
       measureSeconds: flags.has('fleet-measure-seconds') ? Number(flags.get('fleet-measure-seconds')) : quick ? 90 : 240,
+      // About 4 first syncs a second fit on this machine: 10,000 users take some 45 minutes.
+      firstSyncsTimeoutSeconds: flags.has('fleet-first-syncs-timeout') ? Number(flags.get('fleet-first-syncs-timeout')) : quick ? 300 : 3_600,
     },
     api: { users: quick ? 2_000 : 10_000, requests: quick ? 100 : 300 },
   };
