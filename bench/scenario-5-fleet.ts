@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultPacing } from '../activities/pacing.js';
 import type { BenchContext, ScenarioResult } from './harness/context.js';
 import { microsoftRequests, routeDelta, startBenchEmulators } from './harness/emulators.js';
-import { readCycles, windowFigures, type WindowFigures } from './harness/fleet-cycles.js';
+import { countUsersPastFirstSync, readCycles, windowFigures, type WindowFigures } from './harness/fleet-cycles.js';
 import type { FleetSize } from './harness/options.js';
 import { readThreadCpu, threadCpuDelta, UsageWindow } from './harness/proc.js';
 import { count, decimal, megabytes } from './harness/report.js';
@@ -100,9 +100,7 @@ async function logProgress(ctx: BenchContext, label: string, store: Awaited<Retu
 /** When every user has finished a first sync (epoch ms), or null at the deadline. */
 async function waitForFirstSyncs(syncStore: Awaited<ReturnType<typeof startBenchSync>>['store'], users: number, deadline: number): Promise<number | null> {
   for (;;) {
-    const rows = await readCycles(syncStore).catch(() => []);
-    const done = new Set(rows.filter((row) => row.kind === 'initial' && row.outcome === 'succeeded').map((row) => row.syncUserId)).size;
-    if (done >= users) return Date.now();
+    if ((await countUsersPastFirstSync(syncStore).catch(() => 0)) >= users) return Date.now();
     if (Date.now() >= deadline) return null;
     await sleep(5_000);
   }

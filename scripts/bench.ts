@@ -1,10 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureLocalTls } from '../shared/tls.js';
-import { resolveTemporalCli } from './temporal-cli.js';
+import { prepareIsolatedRun } from './isolated-run.js';
 
 /**
  * `npm run bench [-- --quick] [-- --only=throughput,fleet] [-- --profile]`:
@@ -16,23 +13,8 @@ import { resolveTemporalCli } from './temporal-cli.js';
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const binary = await resolveTemporalCli((line) => console.error(line));
-if (!binary) {
-  console.error('No Temporal CLI could be found or built; the benchmark needs a real Temporal dev server. Set TEMPORAL_CLI or install Go.');
-  process.exit(1);
-}
-
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'm365-sync-bench-'));
-const tls = ensureLocalTls(dataDir);
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  DATA_DIR: dataDir,
-  TEMPORAL_CLI: binary,
-  NODE_EXTRA_CA_CERTS: tls.caCertPath,
-  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-};
-const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'run.ts'), ...process.argv.slice(2)], { cwd: root, env, stdio: 'inherit' });
-if (!process.env.KEEP_BENCH_DATA) rmSync(dataDir, { recursive: true, force: true });
-else console.error(`Bench data kept in ${dataDir}`);
+const isolated = await prepareIsolatedRun({ purpose: 'the benchmark', directoryPrefix: 'm365-sync-bench-', keepVariable: 'KEEP_BENCH_DATA' });
+const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'run.ts'), ...process.argv.slice(2)], { cwd: root, env: isolated.env, stdio: 'inherit' });
+isolated.cleanUp();
 if (result.error) throw result.error;
 process.exit(result.status ?? 1);

@@ -1,10 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureLocalTls } from '../shared/tls.js';
-import { resolveTemporalCli } from './temporal-cli.js';
+import { prepareIsolatedRun } from './isolated-run.js';
 
 /**
  * `npm test`: type-check, then the whole suite against a real Temporal dev
@@ -31,21 +28,7 @@ if (!skipTypecheck) {
   if (status !== 0) process.exit(status);
 }
 
-const binary = await resolveTemporalCli((line) => console.error(line));
-if (!binary) {
-  console.error('No Temporal CLI could be found or built; the integration tests need one. Set TEMPORAL_CLI or install Go.');
-  process.exit(1);
-}
-
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'm365-sync-test-'));
-const tls = ensureLocalTls(dataDir);
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  DATA_DIR: dataDir,
-  TEMPORAL_CLI: binary,
-  NODE_EXTRA_CA_CERTS: tls.caCertPath,
-  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-};
-const status = run(bin('vitest'), ['run', ...vitestArgs], env);
-if (!process.env.KEEP_TEST_DATA) rmSync(dataDir, { recursive: true, force: true });
+const isolated = await prepareIsolatedRun({ purpose: 'the integration tests', directoryPrefix: 'm365-sync-test-', keepVariable: 'KEEP_TEST_DATA' });
+const status = run(bin('vitest'), ['run', ...vitestArgs], isolated.env);
+isolated.cleanUp();
 process.exit(status);

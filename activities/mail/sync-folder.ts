@@ -1,5 +1,4 @@
 import { Context } from '@temporalio/activity';
-import type { FolderSyncResult } from '../../workflows/user-sync/types.js';
 import { graphFailure } from '../failures.js';
 import { classifyGraphError } from '../microsoft365/graph-errors.js';
 import { fetchDeltaPage, initialDeltaPath, type DeltaPage } from '../microsoft365/mail-export.js';
@@ -16,6 +15,16 @@ export interface SyncMailFolderInput extends MailboxInput {
   sourceFolderId: string;
   /** Hand back to the workflow after about this many messages, so progress shows and history stays short. */
   messageBudget: number;
+}
+
+/** How far one folder got; the user's totals are in PreparedMailbox. */
+export interface FolderSyncResult {
+  /** True when the folder reached its delta link (the round is complete). */
+  roundComplete: boolean;
+  updated: number;
+  deleted: number;
+  /** Messages and removals this call went through. */
+  handled: number;
 }
 
 export interface FolderProgress {
@@ -81,9 +90,8 @@ export async function syncMailFolder(deps: MailDeps, input: SyncMailFolderInput,
   const { store } = deps;
   const { folders, labelForFolder, options, mailbox } = shared;
   const folder = folders.find((f) => f.sourceFolderId === input.sourceFolderId);
-  const totalsBefore = shared.totals;
   // A folder deleted since discovery has nothing left to copy.
-  if (!folder) return { roundComplete: true, counts: totalsBefore, updated: 0, deleted: 0, handled: 0 };
+  if (!folder) return { roundComplete: true, updated: 0, deleted: 0, handled: 0 };
 
   const ctx = Context.current();
   const fromHeartbeat = ctx.info.heartbeatDetails as FolderProgress | undefined;
@@ -117,7 +125,7 @@ export async function syncMailFolder(deps: MailDeps, input: SyncMailFolderInput,
         await assertSourceUserPresent(deps.connections, input);
         await store.folders.remove(input.syncUserId, [input.sourceFolderId]);
         shared.unsavedLinks.delete(input.sourceFolderId);
-        return { roundComplete: true, counts: shared.totals, updated, deleted, handled };
+        return { roundComplete: true, updated, deleted, handled };
       }
       if (kind === 'syncStateNotFound') {
         // Graph forgot this delta token: enumerate the folder again; the id map skips what is already copied.
@@ -154,7 +162,7 @@ export async function syncMailFolder(deps: MailDeps, input: SyncMailFolderInput,
       shared.totals = await readUserTotals(store, input.syncUserId, { publish: true });
     }
     ctx.heartbeat({ sourceFolderId: input.sourceFolderId, link } satisfies FolderProgress);
-    if (page.deltaLink) return { roundComplete: true, counts: shared.totals, updated, deleted, handled };
+    if (page.deltaLink) return { roundComplete: true, updated, deleted, handled };
   }
-  return { roundComplete: false, counts: shared.totals, updated, deleted, handled };
+  return { roundComplete: false, updated, deleted, handled };
 }

@@ -52,6 +52,16 @@ export async function readCycles(store: Store): Promise<CycleRow[]> {
   }));
 }
 
+/** Users with a succeeded first (initial) sync: one count, not the whole cycle table. */
+export async function countUsersPastFirstSync(store: Store): Promise<number> {
+  const [row] = (await store.orm.em.fork().getConnection().execute(
+    `select count(distinct sync_user_id) as n from sync_cycles where kind = 'initial' and outcome = 'succeeded'`,
+    [],
+    'all',
+  )) as Array<{ n: number | string }>;
+  return Number(row?.n ?? 0);
+}
+
 export interface WindowFigures {
   windowSeconds: number;
   finished: { initial: number; delta: number; failed: number };

@@ -65,14 +65,3 @@ export interface MailFolderRef {
   sourceFolderId: string;
   path: string;
 }
-
-export interface FolderSyncResult {
-  /** True when the folder reached its delta link (the round is complete). */
-  roundComplete: boolean;
-  /** The user's totals after the last page that changed something; null when nothing changed. */
-  counts: ItemCounts | null;
-  updated: number;
-  deleted: number;
-  /** Messages and removals this call went through. */
-  handled: number;
-}
