@@ -28,7 +28,10 @@ if (!skipTypecheck) {
   if (status !== 0) process.exit(status);
 }
 
+// TEST_REPORT_JSON asks for vitest's JSON report beside the usual output (CI prints its summary line from it).
+const reportArgs = process.env.TEST_REPORT_JSON ? ['--reporter=default', '--reporter=json', `--outputFile.json=${process.env.TEST_REPORT_JSON}`] : [];
+
 const isolated = await prepareIsolatedRun({ purpose: 'the integration tests', directoryPrefix: 'm365-sync-test-', keepVariable: 'KEEP_TEST_DATA' });
-const status = run(bin('vitest'), ['run', ...vitestArgs], isolated.env);
+const status = run(bin('vitest'), ['run', ...reportArgs, ...vitestArgs], isolated.env);
 isolated.cleanUp();
 process.exit(status);
