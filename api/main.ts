@@ -28,11 +28,17 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: process.en
   log.info({ port: info.port }, 'API listening');
 });
 
+let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    // Ctrl-C reaches this process and `npm start`, which then sends SIGTERM too: stop once.
+    if (stopping) return;
+    stopping = true;
     log.info({ signal }, 'shutting down API');
     server.close(() => {
       void Promise.allSettled([temporal.connection.close(), store.close()]).finally(() => process.exit(0));
     });
+    // An open console keeps keep-alive connections; close() alone would wait for them.
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
   });
 }

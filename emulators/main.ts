@@ -109,8 +109,9 @@ async function runFromCommandLine(): Promise<void> {
       },
     );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // `on`, not `once`: a second signal (Ctrl-C, then SIGTERM from `npm start`) must not kill the process mid-save.
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -18,7 +18,8 @@ export interface DevServer {
   address: string;
   uiUrl: string;
   process: ChildProcess;
-  stop(): Promise<void>;
+  /** Stops the server: SIGTERM, then SIGKILL after `timeoutMs` (10 s unless given). */
+  stop(timeoutMs?: number): Promise<void>;
 }
 
 async function waitForFrontend(address: string, child: ChildProcess, timeoutMs: number): Promise<Connection> {
@@ -71,11 +72,15 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     address,
     uiUrl: `http://localhost:${options.uiPort}`,
     process: child,
-    async stop() {
-      if (child.exitCode !== null) return;
+    async stop(timeoutMs = 10_000) {
+      // A server that got Ctrl-C itself may be gone already; one killed by a signal has signalCode, not exitCode.
+      if (child.exitCode !== null || child.signalCode !== null) {
+        logFile.end();
+        return;
+      }
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGTERM');
-      const timedOut = await Promise.race([exited.then(() => false), sleep(10_000).then(() => true)]);
+      const timedOut = await Promise.race([exited.then(() => false), sleep(timeoutMs).then(() => true)]);
       if (timedOut) child.kill('SIGKILL');
       logFile.end();
     },

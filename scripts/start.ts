@@ -81,9 +81,10 @@ async function stopAll(exitCode: number): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   }));
-  await Promise.race([Promise.all(exits), sleep(15_000)]);
+  // Everything is down within 10 s of the signal: the worker drains for up to 7 s, the dev server gets 2.5 s.
+  await Promise.race([Promise.all(exits), sleep(7_000)]);
   for (const child of children.values()) child.kill('SIGKILL');
-  await devServer?.stop();
+  await devServer?.stop(2_500);
   log.info('stopped');
   process.exit(exitCode);
 }

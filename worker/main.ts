@@ -14,7 +14,10 @@ import { createSyncWorker } from './worker.js';
  */
 const config = loadConfig();
 const log = createLogger('worker', config.logLevel);
-Runtime.install({ logger: temporalLoggerFrom(log.child({ component: 'temporal-sdk' })) });
+// Our own handler below is the only one: the SDK's default handlers would shut the worker down a second
+// time when a Ctrl-C reaches both this process and `npm start` (which then sends SIGTERM), and a second
+// shutdown() throws IllegalStateError ("Not running. Current state: DRAINING").
+Runtime.install({ logger: temporalLoggerFrom(log.child({ component: 'temporal-sdk' })), shutdownSignals: [] });
 
 const connection = await connectWorkerConnection(config);
 // The dev server registers them itself; a cluster or compose stack may not have them yet.
@@ -31,17 +34,22 @@ const worker = await createSyncWorker({
   maxCachedWorkflows: config.workerMaxCachedWorkflows,
 });
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log.info({ signal }, 'shutting down worker');
-    worker.shutdown();
-  });
-}
+let stopRequested = false;
+const stop = (signal: NodeJS.Signals): void => {
+  if (stopRequested) return;
+  stopRequested = true;
+  log.info({ signal }, 'shutting down worker');
+  // Before run() the worker is not polling yet: run() below is skipped instead.
+  if (worker.getState() === 'RUNNING') worker.shutdown();
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, stop);
 
 await bootstrapConfiguration(store, process.env, config.dataDir, log);
 await ensureMembershipWorkflows(client, config.temporalTaskQueue, store);
-log.info({ taskQueue: config.temporalTaskQueue, namespace: config.temporalNamespace }, 'worker started');
-await worker.run();
+if (!stopRequested) {
+  log.info({ taskQueue: config.temporalTaskQueue, namespace: config.temporalNamespace }, 'worker started');
+  await worker.run();
+}
 await connection.close();
 await client.connection.close();
 await store.close();

@@ -18,57 +18,107 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   throw new Error(`timed out waiting for ${what}`);
 }
 
-describe('npm start', () => {
-  let child: ChildProcess | undefined;
+/** True while any process of the group (npm start and everything it started) is alive. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  port: number;
+  temporalPort: number;
+  uiPort: number;
+  dataDir: string;
+}
+
+async function startSystem(): Promise<Started> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'start-test-'));
+  const [port, temporalPort, uiPort, m365Port, googlePort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  // Its own process group, as a terminal gives it: Ctrl-C signals the whole group.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    detached: true,
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      TEMPORAL_DEV_SERVER_PORT: String(temporalPort),
+      TEMPORAL_UI_PORT: String(uiPort),
+      M365_EMULATOR_PORT: String(m365Port),
+      GOOGLE_EMULATOR_PORT: String(googlePort),
+      TEMPORAL_ADDRESS: '',
+      API_TOKEN: '',
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  await waitFor('a healthy API with a polling worker', async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/api/health`);
+    const body = (await res.json()) as { workers: { ok: boolean } };
+    return res.status === 200 && body.workers.ok ? body : undefined;
+  });
+  return { child, output: () => output, port, temporalPort, uiPort, dataDir };
+}
+
+/** Sends the signal, then waits for npm start's exit and for every process of its group to be gone. */
+async function stopSystem(started: Started, how: 'ctrl-c' | 'sigterm'): Promise<{ code: number | null; seconds: number }> {
+  const pgid = started.child.pid!;
+  const exited = new Promise<number | null>((resolve) => started.child.once('exit', (code) => resolve(code)));
+  const sentAt = Date.now();
+  if (how === 'ctrl-c') process.kill(-pgid, 'SIGINT');
+  else started.child.kill('SIGTERM');
+  const code = await exited;
+  await waitFor('every process npm start started to end', async () => (groupAlive(pgid) ? undefined : true), 30_000);
+  return { code, seconds: (Date.now() - sentAt) / 1000 };
+}
+
+describe('npm start', () => {
+  const started: Started[] = [];
   afterAll(() => {
-    if (child && child.exitCode === null) child.kill('SIGKILL');
+    for (const { child } of started) if (child.pid && groupAlive(child.pid)) process.kill(-child.pid, 'SIGKILL');
   });
 
   it('brings up Temporal, the UI, the worker and the API, and stops cleanly on SIGTERM', async () => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'start-test-'));
-    const [port, temporalPort, uiPort, m365Port, googlePort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-    child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-      env: {
-        ...process.env,
-        DATA_DIR: dataDir,
-        PORT: String(port),
-        TEMPORAL_DEV_SERVER_PORT: String(temporalPort),
-        TEMPORAL_UI_PORT: String(uiPort),
-        M365_EMULATOR_PORT: String(m365Port),
-        GOOGLE_EMULATOR_PORT: String(googlePort),
-        TEMPORAL_ADDRESS: '',
-        API_TOKEN: '',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout!.on('data', (d) => (output += d));
-    child.stderr!.on('data', (d) => (output += d));
-
-    const health = await waitFor('a healthy API with a polling worker', async () => {
-      const res = await fetch(`http://127.0.0.1:${port}/api/health`);
-      const body = (await res.json()) as { temporal: { ok: boolean; address: string }; workers: { ok: boolean } };
-      return res.status === 200 && body.workers.ok ? body : undefined;
-    });
-    expect(health.temporal).toMatchObject({ ok: true, address: `127.0.0.1:${temporalPort}` });
+    const system = await startSystem();
+    started.push(system);
+    const health = (await (await fetch(`http://127.0.0.1:${system.port}/api/health`)).json()) as { temporal: { ok: boolean; address: string } };
+    expect(health.temporal).toMatchObject({ ok: true, address: `127.0.0.1:${system.temporalPort}` });
 
     const ui = await waitFor('Temporal UI', async () => {
-      const res = await fetch(`http://127.0.0.1:${uiPort}/`);
+      const res = await fetch(`http://127.0.0.1:${system.uiPort}/`);
       return res.status === 200 ? res : undefined;
     });
     expect(ui.headers.get('content-type')).toContain('text/html');
 
     // The generated token is printed once and stored in the data directory.
-    const token = readFileSync(path.join(dataDir, 'api-token'), 'utf8').trim();
-    expect(output).toContain(`API token (saved in ${path.join(dataDir, 'api-token')}): ${token}`);
-    const protectedRoute = await fetch(`http://127.0.0.1:${port}/api/diagnostics/worker-probe`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    const token = readFileSync(path.join(system.dataDir, 'api-token'), 'utf8').trim();
+    expect(system.output()).toContain(`API token (saved in ${path.join(system.dataDir, 'api-token')}): ${token}`);
+    const protectedRoute = await fetch(`http://127.0.0.1:${system.port}/api/diagnostics/worker-probe`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
     expect(protectedRoute.status).toBe(202);
 
-    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    const stop = await stopSystem(system, 'sigterm');
+    expect(stop.code).toBe(0);
+    expect(stop.seconds).toBeLessThan(10);
+    expect(system.output()).not.toMatch(/IllegalStateError|\n\s+at .+:\d+:\d+\)?\n/);
     // Everything it started is gone: the frontend no longer answers.
-    await expect(fetch(`http://127.0.0.1:${port}/api/health`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${system.port}/api/health`)).rejects.toThrow();
+  }, 180_000);
+
+  it('stops every process it started within 10 s on Ctrl-C (SIGINT to the whole process group), exit status 0, no stack trace', async () => {
+    const system = await startSystem();
+    started.push(system);
+    const stop = await stopSystem(system, 'ctrl-c');
+    expect(stop.code).toBe(0);
+    expect(stop.seconds).toBeLessThan(10);
+    expect(system.output()).not.toContain('IllegalStateError');
+    expect(system.output()).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);
   }, 180_000);
 });
