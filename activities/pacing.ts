@@ -23,6 +23,15 @@ export function throttleBackoffMs(attempt: number): number {
 /** A throttled call's own delay, or the exponential back-off when it named none. */
 export type RetryDelayOf = (err: unknown, attempt: number) => number | undefined;
 
+/**
+ * The wait before in-activity retry `attempt` of a failed call: for a
+ * throttled one, the delay the service named but never less than the
+ * back-off for that attempt; undefined (do not retry here) for anything else.
+ */
+export function throttleRetryDelay(failure: { kind: string; retryAfterMs?: number }, attempt: number): number | undefined {
+  return failure.kind === 'throttled' ? Math.max(failure.retryAfterMs ?? 0, throttleBackoffMs(attempt)) : undefined;
+}
+
 export class Pacer {
   private available: number;
   private lastRefill = Date.now();

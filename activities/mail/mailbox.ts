@@ -3,7 +3,7 @@ import type { Store } from '../../store/index.js';
 import type { ConnectionClients } from '../connections/clients.js';
 import { GmailLabels } from '../google/gmail-labels.js';
 import type { GraphConnection } from '../microsoft365/graph-client.js';
-import { throttleBackoffMs, type MailboxPacers, type Pacer, type RetryDelayOf } from '../pacing.js';
+import { throttleRetryDelay, type MailboxPacers, type Pacer, type RetryDelayOf } from '../pacing.js';
 import { classifyGoogleError } from '../google/google-errors.js';
 import { classifyGraphError } from '../microsoft365/graph-errors.js';
 
@@ -35,14 +35,9 @@ export interface Mailbox {
   gmailPace: <T>(cost: number, task: () => Promise<T>) => Promise<T>;
 }
 
-/**
- * The service's own delay for a throttled call (never below the back-off
- * floor), exponential back-off when it named none; undefined for any other failure.
- */
-const throttleDelay = (failure: { kind: string; retryAfterMs?: number }, attempt: number): number | undefined =>
-  failure.kind === 'throttled' ? Math.max(failure.retryAfterMs ?? 0, throttleBackoffMs(attempt)) : undefined;
-const graphRetryAfter: RetryDelayOf = (err, attempt) => throttleDelay(classifyGraphError(err), attempt);
-const googleRetryAfter: RetryDelayOf = (err, attempt) => throttleDelay(classifyGoogleError(err), attempt);
+/** In-activity retries of throttled calls: the service's delay, or exponential back-off (pacing.ts). */
+const graphRetryAfter: RetryDelayOf = (err, attempt) => throttleRetryDelay(classifyGraphError(err), attempt);
+const googleRetryAfter: RetryDelayOf = (err, attempt) => throttleRetryDelay(classifyGoogleError(err), attempt);
 
 const labelCaches = new WeakMap<gmail_v1.Gmail, GmailLabels>();
 
