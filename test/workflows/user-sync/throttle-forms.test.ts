@@ -9,13 +9,26 @@ async function throttleGoogle(fixture: SyncFixture, body: Record<string, unknown
   expect(response.status).toBe(200);
 }
 
-/** The nextRetryDelay (ms) the first failed activity asked Temporal for, or null when it asked none. */
-function firstRequestedDelay(history: temporal.api.history.v1.IHistory): { type: string | null | undefined; delayMs: number | null } {
+interface RequestedRetry {
+  type: string | null | undefined;
+  /** The nextRetryDelay (ms) the failed activity asked Temporal for, or null when it asked none. */
+  delayMs: number | null;
+  /** Google's refusal as the sync recorded it (the failure's details). */
+  google: { status?: number; reason?: string; message?: string; retryAfterMs?: number };
+}
+
+/** What the first failed activity of the run asked Temporal for. */
+function firstRequestedRetry(history: temporal.api.history.v1.IHistory): RequestedRetry {
   const failed = history.events?.find((event) => event.activityTaskFailedEventAttributes)?.activityTaskFailedEventAttributes;
   expect(failed, 'an activity failed').toBeDefined();
   const info = failed!.failure?.applicationFailureInfo;
   const delay = info?.nextRetryDelay;
-  return { type: info?.type, delayMs: delay ? Number(delay.seconds ?? 0) * 1000 + Math.round((delay.nanos ?? 0) / 1e6) : null };
+  const detail = info?.details?.payloads?.[0]?.data;
+  return {
+    type: info?.type,
+    delayMs: delay ? Number(delay.seconds ?? 0) * 1000 + Math.round((delay.nanos ?? 0) / 1e6) : null,
+    google: detail ? (JSON.parse(Buffer.from(detail).toString('utf8')) as RequestedRetry['google']) : {},
+  };
 }
 
 describe("user sync: Gmail's quota refusals in each form", () => {
@@ -29,23 +42,43 @@ describe("user sync: Gmail's quota refusals in each form", () => {
   afterAll(async () => fixture?.close());
 
   const cases = [
-    { form: 'header', expectDelay: (ms: number | null) => expect(ms).toBe(120_000) },
-    // Only the message says when: "User-rate limit exceeded.  Retry after <time>".
-    { form: 'message', expectDelay: (ms: number | null) => expect(ms).toBeGreaterThan(100_000) },
-    // Neither: no nextRetryDelay, so the retry policy's exponential back-off decides.
-    { form: 'none', expectDelay: (ms: number | null) => expect(ms).toBeNull() },
+    {
+      form: 'header',
+      check: ({ delayMs, google }: RequestedRetry) => {
+        expect(google).toMatchObject({ status: 429, retryAfterMs: 120_000 });
+        expect(delayMs).toBe(120_000);
+      },
+    },
+    {
+      // Only the message says when: "User-rate limit exceeded.  Retry after <time>", no header.
+      form: 'message',
+      check: ({ delayMs, google }: RequestedRetry) => {
+        expect(google).toMatchObject({ status: 403, reason: 'userRateLimitExceeded', message: expect.stringMatching(/^User-rate limit exceeded\.  Retry after \d{4}-/) });
+        expect(delayMs).toBeGreaterThan(100_000);
+        expect(delayMs).toBeLessThanOrEqual(120_000);
+      },
+    },
+    {
+      // Neither: no nextRetryDelay, so the retry policy's exponential back-off decides.
+      form: 'none',
+      check: ({ delayMs, google }: RequestedRetry) => {
+        expect(google).toMatchObject({ status: 429 });
+        expect(google.retryAfterMs).toBeUndefined();
+        expect(delayMs).toBeNull();
+      },
+    },
   ] as const;
 
-  for (const [index, { form, expectDelay }] of cases.entries()) {
+  for (const [index, { form, check }] of cases.entries()) {
     it(`asks Temporal for the delay Google named (${form})`, async () => {
       await throttleGoogle(fixture, { ratio: 1, retryAfterSeconds: 120, retryAfterForm: form });
       try {
         const { handle } = await fixture.startSync(users[index]!, { tuning: { maxActivityAttempts: 1 } });
         const failed = await waitForSnapshot(handle, (s) => s.status === SyncStatus.Failed, 60_000);
         expect(failed.lastError?.code).toBe(UserErrorCode.RateLimited);
-        const requested = firstRequestedDelay(await handle.fetchHistory());
+        const requested = firstRequestedRetry(await handle.fetchHistory());
         expect(requested.type).toBe(UserErrorCode.RateLimited);
-        expectDelay(requested.delayMs);
+        check(requested);
       } finally {
         await throttleGoogle(fixture, { ratio: 0 });
       }
