@@ -12,6 +12,15 @@ import { classifyGraphError, type GraphFailure } from './microsoft365/graph-erro
  */
 type Service = 'Microsoft 365' | 'Google Workspace';
 
+/**
+ * The shortest delay a throttled retry waits even when the service says
+ * "now" (Retry-After: 0, or a "Retry after" time already past on our
+ * clock), so a refusal never turns into a tight loop. With no delay at all,
+ * nextRetryDelay stays unset and the activity's retry policy backs off
+ * exponentially (workflows/user-sync/activities.ts: 2 s doubling to 5 min).
+ */
+export const minimumThrottleDelayMs = 1000;
+
 function failureFor(service: Service, failure: { kind: string; message: string; status?: number; retryAfterMs?: number }, details: Record<string, unknown>): ApplicationFailure {
   switch (failure.kind) {
     case 'auth':
@@ -25,7 +34,7 @@ function failureFor(service: Service, failure: { kind: string; message: string; 
       return ApplicationFailure.create({
         type: UserErrorCode.RateLimited,
         message: `${service} is throttling requests for this user; retrying after the delay it asked for.`,
-        nextRetryDelay: failure.retryAfterMs ?? undefined,
+        nextRetryDelay: failure.retryAfterMs === undefined ? undefined : Math.max(minimumThrottleDelayMs, failure.retryAfterMs),
         details: [details],
       });
     case 'unavailable':

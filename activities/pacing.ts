@@ -10,6 +10,28 @@ import { setTimeout as sleep } from 'node:timers/promises';
 const shortRetryAfterMs = 10_000;
 const shortRetries = 3;
 
+/**
+ * The wait before in-activity retry `attempt` (0, 1, 2) of a throttled call
+ * whose refusal named no delay (Gmail's 429 "Too many concurrent requests
+ * for user" and 403 "Rate Limit Exceeded" carry none): 1 s, 2 s, 4 s.
+ * Also the floor under a delay the service gave, so "retry now" is no tight loop.
+ */
+export function throttleBackoffMs(attempt: number): number {
+  return 1000 * 2 ** attempt;
+}
+
+/** A throttled call's own delay, or the exponential back-off when it named none. */
+export type RetryDelayOf = (err: unknown, attempt: number) => number | undefined;
+
+/**
+ * The wait before in-activity retry `attempt` of a failed call: for a
+ * throttled one, the delay the service named but never less than the
+ * back-off for that attempt; undefined (do not retry here) for anything else.
+ */
+export function throttleRetryDelay(failure: { kind: string; retryAfterMs?: number }, attempt: number): number | undefined {
+  return failure.kind === 'throttled' ? Math.max(failure.retryAfterMs ?? 0, throttleBackoffMs(attempt)) : undefined;
+}
+
 export class Pacer {
   private available: number;
   private lastRefill = Date.now();
@@ -37,12 +59,12 @@ export class Pacer {
    * so one 429 does not throw away an activity's work; longer or repeated
    * refusals surface, and Temporal retries the activity after the delay.
    */
-  async run<T>(cost: number, task: () => Promise<T>, retryAfterMsOf?: (err: unknown) => number | undefined): Promise<T> {
+  async run<T>(cost: number, task: () => Promise<T>, retryDelayOf?: RetryDelayOf): Promise<T> {
     for (let waited = 0; ; waited++) {
       try {
         return await this.runOnce(cost, task);
       } catch (err) {
-        const delay = retryAfterMsOf?.(err);
+        const delay = retryDelayOf?.(err, waited);
         if (delay === undefined || delay > shortRetryAfterMs || waited >= shortRetries) throw err;
         await sleep(delay);
       }

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { gmail_v1 } from 'googleapis/build/src/apis/gmail/v1.js';
 import { configuredRootUrl, DelegatedJwt } from './google-clients.js';
+import { importResumable } from './resumable-import.js';
 
 export interface ImportMessageRequest {
   /** The mailbox owner's address, or 'me' for the impersonated user. */
@@ -24,12 +25,21 @@ function isUnauthorized(error: unknown): boolean {
 }
 
 /**
- * Imports one message with a multipart media upload (metadata JSON, then the
- * message/rfc822 bytes). googleapis builds upload URLs from the per-call
- * rootUrl only, so it is passed on every call when the connection has one.
+ * Messages above this size go as a resumable upload. Google's upload guide
+ * recommends resumable uploads for large media; got-your-back (GYB) sends
+ * messages over about 1 MB singly as resumable imports (api-facts D1).
+ */
+export const resumableThresholdBytes = 1024 * 1024;
+
+/**
+ * Imports one message: a multipart media upload (metadata JSON, then the
+ * message/rfc822 bytes) up to resumableThresholdBytes, a resumable upload
+ * above. googleapis builds upload URLs from the per-call rootUrl only, so it
+ * is passed on every call when the connection has one.
  */
 export async function importMessage(gmail: gmail_v1.Gmail, request: ImportMessageRequest): Promise<ImportedMessage> {
   const rootUrl = configuredRootUrl(gmail);
+  if (request.raw.length > resumableThresholdBytes) return checkedResult(request, await importResumable(gmail, rootUrl, request));
   const send = () =>
     gmail.users.messages.import(
       {
@@ -52,7 +62,11 @@ export async function importMessage(gmail: gmail_v1.Gmail, request: ImportMessag
     if (!isUnauthorized(error) || !(gmail.context._options.auth instanceof DelegatedJwt)) throw error;
     response = await send();
   }
-  const { id, threadId } = response.data;
+  return checkedResult(request, response.data);
+}
+
+function checkedResult(request: ImportMessageRequest, data: gmail_v1.Schema$Message): ImportedMessage {
+  const { id, threadId } = data;
   if (!id || !threadId) {
     throw new Error(`Gmail accepted the import for ${request.userId} but returned no message id; the result cannot be recorded.`);
   }

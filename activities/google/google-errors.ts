@@ -104,6 +104,21 @@ export function parseRetryAfterMs(value: string | undefined, now: number = Date.
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/**
+ * Gmail's quota refusals often carry their delay only in the message text,
+ * with no Retry-After header: "User-rate limit exceeded.  Retry after
+ * 2024-11-12T11:16:42.247Z" (googleapis/google-api-ruby-client#20544,
+ * taers232c/GAMADV-XTD3#337, twentyhq/twenty#17850).
+ */
+const retryAfterInText = /\bRetry after (\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d))/i;
+
+export function parseRetryAfterFromMessage(message: string | undefined, now: number = Date.now()): number | undefined {
+  const match = message ? retryAfterInText.exec(message) : null;
+  if (!match?.[1]) return undefined;
+  const date = Date.parse(match[1]);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
 function isOAuthErrorBody(data: unknown): data is OAuthErrorBody {
   return typeof data === 'object' && data !== null && typeof (data as { error?: unknown }).error === 'string';
 }
@@ -169,7 +184,9 @@ export function classifyGoogleError(err: unknown): GoogleFailure {
     const failure: GoogleFailure = { kind: kindForStatus(status, reason, googleStatus, message), status, message };
     if (reason !== undefined) failure.reason = reason;
     if (googleStatus !== undefined) failure.googleStatus = googleStatus;
-    return withRetryAfter(failure, retryAfterMs);
+    // The header wins; without one, the time Gmail names in its message.
+    const textDelay = failure.kind === 'throttled' ? parseRetryAfterFromMessage(message) : undefined;
+    return withRetryAfter(failure, retryAfterMs ?? textDelay);
   }
 
   const message = typeof data === 'string' && data.length > 0 && data.length < 500 ? data : messageOf(err);

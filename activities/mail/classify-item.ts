@@ -23,14 +23,21 @@ function topLevelHeaders(raw: Buffer): string[] {
 }
 
 /**
+ * A header field: a name of printable ASCII but colon (RFC 5322 3.6.8), then
+ * the colon. RFC 5322 4.5 (obsolete syntax, which must be accepted when
+ * reading) allows white space before the colon: "Subject : x" is a field.
+ */
+const headerFieldPattern = /^[\x21-\x39\x3b-\x7e]+[ \t]*:/;
+
+/**
  * Decides from the exported MIME whether Gmail could hold a usable copy.
  * Only headers and part markers are read, not the whole message: this runs
  * for every message and must stay cheap.
  */
 export function classifyMime(raw: Buffer): ItemVerdict | null {
   const headers = topLevelHeaders(raw);
-  const contentType = headers.find((line) => line.startsWith('content-type:')) ?? '';
-  if (headers.length === 0 || !headers.some((line) => /^[a-z0-9-]+:/.test(line))) {
+  const contentType = headers.find((line) => /^content-type[ \t]*:/.test(line)) ?? '';
+  if (headers.length === 0 || !headers.some((line) => headerFieldPattern.test(line))) {
     return { code: ItemErrorCode.UnsupportedFormat, reason: 'The exported item has no RFC 822 headers, so it is not a mail message Gmail can import.' };
   }
   if (/application\/(x-)?pkcs7-mime/.test(contentType)) {

@@ -3,7 +3,7 @@ import type { Store } from '../../store/index.js';
 import type { ConnectionClients } from '../connections/clients.js';
 import { GmailLabels } from '../google/gmail-labels.js';
 import type { GraphConnection } from '../microsoft365/graph-client.js';
-import type { MailboxPacers, Pacer } from '../pacing.js';
+import { throttleRetryDelay, type MailboxPacers, type Pacer, type RetryDelayOf } from '../pacing.js';
 import { classifyGoogleError } from '../google/google-errors.js';
 import { classifyGraphError } from '../microsoft365/graph-errors.js';
 
@@ -35,15 +35,9 @@ export interface Mailbox {
   gmailPace: <T>(cost: number, task: () => Promise<T>) => Promise<T>;
 }
 
-/** The service's own delay for a throttled call; undefined for any other failure. */
-const graphRetryAfter = (err: unknown) => {
-  const failure = classifyGraphError(err);
-  return failure.kind === 'throttled' ? (failure.retryAfterMs ?? 1000) : undefined;
-};
-const googleRetryAfter = (err: unknown) => {
-  const failure = classifyGoogleError(err);
-  return failure.kind === 'throttled' ? (failure.retryAfterMs ?? 1000) : undefined;
-};
+/** In-activity retries of throttled calls: the service's delay, or exponential back-off (pacing.ts). */
+const graphRetryAfter: RetryDelayOf = (err, attempt) => throttleRetryDelay(classifyGraphError(err), attempt);
+const googleRetryAfter: RetryDelayOf = (err, attempt) => throttleRetryDelay(classifyGoogleError(err), attempt);
 
 const labelCaches = new WeakMap<gmail_v1.Gmail, GmailLabels>();
 

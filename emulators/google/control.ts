@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { EmulatorContext } from './context.js';
 import type { ServiceAccountRecord } from './credentials.js';
 import { ControlError } from './errors.js';
+import { retryAfterForms } from './quota.js';
 import { controlMessageView } from './views.js';
 
 /** Control routes are a local tool: no auth, but every body is checked. */
@@ -40,8 +41,9 @@ const throttleSchema = z
     quotaScale: z.number().positive().max(1000).optional(),
     ratio: z.number().min(0).max(1).optional(),
     retryAfterSeconds: z.number().int().min(0).max(86_400).optional(),
+    retryAfterForm: z.enum(retryAfterForms).optional(),
   })
-  .refine((body) => Object.keys(body).length > 0, { message: 'give at least one of quotaScale, ratio, retryAfterSeconds' });
+  .refine((body) => Object.keys(body).length > 0, { message: 'give at least one of quotaScale, ratio, retryAfterSeconds, retryAfterForm' });
 
 const userSchema = z.object({
   primaryEmail: z.email(),

@@ -4,6 +4,7 @@ import type { EmulatorContext } from './context.js';
 import { badRequest, GoogleApiError, invalidArgument, payloadTooLarge } from './errors.js';
 import type { Mailbox } from './mailbox.js';
 import { parseMessage } from './message-parse.js';
+import { ResumableSessions } from './resumable-upload.js';
 import { readBodyWithin, parseMultipartRelated } from './upload-body.js';
 
 interface ImportMetadata {
@@ -57,8 +58,17 @@ async function readUpload(ctx: EmulatorContext, c: Context): Promise<ImportReque
     if (mediaPart.body.length > limit) throw tooLarge();
     return { raw: mediaPart.body, metadata };
   }
-  // googleapis never sends resumable uploads (api-facts C); the emulator does not offer them.
-  throw badRequest(uploadType ? `uploadType=${uploadType} is not supported; use multipart or media.` : 'Upload requests must include an uploadType URL parameter.');
+  throw badRequest(uploadType ? `uploadType=${uploadType} is not supported; use media, multipart or resumable.` : 'Upload requests must include an uploadType URL parameter.');
+}
+
+/** The metadata JSON of a resumable upload's initiating request (it may be empty). */
+async function readSessionMetadata(c: Context): Promise<ImportMetadata> {
+  const body = await readBodyWithin(c.req.raw, metadataAllowance, () => badRequest('The metadata of a resumable upload is too large.'));
+  try {
+    return JSON.parse(body.toString('utf8') || '{}') as ImportMetadata;
+  } catch {
+    throw badRequest('Invalid JSON payload received.');
+  }
 }
 
 async function readJsonRaw(ctx: EmulatorContext, c: Context): Promise<ImportRequest> {
@@ -130,10 +140,28 @@ export function importRoutes(ctx: EmulatorContext): Hono {
   const app = new Hono();
   const userPath = '/gmail/v1/users/:userId/messages';
   const uploadPath = '/upload/gmail/v1/users/:userId/messages';
+  const sessions = new ResumableSessions<ImportMetadata>(() => ctx.options.maxImportBytes);
 
-  app.post(`${uploadPath}/import`, gmailMethod(ctx, 'messages.import', async (c, call) => storeMessage(ctx, c, call, await readUpload(ctx, c), 'dateHeader')));
+  /** uploadType=resumable opens a session (resumable-upload.ts); the other upload types store at once. */
+  const upload = (defaultDateSource: 'dateHeader' | 'receivedTime') => async (c: Context, call: GmailCall) => {
+    if (c.req.query('uploadType') === 'resumable') return sessions.start(c, call, await readSessionMetadata(c));
+    return storeMessage(ctx, c, call, await readUpload(ctx, c), defaultDateSource);
+  };
+  /** PUT to a session URI: a chunk, the whole message, or a status query. */
+  const resumeUpload = (defaultDateSource: 'dateHeader' | 'receivedTime') => async (c: Context) => {
+    const uploadId = c.req.query('upload_id');
+    if (c.req.query('uploadType') !== 'resumable' || !uploadId) throw badRequest('PUT is only for resumable upload sessions (uploadType=resumable&upload_id=...).');
+    const session = sessions.session(uploadId);
+    const step = await sessions.put(c, session);
+    if (!step.done) return step.response;
+    return storeMessage(ctx, c, session.call, { raw: step.raw, metadata: session.metadata }, defaultDateSource);
+  };
+
+  app.post(`${uploadPath}/import`, gmailMethod(ctx, 'messages.import', upload('dateHeader')));
+  app.put(`${uploadPath}/import`, resumeUpload('dateHeader'));
   app.post(`${userPath}/import`, gmailMethod(ctx, 'messages.import', async (c, call) => storeMessage(ctx, c, call, await readJsonRaw(ctx, c), 'dateHeader')));
-  app.post(uploadPath, gmailMethod(ctx, 'messages.insert', async (c, call) => storeMessage(ctx, c, call, await readUpload(ctx, c), 'receivedTime')));
+  app.post(uploadPath, gmailMethod(ctx, 'messages.insert', upload('receivedTime')));
+  app.put(uploadPath, resumeUpload('receivedTime'));
   app.post(userPath, gmailMethod(ctx, 'messages.insert', async (c, call) => storeMessage(ctx, c, call, await readJsonRaw(ctx, c), 'receivedTime')));
   return app;
 }

@@ -3,17 +3,31 @@ import type { GoogleQuotaOptions } from './options.js';
 
 export type QuotaRefusalKind = 'userUnits' | 'projectUnits' | 'concurrency' | 'directoryQueries' | 'injected';
 
+/**
+ * Where an injected refusal says how long to wait. Gmail's quota refusals are
+ * 403 or 429 and often name the time only in the message text, with no
+ * Retry-After header (googleapis/google-api-ruby-client#20544,
+ * taers232c/GAMADV-XTD3#337); some name none at all.
+ * - header: 429 RESOURCE_EXHAUSTED with Retry-After: <seconds>;
+ * - message: 403 userRateLimitExceeded "User-rate limit exceeded.  Retry after <ISO time>", no header;
+ * - none: 429 RESOURCE_EXHAUSTED with neither.
+ */
+export type RetryAfterForm = 'header' | 'message' | 'none';
+export const retryAfterForms: readonly RetryAfterForm[] = ['header', 'message', 'none'];
+
 /** Set through POST /_control/throttle. */
 export interface ThrottleSettings {
   /** Multiplies every per-minute quota (0.1 = a tenth of Google's limits). */
   quotaScale: number;
-  /** Share of API requests answered 429 at once, 0..1. */
+  /** Share of API requests refused at once, 0..1. */
   ratio: number;
-  /** Retry-After of those injected 429 answers. */
+  /** The delay those injected refusals name. */
   retryAfterSeconds: number;
+  /** How they name it. */
+  retryAfterForm: RetryAfterForm;
 }
 
-export const defaultThrottle: Readonly<ThrottleSettings> = { quotaScale: 1, ratio: 0, retryAfterSeconds: 1 };
+export const defaultThrottle: Readonly<ThrottleSettings> = { quotaScale: 1, ratio: 0, retryAfterSeconds: 1, retryAfterForm: 'header' };
 
 interface Bucket {
   available: number;
@@ -65,6 +79,16 @@ function retryAfter(seconds: number): Record<string, string> {
   return { 'Retry-After': String(seconds) };
 }
 
+/** Gmail's wording of the per-user refusal, the time only in the text (sources above). */
+function userRateLimitExceeded(retryAt: number): GoogleApiError {
+  return new GoogleApiError({
+    status: 403,
+    message: `User-rate limit exceeded.  Retry after ${new Date(retryAt).toISOString()}`,
+    reason: 'userRateLimitExceeded',
+    domain: 'usageLimits',
+  });
+}
+
 export class QuotaGuard {
   private throttle: ThrottleSettings = { ...defaultThrottle };
   private readonly units = new UnitBuckets();
@@ -104,12 +128,14 @@ export class QuotaGuard {
     if (this.injectedCredit < 1) return;
     this.injectedCredit -= 1;
     this.onRefusal('injected');
+    const { retryAfterForm, retryAfterSeconds } = this.throttle;
+    if (retryAfterForm === 'message') throw userRateLimitExceeded(this.now() + retryAfterSeconds * 1000);
     throw new GoogleApiError({
       status: 429,
       message: 'Resource has been exhausted (e.g. check quota).',
       reason: 'rateLimitExceeded',
       googleStatus: 'RESOURCE_EXHAUSTED',
-      headers: retryAfter(this.throttle.retryAfterSeconds),
+      ...(retryAfterForm === 'header' ? { headers: retryAfter(retryAfterSeconds) } : {}),
     });
   }
 
@@ -159,24 +185,19 @@ export class QuotaGuard {
     const userWait = this.units.take(userKey, cost, this.scaled(this.quota.userUnitsPerMinute), now);
     if (userWait > 0) {
       this.onRefusal('userUnits');
-      throw new GoogleApiError({
-        status: 403,
-        message: `User-rate limit exceeded.  Retry after ${new Date(now + userWait * 1000).toISOString()}`,
-        reason: 'userRateLimitExceeded',
-        domain: 'usageLimits',
-        headers: retryAfter(userWait),
-      });
+      // As Gmail does: the time only in the message, no Retry-After header.
+      throw userRateLimitExceeded(now + userWait * 1000);
     }
     const projectWait = this.units.take(`gmail-project:${project}`, cost, this.scaled(this.quota.projectUnitsPerMinute), now);
     if (projectWait > 0) {
       this.units.giveBack(userKey, cost);
       this.onRefusal('projectUnits');
+      // Gmail names no delay here (seen in GAM-team/got-your-back#309, #333): the client backs off.
       throw new GoogleApiError({
         status: 403,
         message: 'Rate Limit Exceeded',
         reason: 'rateLimitExceeded',
         domain: 'usageLimits',
-        headers: retryAfter(projectWait),
       });
     }
   }

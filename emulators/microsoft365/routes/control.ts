@@ -7,6 +7,7 @@ import { TenantError, type TenantState } from '../state/tenant.js';
 import type { ThrottleGovernor } from '../throttle/governor.js';
 import type { RequestStats } from '../throttle/stats.js';
 import { DirectoryError } from '../state/directory.js';
+import { rawMimeRefusal, summariseRawMime } from '../state/raw-mime.js';
 
 /**
  * The control API: faults and verification for tests and demos. It is a
@@ -35,6 +36,15 @@ const schemas = {
       isRead: z.boolean().optional(),
     })
     .strict(),
+  /** One message as raw MIME, base64 of its exact bytes (raw-mime.ts). */
+  addRawMessage: z
+    .object({
+      mime: z.string().min(1).regex(/^[A-Za-z0-9+/\s]*={0,2}\s*$/, 'mime must be the base64 of the raw message'),
+      folder: z.string().min(1).optional(),
+      isRead: z.boolean().optional(),
+      receivedDateTime: z.iso.datetime().optional(),
+    })
+    .strict(),
   updateMessage: z
     .object({
       isRead: z.boolean().optional(),
@@ -53,6 +63,16 @@ const schemas = {
     })
     .strict(),
 };
+
+/** A body with a "mime" field adds one raw message; any other adds seeded ones. */
+function hasMimeField(text: string): boolean {
+  try {
+    const json: unknown = JSON.parse(text);
+    return typeof json === 'object' && json !== null && 'mime' in json;
+  } catch {
+    return false;
+  }
+}
 
 function controlError(c: Context, status: ContentfulStatusCode, code: string, message: string): Response {
   return c.json({ error: { code, message } }, status);
@@ -156,12 +176,30 @@ export function createControlRoutes(deps: ControlDeps): Hono {
 
   app.post('/_control/users/:idOrUpn/messages', async (c) => {
     const user = withUser(c);
+    if (hasMimeField(await c.req.text())) return addRawMessage(c, user);
     const body = await parseBody(c, schemas.addMessages);
     if (!body.ok) return body.response;
     const mailbox = tenant.mailboxOf(user);
     const records = tenant.addMessages(user, body.value);
     return c.json({ ids: records.map((record) => mailbox.idOf(record, false)), immutableIds: records.map((record) => mailbox.idOf(record, true)) });
   });
+  /** {"folder": "inbox", "mime": "<base64>", "isRead": false} → the new message's ids. */
+  const addRawMessage = async (c: Context, user: DirectoryUser): Promise<Response> => {
+    const body = await parseBody(c, schemas.addRawMessage);
+    if (!body.ok) return body.response;
+    const bytes = Buffer.from(body.value.mime.replace(/\s+/g, ''), 'base64');
+    const refusal = rawMimeRefusal(bytes);
+    if (refusal) return controlError(c, 400, 'InvalidMimeContent', refusal);
+    const receivedAt = body.value.receivedDateTime ? Math.floor(Date.parse(body.value.receivedDateTime) / 1000) : undefined;
+    const record = tenant.addRawMessage(user, { bytes, summary: await summariseRawMime(bytes) }, {
+      ...(body.value.folder !== undefined ? { folder: body.value.folder } : {}),
+      ...(body.value.isRead !== undefined ? { isRead: body.value.isRead } : {}),
+      ...(receivedAt !== undefined ? { receivedAt } : {}),
+    });
+    const mailbox = tenant.mailboxOf(user);
+    return c.json({ id: mailbox.idOf(record, false), immutableId: mailbox.idOf(record, true), size: record.size }, 201);
+  };
+
   app.post('/_control/users/:idOrUpn/messages/:messageId/update', async (c) => {
     const user = withUser(c);
     const record = tenant.requireMessage(user, c.req.param('messageId'));

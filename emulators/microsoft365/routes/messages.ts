@@ -48,7 +48,8 @@ function messageCollection(c: GraphContext, mailbox: Mailbox, numbers: readonly 
 
 /**
  * Message metadata, listings and MIME content. $value answers with the
- * RFC 822 bytes rendered on demand (same bytes every time) and, like Graph,
+ * RFC 822 bytes: those stored for a message given as raw MIME, otherwise
+ * rendered on demand (same bytes every time); like Graph, it
  * labels them text/plain: clients must read the body as bytes, not as text.
  */
 export function createMessageRoutes(tenant: TenantState): Hono<GraphEnv> {
@@ -84,7 +85,8 @@ export function createMessageRoutes(tenant: TenantState): Hono<GraphEnv> {
     if (found instanceof Response) return found;
     const record = findMessage(c, found.mailbox, c.req.param('messageId'));
     if (record instanceof Response) return record;
-    const bytes = await renderMessage(found.mailbox.plan(record));
+    // A message given as raw MIME is served exactly as stored; seeded ones are rendered.
+    const bytes = found.mailbox.rawMime(record)?.bytes ?? (await renderMessage(found.mailbox.plan(record)));
     return c.body(new Uint8Array(bytes), 200, { 'Content-Type': 'text/plain' });
   });
 

@@ -100,7 +100,8 @@ export function messageJson(mailbox: Mailbox, record: MessageRecord, view: Messa
         json[property] = planOf().hasAttachments;
         break;
       case 'internetMessageId':
-        json[property] = planOf().messageId;
+        // A message without a Message-ID header (raw MIME) has none to show.
+        json[property] = planOf().messageId || null;
         break;
       case 'subject':
         json[property] = planOf().subject;

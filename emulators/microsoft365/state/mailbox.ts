@@ -1,5 +1,6 @@
 import { planMessage, type MailAddress, type MessagePlan, type SeededMessageKind } from '../../mime/message-plan.js';
 import { decodeFolderId, decodeMessageId, folderId, immutableMessageId, messageId } from './ids.js';
+import { planOfRaw, type RawMime } from './raw-mime.js';
 import { defaultFolders, firstCustomFolderNumber, folderNumberOf, MailFolder, rootFolderNumber, wellKnownFolderNumbers } from './mail-folder.js';
 
 export type FlagStatus = 'notFlagged' | 'flagged' | 'complete';
@@ -69,6 +70,8 @@ export class Mailbox {
   private readonly changeLogRetention: number;
   private readonly folders = new Map<number, MailFolder>();
   private readonly messages: (MessageRecord | undefined)[] = [];
+  /** Messages given as raw MIME (raw-mime.ts), by message number; all others are rendered from the seed. */
+  private readonly rawMessages = new Map<number, RawMime>();
   private nextFolderNumber = firstCustomFolderNumber;
   /** Message numbers are never reused, so a deleted message's id never points at another one. */
   private nextMessageNumber = 0;
@@ -191,7 +194,26 @@ export class Mailbox {
     return immutable ? immutableMessageId(this.number, record.number) : messageId(this.number, record.number, record.moveCount);
   }
 
+  /** Adds a message held as raw MIME; its size is the byte count, as Exchange reports it. */
+  addRawMessage(init: Omit<NewMessage, 'size' | 'kind'>, raw: RawMime, options: { recordChange?: boolean; number?: number } = {}): MessageRecord {
+    const number = options.number ?? this.nextMessageNumber;
+    this.requireFolder(init.folder);
+    this.rawMessages.set(number, raw);
+    return this.addMessage({ ...init, size: raw.bytes.length, kind: 'normal' }, { ...options, number });
+  }
+
+  /** The stored MIME of a message given as raw MIME; undefined for seeded ones. */
+  rawMime(record: Pick<MessageRecord, 'number'>): RawMime | undefined {
+    return this.rawMessages.get(record.number);
+  }
+
+  *allRawMessages(): Generator<[number, RawMime]> {
+    yield* this.rawMessages;
+  }
+
   plan(record: MessageRecord): MessagePlan {
+    const raw = this.rawMessages.get(record.number);
+    if (raw) return planOfRaw(raw.summary, record.number, new Date(record.receivedAt * 1000));
     return planMessage({
       mailboxSeed: this.seed,
       index: record.number,
@@ -241,6 +263,7 @@ export class Mailbox {
     if (!record.isRead) folder.unreadCount--;
     folder.log.append(++this.seq, record.number, record.moveCount);
     this.messages[record.number] = undefined;
+    this.rawMessages.delete(record.number);
     this.liveMessages--;
   }
 
@@ -272,7 +295,8 @@ export class Mailbox {
   }
 
   /** Persistence only: puts a saved message back as it was, without logging a change. */
-  restoreMessage(record: MessageRecord): void {
+  restoreMessage(record: MessageRecord, raw?: RawMime): void {
+    if (raw) this.rawMessages.set(record.number, raw);
     const folder = this.requireFolder(record.folder);
     this.messages[record.number] = record;
     this.liveMessages++;

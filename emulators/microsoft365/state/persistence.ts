@@ -4,6 +4,7 @@ import type { MailAddress, SeededMessageKind } from '../../mime/message-plan.js'
 import type { CredentialsSnapshot } from '../identity/credentials.js';
 import type { ChangeLogSnapshot } from './change-log.js';
 import type { DirectoryGroup, DirectoryUser } from './directory.js';
+import type { RawMimeSummary } from './raw-mime.js';
 import { Mailbox, type FlagStatus, type MailboxCounters, type MessageRecord } from './mailbox.js';
 import type { TenantState } from './tenant.js';
 
@@ -36,6 +37,8 @@ interface MailboxSnapshot {
   counters: MailboxCounters;
   folders: FolderSnapshot[];
   messages: MessageTuple[];
+  /** Messages given as raw MIME: [number, base64 of the bytes, summary]. */
+  rawMessages?: Array<[number, string, RawMimeSummary]>;
 }
 
 interface TenantSnapshot {
@@ -73,6 +76,7 @@ function mailboxSnapshot(mailbox: Mailbox): MailboxSnapshot {
     counters: mailbox.counters(),
     folders: mailbox.allFolders().map((folder) => ({ number: folder.number, displayName: folder.displayName, parent: folder.parent, hidden: folder.hidden, log: folder.log.toSnapshot() })),
     messages,
+    rawMessages: [...mailbox.allRawMessages()].map(([number, raw]) => [number, raw.bytes.toString('base64'), raw.summary]),
   };
 }
 
@@ -83,6 +87,7 @@ function restoreMailbox(snapshot: MailboxSnapshot, changeLogRetention: number): 
     folder.displayName = saved.displayName;
     folder.log.restore(saved.log);
   }
+  const rawMessages = new Map((snapshot.rawMessages ?? []).map(([number, bytes, summary]) => [number, { bytes: Buffer.from(bytes, 'base64'), summary }]));
   for (const [number, folder, moveCount, receivedAt, lastModifiedAt, size, kind, outgoing, isRead, flag, categories, changeCount] of snapshot.messages) {
     mailbox.restoreMessage({
       number,
@@ -97,7 +102,7 @@ function restoreMailbox(snapshot: MailboxSnapshot, changeLogRetention: number): 
       flagStatus: flags[flag] ?? 'notFlagged',
       categories: categories === 0 ? [] : categories,
       changeCount,
-    } satisfies MessageRecord);
+    } satisfies MessageRecord, rawMessages.get(number));
   }
   mailbox.restoreCounters(snapshot.counters);
   return mailbox;

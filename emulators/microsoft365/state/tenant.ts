@@ -6,6 +6,7 @@ import { AppCredentials, type CredentialsInit, type CredentialsSnapshot } from '
 import { Directory, type DirectoryGroup, type DirectoryUser, type NewGroup, type NewUser } from './directory.js';
 import { Mailbox, type MessageChanges, type MessageRecord } from './mailbox.js';
 import { folderNumberOf, type MailFolder } from './mail-folder.js';
+import type { RawMime } from './raw-mime.js';
 
 /** The kinds the control API and tests ask for; "encrypted" alternates S/MIME and IRM. */
 export type RequestedMessageKind = 'normal' | 'oversized' | 'encrypted' | 'unsupported';
@@ -173,6 +174,16 @@ export class TenantState {
     }
     this.changed();
     return records;
+  }
+
+  /** Adds one message given as raw MIME (raw-mime.ts), logged for delta like new mail. */
+  addRawMessage(user: DirectoryUser, raw: RawMime, request: { folder?: string; isRead?: boolean; receivedAt?: number } = {}): MessageRecord {
+    const mailbox = this.mailboxOf(user);
+    const folder = request.folder ? this.resolveFolder(mailbox, request.folder) : mailbox.folder(folderNumberOf('inbox'));
+    if (!folder) throw new Error('The inbox is missing');
+    const record = mailbox.addRawMessage({ folder: folder.number, receivedAt: request.receivedAt ?? Math.floor(Date.now() / 1000), isRead: request.isRead ?? false }, raw);
+    this.changed();
+    return record;
   }
 
   /** Changes flags and, with `folder`, moves the message (its ordinary id changes). */

@@ -40,13 +40,17 @@ async function throttle(body: Record<string, unknown>): Promise<void> {
 }
 
 describe('Gmail per-user units', () => {
-  it('answers 403 userRateLimitExceeded (usageLimits) with the seconds until enough units are back', async () => {
+  it('answers 403 userRateLimitExceeded (usageLimits) naming the time only in its message, as Gmail does, and the sync reads it', async () => {
     for (let n = 0; n < 4; n++) await importInto(ann);
     const failure = await failureOf(importInto(ann));
     // 100 units a minute refill at 5/3 per second: 25 units take 15 s.
-    expect(failure).toMatchObject({ kind: 'throttled', status: 403, reason: 'userRateLimitExceeded', retryAfterMs: 15_000 });
+    expect(failure).toMatchObject({ kind: 'throttled', status: 403, reason: 'userRateLimitExceeded' });
     expect(failure.body).toMatchObject({ error: { code: 403, errors: [{ domain: 'usageLimits', reason: 'userRateLimitExceeded' }] } });
-    expect(failure.message).toMatch(/^User-rate limit exceeded\.\s+Retry after \d{4}-\d\d-\d\dT/);
+    expect(failure.message).toBe(`User-rate limit exceeded.  Retry after ${new Date(clock + 15_000).toISOString()}`);
+    expect(failure.headers?.get('retry-after')).toBeNull();
+    // Read from the text: the time named, less what has passed on the real clock since `clock` was taken.
+    expect(failure.retryAfterMs).toBeGreaterThan(13_000);
+    expect(failure.retryAfterMs).toBeLessThanOrEqual(15_000);
 
     clock += 15_000;
     await importInto(ann);
@@ -56,14 +60,15 @@ describe('Gmail per-user units', () => {
   it('charges each method its own cost (labels.list is 1 unit, import 25)', async () => {
     for (let n = 0; n < 3; n++) await importInto(ann);
     for (let n = 0; n < 25; n++) await ann.users.labels.list({ userId: 'me' });
-    expect(await failureOf(ann.users.labels.list({ userId: 'me' }))).toMatchObject({ status: 403, reason: 'userRateLimitExceeded', retryAfterMs: 1000 });
+    const failure = await failureOf(ann.users.labels.list({ userId: 'me' }));
+    expect(failure).toMatchObject({ status: 403, reason: 'userRateLimitExceeded', message: `User-rate limit exceeded.  Retry after ${new Date(clock + 1000).toISOString()}` });
   });
 
   it('scales quotas through the control API (quotaScale)', async () => {
     await throttle({ quotaScale: 0.5 });
     await importInto(ann);
     await importInto(ann);
-    expect(await failureOf(importInto(ann))).toMatchObject({ status: 403, reason: 'userRateLimitExceeded', retryAfterMs: 30_000 });
+    expect(await failureOf(importInto(ann))).toMatchObject({ status: 403, reason: 'userRateLimitExceeded', message: `User-rate limit exceeded.  Retry after ${new Date(clock + 30_000).toISOString()}` });
   });
 });
 
@@ -73,8 +78,11 @@ describe('Gmail project budget and per-user concurrency', () => {
     for (let n = 0; n < 3; n++) await importInto(ann);
     for (let n = 0; n < 3; n++) await importInto(bob);
     const failure = await failureOf(importInto(bob));
-    expect(failure).toMatchObject({ kind: 'throttled', status: 403, reason: 'rateLimitExceeded' });
+    expect(failure).toMatchObject({ kind: 'throttled', status: 403, reason: 'rateLimitExceeded', message: 'Rate Limit Exceeded' });
     expect(failure.body).toMatchObject({ error: { errors: [{ domain: 'usageLimits', reason: 'rateLimitExceeded' }] } });
+    // Neither a Retry-After header nor a time in the text: the client backs off on its own.
+    expect(failure.headers?.get('retry-after')).toBeNull();
+    expect(failure.retryAfterMs).toBeUndefined();
     expect(google.emulator.stats().quotaRefusals.projectUnits).toBe(1);
   });
 
@@ -85,7 +93,7 @@ describe('Gmail project budget and per-user concurrency', () => {
       { userId: 'me', media: { mimeType: 'message/rfc822', body: pending } },
       { rootUrl: configuredRootUrl(ann) },
     );
-    pending.write('Subject: held\r\n');
+    pending.write('From: dana@contoso.example\r\nSubject: held\r\n');
 
     await vi.waitFor(
       async () => {
@@ -123,8 +131,29 @@ describe('injected throttling (POST /_control/throttle)', () => {
     expect(google.emulator.stats().quotaRefusals.injected).toBe(2);
   });
 
+  it('names the delay in each of Gmail\'s forms: Retry-After header, "Retry after <time>" in the message only, or neither', async () => {
+    await throttle({ ratio: 1, retryAfterSeconds: 40, retryAfterForm: 'header' });
+    const header = await failureOf(ann.users.labels.list({ userId: 'me' }));
+    expect(header).toMatchObject({ kind: 'throttled', status: 429, googleStatus: 'RESOURCE_EXHAUSTED', retryAfterMs: 40_000 });
+    expect(header.headers?.get('retry-after')).toBe('40');
+
+    await throttle({ retryAfterForm: 'message' });
+    const message = await failureOf(ann.users.labels.list({ userId: 'me' }));
+    expect(message).toMatchObject({ kind: 'throttled', status: 403, reason: 'userRateLimitExceeded', message: `User-rate limit exceeded.  Retry after ${new Date(clock + 40_000).toISOString()}` });
+    expect(message.headers?.get('retry-after')).toBeNull();
+    expect(message.retryAfterMs).toBeGreaterThan(38_000);
+    expect(message.retryAfterMs).toBeLessThanOrEqual(40_000);
+
+    await throttle({ retryAfterForm: 'none' });
+    const none = await failureOf(ann.users.labels.list({ userId: 'me' }));
+    expect(none).toMatchObject({ kind: 'throttled', status: 429, message: 'Resource has been exhausted (e.g. check quota).' });
+    expect(none.headers?.get('retry-after')).toBeNull();
+    expect(none.retryAfterMs).toBeUndefined();
+    expect(google.emulator.stats().quotaRefusals.injected).toBe(3);
+  });
+
   it('validates the throttle body', async () => {
-    for (const body of [{}, { ratio: 2 }, { quotaScale: 0 }, { retryAfterSeconds: 'soon' }]) {
+    for (const body of [{}, { ratio: 2 }, { quotaScale: 0 }, { retryAfterSeconds: 'soon' }, { retryAfterForm: 'trailer' }]) {
       const response = await rawTransport().request<{ error: { message: string } }>({ url: `${google.url}/_control/throttle`, method: 'POST', headers: controlHeaders, data: body });
       expect(response.status, JSON.stringify(body)).toBe(400);
       expect(response.data.error.message).toMatch(/^Invalid body: /);
