@@ -14,6 +14,12 @@ export interface ContractViolation {
 
 /** Violations seen since the last take, in arrival order; test/setup/contract-violations.ts fails the test that caused them. */
 const recorded: ContractViolation[] = [];
+/** Responses checked so far in this worker, per emulator; lets a test see that the check ran. */
+const checked: Record<ContractedEmulator, number> = { 'Microsoft 365': 0, Google: 0 };
+
+export function checkedResponseCount(emulator: ContractedEmulator): number {
+  return checked[emulator];
+}
 
 export function takeContractViolations(): ContractViolation[] {
   return recorded.splice(0);
@@ -25,6 +31,12 @@ export function describeViolations(violations: readonly ContractViolation[], lim
   return `The emulators sent responses their published descriptions do not allow:\n${lines.join('\n')}`;
 }
 
+/** Throws, listing them, when responses broke their description since the last take (test/setup/contract-violations.ts). */
+export function assertNoContractViolations(): void {
+  const violations = takeContractViolations();
+  if (violations.length > 0) throw new Error(describeViolations(violations));
+}
+
 let graph: GraphContract | undefined;
 let google: GoogleContract | undefined;
 
@@ -34,6 +46,7 @@ const googleContract = (): GoogleContract => (google ??= GoogleContract.fromDire
 
 function observer(emulator: ContractedEmulator, check: (response: ObservedResponse) => string[]): ResponseObserver {
   return (response) => {
+    checked[emulator] += 1;
     let problems: string[];
     try {
       problems = check(response);
