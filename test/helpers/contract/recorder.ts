@@ -64,3 +64,6 @@ export const graphContractObserver = (): ResponseObserver => observer('Microsoft
 
 /** Pass as `observeResponse` to createGoogleEmulator: every response is checked against Google's discovery documents. */
 export const googleContractObserver = (): ResponseObserver => observer('Google', (response) => googleContract().check(response));
+
+/** Both observers, for emulators/main.ts's startEmulators (the demo tests). */
+export const contractObservers = (): { m365: ResponseObserver; google: ResponseObserver } => ({ m365: graphContractObserver(), google: googleContractObserver() });
