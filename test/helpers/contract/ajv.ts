@@ -1,8 +1,10 @@
 import { Ajv, type ErrorObject, type Options } from 'ajv';
 
 /** One Ajv for a contract: every error reported, no coercion, unknown keywords refused (our converters emit only standard ones). */
+export const ajvOptions: Readonly<Options> = { allErrors: true, strict: true, allowUnionTypes: true, validateFormats: false };
+
 export function createAjv(extra: Options = {}): Ajv {
-  return new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, validateFormats: false, ...extra });
+  return new Ajv({ ...ajvOptions, ...extra });
 }
 
 /** Ajv's errors as short sentences naming the JSON path, e.g. `/value/0 has a property the description lacks: "size"`. */

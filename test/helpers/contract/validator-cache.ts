@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
-import { createAjv } from './ajv.js';
+import { ajvOptions, createAjv } from './ajv.js';
 import { contractCacheDir } from './cache-dir.js';
 
 const require = createRequire(import.meta.url);
@@ -18,13 +18,13 @@ export interface SchemaSet {
 }
 
 /**
- * Validators for a schema set, compiled once per machine and reused: Graph's
+ * Validators for a schema set, compiled once per machine and reused (keyed by the schemas, Ajv's version and options): Graph's
  * User type reaches over a thousand definitions, which takes Ajv seconds to
  * compile, in every test worker otherwise. The compiled code (Ajv's
  * standalone output) is cached under a hash of the schemas and Ajv's version.
  */
 export function cachedValidators(set: SchemaSet): Record<string, ValidateFunction> {
-  const key = createHash('sha256').update(JSON.stringify({ ajvVersion, set })).digest('hex').slice(0, 24);
+  const key = createHash('sha256').update(JSON.stringify({ ajvVersion, ajvOptions, set })).digest('hex').slice(0, 24);
   const file = contractCacheDir('validators', `${key}.cjs`);
   let code: string;
   if (existsSync(file)) {
