@@ -101,6 +101,15 @@ describe("Google contract (Gmail v1 and Admin SDK Directory v1 discovery documen
     expect(google.check(json('GET', '/gmail/v1/users/me/notAThing', {}))).toEqual(['no method of Gmail v1 or Admin SDK Directory v1 answers GET /gmail/v1/users/me/notAThing']);
     expect(google.check(json('POST', '/token', { token_type: 'Bearer' }))).toEqual(['oauth-token: (body) lacks the required property "access_token"']);
   });
+
+  it('lets resumable-upload steps without a body through and checks the resource the last step returns', () => {
+    const start = { method: 'POST', path: '/upload/gmail/v1/users/me/messages/import', search: 'uploadType=resumable', status: 200, contentType: '', body: '' };
+    expect(google.check(start)).toEqual([]);
+    expect(google.check({ ...start, method: 'PUT', search: 'uploadType=resumable&upload_id=u1', status: 308 })).toEqual([]);
+    const last = { ...json('PUT', '/upload/gmail/v1/users/me/messages/import', message), search: 'uploadType=resumable&upload_id=u1' };
+    expect(google.check(last)).toEqual([]);
+    expect(google.check({ ...last, body: JSON.stringify({ ...message, sizeEstimate: '2048' }) })).toEqual(['gmail.users.messages.import: /sizeEstimate must be integer']);
+  });
 });
 
 describe('the test helpers check every response their emulators send', () => {
