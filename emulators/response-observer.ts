@@ -10,8 +10,8 @@ export interface ObservedResponse {
   status: number;
   /** The Content-Type header, '' when none. */
   contentType: string;
-  /** The body as text ('' for none). */
-  body: string;
+  /** The body as text ('' for none); undefined when it is neither JSON nor empty (MIME, uploads), which is not read. */
+  body: string | undefined;
 }
 
 /** Called once per response, after the emulator built it and before it is sent. */
@@ -26,14 +26,10 @@ export function observeResponses(observer: ResponseObserver): MiddlewareHandler 
   return async (c, next) => {
     await next();
     const url = new URL(c.req.url);
-    const body = c.res.body === null ? '' : await c.res.clone().text();
-    observer({
-      method: c.req.method,
-      path: url.pathname,
-      search: url.search.replace(/^\?/, ''),
-      status: c.res.status,
-      contentType: c.res.headers.get('content-type') ?? '',
-      body,
-    });
+    const contentType = c.res.headers.get('content-type') ?? '';
+    // Only JSON is checked against a description; raw content (MIME from $value) is left unread.
+    const readable = contentType === '' || /json/i.test(contentType);
+    const body = c.res.body === null ? '' : readable ? await c.res.clone().text() : undefined;
+    observer({ method: c.req.method, path: url.pathname, search: url.search.replace(/^\?/, ''), status: c.res.status, contentType, body });
   };
 }

@@ -6,7 +6,7 @@ export function parseJsonBody(response: ObservedResponse): { value?: unknown; pr
     return { problem: `answers with Content-Type "${response.contentType || '(none)'}" where the service answers application/json` };
   }
   try {
-    return { value: JSON.parse(response.body) as unknown };
+    return { value: JSON.parse(response.body ?? '') as unknown };
   } catch {
     return { problem: 'the body is not valid JSON' };
   }
