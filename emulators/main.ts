@@ -9,6 +9,7 @@ import { demoGoogleOptions, demoMicrosoft365Seed, demoPeople, demoSourceAddress,
 import { createGoogleEmulator, type GoogleEmulator } from './google/index.js';
 import { serveHttps, type RunningEmulator } from './https.js';
 import { createMicrosoft365Emulator, type Microsoft365Emulator } from './microsoft365/index.js';
+import type { ResponseObserver } from './response-observer.js';
 
 /**
  * `npm run emulators` (and the emulators `npm start` spawns): Microsoft 365
@@ -24,6 +25,8 @@ export interface StartEmulatorsOptions {
   /** Address to listen on. Default 127.0.0.1; 0.0.0.0 in a container. */
   host?: string;
   log?: Logger;
+  /** Tests: observers that see every response (the test helpers' contract checks); none by default. */
+  observeResponses?: { m365?: ResponseObserver; google?: ResponseObserver };
 }
 
 export interface RunningEmulators {
@@ -47,8 +50,8 @@ export async function startEmulators(options: StartEmulatorsOptions): Promise<Ru
   const emulatorsDir = emulatorsDirOf(options.dataDir);
   const hostname = options.host ?? '127.0.0.1';
 
-  const m365 = createMicrosoft365Emulator({ persistDir: path.join(emulatorsDir, 'microsoft365'), seed: demoMicrosoft365Seed });
-  const google = createGoogleEmulator({ persistDir: path.join(emulatorsDir, 'google'), ...demoGoogleOptions });
+  const m365 = createMicrosoft365Emulator({ persistDir: path.join(emulatorsDir, 'microsoft365'), seed: demoMicrosoft365Seed, observeResponse: options.observeResponses?.m365 });
+  const google = createGoogleEmulator({ persistDir: path.join(emulatorsDir, 'google'), ...demoGoogleOptions, observeResponse: options.observeResponses?.google });
   const servers: RunningEmulator[] = [];
   const close = async (): Promise<void> => {
     await Promise.all(servers.map((server) => server.close()));

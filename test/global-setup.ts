@@ -5,6 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { customSearchAttributes } from '../shared/search-attributes.js';
+import { resolveContractSources, type ContractSources } from './helpers/contract/sources.js';
 import { resolveTemporalCli } from '../scripts/temporal-cli.js';
 import { resolveTsFromJsImports, workflowsPath } from '../worker/worker.js';
 
@@ -14,6 +15,8 @@ declare module 'vitest' {
     temporalUiUrl: string;
     workflowBundlePath: string;
     testDataDir: string;
+    /** The published API descriptions the emulators' responses are checked against. */
+    contractSources: ContractSources;
   }
 }
 
@@ -45,6 +48,7 @@ export default async function setup(project: TestProject) {
   project.provide('temporalUiUrl', `http://127.0.0.1:${port + 1000}`);
   project.provide('workflowBundlePath', workflowBundlePath);
   project.provide('testDataDir', dataDir);
+  project.provide('contractSources', resolveContractSources((line) => console.error(line)));
 
   return async () => {
     await env.teardown();

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { routePath } from 'hono/route';
+import { observeResponses, type ResponseObserver } from '../response-observer.js';
 import type { EmulatorContext } from './context.js';
 import { controlRoutes } from './control.js';
 import { directoryRoutes } from './directory.js';
@@ -10,8 +11,10 @@ import { messageRoutes } from './messages.js';
 import { tokenRoutes } from './token-endpoint.js';
 
 /** One host for every Google path: /token, Admin SDK Directory, Gmail, uploads, /_control. */
-export function createGoogleApp(ctx: EmulatorContext, reset: () => void): Hono {
+export function createGoogleApp(ctx: EmulatorContext, reset: () => void, observeResponse?: ResponseObserver): Hono {
   const app = new Hono();
+  // Opt-in (tests): first, so it sees the final response of every request.
+  if (observeResponse) app.use('*', observeResponses(observeResponse));
 
   app.use('*', async (c, next) => {
     await next();

@@ -95,7 +95,7 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
   };
 
   return {
-    app: createGoogleApp(ctx, reset),
+    app: createGoogleApp(ctx, reset, options.observeResponse),
     domains: resolved.domains,
     primaryDomain: resolved.domains[0] ?? '',
     customerId: resolved.customerId,

@@ -1,3 +1,4 @@
+import type { ResponseObserver } from '../response-observer.js';
 import type { ServiceAccountKeyJson } from './service-account-key.js';
 
 /** Gmail methods the emulator serves, named as in Google's quota table. */
@@ -109,6 +110,8 @@ export interface GoogleEmulatorOptions {
   persistDir?: string;
   /** Clock in epoch milliseconds; tests pass a controllable one. */
   now?: () => number;
+  /** Tests: sees every response; the test helpers validate them against Google's discovery documents. */
+  observeResponse?: ResponseObserver;
 }
 
 export interface ResolvedOptions {

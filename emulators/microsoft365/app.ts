@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { observeResponses, type ResponseObserver } from '../response-observer.js';
 import { createIdentityRoutes } from './identity/routes.js';
 import type { GraphEnv } from './http/env.js';
 import { graphError } from './http/graph-error.js';
@@ -21,6 +22,8 @@ export interface EmulatorAppDeps {
   stats: RequestStats;
   tokenLifetimeSeconds: number;
   reset(): void;
+  /** Opt-in (tests): every response, $batch parts included, goes to this observer. */
+  observeResponse?: ResponseObserver | undefined;
 }
 
 /** Mail routes are where Outlook's per-mailbox throttling applies. */
@@ -37,6 +40,8 @@ export function createEmulatorApp(deps: EmulatorAppDeps): Hono<GraphEnv> {
   const { tenant, governor, stats } = deps;
   const app = new Hono<GraphEnv>();
 
+  // First, so it sees the final response of every request, including the ones $batch dispatches to this app.
+  if (deps.observeResponse) app.use('*', observeResponses(deps.observeResponse));
   app.use('*', requestContext());
   app.use('*', recordStats(stats));
   app.route('/', createControlRoutes({ tenant, governor, stats, reset: deps.reset }));

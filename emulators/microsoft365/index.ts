@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import type { ResponseObserver } from '../response-observer.js';
 import { createEmulatorApp } from './app.js';
 import type { GraphEnv } from './http/env.js';
 import { seedTenant, type SeedOptions, type SeedResult } from './seed/seed.js';
@@ -35,6 +36,8 @@ export interface Microsoft365EmulatorOptions {
   persistDebounceMs?: number;
   /** Seed at start when nothing was loaded from persistDir. */
   seed?: SeedOptions;
+  /** Tests: sees every response (including each request inside a $batch); the test helpers validate them against Graph's description. */
+  observeResponse?: ResponseObserver;
 }
 
 export interface Microsoft365Emulator {
@@ -111,7 +114,7 @@ export function createMicrosoft365Emulator(options: Microsoft365EmulatorOptions 
     if (options.seed) seedTenant(tenant, options.seed);
   };
 
-  const app = createEmulatorApp({ tenant, governor, stats, tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599, reset });
+  const app = createEmulatorApp({ tenant, governor, stats, tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599, reset, observeResponse: options.observeResponse });
 
   return {
     app,

@@ -2,6 +2,7 @@ import type { GoogleConnectionSettings } from '../../activities/google/google-cl
 import { serveHttps } from '../../emulators/https.js';
 import { createGoogleEmulator, type GoogleEmulator, type GoogleEmulatorOptions, type UserSeed } from '../../emulators/google/index.js';
 import { ensureLocalTls } from '../../shared/tls.js';
+import { googleContractObserver } from './contract/recorder.js';
 
 export interface StartedGoogleEmulator {
   emulator: GoogleEmulator;
@@ -14,7 +15,8 @@ export interface StartedGoogleEmulator {
 
 /**
  * An in-process Google emulator over HTTPS on a free port, trusted through the
- * suite's local CA (NODE_EXTRA_CA_CERTS, set by scripts/test.ts).
+ * suite's local CA (NODE_EXTRA_CA_CERTS, set by scripts/test.ts). Its responses
+ * are validated against Gmail's and the Directory API's discovery documents.
  */
 export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): Promise<StartedGoogleEmulator> {
   const primaryDomain = (options.domains?.[0] ?? 'example.com').toLowerCase();
@@ -25,7 +27,8 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
     users.unshift(admin);
   }
 
-  const emulator = createGoogleEmulator({ ...options, users });
+  // Every response is checked against Google's discovery documents (test/helpers/contract).
+  const emulator = createGoogleEmulator({ observeResponse: googleContractObserver(), ...options, users });
   const serviceAccountKey = emulator.serviceAccountKey();
   if (!serviceAccountKey) {
     throw new Error('startGoogleEmulator needs a service account whose key the emulator generated (omit publicKeyPem in the first one).');

@@ -2,6 +2,7 @@ import { serveHttps } from '../../emulators/https.js';
 import { createMicrosoft365Emulator, type Microsoft365Emulator, type Microsoft365EmulatorOptions } from '../../emulators/microsoft365/index.js';
 import type { GraphConnectionSettings } from '../../activities/microsoft365/graph-client.js';
 import { ensureLocalTls } from '../../shared/tls.js';
+import { graphContractObserver } from './contract/recorder.js';
 
 export interface RunningMicrosoft365Emulator {
   emulator: Microsoft365Emulator;
@@ -12,11 +13,12 @@ export interface RunningMicrosoft365Emulator {
   close(): Promise<void>;
 }
 
-/** An in-process emulator on a free port, served with the test run's local CA (see scripts/test.ts). */
+/** An in-process emulator on a free port, served with the test run's local CA (see scripts/test.ts); its responses are validated against Graph's description. */
 export async function startMicrosoft365Emulator(options: Microsoft365EmulatorOptions = {}): Promise<RunningMicrosoft365Emulator> {
   const dataDir = process.env.DATA_DIR;
   if (!dataDir) throw new Error('DATA_DIR is not set: run the tests with `npm test`, which creates it and trusts its CA.');
-  const emulator = createMicrosoft365Emulator(options);
+  // Every response is checked against Graph's description (test/helpers/contract).
+  const emulator = createMicrosoft365Emulator({ observeResponse: graphContractObserver(), ...options });
   const server = await serveHttps(emulator.app, { port: 0, tls: ensureLocalTls(dataDir) });
   return {
     emulator,

@@ -8,6 +8,7 @@ import type { SourceUser } from '../../../activities/microsoft365/mail-export.js
 import { targetEmailFor } from '../../../activities/provisioning/username.js';
 import type { DemoConnections } from '../../../emulators/demo/connections.js';
 import { emulatorsDirOf, startEmulators, type RunningEmulators } from '../../../emulators/main.js';
+import { contractObservers } from '../../helpers/contract/recorder.js';
 import { controlUsers, freshDataDir, postJson } from './fixtures.js';
 
 async function sourceUsers(demo: DemoConnections): Promise<SourceUser[]> {
@@ -26,7 +27,7 @@ describe('emulators/main: both emulators with the demo tenant', () => {
 
   beforeAll(async () => {
     dataDir = freshDataDir();
-    running = await startEmulators({ dataDir, m365Port: 0, googlePort: 0 });
+    running = await startEmulators({ dataDir, m365Port: 0, googlePort: 0, observeResponses: contractObservers() });
   });
   afterAll(async () => {
     await running?.close();
@@ -97,7 +98,7 @@ describe('emulators/main: a restart', () => {
   });
 
   it('keeps both tenants, the demo credentials and the armed failure, and follows the emulators to their new ports', async () => {
-    const first = await startEmulators({ dataDir, m365Port: 0, googlePort: 0 });
+    const first = await startEmulators({ dataDir, m365Port: 0, googlePort: 0, observeResponses: contractObservers() });
     const upn = (await controlUsers(first.m365.url))[0]?.userPrincipalName ?? '';
     const before = (await controlUsers(first.m365.url))[0]?.messages ?? 0;
     expect((await postJson(`${first.m365.url}/_control/users/${upn}/messages`, { count: 3 })).status).toBe(200);
@@ -105,7 +106,7 @@ describe('emulators/main: a restart', () => {
     const firstDemo = first.demo;
     await first.close();
 
-    restarted = await startEmulators({ dataDir, m365Port: 0, googlePort: 0 });
+    restarted = await startEmulators({ dataDir, m365Port: 0, googlePort: 0, observeResponses: contractObservers() });
     expect(restarted.firstStart).toBe(false);
     expect(restarted.demo).toEqual({
       microsoft365: { ...firstDemo.microsoft365, authorityHost: restarted.m365.url, graphBaseUrl: restarted.m365.url },

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmulators, type RunningEmulators } from '../../../emulators/main.js';
+import { contractObservers } from '../../helpers/contract/recorder.js';
 import { controlUsers, freshDataDir, postJson } from './fixtures.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -57,7 +58,7 @@ describe('npm run emulators (emulators/main.ts as a process)', () => {
     child.kill('SIGTERM');
     expect(await exited).toEqual({ code: 0, signal: null });
 
-    restarted = await startEmulators({ dataDir, m365Port: 0, googlePort: 0 });
+    restarted = await startEmulators({ dataDir, m365Port: 0, googlePort: 0, observeResponses: contractObservers() });
     expect(restarted.firstStart).toBe(false);
     expect((await controlUsers(restarted.m365.url)).find((user) => user.userPrincipalName === upn)?.messages).toBe(before + 2);
   });
