@@ -48,11 +48,13 @@ function folded(name: string): string {
   return name.normalize('NFC').toLowerCase();
 }
 
-/** Whether Gmail is known to refuse `segment` as the top-level part of a user label. */
+/**
+ * Whether Gmail is known to refuse `segment` as the top-level part of a user
+ * label. Other refusals (a 409 for Gmail's hidden "[Gmail]" namespace, names
+ * like its CATEGORY_ system labels) are learnt from Gmail's answer.
+ */
 export function isKnownRefusedTopLevelName(segment: string): boolean {
-  const name = folded(segment.trim());
-  // Category labels are system labels (CATEGORY_SOCIAL...); "[Gmail]" is its hidden IMAP namespace.
-  return reserved.has(name) || name.startsWith('category_') || name === '[gmail]';
+  return reserved.has(folded(segment.trim()));
 }
 
 /** Characters, not UTF-16 units: "Entwürfe" and "受信トレイ" count what a person sees. */
