@@ -1,5 +1,6 @@
 import type { Store } from '../../store/index.js';
 import { classifyGoogleError } from '../google/google-errors.js';
+import { LabelUnavailableError } from '../google/gmail-labels.js';
 import { googleFailure, graphFailure } from '../failures.js';
 import { classifyGraphError } from '../microsoft365/graph-errors.js';
 import { findMessageFolder, type DeltaPage, type ExportedMessage } from '../microsoft365/mail-export.js';
@@ -28,7 +29,14 @@ interface MappedRow {
 
 async function labelsFor(mailbox: Mailbox, message: ExportedMessage, folderLabelId: string): Promise<string[]> {
   const categoryLabelIds: string[] = [];
-  for (const category of message.categories ?? []) categoryLabelIds.push(await mailbox.labels.ensure(categoryLabelName(category)));
+  for (const category of message.categories ?? []) {
+    try {
+      categoryLabelIds.push(await mailbox.labels.ensure(categoryLabelName(category)));
+    } catch (err) {
+      // A category Gmail takes no name for is left off; the message itself still goes over.
+      if (!(err instanceof LabelUnavailableError)) throw err;
+    }
+  }
   return desiredLabelIds({ folderLabelId, isRead: message.isRead ?? true, flagged: message.flag?.flagStatus === 'flagged', categoryLabelIds });
 }
 

@@ -1,11 +1,13 @@
 import { Context } from '@temporalio/activity';
 import type { MailFolderRef } from '../../workflows/user-sync/types.js';
-import { googleFailure, graphFailure } from '../failures.js';
+import { graphFailure } from '../failures.js';
 import { classifyGraphError } from '../microsoft365/graph-errors.js';
 import { listMailFolderTree, resolveWellKnownFolderIds, type FolderNode } from '../microsoft365/mail-export.js';
 import { systemLabelForFolder, userLabelNameForPath, wellKnownFolders } from './labels.js';
 import { openMailbox, type MailboxInput, type MailDeps } from './mailbox.js';
 import { assertSourceUserPresent } from '../provisioning/source-user.js';
+import type { FolderInput } from '../../store/index.js';
+import { folderLabel } from './folder-label.js';
 
 // Folders that hold no mail a person would look for in Gmail.
 const skippedWellKnown = new Set(['outbox', 'syncissues', 'conflicts', 'localfailures', 'serverfailures', 'conversationhistory', 'recoverableitemsdeletions', 'searchfolders']);
@@ -35,7 +37,8 @@ export async function discoverMailFolders(deps: MailDeps, input: DiscoverFolders
   const resumed = ctx.info.heartbeatDetails as { tree?: FolderNode[] } | undefined;
   let tree: FolderNode[];
   let wellKnownById: Map<string, string>;
-  const known = new Map((await deps.store.folders.list(input.syncUserId)).map((folder) => [folder.sourceFolderId, folder.wellKnownName]));
+  const knownRows = new Map((await deps.store.folders.list(input.syncUserId)).map((row) => [row.sourceFolderId, row]));
+  const known = new Map([...knownRows].map(([id, row]) => [id, row.wellKnownName]));
   const knownSkipped = new Set(input.skippedFolderIds ?? []);
   try {
     tree = resumed?.tree ?? (await mailbox.graphPace(() => listMailFolderTree(mailbox.graph, input.sourceUserId)));
@@ -50,7 +53,8 @@ export async function discoverMailFolders(deps: MailDeps, input: DiscoverFolders
     throw graphFailure(err);
   }
 
-  const rows = [];
+  const rows: FolderInput[] = [];
+  const unlabelled = new Set<string>();
   const skippedFolderIds: string[] = [];
   for (const folder of tree) {
     const wellKnownName = wellKnownById.get(folder.id) ?? null;
@@ -58,20 +62,22 @@ export async function discoverMailFolders(deps: MailDeps, input: DiscoverFolders
       skippedFolderIds.push(folder.id);
       continue;
     }
-    let googleLabelId = systemLabelForFolder(wellKnownName) ?? null;
-    if (!googleLabelId) {
-      try {
-        googleLabelId = await mailbox.labels.ensure(userLabelNameForPath(folder.path));
-      } catch (err) {
-        throw googleFailure(err);
-      }
+    const row = { sourceFolderId: folder.id, displayName: folder.displayName, path: folder.path.join('/'), wellKnownName };
+    const systemLabel = systemLabelForFolder(wellKnownName);
+    if (systemLabel) {
+      rows.push({ ...row, googleLabelId: systemLabel, googleLabelName: null });
+      continue;
     }
-    rows.push({ sourceFolderId: folder.id, displayName: folder.displayName, path: folder.path.join('/'), wellKnownName, googleLabelId });
+    const label = await folderLabel(deps, mailbox, input.syncUserId, { ...row, previous: knownRows.get(folder.id) ?? null }, userLabelNameForPath(folder.path));
+    if (!label) unlabelled.add(folder.id);
+    rows.push({ ...row, googleLabelId: label?.id ?? null, googleLabelName: label?.renamedTo ?? null });
   }
   await deps.store.folders.upsert(input.syncUserId, rows);
   // The size of the mailbox as Graph counts it: the progress bar's 100 % while in Initial Sync.
-  const syncedIds = new Set(rows.map((row) => row.sourceFolderId));
+  // A folder without a label is not synced (see folderLabel); its messages are not counted either.
+  const synced = rows.filter((row) => !unlabelled.has(row.sourceFolderId));
+  const syncedIds = new Set(synced.map((row) => row.sourceFolderId));
   const initialSyncTotal = tree.filter((folder) => syncedIds.has(folder.id)).reduce((sum, folder) => sum + (folder.totalItemCount ?? 0), 0);
   await deps.store.syncUsers.update(input.syncUserId, { initialSyncTotal });
-  return { folders: rows.map(({ sourceFolderId, path }) => ({ sourceFolderId, path })), skippedFolderIds };
+  return { folders: synced.map(({ sourceFolderId, path }) => ({ sourceFolderId, path })), skippedFolderIds };
 }

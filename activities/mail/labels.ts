@@ -1,3 +1,5 @@
+import { isKnownRefusedTopLevelName, withinLengthLimit } from '../google/gmail-label-rules.js';
+
 /**
  * How Outlook's folders, read state, flags and categories become Gmail labels.
  * Well-known folders map to Gmail's system labels; every other folder becomes
@@ -17,8 +19,12 @@ const systemLabelFor: Partial<Record<WellKnownFolder, string>> = {
   // so Archive becomes a user label like any other folder.
 };
 
-/** Names Gmail reserves for its system labels (any case); a user label cannot take them. */
-const reservedLabelNames = new Set(['inbox', 'sent', 'drafts', 'draft', 'trash', 'spam', 'starred', 'important', 'unread', 'chat', 'chats', 'sent mail', 'all mail', 'deleted items', 'junk email', 'sent items']);
+/**
+ * Outlook's folders whose messages carry a Gmail system label. Their
+ * subfolders are not in Gmail's inbox (or sent mail...), so their labels say
+ * where they came from: "Inbox folders/Clients".
+ */
+const systemFolderNames = new Set(['inbox', 'sent items', 'drafts', 'deleted items', 'junk email']);
 
 export const categoriesParentLabel = 'Categories';
 
@@ -28,15 +34,22 @@ export function systemLabelForFolder(wellKnownName: string | null | undefined): 
 }
 
 /**
- * The user label for a folder path such as ["Inbox", "Projects", "2024"].
- * Gmail reserves the names of its system labels, so a first segment such as
- * "Inbox" or "Sent Items" becomes "Inbox folders": the subfolders of Outlook's
- * Inbox are not in Gmail's inbox, and the label says where they came from.
+ * The user label for a folder path such as ["Inbox", "Projects", "2024"]:
+ *  - under one of Outlook's system folders the first part gets " folders"
+ *    ("Inbox folders/Projects/2024");
+ *  - a first part Gmail is known to refuse gets " (Outlook)": every Outlook
+ *    mailbox has an Archive folder and Gmail refuses "Archive", so it becomes
+ *    "Archive (Outlook)", and "Archive/2023" "Archive (Outlook)/2023";
+ *  - a name over Gmail's length limit is shortened, ending in a hash of the whole.
+ * Whatever Gmail refuses beyond that is renamed when the label is created
+ * (GmailLabels), and recorded with the folder.
  */
 export function userLabelNameForPath(segments: readonly string[]): string {
   const cleaned = segments.map((segment) => segment.replace(/\//g, '-').trim() || '(unnamed)');
-  if (reservedLabelNames.has(cleaned[0]!.toLowerCase())) cleaned[0] = `${cleaned[0]} folders`;
-  return cleaned.join('/');
+  const top = cleaned[0]!;
+  if (systemFolderNames.has(top.toLowerCase())) cleaned[0] = `${top} folders`;
+  else if (isKnownRefusedTopLevelName(top)) cleaned[0] = `${top} (Outlook)`;
+  return withinLengthLimit(cleaned.join('/'));
 }
 
 export function categoryLabelName(category: string): string {

@@ -90,8 +90,9 @@ export async function syncMailFolder(deps: MailDeps, input: SyncMailFolderInput,
   const { store } = deps;
   const { folders, labelForFolder, options, mailbox } = shared;
   const folder = folders.find((f) => f.sourceFolderId === input.sourceFolderId);
-  // A folder deleted since discovery has nothing left to copy.
-  if (!folder) return { roundComplete: true, updated: 0, deleted: 0, handled: 0 };
+  // A folder deleted since discovery has nothing left to copy; one Gmail refused every label
+  // name for (LABEL_UNAVAILABLE) waits, unread, until a discovery finds it a label.
+  if (!folder || !labelForFolder.has(folder.sourceFolderId)) return { roundComplete: true, updated: 0, deleted: 0, handled: 0 };
 
   const ctx = Context.current();
   const fromHeartbeat = ctx.info.heartbeatDetails as FolderProgress | undefined;

@@ -1,4 +1,5 @@
 import type { GraphConnection } from './graph-client.js';
+import { latestPerId } from './delta-replays.js';
 
 /**
  * The Microsoft Graph calls of the mail export. Every request asks for
@@ -38,7 +39,7 @@ export interface ExportedMessage {
 }
 
 export interface DeltaPage {
-  /** Messages created or changed (latest state). */
+  /** Messages created or changed (latest state); an id is in `changed` or `removedIds` at most once. */
   changed: ExportedMessage[];
   /** Ids reported with @removed: deleted, or moved out of this folder. */
   removedIds: string[];
@@ -84,7 +85,7 @@ export async function fetchDeltaPage(graph: GraphConnection, link: string, pageS
     .get()) as { value: RawDeltaEntry[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
   const changed: ExportedMessage[] = [];
   const removedIds: string[] = [];
-  for (const entry of body.value) {
+  for (const entry of latestPerId(body.value)) {
     if (entry['@removed']) removedIds.push(entry.id);
     else changed.push(toMessage(entry));
   }

@@ -11,6 +11,8 @@ export interface FolderStateEntity {
   path: string;
   wellKnownName: string | null;
   googleLabelId: string | null;
+  /** The user label's name in Gmail when it is not the one the folder's path gives (Gmail refused that). */
+  googleLabelName: string | null;
   /** Null until the first full pass ends, and after the service expired the token. */
   deltaLink: string | null;
   initialSyncComplete: boolean;
@@ -32,6 +34,7 @@ export const FolderStateSchema = new EntitySchema<FolderStateEntity>({
     path: { type: 'text' },
     wellKnownName: { type: 'string', length: 64, nullable: true },
     googleLabelId: { type: 'string', nullable: true },
+    googleLabelName: { type: 'text', nullable: true },
     deltaLink: { type: 'text', nullable: true },
     initialSyncComplete: { type: 'boolean', default: false },
     exported: { type: 'integer', default: 0 },

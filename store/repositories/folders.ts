@@ -17,6 +17,8 @@ export interface FolderInput {
   wellKnownName?: string | null;
   /** Absent keeps the stored value; null clears it. */
   googleLabelId?: string | null;
+  /** The label's name in Gmail when Gmail refused the one the path gives. Absent keeps the stored value; null clears it. */
+  googleLabelName?: string | null;
 }
 
 export interface FolderStateView {
@@ -27,6 +29,7 @@ export interface FolderStateView {
   path: string;
   wellKnownName: string | null;
   googleLabelId: string | null;
+  googleLabelName: string | null;
   deltaLink: string | null;
   initialSyncComplete: boolean;
   counts: ItemCounts;
@@ -95,6 +98,7 @@ export function createFoldersRepository(context: StoreContext): FoldersRepositor
             const changes: Partial<FolderStateEntity> = { displayName: folder.displayName, path: folder.path, updatedAt: now };
             if (folder.wellKnownName !== undefined) changes.wellKnownName = folder.wellKnownName;
             if (folder.googleLabelId !== undefined) changes.googleLabelId = folder.googleLabelId;
+            if (folder.googleLabelName !== undefined) changes.googleLabelName = folder.googleLabelName;
             await em.nativeUpdate(FolderStateSchema, { syncUserId, sourceFolderId: folder.sourceFolderId }, changes);
           }
         });
@@ -159,7 +163,7 @@ function validateFolder(folder: FolderInput, index: number): FolderInput {
     displayName: requireText(folder.displayName, field('displayName'), 1024),
     path: requireText(folder.path, field('path'), 4000),
   };
-  for (const name of ['wellKnownName', 'googleLabelId'] as const) {
+  for (const name of ['wellKnownName', 'googleLabelId', 'googleLabelName'] as const) {
     const value = folder[name];
     if (value === undefined) continue;
     if (value !== null && (typeof value !== 'string' || value === '')) throw new StoreValidationError(field(name), `${field(name)} must be text or null.`);
@@ -177,6 +181,7 @@ function newRow(syncUserId: string, folder: FolderInput, now: Date): FolderState
     path: folder.path,
     wellKnownName: folder.wellKnownName ?? null,
     googleLabelId: folder.googleLabelId ?? null,
+    googleLabelName: folder.googleLabelName ?? null,
     deltaLink: null,
     initialSyncComplete: false,
     exported: 0,
@@ -196,6 +201,7 @@ function toView(entity: FolderStateEntity): FolderStateView {
     path: entity.path,
     wellKnownName: entity.wellKnownName ?? null,
     googleLabelId: entity.googleLabelId ?? null,
+    googleLabelName: entity.googleLabelName ?? null,
     deltaLink: entity.deltaLink ?? null,
     initialSyncComplete: entity.initialSyncComplete,
     counts: { exported: entity.exported, imported: entity.imported, failed: entity.failed, skipped: entity.skipped },

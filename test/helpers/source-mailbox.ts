@@ -47,7 +47,10 @@ export function expectedLabelNames(message: SourceMessage): string[] {
   else {
     const reserved = ['inbox', 'sent items', 'drafts', 'deleted items', 'junk email'];
     const path = [...message.folderPath];
+    // Gmail refuses "Archive", "[Gmail]" and the other reserved names the README lists: " (Outlook)" is added.
+    const refusedByGmail = ['archive', 'muted', 'todo', 'posteingang', '[gmail]'];
     if (reserved.includes(path[0]!.toLowerCase())) path[0] = `${path[0]} folders`;
+    else if (refusedByGmail.includes(path[0]!.toLowerCase())) path[0] = `${path[0]} (Outlook)`;
     names.add(path.join('/'));
   }
   if (!message.isRead) names.add('UNREAD');

@@ -1,6 +1,7 @@
 import { messageJson, removedMessageJson, type MessageView } from '../serialize/message-json.js';
 import type { MailFolder } from '../state/mail-folder.js';
 import type { Mailbox } from '../state/mailbox.js';
+import type { ChangeLogEntry } from '../state/change-log.js';
 import type { DeltaPosition } from './tokens.js';
 
 export interface DeltaPage {
@@ -18,8 +19,18 @@ export interface DeltaPage {
  *  - a message moved to another folder is `@removed` in the source folder's
  *    delta and appears as a new message in the destination folder's delta
  *    (delta is per folder; without ImmutableId it also has a new id there).
- * The same message may come back more than once across pages and rounds;
- * clients must tolerate replays, as with Graph.
+ *
+ * The same message comes back more than once, deterministically, as Graph
+ * warns it may ("It's possible that a single entity will be contained
+ * multiple times in the response, if that entity was changed multiple times",
+ * and "Assume that the same item can show up anywhere in the @odata.nextLink
+ * sequence and handle that in your merge logic": concepts/delta-query-overview.md):
+ *  - a changes round reports every change, not one entry per message: a
+ *    message changed twice since the last round is in it twice, on the same
+ *    page or on two, each time in its current state;
+ *  - a message the first round already listed that changes while the round is
+ *    still being paged is listed again on a later page of that round (and is
+ *    in the next round too, which starts where this one began).
  */
 export function buildDeltaPage(mailbox: Mailbox, folder: MailFolder, position: DeltaPosition, pageSize: number, view: MessageView): DeltaPage {
   if (position.phase === 'initial') return initialPage(mailbox, folder, position, pageSize, view);
@@ -27,39 +38,56 @@ export function buildDeltaPage(mailbox: Mailbox, folder: MailFolder, position: D
   return changesPage(mailbox, folder, start, pageSize, view);
 }
 
+/** What a change-log entry reports now: the message in its current state, or its removal from this folder. */
+function entryJson(mailbox: Mailbox, folder: MailFolder, entry: ChangeLogEntry, view: MessageView): Record<string, unknown> {
+  const record = mailbox.message(entry.item);
+  // Ordinary ids differ per move: an entry of an earlier id version reports that id's removal.
+  const present = record !== undefined && record.folder === folder.number && (view.immutableIds || record.moveCount === entry.version);
+  return present ? messageJson(mailbox, record, view) : removedMessageJson(mailbox.idOf({ number: entry.item, moveCount: entry.version }, view.immutableIds));
+}
+
 function initialPage(mailbox: Mailbox, folder: MailFolder, position: DeltaPosition, pageSize: number, view: MessageView): DeltaPage {
-  const { values, more } = folder.members.after(position.after ?? -1, pageSize);
+  const listedUpTo = position.after ?? -1;
   const items: Record<string, unknown>[] = [];
+  // First the replays: changes since the round began (or since the last page) to messages already listed.
+  let replayedSeq = position.replayedSeq ?? position.seq;
+  let replaysLeft = false;
+  for (const entry of folder.log.entriesBetween(replayedSeq, mailbox.currentSeq)) {
+    // Not listed yet: the listing below reaches it in its latest state.
+    if (entry.item > listedUpTo) {
+      replayedSeq = entry.seq;
+      continue;
+    }
+    if (items.length >= pageSize) {
+      replaysLeft = true;
+      break;
+    }
+    items.push(entryJson(mailbox, folder, entry, view));
+    replayedSeq = entry.seq;
+  }
+  const room = pageSize - items.length;
+  const { values, more } = room > 0 ? folder.members.after(listedUpTo, room) : { values: [], more: true };
   for (const number of values) {
     const record = mailbox.message(number);
     if (record) items.push(messageJson(mailbox, record, view));
   }
-  if (more) return { items, next: { ...position, after: values[values.length - 1] ?? position.after ?? -1 }, finished: false };
+  if (more || replaysLeft) return { items, next: { ...position, after: values[values.length - 1] ?? listedUpTo, replayedSeq }, finished: false };
   return { items, next: caughtUp(position, position.seq), finished: true };
 }
 
 function changesPage(mailbox: Mailbox, folder: MailFolder, position: DeltaPosition, pageSize: number, view: MessageView): DeltaPage {
   const until = position.until ?? mailbox.currentSeq;
-  // Ordinary ids differ per move, so each (message, id version) is its own entry;
-  // immutable ids collapse a message's history into its current state.
-  const changed = new Map<string, { item: number; version: number }>();
+  const items: Record<string, unknown>[] = [];
   let lastSeq = position.seq;
   let stoppedEarly = false;
   for (const entry of folder.log.entriesBetween(position.seq, until)) {
-    const key = view.immutableIds ? String(entry.item) : `${entry.item}:${entry.version}`;
-    if (!changed.has(key) && changed.size >= pageSize) {
+    if (items.length >= pageSize) {
       stoppedEarly = true;
       break;
     }
-    changed.set(key, { item: entry.item, version: entry.version });
+    items.push(entryJson(mailbox, folder, entry, view));
     lastSeq = entry.seq;
   }
-
-  const items = [...changed.values()].map(({ item, version }) => {
-    const record = mailbox.message(item);
-    const present = record !== undefined && record.folder === folder.number && (view.immutableIds || record.moveCount === version);
-    return present ? messageJson(mailbox, record, view) : removedMessageJson(mailbox.idOf({ number: item, moveCount: version }, view.immutableIds));
-  });
   if (stoppedEarly) return { items, next: { ...position, phase: 'changes', seq: lastSeq, until }, finished: false };
   return { items, next: caughtUp(position, until), finished: true };
 }
@@ -68,5 +96,6 @@ function caughtUp(position: DeltaPosition, seq: number): DeltaPosition {
   const next: DeltaPosition = { ...position, phase: 'caughtUp', seq };
   delete next.after;
   delete next.until;
+  delete next.replayedSeq;
   return next;
 }

@@ -8,7 +8,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * token look like what it is: an unknown sync state (410).
  *
  *  - initial:  first full listing of the folder; `seq` is the change number
- *              when it began, `after` the last message number returned.
+ *              when it began, `after` the last message number returned,
+ *              `replayedSeq` how far changes to listed messages were replayed.
  *  - changes:  paging through changes with fromSeq < seq <= until.
  *  - caughtUp: a delta link; following it starts a changes round from `seq`.
  */
@@ -20,6 +21,7 @@ export interface DeltaPosition {
   seq: number;
   until?: number;
   after?: number;
+  replayedSeq?: number;
   select?: string;
   expand?: string[];
   top?: number;

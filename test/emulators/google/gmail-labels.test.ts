@@ -55,16 +55,39 @@ describe('Gmail labels', () => {
     }
   });
 
+  it('refuses the names reported refused: Archive and its kin, localised system names, a reserved top level, over 225 characters', async () => {
+    const refused = ['Archive', 'archived', 'ARCHIVE', 'muted', 'Migrated', 'todo', 'voicemail', 'arxiv', 'Posteingang', 'Gesendet', 'Nepřečtené', 'Messages envoyés', 'No leídos', 'Gearchiveerd', 'Archive/2023', 'CATEGORY_Old', 'x'.repeat(226)];
+    for (const name of refused) {
+      const failure = await failureOf(gmail.users.labels.create({ userId: 'me', requestBody: { name } }));
+      expect(failure.status, name).toBe(400);
+      expect(failure.body, name).toEqual({
+        error: { code: 400, message: 'Invalid label name', errors: [{ message: 'Invalid label name', domain: 'global', reason: 'invalidArgument' }], status: 'INVALID_ARGUMENT' },
+      });
+    }
+    // Accepted: the same words not at the top level, a longest name, and the names the sync picks instead.
+    for (const name of ['Projects', 'Projects/Archive', 'y'.repeat(225), 'Archive (Outlook)', 'Archive (Outlook)/2023', 'Muted (Outlook)', 'Inbox folders']) {
+      await gmail.users.labels.create({ userId: 'me', requestBody: { name } });
+    }
+  });
+
+  it('answers 409 for the hidden [Gmail] namespace, and for a name an existing label has in another case', async () => {
+    for (const name of ['[Gmail]', '[Gmail]/Sent Mail']) {
+      expect(await failureOf(gmail.users.labels.create({ userId: 'me', requestBody: { name } })), name).toMatchObject({ kind: 'conflict', status: 409, message: 'Label name exists or conflicts' });
+    }
+    await gmail.users.labels.create({ userId: 'me', requestBody: { name: 'Clients' } });
+    expect(await failureOf(gmail.users.labels.create({ userId: 'me', requestBody: { name: 'CLIENTS' } }))).toMatchObject({ kind: 'conflict', status: 409 });
+  });
+
   it('gets a label with its message counts, renames it and deletes it', async () => {
-    const { data: label } = await gmail.users.labels.create({ userId: 'me', requestBody: { name: 'Archive' } });
+    const { data: label } = await gmail.users.labels.create({ userId: 'me', requestBody: { name: 'Old mail' } });
     await importMessage(gmail, { userId: 'me', raw: await buildMessage(), labelIds: [label.id!, 'UNREAD'] });
     await importMessage(gmail, { userId: 'me', raw: await buildMessage(), labelIds: [label.id!] });
 
     const { data: counted } = await gmail.users.labels.get({ userId: 'me', id: label.id! });
     expect(counted).toMatchObject({ messagesTotal: 2, messagesUnread: 1, threadsTotal: 2, threadsUnread: 1 });
 
-    const { data: renamed } = await gmail.users.labels.patch({ userId: 'me', id: label.id!, requestBody: { name: 'Archive/Old' } });
-    expect(renamed.name).toBe('Archive/Old');
+    const { data: renamed } = await gmail.users.labels.patch({ userId: 'me', id: label.id!, requestBody: { name: 'Old mail/2023' } });
+    expect(renamed.name).toBe('Old mail/2023');
 
     await gmail.users.labels.delete({ userId: 'me', id: label.id! });
     expect(await failureOf(gmail.users.labels.get({ userId: 'me', id: label.id! }))).toMatchObject({ kind: 'notFound', status: 404 });

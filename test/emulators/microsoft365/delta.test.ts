@@ -142,6 +142,52 @@ describe('Microsoft 365 emulator: per-folder message delta', () => {
     expect(junkChanges.items.map((item) => item.id)).toEqual([target]);
   });
 
+  it('reports a message changed twice since the last round twice, each time in its current state', async () => {
+    // Graph: "It's possible that a single entity will be contained multiple times in the response, if that entity was changed multiple times".
+    const preferences = { maxPageSize: 50, immutableIds: true };
+    const round = await firstRound(connection, user, 'inbox', preferences);
+    const existing = round.items[0]!.id;
+    await control(running, `/users/${user}/messages/${existing}/update`, { isRead: true });
+    await control(running, `/users/${user}/messages/${existing}/update`, { flag: { flagStatus: 'flagged' } });
+    const added = ((await (await control(running, `/users/${user}/messages`, { count: 1 })).json()) as { immutableIds: string[] }).immutableIds[0]!;
+    await control(running, `/users/${user}/messages/${added}/update`, { isRead: true });
+
+    const changes = await deltaRound(connection, round.deltaLink, preferences);
+    expect(changes.pages).toBe(1);
+    expect(changes.items.map((item) => item.id)).toEqual([existing, existing, added, added]);
+    for (const item of changes.items.filter((i) => i.id === existing)) expect(item).toMatchObject({ isRead: true, flag: { flagStatus: 'flagged' } });
+    for (const item of changes.items.filter((i) => i.id === added)) expect(item).toMatchObject({ isRead: true });
+
+    // Spread over pages the same way: one entry per change, in the order of the changes.
+    const next = await deltaRound(connection, changes.deltaLink, { maxPageSize: 2, immutableIds: true });
+    expect(next.items).toEqual([]);
+    for (const isRead of [false, true, false]) await control(running, `/users/${user}/messages/${added}/update`, { isRead });
+    const paged = await deltaRound(connection, next.deltaLink, { maxPageSize: 2, immutableIds: true });
+    expect(paged.items.map((item) => [item.id, item.isRead])).toEqual([[added, false], [added, false], [added, false]]);
+    expect(paged.pages).toBe(2);
+  });
+
+  it('lists a message again on a later page of the first round when it changed after it was listed', async () => {
+    // Graph: "Assume that the same item can show up anywhere in the @odata.nextLink sequence and handle that in your merge logic."
+    const inbox = (await connection.client.api(`/users/${user}/mailFolders/inbox`).get()) as { totalItemCount: number };
+    const preferences = { maxPageSize: 3, immutableIds: true };
+    const first = (await withPreferences(connection.client.api(`/users/${user}/mailFolders/inbox/messages/delta?$select=${selected.join(',')}`), preferences).get()) as DeltaPage;
+    const listed = first.value[1]!;
+    await control(running, `/users/${user}/messages/${listed.id}/update`, { isRead: !listed.isRead });
+    const second = (await withPreferences(connection.client.api(first['@odata.nextLink']!), preferences).get()) as DeltaPage;
+    expect(second.value[0]).toMatchObject({ id: listed.id, isRead: !listed.isRead });
+    expect(second.value).toHaveLength(3);
+
+    const rest = await deltaRound(connection, second['@odata.nextLink']!, preferences);
+    const all = [...first.value, ...second.value, ...rest.items];
+    expect(all).toHaveLength(inbox.totalItemCount + 1);
+    expect(all.filter((item) => item.id === listed.id)).toHaveLength(2);
+    expect(new Set(all.map((item) => item.id)).size).toBe(inbox.totalItemCount);
+    // The next round starts where the first began, so the change is in it too.
+    const next = await deltaRound(connection, rest.deltaLink, preferences);
+    expect(next.items.map((item) => item.id)).toEqual([listed.id]);
+  });
+
   it('answers a delta link of a mailbox whose tokens expired with 410 SyncStateNotFound; a new round without token works', async () => {
     const round = await firstRound(connection, user, 'inbox', { maxPageSize: 5 });
     const midRound = (await withPreferences(connection.client.api(`/users/${user}/mailFolders/sentitems/messages/delta`), { maxPageSize: 2 }).get()) as DeltaPage;
