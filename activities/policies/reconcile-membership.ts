@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { startUserSync, userSyncWorkflowId } from '../../shared/start-user-sync.js';
-import { SyncStatus } from '../../shared/vocabulary.js';
+import { SyncStatus, UserErrorCode } from '../../shared/vocabulary.js';
 import type { Store } from '../../store/index.js';
 import type { UserSyncTuning } from '../../workflows/user-sync/types.js';
 import { excludeSignal, pauseSignal, resumeSignal } from '../../workflows/user-sync/signals.js';
@@ -79,6 +79,8 @@ export async function reconcilePolicyMembership(deps: MembershipDeps, input: Rec
   for (const user of selected) {
     const row = known.get(user.id);
     if (row && row.status !== SyncStatus.Excluded) continue;
+    // Excluded for having no mailbox (a guest, no Exchange licence): starting again would only end the same way.
+    if (row?.errorCode === UserErrorCode.NoMailbox) continue;
     const workflowId = userSyncWorkflowId(policy.id, user.id);
     const { user: synced, change } = await store.syncUsers.upsertSelected({
       policyId: policy.id,
