@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { gmail_v1 } from 'googleapis/build/src/apis/gmail/v1.js';
 import { createGoogleClients, createGoogleTransport, delegatedCredentials, gmailScopes } from '../../../activities/google/google-clients.js';
+import { classifyGoogleError } from '../../../activities/google/google-errors.js';
 import { startGoogleEmulator, type StartedGoogleEmulator } from '../../helpers/google-emulator.js';
 import { controlHeaders, failureOf } from './fixtures.js';
 
@@ -89,5 +90,22 @@ describe('Google emulator: accounts Google cannot impersonate yet, or at all', (
       const failure = await failureOf(gmailAs(subject).users.labels.list({ userId: 'me' }));
       expect(failure).toMatchObject({ kind: 'auth', reason: 'invalid_grant', message: 'Invalid JWT Signature.' });
     }
+  });
+});
+
+describe('classifyGoogleError: the impersonated user refused, or the key', () => {
+  const tokenAnswer = (description: string) => ({ response: { status: 400, data: { error: 'invalid_grant', error_description: description }, headers: new Headers() }, message: 'invalid_grant' });
+
+  it('calls the texts about the `sub` user accountRefused (service-account guide; GAM\'s token errors)', () => {
+    for (const text of ['Invalid email or User ID', 'Not a valid email.', 'The account has been deleted']) {
+      expect(classifyGoogleError(tokenAnswer(text)), text).toMatchObject({ kind: 'accountRefused', reason: 'invalid_grant', message: text });
+    }
+  });
+
+  it('keeps the key\'s own refusals as auth', () => {
+    for (const text of ['Invalid JWT Signature.', 'Robot is disabled.', 'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe.']) {
+      expect(classifyGoogleError(tokenAnswer(text)).kind, text).toBe('auth');
+    }
+    expect(classifyGoogleError({ response: { status: 401, data: { error: 'unauthorized_client', error_description: 'Invalid email or User ID' }, headers: new Headers() } }).kind).toBe('auth');
   });
 });

@@ -100,3 +100,19 @@ describe('Microsoft 365 emulator: mailboxes the app may not open', () => {
     expect(failure.code).toContain('7000215');
   });
 });
+
+describe('classifyGraphError: a mailbox refused, or the app', () => {
+  const sdkError = (status: number, code: string) => Object.assign(new GraphError(status, `${code} message`), { code, headers: new Headers() });
+
+  it('names a missing mailbox by code, whatever the status, and an access-policy refusal by 403 ErrorAccessDenied', () => {
+    expect(classifyGraphError(sdkError(404, 'MailboxNotEnabledForRESTAPI')).kind).toBe('noMailbox');
+    expect(classifyGraphError(sdkError(404, 'MailboxNotSupportedForRESTAPI')).kind).toBe('noMailbox');
+    expect(classifyGraphError(sdkError(403, 'MailboxNotEnabledForRESTAPI')).kind).toBe('noMailbox');
+    expect(classifyGraphError(sdkError(403, 'ErrorAccessDenied')).kind).toBe('mailboxAccessDenied');
+    // A refused token stays the connection's.
+    expect(classifyGraphError(sdkError(401, 'InvalidAuthenticationToken')).kind).toBe('auth');
+    expect(classifyGraphError(sdkError(403, 'Authorization_RequestDenied')).kind).toBe('auth');
+    // A 404 for an unknown user is still a missing user.
+    expect(classifyGraphError(sdkError(404, 'ErrorInvalidUser')).kind).toBe('notFound');
+  });
+});

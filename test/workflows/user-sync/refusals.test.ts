@@ -138,3 +138,31 @@ describe('user sync: per-mailbox refusals are the user\'s, not the connection\'s
     expect(fixture.google.emulator.messagesOf(targetOf(suspendedUser)).length).toBe(12);
   });
 });
+
+describe('user sync: a new Google account that stays refused past the retry budget', () => {
+  let fixture: SyncFixture;
+
+  beforeAll(async () => {
+    fixture = await createSyncFixture({ google: { newAccountTokenDelaySeconds: 600 }, targetAccount: { notReadyBudgetMs: 6_000 } });
+  });
+  afterAll(async () => fixture?.close());
+
+  it('ends the cycle as TARGET_ACCOUNT_NOT_READY (not the connection\'s error), and the next cycle copies everything once Google accepts the account', async () => {
+    const [user] = fixture.m365.emulator.seed({ seed: 59, users: 1, messagesPerUser: 8, failingItemsPerUser: 0, groups: false }).users;
+    const { handle } = await fixture.startSync(user!);
+    const failed = await waitForSnapshot(handle, (s) => s.status === SyncStatus.Failed, 60_000);
+    expect(failed.lastError?.code).toBe(UserErrorCode.TargetAccountNotReady);
+    expect(failed.lastError?.details).toMatchObject({ service: 'google-workspace', reason: 'invalid_grant' });
+    expect(failed.stage).toBe('InitialSync');
+    for (const connectionId of [fixture.sourceConnectionId, fixture.targetConnectionId]) {
+      expect((await fixture.store.connections.get(connectionId))?.status).not.toBe('Error');
+    }
+
+    const target = failed.target!.email;
+    await control(fixture.google.url, `/_control/users/${target}/not-ready`, { seconds: 0 });
+    await handle.signal(retrySignal);
+    const synced = await waitForSnapshot(handle, (s) => s.status === SyncStatus.Synced, 60_000);
+    expect(synced.lastError).toBeNull();
+    expect(fixture.google.emulator.messagesOf(target).length).toBe(8);
+  });
+});
