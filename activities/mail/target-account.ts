@@ -59,8 +59,11 @@ async function readAccount(deps: TargetAccountDeps, input: MailboxInput): Promis
   }
 }
 
-/** Back-off within the cycle for an account Google has not finished creating; failed only past the budget. */
-function notReady(deps: TargetAccountDeps, input: MailboxInput, refusal: GoogleFailure, account: AccountState): ApplicationFailure {
+/**
+ * Back-off within the cycle for an account Google has not finished creating; failed only past the budget.
+ * Messages name no address: they travel in Temporal's history (the user's row says who it is).
+ */
+function notReady(deps: TargetAccountDeps, refusal: GoogleFailure, account: AccountState): ApplicationFailure {
   const info = Context.current().info;
   const delay = Math.min(firstRetryDelayMs * 2 ** Math.max(0, info.attempt - 1), longestRetryDelayMs);
   const budget = Math.min((deps.targetAccount ?? defaultTargetAccountSettings).notReadyBudgetMs, info.scheduleToCloseTimeoutMs - scheduleToCloseMarginMs);
@@ -69,14 +72,14 @@ function notReady(deps: TargetAccountDeps, input: MailboxInput, refusal: GoogleF
   if (elapsed + delay < budget) {
     return ApplicationFailure.create({
       type: UserErrorCode.TargetAccountNotReady,
-      message: `Google does not accept the new account ${input.targetEmail} yet (account creation takes a while to propagate); retrying in ${Math.round(delay / 1000)} s.`,
+      message: `Google does not accept the new Google Workspace account yet (account creation takes a while to propagate); retrying in ${Math.round(delay / 1000)} s.`,
       nextRetryDelay: delay,
       details,
     });
   }
   return ApplicationFailure.create({
     type: UserErrorCode.TargetAccountNotReady,
-    message: `Google still refused the account ${input.targetEmail} after ${Math.round(elapsed / 60_000)} minute(s) of retries; the next cycle tries again.`,
+    message: `Google still refused the new Google Workspace account after ${Math.round(elapsed / 1000)} s of retries; the next cycle tries again.`,
     nonRetryable: true,
     details,
   });
@@ -91,7 +94,7 @@ export async function resolveTargetRefusal(deps: TargetAccountDeps, input: Mailb
   if (!account.exists) {
     return ApplicationFailure.create({
       type: UserErrorCode.MailboxAccessDenied,
-      message: `The Google Workspace account ${input.targetEmail} no longer exists, so Google refuses to act for it; the connection works for the other users.`,
+      message: 'The Google Workspace account no longer exists, so Google refuses to act for it; the connection works for the other users.',
       nonRetryable: true,
       details,
     });
@@ -99,12 +102,12 @@ export async function resolveTargetRefusal(deps: TargetAccountDeps, input: Mailb
   if (account.suspended) {
     return ApplicationFailure.create({
       type: UserErrorCode.MailboxAccessDenied,
-      message: `The Google Workspace account ${input.targetEmail} is suspended, so Google refuses to act for it; the connection works for the other users.`,
+      message: 'The Google Workspace account is suspended, so Google refuses to act for it; unsuspend it in the Admin console. The connection works for the other users.',
       nonRetryable: true,
       details,
     });
   }
-  return notReady(deps, input, refusal, account);
+  return notReady(deps, refusal, account);
 }
 
 /** Runs a mail activity; a refusal of its Google user ends it with that user's own code, never the connection's. */
