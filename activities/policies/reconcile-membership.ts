@@ -8,7 +8,16 @@ import { excludeSignal, pauseSignal, resumeSignal } from '../../workflows/user-s
 import type { ConnectionClients } from '../connections/clients.js';
 import { graphFailure } from '../failures.js';
 import { selectUsers } from '../membership/select-users.js';
+import { assertSourceMailbox } from '../provisioning/source-user.js';
 import { targetEmailFor } from '../provisioning/username.js';
+
+/** Whether the user is now a member with a mailbox the sync can read (any refusal or fault: not yet). */
+async function hasMailboxNow(deps: MembershipDeps, sourceConnectionId: string, sourceUserId: string): Promise<boolean> {
+  return assertSourceMailbox(deps.connections, { sourceConnectionId, sourceUserId }).then(
+    () => true,
+    () => false,
+  );
+}
 
 export interface MembershipDeps {
   store: Store;
@@ -79,8 +88,9 @@ export async function reconcilePolicyMembership(deps: MembershipDeps, input: Rec
   for (const user of selected) {
     const row = known.get(user.id);
     if (row && row.status !== SyncStatus.Excluded) continue;
-    // Excluded for having no mailbox (a guest, no Exchange licence): starting again would only end the same way.
-    if (row?.errorCode === UserErrorCode.NoMailbox) continue;
+    // Excluded for having no mailbox (a guest, no Exchange licence): started again only once Exchange Online
+    // has a mailbox for them, else it would end the same way at every evaluation.
+    if (row?.errorCode === UserErrorCode.NoMailbox && !(await hasMailboxNow(deps, policy.sourceConnectionId, user.id))) continue;
     const workflowId = userSyncWorkflowId(policy.id, user.id);
     const { user: synced, change } = await store.syncUsers.upsertSelected({
       policyId: policy.id,
