@@ -54,6 +54,8 @@ describe('policy membership: guests and users without a mailbox', () => {
       await until('Excluded', async () => (await statusOf(user)) === SyncStatus.Excluded);
     }
     expect(fixture.google.emulator.getUser(`ana@${targetDomain}`)).toBeUndefined();
+    // Not even the address shown for the guest is taken from their external mail.
+    expect((await rowOf(guest))?.targetEmail).toBe(`ana_gmail.com@${targetDomain}`);
     expect(fixture.google.emulator.getUser(`${unlicensed.mail!.split('@')[0]}@${targetDomain}`)).toBeUndefined();
 
     // An Exchange licence later: the next evaluation starts that user again and they are synced. The guest,
