@@ -23,6 +23,23 @@ export const minimumThrottleDelayMs = 1000;
 
 function failureFor(service: Service, failure: { kind: string; message: string; status?: number; retryAfterMs?: number }, details: Record<string, unknown>): ApplicationFailure {
   switch (failure.kind) {
+    case 'mailboxAccessDenied':
+      return ApplicationFailure.create({
+        type: UserErrorCode.MailboxAccessDenied,
+        message: `${service} refused the application access to this user's mailbox (an application access policy that leaves it out, or a missing Mail permission); the connection works for the other users: ${failure.message}`,
+        nonRetryable: true,
+        details: [details],
+      });
+    case 'noMailbox':
+      return ApplicationFailure.create({
+        type: UserErrorCode.NoMailbox,
+        message: `This user has no Exchange Online mailbox (a guest, or no Exchange licence), so there is nothing to copy: ${failure.message}`,
+        nonRetryable: true,
+        details: [details],
+      });
+    // The token endpoint refused the impersonated user. Here the subject is the connection's own
+    // admin (Directory calls); a mail activity resolves a refused mailbox user itself (target-account.ts).
+    case 'accountRefused':
     case 'auth':
       return ApplicationFailure.create({
         type: UserErrorCode.AuthTokenExpired,

@@ -6,6 +6,7 @@ import { defaultMaxImportBytes } from './mail/classify-item.js';
 import { discoverMailFolders, type DiscoverFoldersInput } from './mail/discover-folders.js';
 import type { MailDeps } from './mail/mailbox.js';
 import { syncMailFolders, type SyncMailFoldersInput } from './mail/sync-folders.js';
+import { defaultTargetAccountSettings, withTargetAccount, type TargetAccountSettings } from './mail/target-account.js';
 import { defaultPacing, MailboxPacers, type PacingSettings } from './pacing.js';
 import { createProvisioningActivities } from './provisioning/provision-google-user.js';
 import { createCycleActivities } from './sync-state/cycle.js';
@@ -22,6 +23,8 @@ export interface ActivityDeps {
   pacing?: PacingSettings;
   maxImportBytes?: number;
   deltaPageSize?: number;
+  /** How long a just-created Google account may be refused before the cycle gives up. */
+  targetAccount?: TargetAccountSettings;
   /** For the membership reconciler, which starts and signals user workflows. */
   temporal?: { client: Client; taskQueue: string };
 }
@@ -35,13 +38,14 @@ export function createActivities(deps: ActivityDeps) {
     maxImportBytes: deps.maxImportBytes ?? defaultMaxImportBytes,
     deltaPageSize: deps.deltaPageSize ?? 100,
   };
+  const targetAccount = { connections, targetAccount: deps.targetAccount ?? defaultTargetAccountSettings };
   return {
     ...createDiagnosticsActivities(deps),
     ...createProvisioningActivities({ store: deps.store, connections }),
     ...createSyncStateActivities({ store: deps.store }),
     ...createCycleActivities({ store: deps.store }),
-    discoverMailFolders: (input: DiscoverFoldersInput) => discoverMailFolders(mail, input),
-    syncMailFolders: (input: SyncMailFoldersInput) => syncMailFolders(mail, input),
+    discoverMailFolders: (input: DiscoverFoldersInput) => withTargetAccount(targetAccount, input, () => discoverMailFolders(mail, input)),
+    syncMailFolders: (input: SyncMailFoldersInput) => withTargetAccount(targetAccount, input, () => syncMailFolders(mail, input)),
     reconcilePolicyMembership: (input: ReconcileInput) => {
       if (!deps.temporal) throw new Error('This worker was built without a Temporal client, so it cannot run the membership reconciler.');
       return reconcilePolicyMembership({ store: deps.store, connections, temporal: deps.temporal }, input);

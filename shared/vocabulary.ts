@@ -28,6 +28,12 @@ export const UserErrorCode = {
   UserNotFound: 'USER_NOT_FOUND',
   RateLimited: 'RATE_LIMITED',
   GoogleUserCreationFailed: 'GOOGLE_USER_CREATION_FAILED',
+  /** The service refused this one mailbox or account (application access policy, suspended Google account); the connection works for others. */
+  MailboxAccessDenied: 'MAILBOX_ACCESS_DENIED',
+  /** The source user has no Exchange Online mailbox (a guest, an unlicensed user): never provisioned, excluded on the next cycle. */
+  NoMailbox: 'NO_MAILBOX',
+  /** The Google account was just created and Google does not accept it yet; retried with back-off within the cycle. */
+  TargetAccountNotReady: 'TARGET_ACCOUNT_NOT_READY',
   ConnectionUnavailable: 'CONNECTION_UNAVAILABLE',
 } as const;
 export type UserErrorCode = (typeof UserErrorCode)[keyof typeof UserErrorCode];
@@ -47,6 +53,9 @@ export const recommendedAction: Record<UserErrorCode, string> = {
   USER_NOT_FOUND: 'Verify the user in Microsoft 365. If the removal was intentional there is nothing to do: the user is excluded on the next cycle.',
   RATE_LIMITED: 'Nothing, unless it persists across several cycles: the next cycle carries on where this one stopped.',
   GOOGLE_USER_CREATION_FAILED: "Check the audit log entry for Google's error (domain, licence, name rules), fix it in Google Workspace, then retry the user.",
+  MAILBOX_ACCESS_DENIED: "Grant the application access to this mailbox (Exchange Online application access policy, or unsuspend the Google Workspace account), or take the user out of the policy. The connection and the other users are not affected.",
+  NO_MAILBOX: 'Nothing, unless the user should have a mailbox: assign an Exchange Online licence in Microsoft 365. The user is excluded on the next cycle and no Google account is created for them.',
+  TARGET_ACCOUNT_NOT_READY: 'Nothing: Google is still setting up the new account and the sync retries on its own. If it persists past a few cycles, check the account in the Google Admin console.',
   CONNECTION_UNAVAILABLE: "Check the service's status page; nothing is lost, the sync retries on its own.",
 };
 

@@ -5,6 +5,7 @@
  */
 export type GoogleFailureKind =
   | 'auth'
+  | 'accountRefused'
   | 'throttled'
   | 'notFound'
   | 'conflict'
@@ -58,6 +59,17 @@ const oauthCredentialErrors: ReadonlySet<string> = new Set([
   'invalid_client',
   'invalid_scope',
 ]);
+
+/**
+ * invalid_grant texts that are about the impersonated user (`sub`), not the
+ * service account's key: the user does not exist, or not yet (users.insert:
+ * "Mutate calls immediately following user creation might sometimes fail ...
+ * due to propagation delay"), or is suspended or deleted. Google's service-
+ * account guide lists "Not a valid email" / "Invalid email or User ID";
+ * GAM's OAUTH2_TOKEN_ERRORS adds "The account has been deleted". A refused
+ * key says "Invalid JWT Signature." and stays 'auth'.
+ */
+const subjectRefusals: readonly RegExp[] = [/^Invalid email or User ID/i, /^Not a valid email/i, /^The account has been deleted/i];
 
 const quotaReasons: ReadonlySet<string> = new Set([
   'rateLimitExceeded',
@@ -172,7 +184,8 @@ export function classifyGoogleError(err: unknown): GoogleFailure {
   const data = response.data;
 
   if (isOAuthErrorBody(data)) {
-    const kind: GoogleFailureKind = oauthCredentialErrors.has(data.error) ? 'auth' : kindForStatus(status, undefined, undefined, '');
+    const subjectRefused = data.error === 'invalid_grant' && subjectRefusals.some((text) => text.test(data.error_description ?? ''));
+    const kind: GoogleFailureKind = subjectRefused ? 'accountRefused' : oauthCredentialErrors.has(data.error) ? 'auth' : kindForStatus(status, undefined, undefined, '');
     return withRetryAfter({ kind, status, reason: data.error, message: data.error_description ?? data.error }, retryAfterMs);
   }
 

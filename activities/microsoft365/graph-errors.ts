@@ -6,7 +6,7 @@
  * that the Graph SDK has already flattened into a message (it keeps only
  * name and message of errors raised inside its middleware).
  */
-export type GraphFailureKind = 'auth' | 'throttled' | 'notFound' | 'syncStateNotFound' | 'unavailable' | 'other';
+export type GraphFailureKind = 'auth' | 'mailboxAccessDenied' | 'noMailbox' | 'throttled' | 'notFound' | 'syncStateNotFound' | 'unavailable' | 'other';
 
 export interface GraphFailure {
   kind: GraphFailureKind;
@@ -21,6 +21,14 @@ export interface GraphFailure {
 const msalErrorNames = new Set(['AuthError', 'ServerError', 'ClientAuthError', 'ClientConfigurationError', 'InteractionRequiredAuthError']);
 const msalNetworkCodes = new Set(['network_error', 'endpoints_resolution_error', 'openid_config_error', 'untrusted_authority']);
 const syncStateCodes = new Set(['syncstatenotfound', 'resyncrequired', 'syncstateinvalid']);
+/**
+ * Exchange Online has no mailbox behind this user for the REST API: a guest,
+ * an unlicensed or on-premises user (404 MailboxNotEnabledForRESTAPI "The
+ * mailbox is either inactive, soft-deleted, or is hosted on-premise.";
+ * microsoftgraph/microsoft-graph-docs-contrib#405, msgraph-sdk-javascript#1756).
+ * MailboxNotSupportedForRESTAPI is the older spelling (jasonjoh/php-tutorial#2).
+ */
+const noMailboxCodes = new Set(['mailboxnotenabledforrestapi', 'mailboxnotsupportedforrestapi']);
 const networkErrorCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT']);
 
 type HeaderSource = Headers | Record<string, string> | undefined;
@@ -45,6 +53,11 @@ function fromHttpStatus(status: number, code: string | undefined, message: strin
   const retryAfterMs = parseRetryAfter(headerValue(headers, 'retry-after'));
   const base = { status, message, ...(code ? { code } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   if (status === 410 || (code !== undefined && syncStateCodes.has(code.toLowerCase()))) return { kind: 'syncStateNotFound', ...base };
+  if (code !== undefined && noMailboxCodes.has(code.toLowerCase())) return { kind: 'noMailbox', ...base };
+  // A mailbox refused to the app while its token is good: an application access policy that leaves
+  // it out answers 403 ErrorAccessDenied "Access to OData is disabled." (Graph, auth-limit-mailbox-access).
+  // Only the token endpoint's refusals and a refused token (401) say the connection's credentials are bad.
+  if (status === 403 && code?.toLowerCase() === 'erroraccessdenied') return { kind: 'mailboxAccessDenied', ...base };
   if (status === 401 || status === 403) return { kind: 'auth', ...base };
   if (status === 429 || (status === 503 && retryAfterMs !== undefined)) return { kind: 'throttled', ...base };
   if (status === 404) return { kind: 'notFound', ...base };

@@ -194,10 +194,17 @@ export interface SourceUser {
   givenName?: string | null;
   surname?: string | null;
   accountEnabled?: boolean;
+  /** 'Member' or 'Guest' (a B2B guest, whose UPN carries #EXT# and whose mail is their own, external address). */
+  userType?: string | null;
 }
 
 export async function getSourceUser(graph: GraphConnection, userId: string): Promise<SourceUser> {
   return (await graph.client
-    .api(`/users/${encodeURIComponent(userId)}?$select=id,userPrincipalName,mail,displayName,givenName,surname,accountEnabled`)
+    .api(`/users/${encodeURIComponent(userId)}?$select=id,userPrincipalName,mail,displayName,givenName,surname,accountEnabled,userType`)
     .get()) as SourceUser;
+}
+
+/** Reads the Inbox's id: the cheapest call that tells whether Exchange Online has a mailbox for the user. Errors are thrown as GraphError. */
+export async function probeMailbox(graph: GraphConnection, userId: string): Promise<void> {
+  await graph.client.api(`/users/${encodeURIComponent(userId)}/mailFolders/inbox?$select=id`).get();
 }

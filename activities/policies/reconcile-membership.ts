@@ -1,14 +1,23 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { startUserSync, userSyncWorkflowId } from '../../shared/start-user-sync.js';
-import { SyncStatus } from '../../shared/vocabulary.js';
+import { SyncStatus, UserErrorCode } from '../../shared/vocabulary.js';
 import type { Store } from '../../store/index.js';
 import type { UserSyncTuning } from '../../workflows/user-sync/types.js';
 import { excludeSignal, pauseSignal, resumeSignal } from '../../workflows/user-sync/signals.js';
 import type { ConnectionClients } from '../connections/clients.js';
 import { graphFailure } from '../failures.js';
 import { selectUsers } from '../membership/select-users.js';
+import { assertSourceMailbox } from '../provisioning/source-user.js';
 import { targetEmailFor } from '../provisioning/username.js';
+
+/** Whether the user is now a member with a mailbox the sync can read (any refusal or fault: not yet). */
+async function hasMailboxNow(deps: MembershipDeps, sourceConnectionId: string, sourceUserId: string): Promise<boolean> {
+  return assertSourceMailbox(deps.connections, { sourceConnectionId, sourceUserId }).then(
+    () => true,
+    () => false,
+  );
+}
 
 export interface MembershipDeps {
   store: Store;
@@ -79,6 +88,9 @@ export async function reconcilePolicyMembership(deps: MembershipDeps, input: Rec
   for (const user of selected) {
     const row = known.get(user.id);
     if (row && row.status !== SyncStatus.Excluded) continue;
+    // Excluded for having no mailbox (a guest, no Exchange licence): started again only once Exchange Online
+    // has a mailbox for them, else it would end the same way at every evaluation.
+    if (row?.errorCode === UserErrorCode.NoMailbox && !(await hasMailboxNow(deps, policy.sourceConnectionId, user.id))) continue;
     const workflowId = userSyncWorkflowId(policy.id, user.id);
     const { user: synced, change } = await store.syncUsers.upsertSelected({
       policyId: policy.id,

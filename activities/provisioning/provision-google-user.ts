@@ -6,7 +6,7 @@ import type { GoogleTarget } from '../../workflows/user-sync/types.js';
 import type { ConnectionClients } from '../connections/clients.js';
 import { classifyGoogleError } from '../google/google-errors.js';
 import { googleFailure } from '../failures.js';
-import { assertSourceUserPresent as readSourceUser } from './source-user.js';
+import { assertSourceMailbox, checkSourceMailbox } from './source-user.js';
 import { targetEmailFor } from './username.js';
 
 export interface ProvisioningDeps {
@@ -29,21 +29,19 @@ function generatedPassword(): string {
 
 export function createProvisioningActivities(deps: ProvisioningDeps) {
   return {
+    /** Whether a user that failed as USER_NOT_FOUND or NO_MAILBOX should still be synced (else the workflow excludes them). */
     async checkSourceUser(input: { sourceConnectionId: string; sourceUserId: string }): Promise<{ present: boolean; reason?: string }> {
-      try {
-        await readSourceUser(deps.connections, input);
-        return { present: true };
-      } catch (err) {
-        if (err instanceof ApplicationFailure && err.type === UserErrorCode.UserNotFound) return { present: false, reason: err.message };
-        throw err;
-      }
+      return checkSourceMailbox(deps.connections, input);
     },
 
-    /** Finds the user's Google Workspace account, or creates it; 409 means it already exists and is reused. */
+    /**
+     * Finds the user's Google Workspace account, or creates it; 409 means it already exists and is reused.
+     * Guests and users without a mailbox are refused first (NO_MAILBOX): nothing is created for them.
+     */
     async provisionGoogleUser(input: ProvisionInput): Promise<GoogleTarget> {
       const policy = await deps.store.policies.get(input.policyId);
       if (!policy) throw ApplicationFailure.nonRetryable(`Policy ${input.policyId} no longer exists.`, 'POLICY_NOT_FOUND');
-      const source = await readSourceUser(deps.connections, input);
+      const source = await assertSourceMailbox(deps.connections, input);
       const targetEmail = targetEmailFor(source, policy.usernameMapping, policy.targetDomain);
       const { clients } = await deps.connections.google(input.targetConnectionId);
       const audit = (severity: 'Info' | 'Error', code: string, message: string, details: Record<string, unknown>) =>

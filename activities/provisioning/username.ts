@@ -21,6 +21,12 @@ function slug(value: string): string {
 export function targetEmailFor(user: SourceUser, mapping: UsernameMapping, targetDomain: string): string {
   const localOf = (address: string) => address.split('@')[0] ?? address;
   let local: string;
+  // A guest's mail is their own, external address (john@gmail.com): john@<our domain> may be a colleague.
+  // Guests are never provisioned (NO_MAILBOX); the address shown for them is built from the UPN's
+  // local part (john_gmail.com#EXT#), which cannot be taken for someone else's.
+  if (user.userType?.toLowerCase() === 'guest' || /#EXT#@/i.test(user.userPrincipalName)) {
+    return `${slug(localOf(user.userPrincipalName).replace(/#EXT#$/i, ''))}@${targetDomain.toLowerCase()}`;
+  }
   switch (mapping) {
     case 'same-local-part':
       local = localOf(user.mail || user.userPrincipalName);

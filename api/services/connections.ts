@@ -30,6 +30,8 @@ const serviceNames = { microsoft365: 'Microsoft 365', 'google-workspace': 'Googl
 export function describeFailure(failure: ServiceErrorDetails): { code: string; message: string } {
   const service = serviceNames[failure.service];
   switch (failure.kind) {
+    // The test impersonates the connection's own admin: a refusal of that user is the connection's.
+    case 'accountRefused':
     case 'auth':
       return { code: 'AUTH_TOKEN_EXPIRED', message: `${service} refused the credentials (${failure.message}). Update the credentials and test again.` };
     case 'throttled':

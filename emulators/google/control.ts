@@ -55,6 +55,9 @@ const userSchema = z.object({
   aliases: z.array(z.email()).optional(),
 });
 
+const newAccountsSchema = z.object({ tokenDelaySeconds: z.number().min(0).max(86_400) });
+const notReadySchema = z.object({ seconds: z.number().min(0).max(86_400) });
+
 const userPatchSchema = z.object({ isAdmin: z.boolean().optional(), suspended: z.boolean().optional(), gmailEnabled: z.boolean().optional() });
 
 function serviceAccount(ctx: EmulatorContext, clientEmail: string | undefined): ServiceAccountRecord {
@@ -86,6 +89,21 @@ export function controlRoutes(ctx: EmulatorContext, reset: () => void): Hono {
     const user = state.users.update(c.req.param('email'), await parseBody(c, userPatchSchema));
     if (!user) throw new ControlError(404, `No user ${c.req.param('email')} in the emulator.`);
     return c.json({ id: user.id, primaryEmail: user.primaryEmail, isAdmin: user.isAdmin, suspended: user.suspended, gmailEnabled: user.gmailEnabled });
+  });
+  // How long accounts made by users.insert from now on are refused at the token endpoint.
+  app.post('/_control/new-accounts', async (c) => {
+    const body = await parseBody(c, newAccountsSchema);
+    state.newAccountTokenDelayMs = body.tokenDelaySeconds * 1000;
+    return c.json({ tokenDelaySeconds: body.tokenDelaySeconds });
+  });
+  // One existing account is refused at the token endpoint for `seconds`, as if just created.
+  app.post('/_control/users/:email/not-ready', async (c) => {
+    const body = await parseBody(c, notReadySchema);
+    const user = state.users.find(c.req.param('email'));
+    if (!user) throw new ControlError(404, `No user ${c.req.param('email')} in the emulator.`);
+    user.tokensRefusedUntil = ctx.options.now() + body.seconds * 1000;
+    state.revision++;
+    return c.json({ primaryEmail: user.primaryEmail, tokensRefusedUntil: new Date(user.tokensRefusedUntil).toISOString() });
   });
   app.get('/_control/users/:email/messages', (c) => {
     const user = state.users.find(c.req.param('email'));

@@ -62,7 +62,8 @@ function insertUser(ctx: EmulatorContext, body: InsertBody): DirectoryUser {
     throw new GoogleApiError({ status: 409, message: 'Entity already exists.', reason: 'duplicate' });
   }
 
-  return ctx.state.users.add(
+  const now = ctx.options.now();
+  const user = ctx.state.users.add(
     {
       primaryEmail,
       givenName: String(body.name?.givenName).trim(),
@@ -71,8 +72,12 @@ function insertUser(ctx: EmulatorContext, body: InsertBody): DirectoryUser {
       changePasswordAtNextLogin: body.changePasswordAtNextLogin === true,
       orgUnitPath: typeof body.orgUnitPath === 'string' ? body.orgUnitPath : '/',
     },
-    ctx.options.now(),
+    now,
   );
+  // users.insert: "Mutate calls immediately following user creation might sometimes fail as the user isn't
+  // fully created due to propagation delay in our backends." Impersonating it is refused for a while.
+  if (ctx.state.newAccountTokenDelayMs > 0) user.tokensRefusedUntil = now + ctx.state.newAccountTokenDelayMs;
+  return user;
 }
 
 /** The `query` terms of users.list the emulator understands: email:, isAdmin=, isSuspended=. */

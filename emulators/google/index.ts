@@ -84,6 +84,7 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
 
   const reset = () => {
     state.restore(baseline);
+    state.newAccountTokenDelayMs = resolved.newAccountTokenDelaySeconds * 1000;
     quota.reset();
     stats.reset();
   };

@@ -104,6 +104,12 @@ export interface GoogleEmulatorOptions {
   maxImportBytes?: number;
   /** Access-token lifetime reported as expires_in (real tokens report 3599). */
   tokenLifetimeSeconds?: number;
+  /**
+   * How long the token endpoint refuses to impersonate an account made by
+   * users.insert (invalid_grant "Invalid email or User ID"), as Google does
+   * while a new account propagates. Default 20; 0 turns it off (benchmarks).
+   */
+  newAccountTokenDelaySeconds?: number;
   /** Keep the raw bytes of imported messages (format=raw); off by default to spare memory. */
   keepRawMessages?: boolean;
   /** Directory that holds the state across restarts; in memory only when unset. */
@@ -122,6 +128,7 @@ export interface ResolvedOptions {
   quota: GoogleQuotaOptions;
   maxImportBytes: number;
   tokenLifetimeSeconds: number;
+  newAccountTokenDelaySeconds: number;
   keepRawMessages: boolean;
   persistDir: string | undefined;
   now: () => number;
@@ -159,6 +166,8 @@ export function resolveOptions(options: GoogleEmulatorOptions = {}): ResolvedOpt
     quota: resolveQuota(options.quota),
     maxImportBytes: options.maxImportBytes ?? defaultMaxImportBytes,
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
+    // Sources give no figure ("propagation delay", "minutes" in reports); 20 s shows the behaviour without stalling a demo.
+    newAccountTokenDelaySeconds: options.newAccountTokenDelaySeconds ?? 20,
     keepRawMessages: options.keepRawMessages ?? false,
     persistDir: options.persistDir,
     now: options.now ?? Date.now,

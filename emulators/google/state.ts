@@ -32,6 +32,8 @@ export class EmulatorState {
   private readonly mailboxes = new Map<string, Mailbox>();
   /** Bumped on every change; the persistence writer saves when it moves. */
   revision = 0;
+  /** How long an account made by users.insert is refused at the token endpoint (options; POST /_control/new-accounts). */
+  newAccountTokenDelayMs: number;
 
   constructor(private readonly options: ResolvedOptions) {
     const changed = () => {
@@ -39,6 +41,7 @@ export class EmulatorState {
     };
     this.users = new UserStore(changed);
     this.credentials = new CredentialStore(changed);
+    this.newAccountTokenDelayMs = options.newAccountTokenDelaySeconds * 1000;
   }
 
   get domains(): readonly string[] {

@@ -107,8 +107,12 @@ async function issueToken(ctx: EmulatorContext, c: Context): Promise<Response> {
   let subject: string | null = null;
   if (typeof claims.sub === 'string' && claims.sub !== '' && claims.sub.toLowerCase() !== account.clientEmail) {
     const user = ctx.state.users.find(claims.sub);
-    // Emulator's choice: a suspended subject is refused like a missing one.
-    if (!user || user.suspended) throw new OAuthError(400, 'invalid_grant', 'Invalid email or User ID');
+    // A subject Google cannot impersonate gets invalid_grant "Invalid email or User ID": missing (service-
+    // account guide, JWT error codes); suspended (Google documents no text of its own; troubleshooting
+    // tables of public integrations list this one); or made by users.insert a moment ago and still
+    // propagating (users.insert reference: "propagation delay in our backends").
+    const propagating = user?.tokensRefusedUntil !== undefined && ctx.options.now() < user.tokensRefusedUntil;
+    if (!user || user.suspended || propagating) throw new OAuthError(400, 'invalid_grant', 'Invalid email or User ID');
     checkDelegation(account, scopes);
     subject = user.primaryEmail;
   }

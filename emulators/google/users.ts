@@ -14,6 +14,8 @@ export interface DirectoryUser {
   orgUnitPath: string;
   changePasswordAtNextLogin: boolean;
   creationTime: string;
+  /** Epoch ms until which the token endpoint refuses to impersonate the account (a new account still propagating). */
+  tokensRefusedUntil?: number;
 }
 
 /** The Directory API's user resource. */

@@ -28,7 +28,9 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
   }
 
   // Every response is checked against Google's discovery documents (test/helpers/contract).
-  const emulator = createGoogleEmulator({ observeResponse: googleContractObserver(), ...options, users });
+  // A new account is refused at the token endpoint for a while, as with Google; one second keeps the
+  // behaviour in every test that provisions without making each wait the demo's 20 s.
+  const emulator = createGoogleEmulator({ observeResponse: googleContractObserver(), newAccountTokenDelaySeconds: 1, ...options, users });
   const serviceAccountKey = emulator.serviceAccountKey();
   if (!serviceAccountKey) {
     throw new Error('startGoogleEmulator needs a service account whose key the emulator generated (omit publicKeyPem in the first one).');

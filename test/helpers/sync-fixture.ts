@@ -8,6 +8,7 @@ import type { GoogleEmulatorOptions } from '../../emulators/google/options.js';
 import { openStore, type Store } from '../../store/index.js';
 import { startUserSync, userSyncWorkflowId } from '../../shared/start-user-sync.js';
 import type { PacingSettings } from '../../activities/pacing.js';
+import type { TargetAccountSettings } from '../../activities/mail/target-account.js';
 import type { userSyncWorkflow } from '../../workflows/user-sync/workflow.js';
 import type { UserSyncSnapshot, UserSyncTuning } from '../../workflows/user-sync/types.js';
 import { statusQuery } from '../../workflows/user-sync/signals.js';
@@ -40,7 +41,9 @@ export const testPacing: PacingSettings = { gmailUserUnitsPerMinute: 600_000, gm
  * Both emulators, a store, the two connections and a policy, and a worker
  * built by the real factory: the sync exactly as `npm start` wires it.
  */
-export async function createSyncFixture(options: { m365?: Microsoft365EmulatorOptions; google?: GoogleEmulatorOptions; pacing?: PacingSettings; startWorker?: boolean } = {}): Promise<SyncFixture> {
+export async function createSyncFixture(
+  options: { m365?: Microsoft365EmulatorOptions; google?: GoogleEmulatorOptions; pacing?: PacingSettings; targetAccount?: TargetAccountSettings; startWorker?: boolean } = {},
+): Promise<SyncFixture> {
   const m365 = await startMicrosoft365Emulator({ quota: { enabled: false }, ...options.m365 });
   const google = await startGoogleEmulator({ domains: [targetDomain], ...options.google });
   const dataDir = mkdtempSync(path.join(process.env.DATA_DIR!, 'sync-'));
@@ -84,7 +87,13 @@ export async function createSyncFixture(options: { m365?: Microsoft365EmulatorOp
     policyId: policy.id,
     async startWorker() {
       fixture.worker = await startTestWorker(temporal, {
-        activityDeps: { store, pacing: options.pacing ?? testPacing, deltaPageSize: 25, temporal: { client: temporal.client, taskQueue: temporal.taskQueue } },
+        activityDeps: {
+          store,
+          pacing: options.pacing ?? testPacing,
+          deltaPageSize: 25,
+          ...(options.targetAccount ? { targetAccount: options.targetAccount } : {}),
+          temporal: { client: temporal.client, taskQueue: temporal.taskQueue },
+        },
       });
       return fixture.worker;
     },

@@ -209,7 +209,8 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
 
   async function runCycle(trigger: CycleTrigger): Promise<CycleRun> {
     if (exclusion !== null) return { outcome: 'excluded', record: null };
-    if (state.lastError?.code === UserErrorCode.UserNotFound) {
+    // A user gone from the source, or one with no mailbox there (NO_MAILBOX), is checked once more, then excluded.
+    if (state.lastError?.code === UserErrorCode.UserNotFound || state.lastError?.code === UserErrorCode.NoMailbox) {
       doing('checking whether the source user still exists');
       const check = await act.checkSourceUser({ sourceConnectionId: input.sourceConnectionId, sourceUserId: input.sourceUserId });
       if (!check.present) return { outcome: 'excluded', record: null };

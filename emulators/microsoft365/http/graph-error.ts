@@ -39,3 +39,19 @@ export const invalidMailboxUser = (c: GraphContext, idOrUpn: string): Response =
 export const itemNotFound = (c: GraphContext): Response => graphError(c, 404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
 
 export const malformedId = (c: GraphContext): Response => graphError(c, 400, 'ErrorInvalidIdMalformed', 'Id is malformed.');
+
+/**
+ * No Exchange Online mailbox behind the user (a guest, no licence, on-premises):
+ * 404 MailboxNotEnabledForRESTAPI, as reported with the Graph JS SDK
+ * (microsoftgraph/msgraph-sdk-javascript#1756; body as in iyear/E5SubBot#39;
+ * status 404 as in jasonjoh/php-tutorial#2 and O365/python-o365#438).
+ */
+export const mailboxNotEnabled = (c: GraphContext): Response =>
+  graphError(c, 404, 'MailboxNotEnabledForRESTAPI', 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.');
+
+/**
+ * A mailbox an application access policy leaves out (Graph docs,
+ * concepts/auth-limit-mailbox-access.md, "Handling API errors"; the SDK
+ * reports it with statusCode 403, msgraph-sdk-javascript#252).
+ */
+export const applicationAccessDenied = (c: GraphContext): Response => graphError(c, 403, 'ErrorAccessDenied', 'Access to OData is disabled.');

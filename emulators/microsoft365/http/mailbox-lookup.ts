@@ -5,13 +5,15 @@ import { allWellKnownFolderNames } from '../state/mail-folder.js';
 import type { DirectoryUser } from '../state/directory.js';
 import type { TenantState } from '../state/tenant.js';
 import type { GraphContext } from './env.js';
-import { invalidMailboxUser, itemNotFound, malformedId } from './graph-error.js';
+import { applicationAccessDenied, invalidMailboxUser, itemNotFound, mailboxNotEnabled, malformedId } from './graph-error.js';
 
 /** The mailbox a /users/{id}/... mail route names, or the error response Graph gives. */
 export function lookupMailbox(c: GraphContext, tenant: TenantState): { user: DirectoryUser; mailbox: Mailbox } | Response {
   const reference = c.req.param('userId') ?? '';
   const user = tenant.findUser(reference);
   if (!user) return invalidMailboxUser(c, reference);
+  if (!user.hasMailbox) return mailboxNotEnabled(c);
+  if (user.applicationAccess === 'denied') return applicationAccessDenied(c);
   return { user, mailbox: tenant.mailboxOf(user) };
 }
 

@@ -26,7 +26,25 @@ const flagSchema = z.union([
   z.object({ flagStatus: z.enum(['notFlagged', 'flagged', 'complete']) }).transform((flag) => flag.flagStatus),
 ]);
 
+const upnPattern = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
 const schemas = {
+  addUser: z
+    .object({
+      userPrincipalName: z.string().regex(upnPattern, 'userPrincipalName must look like name@domain'),
+      displayName: z.string().min(1),
+      mail: z.string().regex(upnPattern, 'mail must look like name@domain').nullable().optional(),
+      givenName: z.string().min(1).optional(),
+      surname: z.string().min(1).optional(),
+      userType: z.enum(['Member', 'Guest']).optional(),
+      hasMailbox: z.boolean().optional(),
+      applicationAccess: z.enum(['allowed', 'denied']).optional(),
+    })
+    .strict(),
+  mailbox: z
+    .object({ hasMailbox: z.boolean().optional(), applicationAccess: z.enum(['allowed', 'denied']).optional() })
+    .strict()
+    .refine((body) => body.hasMailbox !== undefined || body.applicationAccess !== undefined, 'give hasMailbox, applicationAccess or both'),
   rename: z.object({ userPrincipalName: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'userPrincipalName must look like name@domain') }).strict(),
   addMessages: z
     .object({
@@ -145,10 +163,26 @@ export function createControlRoutes(deps: ControlDeps): Hono {
         id: user.id,
         userPrincipalName: user.userPrincipalName,
         accountEnabled: user.accountEnabled,
+        userType: user.userType,
+        hasMailbox: user.hasMailbox,
+        applicationAccess: user.applicationAccess,
         messages: tenant.mailboxOf(user).messageCount,
       })),
     }),
   );
+  app.post('/_control/users', async (c) => {
+    const body = await parseBody(c, schemas.addUser);
+    if (!body.ok) return body.response;
+    const user = tenant.addUser(body.value);
+    return c.json({ id: user.id, userPrincipalName: user.userPrincipalName, userType: user.userType, hasMailbox: user.hasMailbox }, 201);
+  });
+  app.post('/_control/users/:idOrUpn/mailbox', async (c) => {
+    const user = withUser(c);
+    const body = await parseBody(c, schemas.mailbox);
+    if (!body.ok) return body.response;
+    tenant.setMailboxState(user, body.value);
+    return c.json({ id: user.id, hasMailbox: user.hasMailbox, applicationAccess: user.applicationAccess });
+  });
   app.post('/_control/users/:idOrUpn/delete', (c) => {
     tenant.deleteUser(withUser(c));
     return ok(c);

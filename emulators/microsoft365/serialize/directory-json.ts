@@ -2,7 +2,7 @@ import type { DirectoryGroup, DirectoryUser } from '../state/directory.js';
 
 /** Properties a user has in v1.0 that the emulator can answer; accountEnabled only comes back when selected. */
 export const userProperties: ReadonlySet<string> = new Set([
-  'id', 'userPrincipalName', 'mail', 'displayName', 'givenName', 'surname', 'jobTitle', 'accountEnabled',
+  'id', 'userPrincipalName', 'mail', 'displayName', 'givenName', 'surname', 'jobTitle', 'accountEnabled', 'userType',
   'businessPhones', 'mobilePhone', 'officeLocation', 'preferredLanguage',
 ]);
 
@@ -18,6 +18,7 @@ export function userJson(user: DirectoryUser, select: readonly string[] | undefi
     surname: user.surname,
     jobTitle: user.jobTitle,
     accountEnabled: user.accountEnabled,
+    userType: user.userType,
     businessPhones: [],
     mobilePhone: null,
     officeLocation: null,

@@ -10,8 +10,22 @@ export interface DirectoryUser {
   surname: string | null;
   jobTitle: string | null;
   accountEnabled: boolean;
+  /** 'Guest' for a B2B guest (UPN with #EXT#, mail their own external address). */
+  userType: UserType;
+  /**
+   * Whether Exchange Online has a mailbox for the user. Guests have none in the
+   * inviting tenant (microsoftgraph/microsoft-graph-docs-contrib#405), nor do
+   * users without an Exchange licence; mail routes then answer
+   * MailboxNotEnabledForRESTAPI.
+   */
+  hasMailbox: boolean;
+  /** 'denied': an application access policy leaves this mailbox out; mail routes answer 403 ErrorAccessDenied. */
+  applicationAccess: ApplicationAccess;
   mailboxNumber: number;
 }
+
+export type UserType = 'Member' | 'Guest';
+export type ApplicationAccess = 'allowed' | 'denied';
 
 export interface NewUser {
   id?: string;
@@ -22,6 +36,10 @@ export interface NewUser {
   surname?: string | null;
   jobTitle?: string | null;
   accountEnabled?: boolean;
+  userType?: UserType;
+  /** Default: true for members, false for guests. */
+  hasMailbox?: boolean;
+  applicationAccess?: ApplicationAccess;
 }
 
 export interface DirectoryGroup {
@@ -75,6 +93,9 @@ export class Directory {
       surname: input.surname ?? null,
       jobTitle: input.jobTitle ?? null,
       accountEnabled: input.accountEnabled ?? true,
+      userType: input.userType ?? 'Member',
+      hasMailbox: input.hasMailbox ?? (input.userType ?? 'Member') === 'Member',
+      applicationAccess: input.applicationAccess ?? 'allowed',
       mailboxNumber,
     };
     this.users.set(id, user);

@@ -124,6 +124,13 @@ export class TenantState {
     this.changed();
   }
 
+  /** Exchange Online's side of the user: whether a mailbox exists, and whether an application access policy lets the app in. */
+  setMailboxState(user: DirectoryUser, state: Partial<Pick<DirectoryUser, 'hasMailbox' | 'applicationAccess'>>): void {
+    if (state.hasMailbox !== undefined) user.hasMailbox = state.hasMailbox;
+    if (state.applicationAccess !== undefined) user.applicationAccess = state.applicationAccess;
+    this.changed();
+  }
+
   renameUser(user: DirectoryUser, userPrincipalName: string): void {
     this.directory.renameUser(user, userPrincipalName);
     this.changed();

@@ -94,7 +94,8 @@ describe('persistence', () => {
   afterAll(() => rmSync(persistDir, { recursive: true, force: true }));
 
   it('keeps users, labels, messages and the service-account key across a restart', async () => {
-    const first = await startGoogleEmulator({ users, persistDir });
+    // About persistence, not propagation: the account made below is impersonated at once.
+    const first = await startGoogleEmulator({ users, persistDir, newAccountTokenDelaySeconds: 0 });
     const clients = createGoogleClients(first.googleSettings);
     await clients.directory.users.insert({ requestBody: { primaryEmail: 'dora@example.com', name: { givenName: 'Dora', familyName: 'Finch' }, password: 'a long enough password' } });
     const gmail = clients.gmailFor('dora@example.com');
@@ -102,7 +103,7 @@ describe('persistence', () => {
     const imported = await importMessage(gmail, { userId: 'me', raw: await buildMessage({ messageId: '<kept@contoso.example>' }), labelIds: [label.id!] });
     await first.close();
 
-    const second = await startGoogleEmulator({ users, persistDir });
+    const second = await startGoogleEmulator({ users, persistDir, newAccountTokenDelaySeconds: 0 });
     try {
       expect(second.googleSettings.serviceAccountKey).toEqual(first.googleSettings.serviceAccountKey);
       // The key saved before the restart still gets tokens.

@@ -60,10 +60,10 @@ describe('token endpoint: JWT-bearer grant with domain-wide delegation', () => {
     expect(response.data).toMatchObject({ token_type: 'Bearer', expires_in: 900, access_token: expect.stringMatching(/^ya29\./) });
   });
 
-  it('answers invalid_grant "Invalid email or User ID" when the subject does not exist or is suspended', async () => {
+  it('answers invalid_grant "Invalid email or User ID" when the subject does not exist or is suspended (a refusal of that user, not of the key)', async () => {
     for (const subject of ['ghost@example.com', 'sam@example.com']) {
       const failure = await failureOf(gmailAs(subject).users.labels.list({ userId: 'me' }));
-      expect(failure).toMatchObject({ kind: 'auth', status: 400, reason: 'invalid_grant', message: 'Invalid email or User ID' });
+      expect(failure).toMatchObject({ kind: 'accountRefused', status: 400, reason: 'invalid_grant', message: 'Invalid email or User ID' });
       expect(failure.body).toEqual({ error: 'invalid_grant', error_description: 'Invalid email or User ID' });
     }
   });
