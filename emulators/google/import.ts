@@ -96,11 +96,13 @@ function internalDateSource(c: Context, fallback: 'dateHeader' | 'receivedTime')
   return value;
 }
 
-async function storeMessage(ctx: EmulatorContext, c: Context, call: GmailCall, request: ImportRequest, defaultDateSource: 'dateHeader' | 'receivedTime'): Promise<Response> {
+async function storeMessage(ctx: EmulatorContext, c: Context, call: GmailCall, request: ImportRequest, method: 'messages.import' | 'messages.insert'): Promise<Response> {
+  const defaultDateSource = method === 'messages.import' ? 'dateHeader' : 'receivedTime';
   const dateSource = internalDateSource(c, defaultDateSource);
   const labelIds = call.mailbox.checkLabelIds(request.metadata.labelIds);
   if (request.raw.length === 0) throw rawRequired();
   const parsed = await parseMessage(request.raw);
+  if (method === 'messages.import') ctx.state.messageFailures.refuse(call.mailbox.email, 'messages.import', parsed.messageIdHeader);
   const now = ctx.options.now();
   const id = newMessageId(now, call.mailbox);
   const requestedThread = typeof request.metadata.threadId === 'string' ? request.metadata.threadId : undefined;
@@ -131,9 +133,9 @@ export function importRoutes(ctx: EmulatorContext): Hono {
   const userPath = '/gmail/v1/users/:userId/messages';
   const uploadPath = '/upload/gmail/v1/users/:userId/messages';
 
-  app.post(`${uploadPath}/import`, gmailMethod(ctx, 'messages.import', async (c, call) => storeMessage(ctx, c, call, await readUpload(ctx, c), 'dateHeader')));
-  app.post(`${userPath}/import`, gmailMethod(ctx, 'messages.import', async (c, call) => storeMessage(ctx, c, call, await readJsonRaw(ctx, c), 'dateHeader')));
-  app.post(uploadPath, gmailMethod(ctx, 'messages.insert', async (c, call) => storeMessage(ctx, c, call, await readUpload(ctx, c), 'receivedTime')));
-  app.post(userPath, gmailMethod(ctx, 'messages.insert', async (c, call) => storeMessage(ctx, c, call, await readJsonRaw(ctx, c), 'receivedTime')));
+  app.post(`${uploadPath}/import`, gmailMethod(ctx, 'messages.import', async (c, call) => storeMessage(ctx, c, call, await readUpload(ctx, c), 'messages.import')));
+  app.post(`${userPath}/import`, gmailMethod(ctx, 'messages.import', async (c, call) => storeMessage(ctx, c, call, await readJsonRaw(ctx, c), 'messages.import')));
+  app.post(uploadPath, gmailMethod(ctx, 'messages.insert', async (c, call) => storeMessage(ctx, c, call, await readUpload(ctx, c), 'messages.insert')));
+  app.post(userPath, gmailMethod(ctx, 'messages.insert', async (c, call) => storeMessage(ctx, c, call, await readJsonRaw(ctx, c), 'messages.insert')));
   return app;
 }

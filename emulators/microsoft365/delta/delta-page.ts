@@ -1,4 +1,5 @@
-import { messageJson, removedMessageJson, type MessageView } from '../serialize/message-json.js';
+import { messageJson, removedMessageJson, updatedMessageJson, type MessageView } from '../serialize/message-json.js';
+import { ChangedAspect } from '../state/change-log.js';
 import type { MailFolder } from '../state/mail-folder.js';
 import type { Mailbox } from '../state/mailbox.js';
 import type { DeltaPosition } from './tokens.js';
@@ -12,8 +13,15 @@ export interface DeltaPage {
 
 /**
  * One page of per-folder message delta, the way Graph reports changes:
- *  - a new, changed, read/unread, flagged or re-categorised message comes
- *    back whole (with the selected properties);
+ *  - a new message, or one that entered the folder, comes back whole (with
+ *    the selected properties);
+ *  - a message changed in place (read/unread, flag, categories) comes back
+ *    partial: its id, the properties that changed and parentFolderId, even
+ *    when $select asked for more. The delta query overview promises only
+ *    "at least the properties that have been updated"
+ *    (learn.microsoft.com/graph/delta-query-overview), and a read toggle is
+ *    reported returning exactly id, isRead and parentFolderId
+ *    (microsoftgraph/microsoft-graph-docs#7776): the stricter reading;
  *  - a deleted message comes back as `@removed`;
  *  - a message moved to another folder is `@removed` in the source folder's
  *    delta and appears as a new message in the destination folder's delta
@@ -42,23 +50,27 @@ function changesPage(mailbox: Mailbox, folder: MailFolder, position: DeltaPositi
   const until = position.until ?? mailbox.currentSeq;
   // Ordinary ids differ per move, so each (message, id version) is its own entry;
   // immutable ids collapse a message's history into its current state.
-  const changed = new Map<string, { item: number; version: number }>();
+  const changed = new Map<string, { item: number; version: number; aspects: number }>();
   let lastSeq = position.seq;
   let stoppedEarly = false;
   for (const entry of folder.log.entriesBetween(position.seq, until)) {
     const key = view.immutableIds ? String(entry.item) : `${entry.item}:${entry.version}`;
-    if (!changed.has(key) && changed.size >= pageSize) {
+    const seen = changed.get(key);
+    if (!seen && changed.size >= pageSize) {
       stoppedEarly = true;
       break;
     }
-    changed.set(key, { item: entry.item, version: entry.version });
+    // Any entry that is not an in-place update (arrival, departure) makes the whole message due.
+    const aspects = seen === undefined ? entry.aspects : seen.aspects === 0 || entry.aspects === 0 ? 0 : seen.aspects | entry.aspects;
+    changed.set(key, { item: entry.item, version: entry.version, aspects });
     lastSeq = entry.seq;
   }
 
-  const items = [...changed.values()].map(({ item, version }) => {
+  const items = [...changed.values()].map(({ item, version, aspects }) => {
     const record = mailbox.message(item);
     const present = record !== undefined && record.folder === folder.number && (view.immutableIds || record.moveCount === version);
-    return present ? messageJson(mailbox, record, view) : removedMessageJson(mailbox.idOf({ number: item, moveCount: version }, view.immutableIds));
+    if (!present) return removedMessageJson(mailbox.idOf({ number: item, moveCount: version }, view.immutableIds));
+    return aspects === 0 ? messageJson(mailbox, record, view) : updatedMessageJson(mailbox, record, view, changedProperties(aspects));
   });
   if (stoppedEarly) return { items, next: { ...position, phase: 'changes', seq: lastSeq, until }, finished: false };
   return { items, next: caughtUp(position, until), finished: true };
@@ -69,4 +81,14 @@ function caughtUp(position: DeltaPosition, seq: number): DeltaPosition {
   delete next.after;
   delete next.until;
   return next;
+}
+
+const aspectProperties: readonly (readonly [number, string])[] = [
+  [ChangedAspect.isRead, 'isRead'],
+  [ChangedAspect.flag, 'flag'],
+  [ChangedAspect.categories, 'categories'],
+];
+
+function changedProperties(aspects: number): string[] {
+  return aspectProperties.filter(([bit]) => (aspects & bit) !== 0).map(([, property]) => property);
 }
