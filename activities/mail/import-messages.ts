@@ -50,7 +50,8 @@ async function findAlreadyImported(mailbox: Mailbox, internetMessageId: string):
 
 function itemVerdictForGoogle(err: unknown): { verdict: ItemVerdict; serviceError: Record<string, unknown> } | null {
   const refusal = itemRefusalOf(err);
-  if (!refusal) return null;
+  // A new message cannot be "not found": a 404 on import is about the mailbox, not this message.
+  if (!refusal || refusal.failure.kind === 'notFound') return null;
   const { failure, serviceError } = refusal;
   if (failure.kind === 'tooLarge') return { verdict: { code: ItemErrorCode.ItemTooLarge, reason: `Gmail refused the message as too large: ${failure.message}` }, serviceError };
   return { verdict: { code: ItemErrorCode.ItemRejected, reason: `Gmail refused to import the message (HTTP ${failure.status}): ${failure.message}` }, serviceError };
