@@ -44,6 +44,13 @@ export const ItemErrorCode = {
   EncryptedItem: 'ENCRYPTED_ITEM',
   UnsupportedFormat: 'UNSUPPORTED_FORMAT',
   ItemRejected: 'ITEM_REJECTED',
+  /**
+   * The message is in Gmail, but Gmail refused a later change to it (read
+   * state, flag, categories, a move, the move to Trash of a deletion). Not
+   * ITEM_REJECTED, which means no copy exists: here the copy exists and only
+   * its labels are behind, which is what the administrator must know.
+   */
+  ChangeRejected: 'CHANGE_REJECTED',
 } as const;
 export type ItemErrorCode = (typeof ItemErrorCode)[keyof typeof ItemErrorCode];
 

@@ -1,13 +1,16 @@
 import type { Store } from '../../store/index.js';
-import { classifyGoogleError } from '../google/google-errors.js';
+import type { ItemOutcome } from '../../store/repositories/items.js';
+import { ItemErrorCode } from '../../shared/vocabulary.js';
 import { LabelUnavailableError } from '../google/gmail-labels.js';
-import { googleFailure, graphFailure } from '../failures.js';
+import { graphFailure } from '../failures.js';
 import { classifyGraphError } from '../microsoft365/graph-errors.js';
 import { findMessageFolder, type DeltaPage, type ExportedMessage } from '../microsoft365/mail-export.js';
 import { gmailCost } from '../pacing.js';
-import { importCandidates, type FailedItem, type ImportCandidate } from './import-messages.js';
-import { categoryLabelName, desiredLabelIds, labelDiff } from './labels.js';
+import { changeMessage, newChangeOutcomes, relabel, type ChangeOutcomes, type CopiedMessage, type RefusedChange } from './apply-changes.js';
+import { importCandidates, type FailedItem, type ImportCandidate, type ImportedItem } from './import-messages.js';
+import { categoryLabelName, nextLabelIds, type LabelChange } from './labels.js';
 import type { Mailbox } from './mailbox.js';
+import { completeNewMessages, labelsForNewMessage } from './new-messages.js';
 
 export interface FolderLabels {
   /** Source folder id → Gmail label id (system or user label). */
@@ -27,39 +30,32 @@ interface MappedRow {
   labelIds: string[];
 }
 
-async function labelsFor(mailbox: Mailbox, message: ExportedMessage, folderLabelId: string): Promise<string[]> {
-  const categoryLabelIds: string[] = [];
-  for (const category of message.categories ?? []) {
-    try {
-      categoryLabelIds.push(await mailbox.labels.ensure(categoryLabelName(category)));
-    } catch (err) {
-      // A category Gmail takes no name for is left off; the message itself still goes over.
-      if (!(err instanceof LabelUnavailableError)) throw err;
+/** The aspects this entry carries; what it leaves out stays as last written to Gmail. */
+async function labelChangeOf(mailbox: Mailbox, message: ExportedMessage, folderLabelId: string): Promise<LabelChange> {
+  const change: LabelChange = { folderLabelId };
+  if (message.isRead !== undefined) change.isRead = message.isRead;
+  if (message.flag?.flagStatus !== undefined) change.flagged = message.flag.flagStatus === 'flagged';
+  if (message.categories !== undefined) {
+    const categoryLabelIds: string[] = [];
+    for (const category of message.categories) {
+      try {
+        categoryLabelIds.push(await mailbox.labels.ensure(categoryLabelName(category)));
+      } catch (err) {
+        // A category Gmail takes no name for is left off; the message itself still goes over.
+        if (!(err instanceof LabelUnavailableError)) throw err;
+      }
     }
+    change.categoryLabelIds = categoryLabelIds;
   }
-  return desiredLabelIds({ folderLabelId, isRead: message.isRead ?? true, flagged: message.flag?.flagStatus === 'flagged', categoryLabelIds });
-}
-
-async function relabel(mailbox: Mailbox, googleMessageId: string, current: string[], desired: string[]): Promise<boolean> {
-  const diff = labelDiff(current, desired);
-  if (!diff) return false;
-  try {
-    await mailbox.gmailPace(gmailCost.modify, () =>
-      mailbox.gmail.users.messages.modify({ userId: mailbox.input.targetEmail, id: googleMessageId, requestBody: diff }),
-    );
-  } catch (err) {
-    // Deleted on the Google side by its user: nothing left to relabel.
-    if (classifyGoogleError(err).kind === 'notFound') return false;
-    throw googleFailure(err);
-  }
-  return true;
+  return change;
 }
 
 /**
  * Applies one delta page of one folder: new messages are imported exactly
  * once, changed ones relabelled (read, flag, categories, moves), removed ones
  * followed to their new folder or, when gone from Microsoft 365, moved to
- * Gmail's Trash. Store writes are batched per page.
+ * Gmail's Trash. A change Gmail refuses for one message is listed in the
+ * items view and the page goes on. Store writes are batched per page.
  */
 export async function applyDeltaPage(
   store: Store,
@@ -74,23 +70,43 @@ export async function applyDeltaPage(
   const mapped = (await store.messageMap.findBySourceIds(syncUserId, ids)) as Map<string, MappedRow>;
   const result: PageResult = { updated: 0, deleted: 0, importedNow: 0, failedNow: 0 };
   const folderLabelId = folderLabels.labelForFolder.get(folder.sourceFolderId)!;
+  const folderLabelIds = new Set(folderLabels.labelForFolder.values());
+  const changes = newChangeOutcomes();
+  const revived: ImportedItem[] = [];
 
-  const candidates: ImportCandidate[] = [];
-  const relabelled: { sourceItemId: string; labelIds: string[]; sourceFolderId: string }[] = [];
+  const arrivals: { message: ExportedMessage; resumingIntent: boolean }[] = [];
   for (const message of page.changed) {
     const row = mapped.get(message.id);
-    const labelIds = await labelsFor(mailbox, message, folderLabelId);
-    if (row?.state === 'imported' || row?.state === 'deleted') {
+    if ((row?.state === 'imported' || row?.state === 'deleted') && row.googleMessageId) {
+      const copy: CopiedMessage = { sourceItemId: message.id, googleMessageId: row.googleMessageId, ...(message.subject !== undefined ? { subject: message.subject } : {}) };
+      let current = row.labelIds;
       if (row.state === 'deleted') {
-        await mailbox.gmailPace(gmailCost.modify, () => mailbox.gmail.users.messages.untrash({ userId: mailbox.input.targetEmail, id: row.googleMessageId! }));
+        const untrashed = await changeMessage(changes, copy, 'untrash', () =>
+          mailbox.gmailPace(gmailCost.modify, () => mailbox.gmail.users.messages.untrash({ userId: mailbox.input.targetEmail, id: copy.googleMessageId })),
+        );
+        if (untrashed !== 'done') continue;
+        current = row.labelIds.filter((l) => l !== 'TRASH');
       }
-      if (await relabel(mailbox, row.googleMessageId!, row.state === 'deleted' ? row.labelIds.filter((l) => l !== 'TRASH') : row.labelIds, labelIds) || row.state === 'deleted') {
-        relabelled.push({ sourceItemId: message.id, labelIds, sourceFolderId: folder.sourceFolderId });
+      const desired = nextLabelIds(current, await labelChangeOf(mailbox, message, folderLabelId), folderLabelIds);
+      const relabelled = await relabel(mailbox, changes, copy, current, desired);
+      const labelIds = relabelled === 'refused' || relabelled === 'gone' ? current : desired;
+      // Out of Trash again: the id map counts the copy as imported, with the labels Gmail now holds.
+      if (row.state === 'deleted') revived.push({ sourceItemId: message.id, googleMessageId: copy.googleMessageId, labelIds });
+      if (relabelled === 'refused' || relabelled === 'gone') continue;
+      changes.settled.push(message.id);
+      if (relabelled === 'done' || row.state === 'deleted') {
+        changes.labelUpdates.push({ sourceItemId: message.id, labelIds, sourceFolderId: folder.sourceFolderId });
         result.updated += 1;
       }
       continue;
     }
-    candidates.push({ message, labelIds, resumingIntent: row?.state === 'intent' });
+    arrivals.push({ message, resumingIntent: row?.state === 'intent' });
+  }
+
+  // A message new to us may arrive partial (an update of one we could not copy before): read it whole first.
+  const candidates: ImportCandidate[] = [];
+  for (const arrival of await completeNewMessages(mailbox, arrivals)) {
+    candidates.push({ ...arrival, labelIds: await labelsForNewMessage(mailbox, arrival.message, folderLabelId) });
   }
 
   // Intent first, import second, record third: a crash anywhere leaves either nothing or an intent to resolve.
@@ -102,58 +118,94 @@ export async function applyDeltaPage(
     );
   }
   const outcome = await importCandidates(mailbox, candidates, options.maxImportBytes, options.keepAlive);
-  if (outcome.imported.length) await store.messageMap.markImported(syncUserId, outcome.imported);
-  if (outcome.failed.length) {
-    const storeSubjects = await options.storeSubjects();
-    await store.items.recordOutcomes(syncUserId, outcome.failed.map((f) => itemRow(f, folder.folderName, storeSubjects)));
-  }
+  if (outcome.imported.length || revived.length) await store.messageMap.markImported(syncUserId, [...revived, ...outcome.imported]);
+  const failedImports = outcome.failed;
+  await recordChanges(store, syncUserId, changes, failedImports, folder.folderName, options.storeSubjects);
   if (outcome.imported.length) await store.items.clear(syncUserId, outcome.imported.map((i) => i.sourceItemId));
-  if (relabelled.length) await store.messageMap.updateLabels(syncUserId, relabelled);
   result.importedNow = outcome.imported.length;
-  result.failedNow = outcome.failed.length;
+  result.failedNow = outcome.failed.length + changes.refused.length;
   if (outcome.stoppedBy) throw outcome.stoppedBy;
 
   // Removals: a move reports @removed here and the message as new in its new folder.
+  const removals = newChangeOutcomes();
   const deleted: string[] = [];
-  const moved: { sourceItemId: string; labelIds: string[]; sourceFolderId: string }[] = [];
   for (const id of page.removedIds) {
     const row = mapped.get(id);
     if (row?.state !== 'imported' || !row.googleMessageId) continue;
+    const copy: CopiedMessage = { sourceItemId: id, googleMessageId: row.googleMessageId };
     const now = await mailbox.graphPace(() => findMessageFolder(mailbox.graph, sourceUserId, id, (e) => classifyGraphError(e).kind === 'notFound')).catch((err) => {
       throw graphFailure(err);
     });
     if (now === null) {
       // Deleted in Microsoft 365: Gmail's Trash keeps it for 30 days, so a deletion stays reversible.
-      try {
-        await mailbox.gmailPace(gmailCost.trash, () => mailbox.gmail.users.messages.trash({ userId: mailbox.input.targetEmail, id: row.googleMessageId! }));
-      } catch (err) {
-        if (classifyGoogleError(err).kind !== 'notFound') throw googleFailure(err);
-      }
+      const trashed = await changeMessage(removals, copy, 'trash', () =>
+        mailbox.gmailPace(gmailCost.trash, () => mailbox.gmail.users.messages.trash({ userId: mailbox.input.targetEmail, id: copy.googleMessageId })),
+      );
+      if (trashed === 'refused') continue;
       deleted.push(id);
+      removals.settled.push(id);
     } else if (now !== folder.sourceFolderId && folderLabels.labelForFolder.has(now)) {
-      const desired = [...row.labelIds.filter((l) => l !== folderLabelId), folderLabels.labelForFolder.get(now)!].sort();
-      if (await relabel(mailbox, row.googleMessageId, row.labelIds, desired)) {
-        moved.push({ sourceItemId: id, labelIds: desired, sourceFolderId: now });
+      const desired = nextLabelIds(row.labelIds, { folderLabelId: folderLabels.labelForFolder.get(now)! }, folderLabelIds);
+      const relabelled = await relabel(mailbox, removals, copy, row.labelIds, desired);
+      if (relabelled === 'refused' || relabelled === 'gone') continue;
+      removals.settled.push(id);
+      if (relabelled === 'done') {
+        removals.labelUpdates.push({ sourceItemId: id, labelIds: desired, sourceFolderId: now });
         result.updated += 1;
       }
     }
   }
   if (deleted.length) await store.messageMap.markDeleted(syncUserId, deleted);
-  if (moved.length) await store.messageMap.updateLabels(syncUserId, moved);
+  await recordChanges(store, syncUserId, removals, [], folder.folderName, options.storeSubjects);
   result.deleted = deleted.length;
+  result.failedNow += removals.refused.length;
   return result;
 }
 
-function itemRow(failed: FailedItem, folderName: string, storeSubjects: boolean) {
+/** One page's label updates and item outcomes, in as few transactions as there are kinds of write. */
+async function recordChanges(store: Store, syncUserId: string, changes: ChangeOutcomes, failedImports: FailedItem[], folderName: string, storeSubjects: () => Promise<boolean>): Promise<void> {
+  if (changes.labelUpdates.length) await store.messageMap.updateLabels(syncUserId, changes.labelUpdates);
+  if (failedImports.length || changes.refused.length) {
+    const subjects = await storeSubjects();
+    await store.items.recordOutcomes(syncUserId, [
+      ...failedImports.map((f) => failedImportRow(f, folderName, subjects)),
+      ...changes.refused.map((r) => refusedChangeRow(r, folderName, subjects)),
+    ]);
+  }
+  if (changes.settled.length) await store.items.clear(syncUserId, changes.settled);
+}
+
+function failedImportRow(failed: FailedItem, folderName: string, storeSubjects: boolean): ItemOutcome {
   return {
     sourceItemId: failed.message.id,
-    type: 'mail' as const,
+    type: 'mail',
     folderName,
     subject: storeSubjects ? (failed.message.subject ?? null) : null,
     sizeBytes: failed.message.sizeBytes ?? null,
-    status: 'failed' as const,
+    status: 'failed',
     errorCode: failed.verdict.code,
     reason: failed.verdict.reason,
     serviceError: failed.serviceError ?? null,
+  };
+}
+
+const refusedStep: Record<RefusedChange['step'], string> = {
+  relabel: 'Gmail refused to change the labels of the copy (read state, flag, categories or folder)',
+  untrash: 'The message came back in Microsoft 365, but Gmail refused to take its copy out of Trash',
+  trash: 'The message was deleted in Microsoft 365, but Gmail refused to move its copy to Trash',
+};
+
+function refusedChangeRow(refused: RefusedChange, folderName: string, storeSubjects: boolean): ItemOutcome {
+  const { failure, serviceError } = refused.refusal;
+  return {
+    sourceItemId: refused.sourceItemId,
+    type: 'mail',
+    folderName,
+    subject: storeSubjects ? (refused.subject ?? null) : null,
+    sizeBytes: null,
+    status: 'failed',
+    errorCode: ItemErrorCode.ChangeRejected,
+    reason: `${refusedStep[refused.step]} (HTTP ${failure.status}: ${failure.message}). The copy keeps its previous labels; the change is tried again when the message changes.`,
+    serviceError,
   };
 }

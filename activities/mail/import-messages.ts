@@ -7,6 +7,7 @@ import { classifyGraphError } from '../microsoft365/graph-errors.js';
 import { downloadMime, type ExportedMessage } from '../microsoft365/mail-export.js';
 import { gmailCost } from '../pacing.js';
 import { checkSize, classifyMime, type ItemVerdict } from './classify-item.js';
+import { itemRefusalOf } from './item-refusal.js';
 import type { Mailbox } from './mailbox.js';
 
 export interface ImportCandidate {
@@ -48,11 +49,12 @@ async function findAlreadyImported(mailbox: Mailbox, internetMessageId: string):
 }
 
 function itemVerdictForGoogle(err: unknown): { verdict: ItemVerdict; serviceError: Record<string, unknown> } | null {
-  const failure = classifyGoogleError(err);
-  const serviceError = { service: 'google-workspace', ...failure };
+  const refusal = itemRefusalOf(err);
+  // A new message cannot be "not found": a 404 on import is about the mailbox, not this message.
+  if (!refusal || refusal.failure.kind === 'notFound') return null;
+  const { failure, serviceError } = refusal;
   if (failure.kind === 'tooLarge') return { verdict: { code: ItemErrorCode.ItemTooLarge, reason: `Gmail refused the message as too large: ${failure.message}` }, serviceError };
-  if (failure.kind === 'invalid') return { verdict: { code: ItemErrorCode.ItemRejected, reason: `Gmail refused the message: ${failure.message}` }, serviceError };
-  return null;
+  return { verdict: { code: ItemErrorCode.ItemRejected, reason: `Gmail refused to import the message (HTTP ${failure.status}): ${failure.message}` }, serviceError };
 }
 
 /**

@@ -77,6 +77,67 @@ export function desiredLabelIds(state: MessageLabelState): string[] {
   return [...labels].sort();
 }
 
+/**
+ * System labels Gmail sets itself: messages.modify can neither add nor remove
+ * them (Gmail's labels guide, "Can be manually applied: no"; removing SENT
+ * answers 400 "Invalid label: SENT", googleapis/google-api-php-client#1254).
+ * Import may set them, so a message copied from Sent Items or Drafts carries
+ * them from the start and keeps them for good.
+ */
+export const gmailOwnedLabelIds: ReadonlySet<string> = new Set(['SENT', 'DRAFT']);
+
+/** System labels that stand for a folder; user folder labels are known from the folder list. */
+const systemFolderLabelIds: ReadonlySet<string> = new Set(['INBOX', 'SENT', 'DRAFT', 'TRASH', 'SPAM']);
+const stateLabelIds: ReadonlySet<string> = new Set(['UNREAD', 'STARRED']);
+
+/**
+ * What one delta entry says about a message. Graph may send an updated
+ * message with only the properties that changed (delta query overview; a read
+ * toggle arrives as id, isRead and parentFolderId, microsoft-graph-docs#7776),
+ * so every aspect but the folder is optional, and an absent one means
+ * "unchanged", never a default.
+ */
+export interface LabelChange {
+  /** The folder whose delta reported the message (or the folder it moved to). */
+  folderLabelId: string;
+  isRead?: boolean;
+  flagged?: boolean;
+  categoryLabelIds?: readonly string[];
+}
+
+/**
+ * The labels a copied message should carry after `change`, starting from the
+ * labels last written to Gmail (`current`): only the aspects the change
+ * carries move. SENT and DRAFT stay exactly as Gmail has them: a sent message
+ * moved to another folder keeps SENT and gains that folder's label; a message
+ * moved into Sent Items or Drafts after it was copied loses its old folder
+ * label and is left in All Mail, since Gmail does not let SENT or DRAFT be
+ * applied.
+ */
+export function nextLabelIds(current: readonly string[], change: LabelChange, folderLabelIds: ReadonlySet<string>): string[] {
+  const isFolderLabel = (id: string) => systemFolderLabelIds.has(id) || folderLabelIds.has(id);
+  const next = new Set(current.filter((id) => !isFolderLabel(id)));
+  next.add(change.folderLabelId);
+  if (change.isRead !== undefined) {
+    if (change.isRead) next.delete('UNREAD');
+    else next.add('UNREAD');
+  }
+  if (change.flagged !== undefined) {
+    if (change.flagged) next.add('STARRED');
+    else next.delete('STARRED');
+  }
+  if (change.categoryLabelIds !== undefined) {
+    // What is neither a folder label nor read/flag state is a category label.
+    for (const id of [...next]) if (!isFolderLabel(id) && !stateLabelIds.has(id)) next.delete(id);
+    for (const id of change.categoryLabelIds) next.add(id);
+  }
+  for (const id of gmailOwnedLabelIds) {
+    if (current.includes(id)) next.add(id);
+    else next.delete(id);
+  }
+  return [...next].sort();
+}
+
 /** The modify call that turns `current` into `desired`; null when nothing changes. */
 export function labelDiff(current: readonly string[], desired: readonly string[]): { addLabelIds: string[]; removeLabelIds: string[] } | null {
   const have = new Set(current);

@@ -7,7 +7,7 @@ import type { ItemCounts } from '../../shared/vocabulary.js';
  * minus imported always equals the failed and skipped items listed.
  */
 export async function readUserTotals(store: Store, syncUserId: string, options: { publish?: boolean } = {}): Promise<ItemCounts> {
-  const imported = await store.messageMap.countImported(syncUserId);
+  const imported = await store.messageMap.countImported(syncUserId, { excludingListedItems: true });
   const byCode = await store.items.countByCode(syncUserId);
   const failed = Object.values(byCode).reduce((sum, n) => sum + n, 0);
   const counts: ItemCounts = { exported: imported + failed, imported, failed, skipped: 0 };

@@ -55,10 +55,35 @@ interface RawDeltaEntry {
 }
 
 const selectedFields = 'id,internetMessageId,subject,receivedDateTime,isRead,flag,categories,parentFolderId,hasAttachments';
+const sizeExpand = encodeURIComponent(`singleValueExtendedProperties($filter=id eq '${messageSizeProperty}')`);
 
 export function initialDeltaPath(userId: string, folderId: string): string {
-  const expand = `singleValueExtendedProperties($filter=id eq '${messageSizeProperty}')`;
-  return `/users/${encodeURIComponent(userId)}/mailFolders/${encodeURIComponent(folderId)}/messages/delta?$select=${selectedFields}&$expand=${encodeURIComponent(expand)}`;
+  return `/users/${encodeURIComponent(userId)}/mailFolders/${encodeURIComponent(folderId)}/messages/delta?$select=${selectedFields}&$expand=${sizeExpand}`;
+}
+
+/**
+ * Whether a delta entry carries everything a first copy needs: the Message-ID
+ * (crash recovery looks the copy up by it) and every aspect that becomes a
+ * label. Graph sends an updated message with only what changed (delta query
+ * overview; microsoft-graph-docs#7776), so a message new to us can arrive
+ * partial, e.g. one changed after an earlier attempt failed to copy it.
+ */
+export function isCompleteForCopy(message: ExportedMessage): boolean {
+  return message.internetMessageId !== undefined && message.isRead !== undefined && message.flag?.flagStatus !== undefined && message.categories !== undefined;
+}
+
+/** One message with the properties the delta asks for, or null when it no longer exists. */
+export async function readMessage(graph: GraphConnection, userId: string, messageId: string, isNotFound: (err: unknown) => boolean): Promise<ExportedMessage | null> {
+  try {
+    const entry = (await graph.client
+      .api(`/users/${encodeURIComponent(userId)}/messages/${encodeURIComponent(messageId)}?$select=${selectedFields}&$expand=${sizeExpand}`)
+      .header('Prefer', immutableIds)
+      .get()) as RawDeltaEntry;
+    return toMessage(entry);
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw err;
+  }
 }
 
 function toMessage(entry: RawDeltaEntry): ExportedMessage {

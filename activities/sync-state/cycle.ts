@@ -77,12 +77,10 @@ export function createCycleActivities(deps: SyncStateDeps) {
     async finishSyncCycle(input: FinishCycleInput): Promise<ItemCounts> {
       const syncUserId = input.state.syncUserId;
       const now = input.countsNow ?? (await readUserTotals(store, syncUserId));
-      const done = {
-        exported: now.exported - input.countsAtStart.exported,
-        imported: now.imported - input.countsAtStart.imported,
-        failed: now.failed - input.countsAtStart.failed,
-        skipped: now.skipped - input.countsAtStart.skipped,
-      };
+      // What this cycle added. A count can also fall (an item listed as failed went through this time,
+      // or a copy whose change Gmail refused moved from imported to failed): that is no negative work.
+      const added = (field: keyof ItemCounts) => Math.max(0, now[field] - input.countsAtStart[field]);
+      const done = { exported: added('exported'), imported: added('imported'), failed: added('failed'), skipped: added('skipped') };
       if (input.cycleId) {
         await store.cycles.finish(input.cycleId, { outcome: input.outcome, errorCode: input.error?.code ?? null, counts: { ...done, ...input.changes } });
       }

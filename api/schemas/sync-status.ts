@@ -107,7 +107,7 @@ export const SyncUserDetailSchema = SyncUserSummarySchema.extend({
   googleUserId: z.string().nullable(),
   error: StoredErrorSchema.nullable(),
   countsByType: z.object({ mail: ItemCountsSchema.optional(), calendar: ItemCountsSchema.optional(), contacts: ItemCountsSchema.optional(), files: ItemCountsSchema.optional() }),
-  itemErrorsByCode: z.object({ ITEM_TOO_LARGE: count, ENCRYPTED_ITEM: count, UNSUPPORTED_FORMAT: count, ITEM_REJECTED: count }),
+  itemErrorsByCode: z.object({ ITEM_TOO_LARGE: count, ENCRYPTED_ITEM: count, UNSUPPORTED_FORMAT: count, ITEM_REJECTED: count, CHANGE_REJECTED: count }),
   initialSync: z.object({
     estimatedTotal: count.nullable(),
     lastProgressAt: Timestamp.nullable(),

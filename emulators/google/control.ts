@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { EmulatorContext } from './context.js';
 import type { ServiceAccountRecord } from './credentials.js';
 import { ControlError } from './errors.js';
+import { armableMessageMethods } from './message-failures.js';
 import { retryAfterForms } from './quota.js';
 import { controlMessageView } from './views.js';
 
@@ -33,6 +34,21 @@ const provisioningFailureSchema = z.object({
   /** How many inserts fail before they succeed again; every one until reset when omitted. */
   count: z.number().int().positive().optional(),
 });
+
+const messageFailureSchema = z
+  .object({
+    email: z.email(),
+    /** The Message-ID header of the message to refuse, with or without angle brackets. */
+    rfc822MessageId: z.string().min(1),
+    methods: z.array(z.enum(armableMessageMethods)).min(1),
+    status: z.number().int().min(400).max(599),
+    reason: z.string().min(1).default('invalidArgument'),
+    message: z.string().min(1),
+    /** Answer this text (text/plain) instead of Google's JSON error: an answer the client cannot parse. */
+    rawBody: z.string().optional(),
+    count: z.number().int().positive().optional(),
+  })
+  .strict();
 
 const serviceAccountSchema = z.object({ clientEmail: z.string().min(1).optional() });
 
@@ -78,6 +94,12 @@ export function controlRoutes(ctx: EmulatorContext, reset: () => void): Hono {
     return c.json({ armed: state.provisioningFailures.get(email) }, 201);
   });
   app.get('/_control/provisioning-failures', (c) => c.json({ failures: [...state.provisioningFailures.values()] }));
+
+  app.post('/_control/message-failures', async (c) => {
+    const { count, ...body } = await parseBody(c, messageFailureSchema);
+    return c.json({ armed: state.messageFailures.arm({ ...body, remaining: count ?? null }) }, 201);
+  });
+  app.get('/_control/message-failures', (c) => c.json({ failures: state.messageFailures.list() }));
 
   app.post('/_control/users', async (c) => {
     const body = await parseBody(c, userSchema);

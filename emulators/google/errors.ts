@@ -61,7 +61,19 @@ export class ControlError extends Error {
   }
 }
 
+/** An armed answer that is not Google's error shape (control API failure injection). */
+export class RawAnswer extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly text: string,
+  ) {
+    super(text);
+    this.name = 'RawAnswer';
+  }
+}
+
 export function renderError(err: Error, c: Context): Response {
+  if (err instanceof RawAnswer) return c.body(err.text, err.status, { 'Content-Type': 'text/plain; charset=utf-8' });
   if (err instanceof GoogleApiError) {
     for (const [name, value] of Object.entries(err.detail.headers ?? {})) c.header(name, value);
     return c.json(err.body(), err.detail.status);

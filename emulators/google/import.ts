@@ -106,11 +106,13 @@ function internalDateSource(c: Context, fallback: 'dateHeader' | 'receivedTime')
   return value;
 }
 
-async function storeMessage(ctx: EmulatorContext, c: Context, call: GmailCall, request: ImportRequest, defaultDateSource: 'dateHeader' | 'receivedTime'): Promise<Response> {
+async function storeMessage(ctx: EmulatorContext, c: Context, call: GmailCall, request: ImportRequest, method: 'messages.import' | 'messages.insert'): Promise<Response> {
+  const defaultDateSource = method === 'messages.import' ? 'dateHeader' : 'receivedTime';
   const dateSource = internalDateSource(c, defaultDateSource);
   const labelIds = call.mailbox.checkLabelIds(request.metadata.labelIds);
   if (request.raw.length === 0) throw rawRequired();
   const parsed = await parseMessage(request.raw);
+  if (method === 'messages.import') ctx.state.messageFailures.refuse(call.mailbox.email, 'messages.import', parsed.messageIdHeader);
   const now = ctx.options.now();
   const id = newMessageId(now, call.mailbox);
   const requestedThread = typeof request.metadata.threadId === 'string' ? request.metadata.threadId : undefined;
@@ -143,25 +145,25 @@ export function importRoutes(ctx: EmulatorContext): Hono {
   const sessions = new ResumableSessions<ImportMetadata>(() => ctx.options.maxImportBytes);
 
   /** uploadType=resumable opens a session (resumable-upload.ts); the other upload types store at once. */
-  const upload = (defaultDateSource: 'dateHeader' | 'receivedTime') => async (c: Context, call: GmailCall) => {
+  const upload = (method: 'messages.import' | 'messages.insert') => async (c: Context, call: GmailCall) => {
     if (c.req.query('uploadType') === 'resumable') return sessions.start(c, call, await readSessionMetadata(c));
-    return storeMessage(ctx, c, call, await readUpload(ctx, c), defaultDateSource);
+    return storeMessage(ctx, c, call, await readUpload(ctx, c), method);
   };
   /** PUT to a session URI: a chunk, the whole message, or a status query. */
-  const resumeUpload = (defaultDateSource: 'dateHeader' | 'receivedTime') => async (c: Context) => {
+  const resumeUpload = (method: 'messages.import' | 'messages.insert') => async (c: Context) => {
     const uploadId = c.req.query('upload_id');
     if (c.req.query('uploadType') !== 'resumable' || !uploadId) throw badRequest('PUT is only for resumable upload sessions (uploadType=resumable&upload_id=...).');
     const session = sessions.session(uploadId);
     const step = await sessions.put(c, session);
     if (!step.done) return step.response;
-    return storeMessage(ctx, c, session.call, { raw: step.raw, metadata: session.metadata }, defaultDateSource);
+    return storeMessage(ctx, c, session.call, { raw: step.raw, metadata: session.metadata }, method);
   };
 
-  app.post(`${uploadPath}/import`, gmailMethod(ctx, 'messages.import', upload('dateHeader')));
-  app.put(`${uploadPath}/import`, resumeUpload('dateHeader'));
-  app.post(`${userPath}/import`, gmailMethod(ctx, 'messages.import', async (c, call) => storeMessage(ctx, c, call, await readJsonRaw(ctx, c), 'dateHeader')));
-  app.post(uploadPath, gmailMethod(ctx, 'messages.insert', upload('receivedTime')));
-  app.put(uploadPath, resumeUpload('receivedTime'));
-  app.post(userPath, gmailMethod(ctx, 'messages.insert', async (c, call) => storeMessage(ctx, c, call, await readJsonRaw(ctx, c), 'receivedTime')));
+  app.post(`${uploadPath}/import`, gmailMethod(ctx, 'messages.import', upload('messages.import')));
+  app.put(`${uploadPath}/import`, resumeUpload('messages.import'));
+  app.post(`${userPath}/import`, gmailMethod(ctx, 'messages.import', async (c, call) => storeMessage(ctx, c, call, await readJsonRaw(ctx, c), 'messages.import')));
+  app.post(uploadPath, gmailMethod(ctx, 'messages.insert', upload('messages.insert')));
+  app.put(uploadPath, resumeUpload('messages.insert'));
+  app.post(userPath, gmailMethod(ctx, 'messages.insert', async (c, call) => storeMessage(ctx, c, call, await readJsonRaw(ctx, c), 'messages.insert')));
   return app;
 }

@@ -62,6 +62,9 @@ export const systemLabelIds: readonly string[] = [
  */
 const maxLabelNameLength = 225;
 
+/** System labels Gmail sets itself and never lets messages.modify add or remove. */
+const unmodifiableLabelIds: ReadonlySet<string> = new Set(['SENT', 'DRAFT']);
+
 /** Normalizes a Message-ID for lookup: no angle brackets, no surrounding space, case kept (ids are case-sensitive). */
 export function normalizeMessageId(value: string): string {
   return value.trim().replace(/^<+/, '').replace(/>+$/, '').trim();
@@ -135,6 +138,19 @@ export class Mailbox {
     if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string')) throw invalidArgument('labelIds must be a list of label ids');
     for (const id of ids as string[]) if (!this.labels.has(id)) throw invalidArgument(`Invalid label: ${id}`);
     return [...new Set(ids as string[])];
+  }
+
+  /**
+   * Label ids for messages.modify / batchModify. SENT and DRAFT cannot be
+   * applied or removed by hand (Gmail's labels guide, "Can be manually
+   * applied: no"); removing SENT answers 400 invalidArgument "Invalid label:
+   * SENT" (googleapis/google-api-php-client#1254). DRAFT is refused the same
+   * way: the guide puts it in the same row, and the stricter reading wins.
+   */
+  checkModifiableLabelIds(ids: unknown): string[] {
+    const checked = this.checkLabelIds(ids);
+    for (const id of checked) if (unmodifiableLabelIds.has(id)) throw invalidArgument(`Invalid label: ${id}`);
+    return checked;
   }
 
   // ----- messages -----

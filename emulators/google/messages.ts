@@ -50,7 +50,7 @@ function formatOf(c: Context): Format {
 }
 
 function labelChanges(mailbox: Mailbox, body: { addLabelIds?: unknown; removeLabelIds?: unknown }): { add: string[]; remove: string[] } {
-  return { add: mailbox.checkLabelIds(body.addLabelIds), remove: mailbox.checkLabelIds(body.removeLabelIds) };
+  return { add: mailbox.checkModifiableLabelIds(body.addLabelIds), remove: mailbox.checkModifiableLabelIds(body.removeLabelIds) };
 }
 
 async function jsonBody<T>(c: Context): Promise<T> {
@@ -143,16 +143,25 @@ export function messageRoutes(ctx: EmulatorContext): Hono {
     gmailMethod(ctx, 'messages.modify', async (c, { mailbox }) => {
       const message = mailbox.message(c.req.param('id') ?? '');
       const { add, remove } = labelChanges(mailbox, await jsonBody(c));
+      ctx.state.messageFailures.refuse(mailbox.email, 'messages.modify', message.messageIdHeader);
       return c.json(minimal(mailbox.changeLabels(message, add, remove)));
     }),
   );
   app.post(
     `${base}/messages/:id/trash`,
-    gmailMethod(ctx, 'messages.trash', (c, { mailbox }) => c.json(minimal(mailbox.changeLabels(mailbox.message(c.req.param('id') ?? ''), ['TRASH'], ['SPAM'])))),
+    gmailMethod(ctx, 'messages.trash', (c, { mailbox }) => {
+      const message = mailbox.message(c.req.param('id') ?? '');
+      ctx.state.messageFailures.refuse(mailbox.email, 'messages.trash', message.messageIdHeader);
+      return c.json(minimal(mailbox.changeLabels(message, ['TRASH'], ['SPAM'])));
+    }),
   );
   app.post(
     `${base}/messages/:id/untrash`,
-    gmailMethod(ctx, 'messages.untrash', (c, { mailbox }) => c.json(minimal(mailbox.changeLabels(mailbox.message(c.req.param('id') ?? ''), [], ['TRASH'])))),
+    gmailMethod(ctx, 'messages.untrash', (c, { mailbox }) => {
+      const message = mailbox.message(c.req.param('id') ?? '');
+      ctx.state.messageFailures.refuse(mailbox.email, 'messages.untrash', message.messageIdHeader);
+      return c.json(minimal(mailbox.changeLabels(message, [], ['TRASH'])));
+    }),
   );
   app.delete(
     `${base}/messages/:id`,

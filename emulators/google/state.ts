@@ -1,5 +1,6 @@
 import { CredentialStore, type ServiceAccountRecord } from './credentials.js';
 import { Mailbox, type MailboxSnapshot } from './mailbox.js';
+import { MessageFailures, type MessageFailure } from './message-failures.js';
 import type { ResolvedOptions } from './options.js';
 import { UserStore, type DirectoryUser } from './users.js';
 
@@ -19,6 +20,8 @@ export interface StateSnapshot {
   serviceAccounts: ServiceAccountRecord[];
   mailboxes: Array<MailboxSnapshot & { userId: string }>;
   provisioningFailures: ProvisioningFailure[];
+  /** Absent in snapshots saved before message failures existed. */
+  messageFailures?: MessageFailure[];
 }
 
 /**
@@ -29,6 +32,7 @@ export class EmulatorState {
   readonly users: UserStore;
   readonly credentials: CredentialStore;
   readonly provisioningFailures = new Map<string, ProvisioningFailure>();
+  readonly messageFailures: MessageFailures;
   private readonly mailboxes = new Map<string, Mailbox>();
   /** Bumped on every change; the persistence writer saves when it moves. */
   revision = 0;
@@ -40,6 +44,7 @@ export class EmulatorState {
       this.revision++;
     };
     this.users = new UserStore(changed);
+    this.messageFailures = new MessageFailures(changed);
     this.credentials = new CredentialStore(changed);
     this.newAccountTokenDelayMs = options.newAccountTokenDelaySeconds * 1000;
   }
@@ -87,6 +92,7 @@ export class EmulatorState {
       serviceAccounts: this.credentials.list().map((record) => ({ ...record, dwdScopes: [...record.dwdScopes], keys: record.keys.map((key) => ({ ...key })) })),
       mailboxes: [...this.mailboxes].map(([userId, mailbox]) => ({ userId, ...mailbox.snapshot() })),
       provisioningFailures: [...this.provisioningFailures.values()].map((failure) => ({ ...failure })),
+      messageFailures: this.messageFailures.list(),
     };
   }
 
@@ -104,6 +110,7 @@ export class EmulatorState {
     }
     this.provisioningFailures.clear();
     for (const failure of snapshot.provisioningFailures) this.provisioningFailures.set(failure.email, { ...failure });
+    this.messageFailures.replaceAll(snapshot.messageFailures ?? []);
     this.revision++;
   }
 }

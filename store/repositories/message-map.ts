@@ -62,7 +62,13 @@ export interface MessageMapRepository {
   markDeleted(syncUserId: string, sourceItemIds: string[]): Promise<number>;
   /** Every row with that Message-ID (a message copied into two folders has two). */
   findByInternetMessageId(syncUserId: string, internetMessageId: string): Promise<MessageMapView[]>;
-  countImported(syncUserId: string): Promise<number>;
+  /**
+   * Rows in state 'imported'. With `excludingListedItems`, a copy whose later
+   * change Gmail refused (listed in the items view as failed) is not counted:
+   * it counts as failed there, so exported = imported + failed stays one
+   * count per message.
+   */
+  countImported(syncUserId: string, options?: { excludingListedItems?: boolean }): Promise<number>;
   /** Messages imported, relabelled or deleted on the Google side since `since`, across every user. */
   countChangedSince(since: Date): Promise<number>;
 }
@@ -174,9 +180,17 @@ export function createMessageMapRepository(context: StoreContext): MessageMapRep
       return rows.map(toView);
     },
 
-    async countImported(syncUserId) {
+    async countImported(syncUserId, options = {}) {
       if (!isUuid(syncUserId)) return 0;
-      return forkEm(context).count(MessageMapSchema, { syncUserId, state: 'imported' });
+      if (!options.excludingListedItems) return forkEm(context).count(MessageMapSchema, { syncUserId, state: 'imported' });
+      const [row] = await forkEm(context)
+        .getConnection()
+        .execute<{ total: number | string }[]>(
+          `select count(*) as total from message_map m where m.sync_user_id = ? and m.state = 'imported'
+             and not exists (select 1 from item_records i where i.sync_user_id = m.sync_user_id and i.source_item_id = m.source_item_id)`,
+          [syncUserId],
+        );
+      return Number(row?.total ?? 0);
     },
 
     async countChangedSince(since) {

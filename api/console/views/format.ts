@@ -23,6 +23,7 @@ const errorTitles: Record<string, string> = {
   ENCRYPTED_ITEM: 'Encrypted item',
   UNSUPPORTED_FORMAT: 'Unsupported format',
   ITEM_REJECTED: 'Rejected by Google',
+  CHANGE_REJECTED: 'Change refused by Google',
 };
 
 export const statusLabel = (status: string): string => statusLabels[status] ?? status;

@@ -161,6 +161,18 @@ export function messageJson(mailbox: Mailbox, record: MessageRecord, view: Messa
   return json;
 }
 
+/**
+ * A message changed in place, as message delta reports it: the id, the
+ * changed properties the client selected, and parentFolderId (which Graph
+ * sends even when not selected, microsoftgraph/microsoft-graph-docs#7776).
+ * No extended properties, no subject, no internetMessageId.
+ */
+export function updatedMessageJson(mailbox: Mailbox, record: MessageRecord, view: MessageView, changed: readonly string[]): Record<string, unknown> {
+  const wanted = new Set(view.select ?? defaultProperties);
+  const select = ['id', ...changed.filter((property) => wanted.has(property)), 'parentFolderId'];
+  return messageJson(mailbox, record, { ...view, select, extendedProperties: [] });
+}
+
 /** The shape of a message in delta that left the folder or was deleted. */
 export function removedMessageJson(id: string): Record<string, unknown> {
   return { '@odata.type': '#microsoft.graph.message', id, '@removed': { reason: 'deleted' } };

@@ -1,4 +1,5 @@
 import { planMessage, type MailAddress, type MessagePlan, type SeededMessageKind } from '../../mime/message-plan.js';
+import { ChangedAspect } from './change-log.js';
 import { decodeFolderId, decodeMessageId, folderId, immutableMessageId, messageId } from './ids.js';
 import { planOfRaw, type RawMime } from './raw-mime.js';
 import { defaultFolders, firstCustomFolderNumber, folderNumberOf, MailFolder, rootFolderNumber, wellKnownFolderNumbers } from './mail-folder.js';
@@ -234,7 +235,11 @@ export class Mailbox {
     if (changes.flagStatus !== undefined) record.flagStatus = changes.flagStatus;
     if (changes.categories !== undefined) record.categories = changes.categories.length > 0 ? Object.freeze([...changes.categories]) : noCategories;
     this.touch(record);
-    folder.log.append(++this.seq, record.number, record.moveCount);
+    const aspects =
+      (changes.isRead !== undefined ? ChangedAspect.isRead : 0) |
+      (changes.flagStatus !== undefined ? ChangedAspect.flag : 0) |
+      (changes.categories !== undefined ? ChangedAspect.categories : 0);
+    folder.log.append(++this.seq, record.number, record.moveCount, aspects);
   }
 
   /**

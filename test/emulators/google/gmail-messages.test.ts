@@ -120,6 +120,44 @@ describe('messages.get, modify, batchModify, trash, untrash, delete', () => {
     expect(failure).toMatchObject({ status: 400, message: 'Invalid label: Label_404' });
   });
 
+  it('refuses to add or remove SENT or DRAFT with 400 "Invalid label", as Gmail does, and changes nothing', async () => {
+    for (const requestBody of [{ removeLabelIds: ['SENT'] }, { addLabelIds: ['SENT'] }, { addLabelIds: ['DRAFT'] }, { removeLabelIds: ['DRAFT'], addLabelIds: ['STARRED'] }]) {
+      const failure = await failureOf(gmail.users.messages.modify({ userId: 'me', id: ids.sent, requestBody }));
+      const label = [...(requestBody.addLabelIds ?? []), ...(requestBody.removeLabelIds ?? [])].find((id) => id === 'SENT' || id === 'DRAFT');
+      expect(failure).toMatchObject({ kind: 'invalid', status: 400, reason: 'invalidArgument', message: `Invalid label: ${label}` });
+    }
+    const batch = await failureOf(gmail.users.messages.batchModify({ userId: 'me', requestBody: { ids: [ids.inboxRead], addLabelIds: ['SENT'] } }));
+    expect(batch).toMatchObject({ status: 400, message: 'Invalid label: SENT' });
+    expect((await gmail.users.messages.get({ userId: 'me', id: ids.sent, format: 'minimal' })).data.labelIds).toEqual(['SENT']);
+    // Other labels on a sent message are fine, and import may set SENT.
+    expect((await gmail.users.messages.modify({ userId: 'me', id: ids.sent, requestBody: { addLabelIds: ['INBOX'] } })).data.labelIds).toEqual(['SENT', 'INBOX']);
+  });
+
+  it('refuses what the control API armed for one message, and only that message', async () => {
+    const arm = async (body: Record<string, unknown>) => {
+      const response = await fetch(`${google.url}/_control/message-failures`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ann@example.com', ...body }) });
+      expect(response.status).toBe(201);
+    };
+    await arm({ rfc822MessageId: '<inboxRead@contoso.example>', methods: ['messages.modify'], status: 400, reason: 'invalidArgument', message: 'Precondition check failed.' });
+    await arm({ rfc822MessageId: 'project@contoso.example', methods: ['messages.trash'], status: 409, message: 'unused', rawBody: 'Conflict: try again later', count: 1 });
+    await arm({ rfc822MessageId: '<poison@contoso.example>', methods: ['messages.import'], status: 400, reason: 'failedValidation', message: 'Message rejected.' });
+
+    expect(await failureOf(gmail.users.messages.modify({ userId: 'me', id: ids.inboxRead, requestBody: { addLabelIds: ['STARRED'] } }))).toMatchObject({
+      kind: 'invalid',
+      status: 400,
+      reason: 'invalidArgument',
+      message: 'Precondition check failed.',
+    });
+    await gmail.users.messages.modify({ userId: 'me', id: ids.inboxUnread, requestBody: { addLabelIds: ['STARRED'] } });
+    expect(await failureOf(gmail.users.messages.trash({ userId: 'me', id: ids.project }))).toMatchObject({ kind: 'conflict', status: 409, message: 'Conflict: try again later' });
+    await gmail.users.messages.trash({ userId: 'me', id: ids.project }); // count: 1, so the second call goes through
+    const poison = await buildMessage({ messageId: '<poison@contoso.example>' });
+    expect(await failureOf(importMessage(gmail, { userId: 'me', raw: poison, labelIds: ['INBOX'] }))).toMatchObject({ status: 400, reason: 'failedValidation' });
+    expect(google.emulator.messagesOf('ann@example.com').some((message) => message.messageId === '<poison@contoso.example>')).toBe(false);
+    google.emulator.reset();
+    expect(((await (await fetch(`${google.url}/_control/message-failures`)).json()) as { failures: unknown[] }).failures).toEqual([]);
+  });
+
   it('batch-modifies several messages at once', async () => {
     await gmail.users.messages.batchModify({ userId: 'me', requestBody: { ids: [ids.inboxRead, ids.sent], addLabelIds: ['IMPORTANT'] } });
     expect(await listIds({ q: 'is:important' })).toEqual([ids.sent, ids.inboxRead]);

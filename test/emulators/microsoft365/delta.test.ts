@@ -129,6 +129,29 @@ describe('Microsoft 365 emulator: per-folder message delta', () => {
     expect(archiveChanges.items[0]?.['@removed']).toBeUndefined();
   });
 
+  it('returns a message changed in place partial: its id, what changed and parentFolderId, whatever $select asked for', async () => {
+    const preferences = { maxPageSize: 50, immutableIds: true };
+    const full = `/users/${user}/mailFolders/inbox/messages/delta?$select=id,internetMessageId,subject,receivedDateTime,isRead,flag,categories,parentFolderId&$expand=singleValueExtendedProperties($filter=id eq 'Integer 0x0E08')`;
+    const round = await deltaRound(connection, full, preferences);
+    const inboxId = round.items[0]?.parentFolderId;
+    const [read, flaggedAndCategorised] = round.items.map((item) => item.id) as [string, string];
+    await control(running, `/users/${user}/messages/${read}/update`, { isRead: true });
+    await control(running, `/users/${user}/messages/${flaggedAndCategorised}/update`, { flag: 'flagged' });
+    await control(running, `/users/${user}/messages/${flaggedAndCategorised}/update`, { categories: ['Blue category'] });
+    const added = ((await (await control(running, `/users/${user}/messages`, { count: 1 })).json()) as { immutableIds: string[] }).immutableIds[0]!;
+    await control(running, `/users/${user}/messages/${added}/update`, { isRead: true });
+
+    const changes = await deltaRound(connection, round.deltaLink, preferences);
+    const byId = new Map(changes.items.map((item) => [item.id, item]));
+    const fields = (id: string) => Object.keys(byId.get(id) ?? {}).filter((key) => !key.startsWith('@odata')).sort();
+    expect(fields(read)).toEqual(['id', 'isRead', 'parentFolderId']);
+    expect(byId.get(read)).toMatchObject({ isRead: true, parentFolderId: inboxId });
+    expect(fields(flaggedAndCategorised)).toEqual(['categories', 'flag', 'id', 'parentFolderId']);
+    expect(byId.get(flaggedAndCategorised)).toMatchObject({ flag: { flagStatus: 'flagged' }, categories: ['Blue category'] });
+    // Created and then changed within the same round: still whole.
+    expect(fields(added)).toEqual(['id', 'internetMessageId', 'isRead', 'flag', 'categories', 'parentFolderId', 'receivedDateTime', 'singleValueExtendedProperties', 'subject'].sort());
+  });
+
   it('with Prefer: IdType="ImmutableId", a moved message keeps its id: removed from one folder, new in the other', async () => {
     const preferences = { maxPageSize: 50, immutableIds: true };
     const inboxRound = await firstRound(connection, user, 'inbox', preferences);
