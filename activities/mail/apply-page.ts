@@ -1,16 +1,20 @@
 import type { Store } from '../../store/index.js';
 import { classifyGoogleError } from '../google/google-errors.js';
-import { googleFailure, graphFailure } from '../failures.js';
-import { classifyGraphError } from '../microsoft365/graph-errors.js';
-import { findMessageFolder, type DeltaPage, type ExportedMessage } from '../microsoft365/mail-export.js';
+import { googleFailure } from '../failures.js';
+import type { DeltaPage, ExportedMessage } from '../microsoft365/mail-export.js';
 import { gmailCost } from '../pacing.js';
+import { clearImportPending, type CopyOwnership } from './crash-recovery.js';
 import { importCandidates, type FailedItem, type ImportCandidate } from './import-messages.js';
 import { categoryLabelName, desiredLabelIds, labelDiff } from './labels.js';
 import type { Mailbox } from './mailbox.js';
+import { applyRemovals } from './removals.js';
+import { loadSharedCopies, withOthers } from './shared-copies.js';
 
 export interface FolderLabels {
   /** Source folder id → Gmail label id (system or user label). */
   labelForFolder: Map<string, string>;
+  /** The user's Deleted Items folder: only a removal from there proves a deletion (removals.ts). */
+  deletedItemsFolderId?: string;
 }
 
 export interface PageResult {
@@ -21,9 +25,11 @@ export interface PageResult {
 }
 
 interface MappedRow {
+  sourceItemId: string;
   state: 'intent' | 'imported' | 'deleted';
   googleMessageId: string | null;
   labelIds: string[];
+  sourceFolderId: string;
 }
 
 async function labelsFor(mailbox: Mailbox, message: ExportedMessage, folderLabelId: string): Promise<string[]> {
@@ -50,8 +56,10 @@ async function relabel(mailbox: Mailbox, googleMessageId: string, current: strin
 /**
  * Applies one delta page of one folder: new messages are imported exactly
  * once, changed ones relabelled (read, flag, categories, moves), removed ones
- * followed to their new folder or, when gone from Microsoft 365, moved to
- * Gmail's Trash. Store writes are batched per page.
+ * followed to their new folder, or, when gone from Microsoft 365, handled as
+ * removals.ts decides. A Gmail message that several source messages share
+ * (Gmail merged them by Message-ID) carries the union of their labels.
+ * Store writes are batched per page.
  */
 export async function applyDeltaPage(
   store: Store,
@@ -66,6 +74,7 @@ export async function applyDeltaPage(
   const mapped = (await store.messageMap.findBySourceIds(syncUserId, ids)) as Map<string, MappedRow>;
   const result: PageResult = { updated: 0, deleted: 0, importedNow: 0, failedNow: 0 };
   const folderLabelId = folderLabels.labelForFolder.get(folder.sourceFolderId)!;
+  const shared = await loadSharedCopies(store, syncUserId, mapped.values());
 
   const candidates: ImportCandidate[] = [];
   const relabelled: { sourceItemId: string; labelIds: string[]; sourceFolderId: string }[] = [];
@@ -76,8 +85,11 @@ export async function applyDeltaPage(
       if (row.state === 'deleted') {
         await mailbox.gmailPace(gmailCost.modify, () => mailbox.gmail.users.messages.untrash({ userId: mailbox.input.targetEmail, id: row.googleMessageId! }));
       }
-      if (await relabel(mailbox, row.googleMessageId!, row.state === 'deleted' ? row.labelIds.filter((l) => l !== 'TRASH') : row.labelIds, labelIds) || row.state === 'deleted') {
+      const others = shared.othersLabels(row.googleMessageId!, message.id);
+      const current = row.state === 'deleted' ? row.labelIds.filter((l) => l !== 'TRASH') : row.labelIds;
+      if (await relabel(mailbox, row.googleMessageId!, withOthers(current, others), withOthers(labelIds, others)) || row.state === 'deleted') {
         relabelled.push({ sourceItemId: message.id, labelIds, sourceFolderId: folder.sourceFolderId });
+        shared.update(message.id, row.googleMessageId!, { labelIds, state: 'imported' });
         result.updated += 1;
       }
       continue;
@@ -93,8 +105,14 @@ export async function applyDeltaPage(
       newIntents.map((c) => ({ sourceItemId: c.message.id, internetMessageId: c.message.internetMessageId ?? null, sourceFolderId: folder.sourceFolderId })),
     );
   }
-  const outcome = await importCandidates(mailbox, candidates, options.maxImportBytes, options.keepAlive);
+  const ownership: CopyOwnership = {
+    claimed: new Set(),
+    isMappedByAnother: async (googleMessageId, sourceItemId) =>
+      ((await store.messageMap.findByGoogleMessageIds(syncUserId, [googleMessageId])).get(googleMessageId) ?? []).some((row) => row.sourceItemId !== sourceItemId),
+  };
+  const outcome = await importCandidates(mailbox, candidates, options.maxImportBytes, options.keepAlive, ownership);
   if (outcome.imported.length) await store.messageMap.markImported(syncUserId, outcome.imported);
+  await clearImportPending(mailbox, outcome.imported.flatMap((item) => (item.importPending ? [item.googleMessageId] : [])));
   if (outcome.failed.length) {
     const storeSubjects = await options.storeSubjects();
     await store.items.recordOutcomes(syncUserId, outcome.failed.map((f) => itemRow(f, folder.folderName, storeSubjects)));
@@ -106,32 +124,24 @@ export async function applyDeltaPage(
   if (outcome.stoppedBy) throw outcome.stoppedBy;
 
   // Removals: a move reports @removed here and the message as new in its new folder.
-  const deleted: string[] = [];
-  const moved: { sourceItemId: string; labelIds: string[]; sourceFolderId: string }[] = [];
-  for (const id of page.removedIds) {
-    const row = mapped.get(id);
-    if (row?.state !== 'imported' || !row.googleMessageId) continue;
-    const now = await mailbox.graphPace(() => findMessageFolder(mailbox.graph, sourceUserId, id, (e) => classifyGraphError(e).kind === 'notFound')).catch((err) => {
-      throw graphFailure(err);
-    });
-    if (now === null) {
-      // Deleted in Microsoft 365: Gmail's Trash keeps it for 30 days, so a deletion stays reversible.
-      try {
-        await mailbox.gmailPace(gmailCost.trash, () => mailbox.gmail.users.messages.trash({ userId: mailbox.input.targetEmail, id: row.googleMessageId! }));
-      } catch (err) {
-        if (classifyGoogleError(err).kind !== 'notFound') throw googleFailure(err);
-      }
-      deleted.push(id);
-    } else if (now !== folder.sourceFolderId && folderLabels.labelForFolder.has(now)) {
-      const desired = [...row.labelIds.filter((l) => l !== folderLabelId), folderLabels.labelForFolder.get(now)!].sort();
-      if (await relabel(mailbox, row.googleMessageId, row.labelIds, desired)) {
-        moved.push({ sourceItemId: id, labelIds: desired, sourceFolderId: now });
-        result.updated += 1;
-      }
-    }
-  }
+  const removals = await applyRemovals(
+    {
+      mailbox,
+      folder,
+      labelForFolder: folderLabels.labelForFolder,
+      deletedItemsFolderId: folderLabels.deletedItemsFolderId,
+      shared,
+      relabel: (googleMessageId, current, desired) => relabel(mailbox, googleMessageId, current, desired),
+    },
+    page.removedIds,
+    mapped,
+  );
+  const deleted = removals.deleted.map((row) => row.sourceItemId);
+  const keptLabels = removals.deleted.flatMap((row) => (row.labelIds ? [{ sourceItemId: row.sourceItemId, labelIds: row.labelIds }] : []));
   if (deleted.length) await store.messageMap.markDeleted(syncUserId, deleted);
-  if (moved.length) await store.messageMap.updateLabels(syncUserId, moved);
+  if (keptLabels.length) await store.messageMap.updateLabels(syncUserId, keptLabels);
+  if (removals.moved.length) await store.messageMap.updateLabels(syncUserId, removals.moved);
+  result.updated += removals.updated;
   result.deleted = deleted.length;
   return result;
 }

@@ -53,6 +53,10 @@ const userSchema = z.object({
   aliases: z.array(z.email()).optional(),
 });
 
+const clockSchema = z
+  .object({ advanceDays: z.number().min(0).max(3650).optional(), advanceSeconds: z.number().min(0).max(315_360_000).optional() })
+  .refine((body) => body.advanceDays !== undefined || body.advanceSeconds !== undefined, { message: 'give advanceDays or advanceSeconds' });
+
 const userPatchSchema = z.object({ isAdmin: z.boolean().optional(), suspended: z.boolean().optional(), gmailEnabled: z.boolean().optional() });
 
 function serviceAccount(ctx: EmulatorContext, clientEmail: string | undefined): ServiceAccountRecord {
@@ -109,6 +113,14 @@ export function controlRoutes(ctx: EmulatorContext, reset: () => void): Hono {
     state.credentials.expireTokens();
     return c.json({ expired: true });
   });
+
+  // The mailbox clock only: tokens and quotas keep the emulator's clock, which the clients' clocks agree with.
+  app.post('/_control/clock', async (c) => {
+    const body = await parseBody(c, clockSchema);
+    const now = state.advanceMailClock(((body.advanceDays ?? 0) * 86_400 + (body.advanceSeconds ?? 0)) * 1000);
+    return c.json({ mailClock: new Date(now).toISOString(), offsetMs: state.mailClockOffset });
+  });
+  app.get('/_control/clock', (c) => c.json({ mailClock: new Date(state.mailNow()).toISOString(), offsetMs: state.mailClockOffset }));
 
   app.post('/_control/throttle', async (c) => c.json({ throttle: ctx.quota.configure(await parseBody(c, throttleSchema)) }));
   app.get('/_control/throttle', (c) => c.json({ throttle: ctx.quota.settings() }));

@@ -19,6 +19,8 @@ export interface StateSnapshot {
   serviceAccounts: ServiceAccountRecord[];
   mailboxes: Array<MailboxSnapshot & { userId: string }>;
   provisioningFailures: ProvisioningFailure[];
+  /** How far the mailbox clock runs ahead of the emulator's clock (absent in older files: 0). */
+  mailClockOffsetMs?: number;
 }
 
 /**
@@ -32,6 +34,14 @@ export class EmulatorState {
   private readonly mailboxes = new Map<string, Mailbox>();
   /** Bumped on every change; the persistence writer saves when it moves. */
   revision = 0;
+  /**
+   * The mailbox clock runs this far ahead of the emulator's clock: a test
+   * moves mail time on (Trash and Spam retention, arrival times) while tokens
+   * and quotas keep the time the clients' own clocks keep.
+   */
+  private mailClockOffsetMs = 0;
+  /** Epoch milliseconds of the mailbox clock. */
+  readonly mailNow = (): number => this.options.now() + this.mailClockOffsetMs;
 
   constructor(private readonly options: ResolvedOptions) {
     const changed = () => {
@@ -52,12 +62,30 @@ export class EmulatorState {
   mailboxOf(user: DirectoryUser): Mailbox {
     let mailbox = this.mailboxes.get(user.id);
     if (!mailbox) {
-      mailbox = new Mailbox(user.primaryEmail, () => {
-        this.revision++;
-      });
+      mailbox = new Mailbox(
+        user.primaryEmail,
+        () => {
+          this.revision++;
+        },
+        this.mailNow,
+      );
       this.mailboxes.set(user.id, mailbox);
     }
+    // Gmail purges in the background; doing it before each use is indistinguishable to a client.
+    mailbox.purgeExpired();
     return mailbox;
+  }
+
+  /** Moves the mailbox clock on; what has now spent 30 days in Trash or Spam is purged at once. */
+  advanceMailClock(ms: number): number {
+    this.mailClockOffsetMs += ms;
+    for (const mailbox of this.mailboxes.values()) mailbox.purgeExpired();
+    this.revision++;
+    return this.mailNow();
+  }
+
+  get mailClockOffset(): number {
+    return this.mailClockOffsetMs;
   }
 
   /**
@@ -84,6 +112,7 @@ export class EmulatorState {
       serviceAccounts: this.credentials.list().map((record) => ({ ...record, dwdScopes: [...record.dwdScopes], keys: record.keys.map((key) => ({ ...key })) })),
       mailboxes: [...this.mailboxes].map(([userId, mailbox]) => ({ userId, ...mailbox.snapshot() })),
       provisioningFailures: [...this.provisioningFailures.values()].map((failure) => ({ ...failure })),
+      mailClockOffsetMs: this.mailClockOffsetMs,
     };
   }
 
@@ -94,13 +123,18 @@ export class EmulatorState {
     for (const { userId, ...mailbox } of snapshot.mailboxes) {
       this.mailboxes.set(
         userId,
-        Mailbox.fromSnapshot(mailbox, () => {
-          this.revision++;
-        }),
+        Mailbox.fromSnapshot(
+          mailbox,
+          () => {
+            this.revision++;
+          },
+          this.mailNow,
+        ),
       );
     }
     this.provisioningFailures.clear();
     for (const failure of snapshot.provisioningFailures) this.provisioningFailures.set(failure.email, { ...failure });
+    this.mailClockOffsetMs = snapshot.mailClockOffsetMs ?? 0;
     this.revision++;
   }
 }

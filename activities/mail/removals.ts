@@ -1,0 +1,123 @@
+import { classifyGoogleError } from '../google/google-errors.js';
+import { googleFailure, graphFailure } from '../failures.js';
+import { classifyGraphError } from '../microsoft365/graph-errors.js';
+import { findMessageFolder } from '../microsoft365/mail-export.js';
+import { gmailCost } from '../pacing.js';
+import { removedFromOutlookLabelName } from './labels.js';
+import type { Mailbox } from './mailbox.js';
+import { withOthers, type SharedCopies } from './shared-copies.js';
+
+export interface RemovedRow {
+  state: 'intent' | 'imported' | 'deleted';
+  googleMessageId: string | null;
+  labelIds: string[];
+  sourceFolderId: string;
+}
+
+export interface RemovalContext {
+  mailbox: Mailbox;
+  folder: { sourceFolderId: string };
+  labelForFolder: ReadonlyMap<string, string>;
+  /** The user's Deleted Items folder, when discovery found one. */
+  deletedItemsFolderId: string | undefined;
+  shared: SharedCopies;
+  relabel(googleMessageId: string, current: string[], desired: string[]): Promise<boolean>;
+}
+
+export interface RemovalResult {
+  /** Rows whose source message is gone (state 'deleted'), with the labels their copy now carries when that changed. */
+  deleted: { sourceItemId: string; labelIds?: string[] }[];
+  /** Rows whose message moved to another mirrored folder. */
+  moved: { sourceItemId: string; labelIds: string[]; sourceFolderId: string }[];
+  updated: number;
+}
+
+async function trash(mailbox: Mailbox, googleMessageId: string): Promise<void> {
+  try {
+    await mailbox.gmailPace(gmailCost.trash, () => mailbox.gmail.users.messages.trash({ userId: mailbox.input.targetEmail, id: googleMessageId }));
+  } catch (err) {
+    if (classifyGoogleError(err).kind !== 'notFound') throw googleFailure(err);
+  }
+}
+
+/**
+ * What an @removed means. Delta reports a move and a deletion alike, and so
+ * does a move to the online archive mailbox: the immutable id changes there
+ * ("Obtain immutable identifiers for Outlook resources"), so the old id
+ * answers 404 as a deleted message does. The message is read again by id:
+ *  - in another mirrored folder: a move, relabelled;
+ *  - in a folder the sync does not mirror: left alone, unless it left
+ *    Deleted Items (emptied into Recoverable Items): a deletion;
+ *  - gone (404): a deletion if it left from Deleted Items, since nothing but
+ *    a deletion takes mail out of there; anywhere else it may just as well
+ *    have moved to the archive mailbox (or been purged by a policy), so the
+ *    copy stays, without its folder label and labelled "Removed from Outlook".
+ * A deletion sends the copy to Gmail's Trash, which keeps it 30 days.
+ * A copy another source message still maps to (Gmail merged them) is never
+ * trashed: it only loses this message's labels.
+ */
+export async function applyRemovals(context: RemovalContext, removedIds: readonly string[], rows: ReadonlyMap<string, RemovedRow>): Promise<RemovalResult> {
+  const { mailbox, folder, labelForFolder, deletedItemsFolderId, shared } = context;
+  const result: RemovalResult = { deleted: [], moved: [], updated: 0 };
+  const fromDeletedItems = deletedItemsFolderId !== undefined && folder.sourceFolderId === deletedItemsFolderId;
+  let removedLabelId: string | undefined;
+  const removedLabel = async () => {
+    try {
+      return (removedLabelId ??= await mailbox.labels.ensure(removedFromOutlookLabelName));
+    } catch (err) {
+      throw googleFailure(err);
+    }
+  };
+
+  for (const id of removedIds) {
+    const row = rows.get(id);
+    if (!row?.googleMessageId) continue;
+    const googleMessageId = row.googleMessageId;
+    if (row.state === 'deleted') {
+      // Kept as "Removed from Outlook" when it left another folder; Deleted Items now reports it gone too: a deletion after all.
+      if (fromDeletedItems && !shared.isShared(googleMessageId, id)) {
+        const label = await mailbox.labels.find(removedFromOutlookLabelName).catch((err: unknown) => {
+          throw googleFailure(err);
+        });
+        if (label !== undefined && row.labelIds.includes(label)) {
+          await trash(mailbox, googleMessageId);
+          result.deleted.push({ sourceItemId: id });
+        }
+      }
+      continue;
+    }
+    if (row.state !== 'imported') continue;
+
+    const now = await mailbox.graphPace(() => findMessageFolder(mailbox.graph, mailbox.input.sourceUserId, id, (e) => classifyGraphError(e).kind === 'notFound')).catch((err) => {
+      throw graphFailure(err);
+    });
+    const others = shared.othersLabels(googleMessageId, id);
+    if (now !== null && labelForFolder.has(now)) {
+      if (now === folder.sourceFolderId) continue;
+      const ownFolderLabel = labelForFolder.get(row.sourceFolderId) ?? labelForFolder.get(folder.sourceFolderId);
+      const desired = [...row.labelIds.filter((l) => l !== ownFolderLabel && l !== labelForFolder.get(folder.sourceFolderId)), labelForFolder.get(now)!].sort();
+      if (await context.relabel(googleMessageId, withOthers(row.labelIds, others), withOthers(desired, others))) result.updated += 1;
+      result.moved.push({ sourceItemId: id, labelIds: desired, sourceFolderId: now });
+      shared.update(id, googleMessageId, { labelIds: desired });
+      continue;
+    }
+    const deletedInOutlook = fromDeletedItems || (now === null && row.sourceFolderId === deletedItemsFolderId);
+    if (now !== null && !deletedInOutlook) continue; // in a folder not mirrored (yet): nothing to conclude
+
+    shared.update(id, googleMessageId, { state: 'deleted' });
+    if (others.length > 0) {
+      // Another source message still holds this Gmail message: only this one's own labels go.
+      await context.relabel(googleMessageId, withOthers(row.labelIds, others), withOthers([], others));
+      result.deleted.push({ sourceItemId: id });
+    } else if (deletedInOutlook) {
+      await trash(mailbox, googleMessageId);
+      result.deleted.push({ sourceItemId: id });
+    } else {
+      const folderLabels = new Set([labelForFolder.get(row.sourceFolderId), labelForFolder.get(folder.sourceFolderId)]);
+      const kept = [...row.labelIds.filter((l) => !folderLabels.has(l)), await removedLabel()].sort();
+      await context.relabel(googleMessageId, row.labelIds, kept);
+      result.deleted.push({ sourceItemId: id, labelIds: kept });
+    }
+  }
+  return result;
+}
