@@ -100,7 +100,8 @@ export function messageJson(mailbox: Mailbox, record: MessageRecord, view: Messa
         json[property] = planOf().hasAttachments;
         break;
       case 'internetMessageId':
-        json[property] = planOf().messageId;
+        // A message without a Message-ID header has no internetMessageId.
+        json[property] = planOf().withoutMessageId ? null : planOf().messageId;
         break;
       case 'subject':
         json[property] = planOf().subject;
