@@ -77,12 +77,9 @@ export function createCycleActivities(deps: SyncStateDeps) {
     async finishSyncCycle(input: FinishCycleInput): Promise<ItemCounts> {
       const syncUserId = input.state.syncUserId;
       const now = input.countsNow ?? (await readUserTotals(store, syncUserId));
-      const done = {
-        exported: now.exported - input.countsAtStart.exported,
-        imported: now.imported - input.countsAtStart.imported,
-        failed: now.failed - input.countsAtStart.failed,
-        skipped: now.skipped - input.countsAtStart.skipped,
-      };
+      // Totals fall when messages are deleted in Outlook; a cycle never copies fewer than none.
+      const grewBy = (field: keyof ItemCounts) => Math.max(0, now[field] - input.countsAtStart[field]);
+      const done = { exported: grewBy('exported'), imported: grewBy('imported'), failed: grewBy('failed'), skipped: grewBy('skipped') };
       if (input.cycleId) {
         await store.cycles.finish(input.cycleId, { outcome: input.outcome, errorCode: input.error?.code ?? null, counts: { ...done, ...input.changes } });
       }
