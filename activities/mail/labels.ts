@@ -13,7 +13,7 @@ const systemLabelFor: Partial<Record<WellKnownFolder, string>> = {
   drafts: 'DRAFT',
   // Deleted Items and Junk Email are user labels, not TRASH and SPAM: Gmail deletes
   // what sits in Trash or Spam for 30 days for good (Gmail Help, "Delete or recover
-  // deleted Gmail messages"; "Messages in Spam are deleted after 30 days"), while
+  // deleted Gmail messages"; README "How the sync works" cites the Spam rule), while
   // Outlook keeps both folders' contents. Only a deletion in Outlook sends a copy to Trash.
   // Archive has no system label: an archived message in Gmail is one without INBOX,
   // so Archive becomes a user label like any other folder.

@@ -79,10 +79,12 @@ const maxLabelNameLength = 225;
 
 /**
  * Gmail deletes a message for good once it has spent 30 days in Trash
- * (Gmail Help, "Delete or recover deleted Gmail messages": "messages will
- * remain in your Trash for 30 days before they're deleted forever") or in
- * Spam ("Messages in Spam are deleted after 30 days"). One clock runs from
- * when a message entered either label and stops when it leaves both.
+ * (Gmail Help, "Delete or recover deleted Gmail messages",
+ * support.google.com/mail/answer/7401) or in Spam (Keio University's Gmail
+ * manual, hc.itc.keio.ac.jp/en/gmail_user_manual_basic_operation_other_spam.html:
+ * "automatically deleted after thirty days"). One clock runs from when a
+ * message entered either label and stops when it leaves both (emulator's
+ * choice where the two meet: the stricter, earlier purge).
  */
 export const binRetentionMs = 30 * 24 * 60 * 60 * 1000;
 

@@ -81,22 +81,25 @@ describe('user sync: Outlook messages that share a Message-ID, and intents left 
   });
 
   it('resolves an intent a crash left before the import without adopting the copy another message maps to', async () => {
-    const first = inboxRecords()[0]!;
-    const messageId = mailbox().plan(first).messageId;
+    ({ handle, syncUserId } = await fixture.startSync(user));
+    const [first] = tenant().addMessages(user, { count: 1 });
+    const messageId = mailbox().plan(first!).messageId;
+    await nextCycle();
     expect(copiesOf(messageId)).toHaveLength(1);
     // The second message with this Message-ID is new; an attempt recorded its intent and died before importing it.
-    const copy = tenant().copyMessage(user, first, 'Projects');
+    const copy = tenant().copyMessage(user, first!, 'Projects');
     const projects = (await fixture.store.folders.list(syncUserId)).find((f) => f.path === 'Projects')!;
     await fixture.store.messageMap.recordIntents(syncUserId, [{ sourceItemId: mailbox().idOf(copy, true), internetMessageId: messageId, sourceFolderId: projects.sourceFolderId }]);
 
     await nextCycle();
     expect(copiesOf(messageId)).toHaveLength(1);
-    expect(labelNames(messageId), 'the Gmail message carries the second message’s labels too').toEqual(union(source(first), source(copy)));
+    expect(labelNames(messageId), 'the Gmail message carries the second message’s labels too').toEqual(union(source(first!), source(copy)));
     const row = (await fixture.store.messageMap.findBySourceIds(syncUserId, [mailbox().idOf(copy, true)])).get(mailbox().idOf(copy, true));
     expect(row).toMatchObject({ state: 'imported', googleMessageId: copiesOf(messageId)[0]!.id });
   });
 
   it('does not import twice a message without a Message-ID whose import a crash left unrecorded', async () => {
+    ({ handle, syncUserId } = await fixture.startSync(user));
     const [record] = tenant().addMessages(user, { count: 1, withoutMessageId: true });
     const immutableId = mailbox().idOf(record!, true);
     const subject = mailbox().plan(record!).subject;
