@@ -7,7 +7,7 @@ import { clearImportPending, type CopyOwnership } from './crash-recovery.js';
 import { importCandidates, type FailedItem, type ImportCandidate } from './import-messages.js';
 import { categoryLabelName, desiredLabelIds, labelDiff } from './labels.js';
 import type { Mailbox } from './mailbox.js';
-import { applyRemovals } from './removals.js';
+import { applyRemovals, clearRemovedMark } from './removals.js';
 import { loadSharedCopies, withOthers } from './shared-copies.js';
 
 export interface FolderLabels {
@@ -113,6 +113,10 @@ export async function applyDeltaPage(
   const outcome = await importCandidates(mailbox, candidates, options.maxImportBytes, options.keepAlive, ownership);
   if (outcome.imported.length) await store.messageMap.markImported(syncUserId, outcome.imported);
   await clearImportPending(mailbox, outcome.imported.flatMap((item) => (item.importPending ? [item.googleMessageId] : [])));
+  if (outcome.imported.length) {
+    const rowsOfCopies = await store.messageMap.findByGoogleMessageIds(syncUserId, outcome.imported.map((item) => item.googleMessageId));
+    await clearRemovedMark(mailbox, outcome.imported, rowsOfCopies);
+  }
   if (outcome.failed.length) {
     const storeSubjects = await options.storeSubjects();
     await store.items.recordOutcomes(syncUserId, outcome.failed.map((f) => itemRow(f, folder.folderName, storeSubjects)));

@@ -8,6 +8,7 @@ import type { Mailbox } from './mailbox.js';
 import { withOthers, type SharedCopies } from './shared-copies.js';
 
 export interface RemovedRow {
+  sourceItemId: string;
   state: 'intent' | 'imported' | 'deleted';
   googleMessageId: string | null;
   labelIds: string[];
@@ -120,4 +121,33 @@ export async function applyRemovals(context: RemovalContext, removedIds: readonl
     }
   }
   return result;
+}
+
+/**
+ * A message that left the mailbox (moved to the archive mailbox) and comes
+ * back has a new immutable id, so it is imported anew, and Gmail merges it
+ * into the copy that was kept. That copy is followed by Outlook again: the
+ * "Removed from Outlook" label comes off.
+ */
+export async function clearRemovedMark(
+  mailbox: Mailbox,
+  imported: readonly { sourceItemId: string; googleMessageId: string }[],
+  rowsOfCopies: ReadonlyMap<string, readonly RemovedRow[]>,
+): Promise<void> {
+  const returning = imported.filter((item) => (rowsOfCopies.get(item.googleMessageId) ?? []).some((row) => row.state === 'deleted' && row.sourceItemId !== item.sourceItemId));
+  if (returning.length === 0) return;
+  const label = await mailbox.labels.find(removedFromOutlookLabelName).catch((err: unknown) => {
+    throw googleFailure(err);
+  });
+  if (label === undefined) return;
+  for (const item of returning) {
+    if (!(rowsOfCopies.get(item.googleMessageId) ?? []).some((row) => row.labelIds.includes(label))) continue;
+    try {
+      await mailbox.gmailPace(gmailCost.modify, () =>
+        mailbox.gmail.users.messages.modify({ userId: mailbox.input.targetEmail, id: item.googleMessageId, requestBody: { removeLabelIds: [label] } }),
+      );
+    } catch (err) {
+      if (classifyGoogleError(err).kind !== 'notFound') throw googleFailure(err);
+    }
+  }
 }

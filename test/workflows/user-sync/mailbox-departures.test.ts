@@ -71,6 +71,12 @@ describe('user sync: Deleted Items, Junk Email and messages that leave the mailb
     expect(labelNames(before.internetMessageId)).toEqual(expected);
     fixture.google.emulator.advanceMailClock(days(31));
     expect(labelNames(before.internetMessageId)).toEqual(expected);
+
+    // Moved back from the archive: a new item (new immutable id) with the same Message-ID; Gmail merges it into the kept copy.
+    tenant().copyMessage(user, record, 'inbox');
+    await nextCycle();
+    expect(fixture.google.emulator.messagesOf(targetEmail).filter((m) => m.messageId === before.internetMessageId)).toHaveLength(1);
+    expect(labelNames(before.internetMessageId)).toEqual(expectedLabelNames(before));
   });
 
   it('sends a message deleted in Outlook (Deleted Items emptied) to Trash, where Gmail purges it after 30 days', async () => {
