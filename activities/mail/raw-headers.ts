@@ -5,8 +5,11 @@
  * Graph reports as internetMessageId.
  */
 export function rawHeaderField(raw: Buffer, name: string): string | null {
-  const end = [raw.indexOf('\r\n\r\n'), raw.indexOf('\n\n')].filter((index) => index >= 0);
-  const section = raw.subarray(0, end.length > 0 ? Math.min(...end) : raw.length).toString('latin1');
+  // The header section ends at the first empty line; a bare-LF message has no CRLF one.
+  const crlf = raw.indexOf('\r\n\r\n');
+  const lf = raw.subarray(0, crlf >= 0 ? crlf : raw.length).indexOf('\n\n');
+  const end = lf >= 0 ? lf : crlf >= 0 ? crlf : raw.length;
+  const section = raw.subarray(0, end).toString('latin1');
   const wanted = name.toLowerCase();
   let value: string | null = null;
   for (const line of section.split(/\r?\n/)) {
