@@ -69,7 +69,7 @@ export async function applyDeltaPage(
   folderLabels: FolderLabels,
   options: { maxImportBytes: number; storeSubjects: () => Promise<boolean>; keepAlive: () => void },
 ): Promise<PageResult> {
-  const { syncUserId, sourceUserId } = mailbox.input;
+  const { syncUserId } = mailbox.input;
   const ids = [...page.changed.map((m) => m.id), ...page.removedIds];
   const mapped = (await store.messageMap.findBySourceIds(syncUserId, ids)) as Map<string, MappedRow>;
   const result: PageResult = { updated: 0, deleted: 0, importedNow: 0, failedNow: 0 };
