@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 
 /** One answer an emulator sent, as a contract check sees it. */
 export interface ObservedResponse {
@@ -12,6 +12,15 @@ export interface ObservedResponse {
   contentType: string;
   /** The body as text ('' for none); undefined when it is neither JSON nor empty (MIME, uploads), which is not read. */
   body: string | undefined;
+  /** An answer the control API armed to be off the service's contract on purpose (failure injection). */
+  deliberatelyOffContract: boolean;
+}
+
+const offContractKey = 'emulator.deliberatelyOffContract';
+
+/** Marks the answer being built as armed off contract, so a contract check does not count it as a divergence. */
+export function markDeliberatelyOffContract(c: Context): void {
+  (c as Context<{ Variables: Record<typeof offContractKey, boolean> }>).set(offContractKey, true);
 }
 
 /** Called once per response, after the emulator built it and before it is sent. */
@@ -30,6 +39,7 @@ export function observeResponses(observer: ResponseObserver): MiddlewareHandler 
     // Only JSON is checked against a description; raw content (MIME from $value) is left unread.
     const readable = contentType === '' || /json/i.test(contentType);
     const body = c.res.body === null ? '' : readable ? await c.res.clone().text() : undefined;
-    observer({ method: c.req.method, path: url.pathname, search: url.search.replace(/^\?/, ''), status: c.res.status, contentType, body });
+    const deliberatelyOffContract = (c as Context<{ Variables: Record<typeof offContractKey, boolean | undefined> }>).get(offContractKey) === true;
+    observer({ method: c.req.method, path: url.pathname, search: url.search.replace(/^\?/, ''), status: c.res.status, contentType, body, deliberatelyOffContract });
   };
 }

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { markDeliberatelyOffContract } from '../response-observer.js';
 
 /**
  * Errors in the shapes Google answers with. Handlers throw them; the app's
@@ -73,7 +74,10 @@ export class RawAnswer extends Error {
 }
 
 export function renderError(err: Error, c: Context): Response {
-  if (err instanceof RawAnswer) return c.body(err.text, err.status, { 'Content-Type': 'text/plain; charset=utf-8' });
+  if (err instanceof RawAnswer) {
+    markDeliberatelyOffContract(c);
+    return c.body(err.text, err.status, { 'Content-Type': 'text/plain; charset=utf-8' });
+  }
   if (err instanceof GoogleApiError) {
     for (const [name, value] of Object.entries(err.detail.headers ?? {})) c.header(name, value);
     return c.json(err.body(), err.detail.status);

@@ -142,14 +142,20 @@ describe('Microsoft 365 emulator: per-folder message delta', () => {
     await control(running, `/users/${user}/messages/${added}/update`, { isRead: true });
 
     const changes = await deltaRound(connection, round.deltaLink, preferences);
-    const byId = new Map(changes.items.map((item) => [item.id, item]));
-    const fields = (id: string) => Object.keys(byId.get(id) ?? {}).filter((key) => !key.startsWith('@odata')).sort();
-    expect(fields(read)).toEqual(['id', 'isRead', 'parentFolderId']);
-    expect(byId.get(read)).toMatchObject({ isRead: true, parentFolderId: inboxId });
-    expect(fields(flaggedAndCategorised)).toEqual(['categories', 'flag', 'id', 'parentFolderId']);
-    expect(byId.get(flaggedAndCategorised)).toMatchObject({ flag: { flagStatus: 'flagged' }, categories: ['Blue category'] });
-    // Created and then changed within the same round: still whole.
-    expect(fields(added)).toEqual(['id', 'internetMessageId', 'isRead', 'flag', 'categories', 'parentFolderId', 'receivedDateTime', 'singleValueExtendedProperties', 'subject'].sort());
+    // One entry per change (see the replay test below), each carrying only what that change touched.
+    const entriesOf = (id: string) => changes.items.filter((item) => item.id === id);
+    const fields = (item: object | undefined) => Object.keys(item ?? {}).filter((key) => !key.startsWith('@odata')).sort();
+    expect(entriesOf(read).map(fields)).toEqual([['id', 'isRead', 'parentFolderId']]);
+    expect(entriesOf(read)[0]).toMatchObject({ isRead: true, parentFolderId: inboxId });
+    expect(entriesOf(flaggedAndCategorised).map(fields)).toEqual([
+      ['flag', 'id', 'parentFolderId'],
+      ['categories', 'id', 'parentFolderId'],
+    ]);
+    expect(entriesOf(flaggedAndCategorised)[0]).toMatchObject({ flag: { flagStatus: 'flagged' } });
+    expect(entriesOf(flaggedAndCategorised)[1]).toMatchObject({ categories: ['Blue category'] });
+    // Created within the round: its arrival is whole; the change after it is partial.
+    expect(fields(entriesOf(added)[0])).toEqual(['id', 'internetMessageId', 'isRead', 'flag', 'categories', 'parentFolderId', 'receivedDateTime', 'singleValueExtendedProperties', 'subject'].sort());
+    expect(entriesOf(added).slice(1).map(fields)).toEqual([['id', 'isRead', 'parentFolderId']]);
   });
 
   it('with Prefer: IdType="ImmutableId", a moved message keeps its id: removed from one folder, new in the other', async () => {
@@ -178,7 +184,10 @@ describe('Microsoft 365 emulator: per-folder message delta', () => {
     const changes = await deltaRound(connection, round.deltaLink, preferences);
     expect(changes.pages).toBe(1);
     expect(changes.items.map((item) => item.id)).toEqual([existing, existing, added, added]);
-    for (const item of changes.items.filter((i) => i.id === existing)) expect(item).toMatchObject({ isRead: true, flag: { flagStatus: 'flagged' } });
+    // Each in-place change is reported partial, in the message's current state.
+    const [readEntry, flagEntry] = changes.items.filter((i) => i.id === existing);
+    expect(readEntry).toMatchObject({ isRead: true });
+    expect(flagEntry).toMatchObject({ flag: { flagStatus: 'flagged' } });
     for (const item of changes.items.filter((i) => i.id === added)) expect(item).toMatchObject({ isRead: true });
 
     // Spread over pages the same way: one entry per change, in the order of the changes.
