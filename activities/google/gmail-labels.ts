@@ -54,6 +54,11 @@ export class GmailLabels {
     return this.byName;
   }
 
+  /** The id of an existing label named `name` (any case), without creating it. */
+  async find(name: string): Promise<string | undefined> {
+    return (await this.load()).get(name.toLowerCase());
+  }
+
   /** The label id for `name`, creating it and its parents when missing. */
   async ensure(name: string): Promise<string> {
     return (await this.ensureNamed(name)).id;

@@ -2,19 +2,22 @@ import type { Store } from '../../store/index.js';
 import type { ItemOutcome } from '../../store/repositories/items.js';
 import { ItemErrorCode } from '../../shared/vocabulary.js';
 import { LabelUnavailableError } from '../google/gmail-labels.js';
-import { graphFailure } from '../failures.js';
-import { classifyGraphError } from '../microsoft365/graph-errors.js';
-import { findMessageFolder, type DeltaPage, type ExportedMessage } from '../microsoft365/mail-export.js';
+import type { DeltaPage, ExportedMessage } from '../microsoft365/mail-export.js';
 import { gmailCost } from '../pacing.js';
 import { changeMessage, newChangeOutcomes, relabel, type ChangeOutcomes, type CopiedMessage, type RefusedChange } from './apply-changes.js';
+import { clearImportPending, type CopyOwnership } from './crash-recovery.js';
 import { importCandidates, type FailedItem, type ImportCandidate, type ImportedItem } from './import-messages.js';
 import { categoryLabelName, nextLabelIds, type LabelChange } from './labels.js';
 import type { Mailbox } from './mailbox.js';
 import { completeNewMessages, labelsForNewMessage } from './new-messages.js';
+import { applyRemovals, clearRemovedMark } from './removals.js';
+import { loadSharedCopies, withOthers } from './shared-copies.js';
 
 export interface FolderLabels {
   /** Source folder id → Gmail label id (system or user label). */
   labelForFolder: Map<string, string>;
+  /** The user's Deleted Items folder: only a removal from there proves a deletion (removals.ts). */
+  deletedItemsFolderId?: string;
 }
 
 export interface PageResult {
@@ -25,9 +28,11 @@ export interface PageResult {
 }
 
 interface MappedRow {
+  sourceItemId: string;
   state: 'intent' | 'imported' | 'deleted';
   googleMessageId: string | null;
   labelIds: string[];
+  sourceFolderId: string;
 }
 
 /** The aspects this entry carries; what it leaves out stays as last written to Gmail. */
@@ -53,9 +58,11 @@ async function labelChangeOf(mailbox: Mailbox, message: ExportedMessage, folderL
 /**
  * Applies one delta page of one folder: new messages are imported exactly
  * once, changed ones relabelled (read, flag, categories, moves), removed ones
- * followed to their new folder or, when gone from Microsoft 365, moved to
- * Gmail's Trash. A change Gmail refuses for one message is listed in the
- * items view and the page goes on. Store writes are batched per page.
+ * followed to their new folder or, when gone from Microsoft 365, handled as
+ * removals.ts decides. A Gmail message that several source messages share
+ * (Gmail merged them by Message-ID) carries the union of their labels. A
+ * change Gmail refuses for one message is listed in the items view and the
+ * page goes on. Store writes are batched per page.
  */
 export async function applyDeltaPage(
   store: Store,
@@ -65,7 +72,7 @@ export async function applyDeltaPage(
   folderLabels: FolderLabels,
   options: { maxImportBytes: number; storeSubjects: () => Promise<boolean>; keepAlive: () => void },
 ): Promise<PageResult> {
-  const { syncUserId, sourceUserId } = mailbox.input;
+  const { syncUserId } = mailbox.input;
   const ids = [...page.changed.map((m) => m.id), ...page.removedIds];
   const mapped = (await store.messageMap.findBySourceIds(syncUserId, ids)) as Map<string, MappedRow>;
   const result: PageResult = { updated: 0, deleted: 0, importedNow: 0, failedNow: 0 };
@@ -73,6 +80,7 @@ export async function applyDeltaPage(
   const folderLabelIds = new Set(folderLabels.labelForFolder.values());
   const changes = newChangeOutcomes();
   const revived: ImportedItem[] = [];
+  const shared = await loadSharedCopies(store, syncUserId, mapped.values());
 
   const arrivals: { message: ExportedMessage; resumingIntent: boolean }[] = [];
   for (const message of page.changed) {
@@ -88,8 +96,10 @@ export async function applyDeltaPage(
         current = row.labelIds.filter((l) => l !== 'TRASH');
       }
       const desired = nextLabelIds(current, await labelChangeOf(mailbox, message, folderLabelId), folderLabelIds);
-      const relabelled = await relabel(mailbox, changes, copy, current, desired);
+      const others = shared.othersLabels(copy.googleMessageId, message.id);
+      const relabelled = await relabel(mailbox, changes, copy, withOthers(current, others), withOthers(desired, others));
       const labelIds = relabelled === 'refused' || relabelled === 'gone' ? current : desired;
+      shared.update(message.id, copy.googleMessageId, { labelIds, state: 'imported' });
       // Out of Trash again: the id map counts the copy as imported, with the labels Gmail now holds.
       if (row.state === 'deleted') revived.push({ sourceItemId: message.id, googleMessageId: copy.googleMessageId, labelIds });
       if (relabelled === 'refused' || relabelled === 'gone') continue;
@@ -117,10 +127,19 @@ export async function applyDeltaPage(
       newIntents.map((c) => ({ sourceItemId: c.message.id, internetMessageId: c.message.internetMessageId ?? null, sourceFolderId: folder.sourceFolderId })),
     );
   }
-  const outcome = await importCandidates(mailbox, candidates, options.maxImportBytes, options.keepAlive);
+  const ownership: CopyOwnership = {
+    claimed: new Set(),
+    isMappedByAnother: async (googleMessageId, sourceItemId) =>
+      ((await store.messageMap.findByGoogleMessageIds(syncUserId, [googleMessageId])).get(googleMessageId) ?? []).some((row) => row.sourceItemId !== sourceItemId),
+  };
+  const outcome = await importCandidates(mailbox, candidates, options.maxImportBytes, options.keepAlive, ownership);
   if (outcome.imported.length || revived.length) await store.messageMap.markImported(syncUserId, [...revived, ...outcome.imported]);
-  const failedImports = outcome.failed;
-  await recordChanges(store, syncUserId, changes, failedImports, folder.folderName, options.storeSubjects);
+  await clearImportPending(mailbox, outcome.imported.flatMap((item) => (item.importPending ? [item.googleMessageId] : [])));
+  if (outcome.imported.length) {
+    const rowsOfCopies = await store.messageMap.findByGoogleMessageIds(syncUserId, outcome.imported.map((item) => item.googleMessageId));
+    await clearRemovedMark(mailbox, outcome.imported, rowsOfCopies);
+  }
+  await recordChanges(store, syncUserId, changes, outcome.failed, folder.folderName, options.storeSubjects);
   if (outcome.imported.length) await store.items.clear(syncUserId, outcome.imported.map((i) => i.sourceItemId));
   result.importedNow = outcome.imported.length;
   result.failedNow = outcome.failed.length + changes.refused.length;
@@ -128,35 +147,24 @@ export async function applyDeltaPage(
 
   // Removals: a move reports @removed here and the message as new in its new folder.
   const removals = newChangeOutcomes();
-  const deleted: string[] = [];
-  for (const id of page.removedIds) {
-    const row = mapped.get(id);
-    if (row?.state !== 'imported' || !row.googleMessageId) continue;
-    const copy: CopiedMessage = { sourceItemId: id, googleMessageId: row.googleMessageId };
-    const now = await mailbox.graphPace(() => findMessageFolder(mailbox.graph, sourceUserId, id, (e) => classifyGraphError(e).kind === 'notFound')).catch((err) => {
-      throw graphFailure(err);
-    });
-    if (now === null) {
-      // Deleted in Microsoft 365: Gmail's Trash keeps it for 30 days, so a deletion stays reversible.
-      const trashed = await changeMessage(removals, copy, 'trash', () =>
-        mailbox.gmailPace(gmailCost.trash, () => mailbox.gmail.users.messages.trash({ userId: mailbox.input.targetEmail, id: copy.googleMessageId })),
-      );
-      if (trashed === 'refused') continue;
-      deleted.push(id);
-      removals.settled.push(id);
-    } else if (now !== folder.sourceFolderId && folderLabels.labelForFolder.has(now)) {
-      const desired = nextLabelIds(row.labelIds, { folderLabelId: folderLabels.labelForFolder.get(now)! }, folderLabelIds);
-      const relabelled = await relabel(mailbox, removals, copy, row.labelIds, desired);
-      if (relabelled === 'refused' || relabelled === 'gone') continue;
-      removals.settled.push(id);
-      if (relabelled === 'done') {
-        removals.labelUpdates.push({ sourceItemId: id, labelIds: desired, sourceFolderId: now });
-        result.updated += 1;
-      }
-    }
-  }
+  const removed = await applyRemovals(
+    {
+      mailbox,
+      folder,
+      labelForFolder: folderLabels.labelForFolder,
+      folderLabelIds,
+      deletedItemsFolderId: folderLabels.deletedItemsFolderId,
+      shared,
+      outcomes: removals,
+    },
+    page.removedIds,
+    mapped,
+  );
+  const deleted = removed.deleted.map((row) => row.sourceItemId);
   if (deleted.length) await store.messageMap.markDeleted(syncUserId, deleted);
+  removals.labelUpdates.push(...removed.deleted.flatMap((row) => (row.labelIds ? [{ sourceItemId: row.sourceItemId, labelIds: row.labelIds }] : [])), ...removed.moved);
   await recordChanges(store, syncUserId, removals, [], folder.folderName, options.storeSubjects);
+  result.updated += removed.updated;
   result.deleted = deleted.length;
   result.failedNow += removals.refused.length;
   return result;

@@ -7,8 +7,10 @@ import { classifyGraphError } from '../microsoft365/graph-errors.js';
 import { downloadMime, type ExportedMessage } from '../microsoft365/mail-export.js';
 import { gmailCost } from '../pacing.js';
 import { checkSize, classifyMime, type ItemVerdict } from './classify-item.js';
+import { findOwnCopyByMessageId, findOwnPendingCopy, importPendingLabelId, type CopyOwnership } from './crash-recovery.js';
 import { itemRefusalOf } from './item-refusal.js';
 import type { Mailbox } from './mailbox.js';
+import { rawHeaderField } from './raw-headers.js';
 
 export interface ImportCandidate {
   message: ExportedMessage;
@@ -21,6 +23,8 @@ export interface ImportedItem {
   sourceItemId: string;
   googleMessageId: string;
   labelIds: string[];
+  /** Imported with the "Import pending" label (no Message-ID), to take off once the id map has it. */
+  importPending?: boolean;
 }
 
 export interface FailedItem {
@@ -36,18 +40,6 @@ export interface ImportOutcome {
   stoppedBy: ApplicationFailure | null;
 }
 
-/**
- * Looks for a message an earlier attempt imported but did not record: the
- * window between Gmail's answer and the id map write. Gmail finds it by its
- * Message-ID header, in every label including Trash and Spam.
- */
-async function findAlreadyImported(mailbox: Mailbox, internetMessageId: string): Promise<string | null> {
-  const { data } = await mailbox.gmailPace(gmailCost.messagesList, () =>
-    mailbox.gmail.users.messages.list({ userId: mailbox.input.targetEmail, q: `rfc822msgid:${internetMessageId}`, includeSpamTrash: true, maxResults: 2 }),
-  );
-  return data.messages?.[0]?.id ?? null;
-}
-
 function itemVerdictForGoogle(err: unknown): { verdict: ItemVerdict; serviceError: Record<string, unknown> } | null {
   const refusal = itemRefusalOf(err);
   // A new message cannot be "not found": a 404 on import is about the mailbox, not this message.
@@ -60,10 +52,17 @@ function itemVerdictForGoogle(err: unknown): { verdict: ItemVerdict; serviceErro
 /**
  * Copies new messages exactly once. The caller has recorded an intent for
  * each before this runs; a message is recorded as imported only after Gmail
- * accepted it, and an intent left by a crash is resolved by a Message-ID
- * lookup before anything is imported again.
+ * accepted it, and an intent left by a crash is resolved (crash-recovery.ts)
+ * before anything is imported again: by its Message-ID, or, for a message
+ * without one, by the "Import pending" label its import carried.
  */
-export async function importCandidates(mailbox: Mailbox, candidates: ImportCandidate[], maxImportBytes: number, keepAlive: () => void): Promise<ImportOutcome> {
+export async function importCandidates(
+  mailbox: Mailbox,
+  candidates: ImportCandidate[],
+  maxImportBytes: number,
+  keepAlive: () => void,
+  ownership: CopyOwnership,
+): Promise<ImportOutcome> {
   const outcome: ImportOutcome = { imported: [], failed: [], stoppedBy: null };
   const { sourceUserId, targetEmail } = mailbox.input;
   // Once Temporal has given up on this attempt (heartbeat timeout, cancellation), another attempt
@@ -79,7 +78,7 @@ export async function importCandidates(mailbox: Mailbox, candidates: ImportCandi
     }
     try {
       if (candidate.resumingIntent && message.internetMessageId) {
-        const existing = await findAlreadyImported(mailbox, message.internetMessageId);
+        const existing = await findOwnCopyByMessageId(mailbox, ownership, { sourceItemId: message.id, internetMessageId: message.internetMessageId, labelIds: candidate.labelIds });
         if (existing) {
           outcome.imported.push({ sourceItemId: message.id, googleMessageId: existing, labelIds: candidate.labelIds });
           return;
@@ -100,13 +99,23 @@ export async function importCandidates(mailbox: Mailbox, candidates: ImportCandi
         outcome.failed.push({ message: { ...message, sizeBytes: message.sizeBytes ?? raw.length }, verdict });
         return;
       }
+      // Gmail merges imports by the Message-ID in the bytes; without one nothing in Gmail can find the copy again.
+      const withoutMessageId = rawHeaderField(raw, 'message-id') === null;
+      if (withoutMessageId && candidate.resumingIntent) {
+        const existing = await findOwnPendingCopy(mailbox, ownership, { sourceItemId: message.id, raw, labelIds: candidate.labelIds });
+        if (existing) {
+          outcome.imported.push({ sourceItemId: message.id, googleMessageId: existing, labelIds: candidate.labelIds, importPending: true });
+          return;
+        }
+      }
+      const importLabelIds = withoutMessageId ? [...candidate.labelIds, await importPendingLabelId(mailbox)] : candidate.labelIds;
       if (outcome.stoppedBy) return;
       if (cancellation.aborted) throw ApplicationFailure.create({ message: 'This attempt was cancelled by Temporal; a newer attempt carries on.', type: 'ATTEMPT_SUPERSEDED' });
       try {
         const result = await mailbox.gmailPace(gmailCost.import, () =>
-          importMessage(mailbox.gmail, { userId: targetEmail, raw, labelIds: candidate.labelIds, internalDateSource: 'dateHeader', neverMarkSpam: true }),
+          importMessage(mailbox.gmail, { userId: targetEmail, raw, labelIds: importLabelIds, internalDateSource: 'dateHeader', neverMarkSpam: true }),
         );
-        outcome.imported.push({ sourceItemId: message.id, googleMessageId: result.id, labelIds: candidate.labelIds });
+        outcome.imported.push({ sourceItemId: message.id, googleMessageId: result.id, labelIds: candidate.labelIds, ...(withoutMessageId ? { importPending: true } : {}) });
         keepAlive();
       } catch (err) {
         const itemLevel = itemVerdictForGoogle(err);

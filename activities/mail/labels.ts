@@ -2,8 +2,8 @@ import { isKnownRefusedTopLevelName, withinLengthLimit } from '../google/gmail-l
 
 /**
  * How Outlook's folders, read state, flags and categories become Gmail labels.
- * Well-known folders map to Gmail's system labels; every other folder becomes
- * a user label named after its path, so nesting survives ("Projects/2024").
+ * Inbox, Sent Items and Drafts map to Gmail's system labels; every other folder
+ * becomes a user label named after its path, so nesting survives ("Projects/2024").
  */
 export type WellKnownFolder = 'inbox' | 'sentitems' | 'drafts' | 'deleteditems' | 'junkemail' | 'archive';
 
@@ -13,8 +13,10 @@ const systemLabelFor: Partial<Record<WellKnownFolder, string>> = {
   inbox: 'INBOX',
   sentitems: 'SENT',
   drafts: 'DRAFT',
-  deleteditems: 'TRASH',
-  junkemail: 'SPAM',
+  // Deleted Items and Junk Email are user labels, not TRASH and SPAM: Gmail deletes
+  // what sits in Trash or Spam for 30 days for good (Gmail Help, "Delete or recover
+  // deleted Gmail messages"; README "How the sync works" cites the Spam rule), while
+  // Outlook keeps both folders' contents. Only a deletion in Outlook sends a copy to Trash.
   // Archive has no system label: an archived message in Gmail is one without INBOX,
   // so Archive becomes a user label like any other folder.
 };
@@ -22,9 +24,27 @@ const systemLabelFor: Partial<Record<WellKnownFolder, string>> = {
 /**
  * Outlook's folders whose messages carry a Gmail system label. Their
  * subfolders are not in Gmail's inbox (or sent mail...), so their labels say
- * where they came from: "Inbox folders/Clients".
+ * where they came from: "Inbox folders/Clients". Deleted Items and Junk Email
+ * are user labels of their own (see systemLabelFor), so their subfolders nest
+ * under them as under any folder.
  */
-const systemFolderNames = new Set(['inbox', 'sent items', 'drafts', 'deleted items', 'junk email']);
+const systemFolderNames = new Set(['inbox', 'sent items', 'drafts']);
+
+/**
+ * Put on a Gmail copy whose message left the Outlook mailbox without being
+ * deleted there as far as Graph can tell: moved to the online archive
+ * mailbox (its immutable id changes, so it vanishes like a deletion), or
+ * purged outside Deleted Items. The copy stays; the label says why it no
+ * longer follows Outlook.
+ */
+export const removedFromOutlookLabelName = 'Removed from Outlook';
+
+/**
+ * Carried by a Gmail copy of a message without a Message-ID between its
+ * import and the id map's record of it: after a crash in that window, this
+ * label (not the message's bytes, which are never changed) finds the copy.
+ */
+export const importPendingLabelName = 'Import pending';
 
 export const categoriesParentLabel = 'Categories';
 

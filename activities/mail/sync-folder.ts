@@ -89,6 +89,7 @@ export async function saveUnsavedLinks(store: MailDeps['store'], syncUserId: str
 export async function syncMailFolder(deps: MailDeps, input: SyncMailFolderInput, shared: PreparedMailbox): Promise<FolderSyncResult> {
   const { store } = deps;
   const { folders, labelForFolder, options, mailbox } = shared;
+  const deletedItemsFolderId = folders.find((f) => f.wellKnownName === 'deleteditems')?.sourceFolderId;
   const folder = folders.find((f) => f.sourceFolderId === input.sourceFolderId);
   // A folder deleted since discovery has nothing left to copy; one Gmail refused every label
   // name for (LABEL_UNAVAILABLE) waits, unread, until a discovery finds it a label.
@@ -147,7 +148,7 @@ export async function syncMailFolder(deps: MailDeps, input: SyncMailFolderInput,
     const pageHandled = page.changed.length + page.removedIds.length;
     if (page.nextLink && handled + pageHandled < input.messageBudget) prefetched = fetchPage(page.nextLink);
     if (pageHandled > 0) {
-      const result = await applyDeltaPage(store, mailbox, page, { sourceFolderId: folder.sourceFolderId, folderName: folder.path }, { labelForFolder }, { ...options, keepAlive });
+      const result = await applyDeltaPage(store, mailbox, page, { sourceFolderId: folder.sourceFolderId, folderName: folder.path }, { labelForFolder, deletedItemsFolderId }, { ...options, keepAlive });
       updated += result.updated;
       deleted += result.deleted;
       handled += pageHandled;

@@ -73,6 +73,9 @@ const userSchema = z.object({
 
 const newAccountsSchema = z.object({ tokenDelaySeconds: z.number().min(0).max(86_400) });
 const notReadySchema = z.object({ seconds: z.number().min(0).max(86_400) });
+const clockSchema = z
+  .object({ advanceDays: z.number().min(0).max(3650).optional(), advanceSeconds: z.number().min(0).max(315_360_000).optional() })
+  .refine((body) => body.advanceDays !== undefined || body.advanceSeconds !== undefined, { message: 'give advanceDays or advanceSeconds' });
 
 const userPatchSchema = z.object({ isAdmin: z.boolean().optional(), suspended: z.boolean().optional(), gmailEnabled: z.boolean().optional() });
 
@@ -151,6 +154,14 @@ export function controlRoutes(ctx: EmulatorContext, reset: () => void): Hono {
     state.credentials.expireTokens();
     return c.json({ expired: true });
   });
+
+  // The mailbox clock only: tokens and quotas keep the emulator's clock, which the clients' clocks agree with.
+  app.post('/_control/clock', async (c) => {
+    const body = await parseBody(c, clockSchema);
+    const now = state.advanceMailClock(((body.advanceDays ?? 0) * 86_400 + (body.advanceSeconds ?? 0)) * 1000);
+    return c.json({ mailClock: new Date(now).toISOString(), offsetMs: state.mailClockOffset });
+  });
+  app.get('/_control/clock', (c) => c.json({ mailClock: new Date(state.mailNow()).toISOString(), offsetMs: state.mailClockOffset }));
 
   app.post('/_control/throttle', async (c) => c.json({ throttle: ctx.quota.configure(await parseBody(c, throttleSchema)) }));
   app.get('/_control/throttle', (c) => c.json({ throttle: ctx.quota.settings() }));

@@ -113,7 +113,14 @@ async function storeMessage(ctx: EmulatorContext, c: Context, call: GmailCall, r
   if (request.raw.length === 0) throw rawRequired();
   const parsed = await parseMessage(request.raw);
   if (method === 'messages.import') ctx.state.messageFailures.refuse(call.mailbox.email, 'messages.import', parsed.messageIdHeader);
-  const now = ctx.options.now();
+  const merged = call.mailbox.mergeTarget(parsed.messageIdHeader);
+  if (merged) {
+    // Gmail keeps one message per Message-ID (google/import-mailbox-to-gmail#56; rgladwell/imap-upload#22):
+    // the import answers with the message it merged into, which keeps its own date, headers and thread.
+    const target = call.mailbox.mergeImport(merged, labelIds);
+    return c.json({ id: target.id, threadId: target.threadId, labelIds: [...target.labelIds] });
+  }
+  const now = ctx.state.mailNow();
   const id = newMessageId(now, call.mailbox);
   const requestedThread = typeof request.metadata.threadId === 'string' ? request.metadata.threadId : undefined;
   const threadKnown = requestedThread !== undefined && [...call.mailbox.messages.values()].some((message) => message.threadId === requestedThread);

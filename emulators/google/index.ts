@@ -56,6 +56,12 @@ export interface GoogleEmulator {
   /** A user's labels, system and user ones. */
   labelsOf(email: string): Array<{ id: string; name: string; type: 'system' | 'user' }>;
   throttle(settings: Partial<ThrottleSettings>): ThrottleSettings;
+  /**
+   * Moves the mailbox clock on by `ms` (as POST /_control/clock): messages that
+   * have now spent 30 days in Trash or Spam are purged. Tokens and quotas keep
+   * the emulator's own clock. Returns the mailbox clock (epoch ms).
+   */
+  advanceMailClock(ms: number): number;
   stats(): StatsView;
   /** Back to the state right after creation: seeded users and service accounts (original keys), nothing else. */
   reset(): void;
@@ -120,6 +126,7 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
     },
     labelsOf: (email) => [...state.mailboxOf(requireUser(email)).labels.values()].map(({ id, name, type }) => ({ id, name, type })),
     throttle: (settings) => quota.configure(settings),
+    advanceMailClock: (ms) => state.advanceMailClock(ms),
     stats: () => stats.view(),
     reset,
     flush: async () => writer?.flush(),

@@ -36,6 +36,8 @@ export interface StoredMessage {
   messageIdHeader: string | null;
   mimeType: string;
   raw?: Buffer;
+  /** Mailbox-clock epoch milliseconds at which it entered Trash or Spam; purged 30 days later. */
+  binnedAt?: number;
 }
 
 /** Gmail's system labels (ids are also their names). */
@@ -64,6 +66,18 @@ const maxLabelNameLength = 225;
 
 /** System labels Gmail sets itself and never lets messages.modify add or remove. */
 const unmodifiableLabelIds: ReadonlySet<string> = new Set(['SENT', 'DRAFT']);
+/**
+ * Gmail deletes a message for good once it has spent 30 days in Trash
+ * (Gmail Help, "Delete or recover deleted Gmail messages",
+ * support.google.com/mail/answer/7401) or in Spam (Keio University's Gmail
+ * manual, hc.itc.keio.ac.jp/en/gmail_user_manual_basic_operation_other_spam.html:
+ * "automatically deleted after thirty days"). One clock runs from when a
+ * message entered either label and stops when it leaves both (emulator's
+ * choice where the two meet: the stricter, earlier purge).
+ */
+export const binRetentionMs = 30 * 24 * 60 * 60 * 1000;
+
+const inBin = (labelIds: readonly string[]) => labelIds.includes('TRASH') || labelIds.includes('SPAM');
 
 /** Normalizes a Message-ID for lookup: no angle brackets, no surrounding space, case kept (ids are case-sensitive). */
 export function normalizeMessageId(value: string): string {
@@ -74,12 +88,16 @@ export class Mailbox {
   readonly labels = new Map<string, StoredLabel>();
   readonly messages = new Map<string, StoredMessage>();
   private readonly byMessageId = new Map<string, Set<string>>();
+  /** Ids of messages in Trash or Spam, so a purge looks at those only. */
+  private readonly binned = new Set<string>();
   private nextLabelNumber = 1;
   historyId = 1000;
 
   constructor(
     readonly email: string,
     private readonly onChange: () => void,
+    /** The mailbox clock (epoch ms): the emulator's clock plus any advance made through the control API. */
+    private readonly now: () => number = Date.now,
   ) {
     for (const id of systemLabelIds) this.labels.set(id, { id, name: id, type: 'system' });
   }
@@ -159,8 +177,42 @@ export class Mailbox {
     const stored: StoredMessage = { ...message, historyId: this.nextHistoryId() };
     this.messages.set(stored.id, stored);
     this.indexMessageId(stored);
+    this.trackBin(stored);
     this.onChange();
     return stored;
+  }
+
+  /**
+   * The message an import whose Message-ID header matches merges into: Gmail
+   * keeps one message per Message-ID. It ignores the second import and merges
+   * the labels (google/import-mailbox-to-gmail#56), keeps the first copy's
+   * metadata and takes a trashed copy out of Trash (rgladwell/imap-upload#22).
+   * A message without a Message-ID is never merged.
+   */
+  mergeTarget(messageIdHeader: string | null): StoredMessage | undefined {
+    if (!messageIdHeader) return undefined;
+    // Several can exist only in state saved before merging was modelled: the oldest wins.
+    const ids = [...this.idsWithMessageId(messageIdHeader)].sort();
+    return ids.length > 0 ? this.messages.get(ids[0]!) : undefined;
+  }
+
+  /** Applies a merged import to the message it merged into: labels added, out of Trash. */
+  mergeImport(target: StoredMessage, labelIds: string[]): StoredMessage {
+    return this.changeLabels(target, labelIds, labelIds.includes('TRASH') ? [] : ['TRASH']);
+  }
+
+  /** Deletes for good what has spent 30 days of the mailbox clock in Trash or Spam. */
+  purgeExpired(): number {
+    const now = this.now();
+    let purged = 0;
+    for (const id of [...this.binned]) {
+      const message = this.messages.get(id);
+      if (message?.binnedAt !== undefined && now - message.binnedAt >= binRetentionMs) {
+        this.deleteMessage(message);
+        purged++;
+      }
+    }
+    return purged;
   }
 
   message(id: string): StoredMessage {
@@ -191,12 +243,14 @@ export class Mailbox {
     for (const id of add) labels.add(id);
     message.labelIds = [...labels];
     message.historyId = this.nextHistoryId();
+    this.trackBin(message);
     this.onChange();
     return message;
   }
 
   deleteMessage(message: StoredMessage): void {
     this.messages.delete(message.id);
+    this.binned.delete(message.id);
     if (message.messageIdHeader) {
       const key = normalizeMessageId(message.messageIdHeader);
       const ids = this.byMessageId.get(key);
@@ -216,8 +270,8 @@ export class Mailbox {
     };
   }
 
-  static fromSnapshot(snapshot: MailboxSnapshot, onChange: () => void): Mailbox {
-    const mailbox = new Mailbox(snapshot.email, onChange);
+  static fromSnapshot(snapshot: MailboxSnapshot, onChange: () => void, now?: () => number): Mailbox {
+    const mailbox = new Mailbox(snapshot.email, onChange, now);
     mailbox.nextLabelNumber = snapshot.nextLabelNumber;
     mailbox.historyId = snapshot.historyId;
     for (const label of snapshot.labels) mailbox.labels.set(label.id, label);
@@ -225,8 +279,20 @@ export class Mailbox {
       const stored: StoredMessage = raw === undefined ? message : { ...message, raw: Buffer.from(raw, 'base64') };
       mailbox.messages.set(stored.id, stored);
       mailbox.indexMessageId(stored);
+      if (stored.binnedAt !== undefined) mailbox.binned.add(stored.id);
     }
     return mailbox;
+  }
+
+  /** Starts the 30-day clock when a message enters Trash or Spam; stops it when it leaves both. */
+  private trackBin(message: StoredMessage): void {
+    if (inBin(message.labelIds)) {
+      message.binnedAt ??= this.now();
+      this.binned.add(message.id);
+    } else {
+      delete message.binnedAt;
+      this.binned.delete(message.id);
+    }
   }
 
   private indexMessageId(message: StoredMessage): void {

@@ -22,6 +22,8 @@ export interface StateSnapshot {
   provisioningFailures: ProvisioningFailure[];
   /** Absent in snapshots saved before message failures existed. */
   messageFailures?: MessageFailure[];
+  /** How far the mailbox clock runs ahead of the emulator's clock (absent in older files: 0). */
+  mailClockOffsetMs?: number;
 }
 
 /**
@@ -38,6 +40,14 @@ export class EmulatorState {
   revision = 0;
   /** How long an account made by users.insert is refused at the token endpoint (options; POST /_control/new-accounts). */
   newAccountTokenDelayMs: number;
+  /**
+   * The mailbox clock runs this far ahead of the emulator's clock: a test
+   * moves mail time on (Trash and Spam retention, arrival times) while tokens
+   * and quotas keep the time the clients' own clocks keep.
+   */
+  private mailClockOffsetMs = 0;
+  /** Epoch milliseconds of the mailbox clock. */
+  readonly mailNow = (): number => this.options.now() + this.mailClockOffsetMs;
 
   constructor(private readonly options: ResolvedOptions) {
     const changed = () => {
@@ -60,12 +70,30 @@ export class EmulatorState {
   mailboxOf(user: DirectoryUser): Mailbox {
     let mailbox = this.mailboxes.get(user.id);
     if (!mailbox) {
-      mailbox = new Mailbox(user.primaryEmail, () => {
-        this.revision++;
-      });
+      mailbox = new Mailbox(
+        user.primaryEmail,
+        () => {
+          this.revision++;
+        },
+        this.mailNow,
+      );
       this.mailboxes.set(user.id, mailbox);
     }
+    // Gmail purges in the background; doing it before each use is indistinguishable to a client.
+    mailbox.purgeExpired();
     return mailbox;
+  }
+
+  /** Moves the mailbox clock on; what has now spent 30 days in Trash or Spam is purged at once. */
+  advanceMailClock(ms: number): number {
+    this.mailClockOffsetMs += ms;
+    for (const mailbox of this.mailboxes.values()) mailbox.purgeExpired();
+    this.revision++;
+    return this.mailNow();
+  }
+
+  get mailClockOffset(): number {
+    return this.mailClockOffsetMs;
   }
 
   /**
@@ -93,6 +121,7 @@ export class EmulatorState {
       mailboxes: [...this.mailboxes].map(([userId, mailbox]) => ({ userId, ...mailbox.snapshot() })),
       provisioningFailures: [...this.provisioningFailures.values()].map((failure) => ({ ...failure })),
       messageFailures: this.messageFailures.list(),
+      mailClockOffsetMs: this.mailClockOffsetMs,
     };
   }
 
@@ -103,14 +132,19 @@ export class EmulatorState {
     for (const { userId, ...mailbox } of snapshot.mailboxes) {
       this.mailboxes.set(
         userId,
-        Mailbox.fromSnapshot(mailbox, () => {
-          this.revision++;
-        }),
+        Mailbox.fromSnapshot(
+          mailbox,
+          () => {
+            this.revision++;
+          },
+          this.mailNow,
+        ),
       );
     }
     this.provisioningFailures.clear();
     for (const failure of snapshot.provisioningFailures) this.provisioningFailures.set(failure.email, { ...failure });
     this.messageFailures.replaceAll(snapshot.messageFailures ?? []);
+    this.mailClockOffsetMs = snapshot.mailClockOffsetMs ?? 0;
     this.revision++;
   }
 }

@@ -37,6 +37,8 @@ export interface MessagePlanInput {
   kind: SeededMessageKind;
   /** Sent by the owner (Sent Items) rather than received. */
   outgoing?: boolean;
+  /** Render without a Message-ID header (messageId still names it for threading). */
+  withoutMessageId?: boolean;
 }
 
 export interface PlannedAttachment {
@@ -50,6 +52,8 @@ export interface PlannedAttachment {
 export interface MessagePlan {
   kind: SeededMessageKind;
   messageId: string;
+  /** The rendered message carries no Message-ID header, and Graph reports no internetMessageId. */
+  withoutMessageId?: boolean;
   /** Index of the first message of the conversation (itself when it starts one). */
   conversationRoot: number;
   subject: string;
@@ -198,6 +202,7 @@ export function planMessage(input: MessagePlanInput): MessagePlan {
   return {
     kind: input.kind,
     messageId: seededMessageId(input.mailboxSeed, input.index, input.owner.address),
+    ...(input.withoutMessageId ? { withoutMessageId: true } : {}),
     conversationRoot,
     subject: isReply ? `RE: ${baseSubject}` : baseSubject,
     from,

@@ -59,5 +59,23 @@ export async function renderMessage(plan: MessagePlan): Promise<Buffer> {
   // S/MIME and TNEF messages carry their payload as the only body part:
   // leaving out the text makes MailComposer put the attachment at the root.
   if (plan.kind !== 'smime' && plan.kind !== 'tnef') options.text = plan.text;
-  return new MailComposer(options).compile().build();
+  const bytes = await new MailComposer(options).compile().build();
+  return plan.withoutMessageId ? withoutHeader(bytes, 'message-id') : bytes;
+}
+
+/** MailComposer always writes a Message-ID; a message planned without one has it taken out of the header section. */
+function withoutHeader(message: Buffer, name: string): Buffer {
+  const end = message.indexOf('\r\n\r\n');
+  const lines = message.subarray(0, end).toString('latin1').split('\r\n');
+  const kept: string[] = [];
+  let skipping = false;
+  for (const line of lines) {
+    if (/^[ \t]/.test(line)) {
+      if (!skipping) kept.push(line);
+      continue;
+    }
+    skipping = line.slice(0, line.indexOf(':')).trim().toLowerCase() === name;
+    if (!skipping) kept.push(line);
+  }
+  return Buffer.concat([Buffer.from(kept.join('\r\n'), 'latin1'), message.subarray(end)]);
 }

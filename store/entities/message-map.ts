@@ -5,6 +5,8 @@ import type { MessageMapState } from '../vocabulary.js';
  * The exactly-once id map: an 'intent' row is written before a message is
  * imported, and becomes 'imported' with Gmail's id after. An intent found
  * after a crash is resolved by searching Gmail for its internetMessageId.
+ * Several rows may carry the same googleMessageId: Gmail merges an import
+ * whose Message-ID it already holds into the existing message.
  */
 export interface MessageMapEntity {
   id: string;
@@ -43,6 +45,8 @@ export const MessageMapSchema = new EntitySchema<MessageMapEntity>({
   indexes: [
     { name: 'message_map_internet_message_id_idx', properties: ['syncUserId', 'internetMessageId'] },
     { name: 'message_map_state_idx', properties: ['syncUserId', 'state'] },
+    // Several source messages can share one Gmail message (Gmail merges imports by Message-ID).
+    { name: 'message_map_google_message_id_idx', properties: ['syncUserId', 'googleMessageId'] },
     // The dashboard counts what changed across all users in the last hours.
     { name: 'message_map_updated_idx', properties: ['updatedAt'] },
   ],

@@ -60,6 +60,12 @@ export interface MessageMapRepository {
   updateLabels(syncUserId: string, updates: LabelUpdate[]): Promise<number>;
   /** Returns how many rows were marked. */
   markDeleted(syncUserId: string, sourceItemIds: string[]): Promise<number>;
+  /**
+   * Rows (any state) that point at these Gmail messages, keyed by Gmail id.
+   * Gmail merges an import whose Message-ID it already holds, so one Gmail
+   * message can stand for several source messages.
+   */
+  findByGoogleMessageIds(syncUserId: string, googleMessageIds: string[]): Promise<Map<string, MessageMapView[]>>;
   /** Every row with that Message-ID (a message copied into two folders has two). */
   findByInternetMessageId(syncUserId: string, internetMessageId: string): Promise<MessageMapView[]>;
   /**
@@ -82,6 +88,22 @@ export function createMessageMapRepository(context: StoreContext): MessageMapRep
       for (const batch of chunks([...new Set(sourceItemIds)])) {
         const rows = await em.find(MessageMapSchema, { syncUserId, sourceItemId: { $in: batch } });
         for (const row of rows) found.set(row.sourceItemId, toView(row));
+      }
+      return found;
+    },
+
+    async findByGoogleMessageIds(syncUserId, googleMessageIds) {
+      const found = new Map<string, MessageMapView[]>();
+      if (!isUuid(syncUserId) || googleMessageIds.length === 0) return found;
+      const em = forkEm(context);
+      for (const batch of chunks([...new Set(googleMessageIds)])) {
+        const rows = await em.find(MessageMapSchema, { syncUserId, googleMessageId: { $in: batch } }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+        for (const row of rows) {
+          const view = toView(row);
+          const list = found.get(view.googleMessageId!) ?? [];
+          list.push(view);
+          found.set(view.googleMessageId!, list);
+        }
       }
       return found;
     },

@@ -37,7 +37,8 @@ export function sourceMessages(emulator: Microsoft365Emulator, user: DirectoryUs
   }));
 }
 
-const systemLabel: Record<string, string> = { inbox: 'INBOX', sentitems: 'SENT', drafts: 'DRAFT', deleteditems: 'TRASH', junkemail: 'SPAM' };
+// Deleted Items and Junk Email are user labels named after the folder: Gmail purges Trash and Spam after 30 days.
+const systemLabel: Record<string, string> = { inbox: 'INBOX', sentitems: 'SENT', drafts: 'DRAFT' };
 
 /** The label names a message must carry in Gmail, per the mapping the README documents. */
 export function expectedLabelNames(message: SourceMessage): string[] {
@@ -45,7 +46,7 @@ export function expectedLabelNames(message: SourceMessage): string[] {
   const system = message.wellKnownFolder ? systemLabel[message.wellKnownFolder] : undefined;
   if (system) names.add(system);
   else {
-    const reserved = ['inbox', 'sent items', 'drafts', 'deleted items', 'junk email'];
+    const reserved = ['inbox', 'sent items', 'drafts'];
     const path = [...message.folderPath];
     // Gmail refuses "Archive", "[Gmail]" and the other reserved names the README lists: " (Outlook)" is added.
     const refusedByGmail = ['archive', 'muted', 'todo', 'posteingang', '[gmail]'];

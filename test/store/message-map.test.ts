@@ -75,6 +75,33 @@ describe('message map (exactly-once id map)', () => {
     expect((await store.messageMap.findByInternetMessageId(user.id, '<same@x>')).map((row) => row.sourceItemId).sort()).toEqual(['a', 'b']);
   });
 
+  it('lets several source messages map to one Gmail message (Gmail merges by Message-ID) and finds them all by its id', async () => {
+    const user = await seedUser(store, policyId, 'shared');
+    const other = await seedUser(store, policyId, 'shared-other');
+    await store.messageMap.recordIntents(user.id, [
+      { sourceItemId: 'inbox-copy', internetMessageId: '<same@x>', sourceFolderId: 'inbox' },
+      { sourceItemId: 'sent-copy', internetMessageId: '<same@x>', sourceFolderId: 'sent' },
+      { sourceItemId: 'alone', internetMessageId: '<alone@x>', sourceFolderId: 'inbox' },
+    ]);
+    await store.messageMap.recordIntents(other.id, [{ sourceItemId: 'elsewhere', internetMessageId: '<same@x>', sourceFolderId: 'inbox' }]);
+    await store.messageMap.markImported(user.id, [
+      { sourceItemId: 'inbox-copy', googleMessageId: 'g-shared', labelIds: ['INBOX'] },
+      { sourceItemId: 'sent-copy', googleMessageId: 'g-shared', labelIds: ['SENT'] },
+      { sourceItemId: 'alone', googleMessageId: 'g-alone', labelIds: ['INBOX'] },
+    ]);
+    await store.messageMap.markImported(other.id, [{ sourceItemId: 'elsewhere', googleMessageId: 'g-shared', labelIds: ['INBOX'] }]);
+    await store.messageMap.markDeleted(user.id, ['sent-copy']);
+
+    const found = await store.messageMap.findByGoogleMessageIds(user.id, ['g-shared', 'g-alone', 'g-shared', 'g-none']);
+    expect([...found.keys()].sort()).toEqual(['g-alone', 'g-shared']);
+    expect(found.get('g-shared')!.map((row) => [row.sourceItemId, row.state, row.labelIds])).toEqual([
+      ['inbox-copy', 'imported', ['INBOX']],
+      ['sent-copy', 'deleted', ['SENT']],
+    ]);
+    expect(await store.messageMap.countImported(user.id)).toBe(2);
+    expect((await store.messageMap.findByGoogleMessageIds('not-a-uuid', ['g-shared'])).size).toBe(0);
+  });
+
   it('keeps maps per user and refuses an unknown user', async () => {
     const one = await seedUser(store, policyId, 'one');
     const two = await seedUser(store, policyId, 'two');

@@ -52,6 +52,7 @@ const schemas = {
       folder: z.string().min(1).optional(),
       kind: z.enum(['normal', 'oversized', 'encrypted', 'unsupported']).optional(),
       isRead: z.boolean().optional(),
+      withoutMessageId: z.boolean().optional(),
     })
     .strict(),
   /** One message as raw MIME, base64 of its exact bytes (raw-mime.ts). */
@@ -63,6 +64,7 @@ const schemas = {
       receivedDateTime: z.iso.datetime().optional(),
     })
     .strict(),
+  copyMessage: z.object({ folder: z.string().min(1) }).strict(),
   updateMessage: z
     .object({
       isRead: z.boolean().optional(),
@@ -247,6 +249,20 @@ export function createControlRoutes(deps: ControlDeps): Hono {
   app.post('/_control/users/:idOrUpn/messages/:messageId/delete', (c) => {
     const user = withUser(c);
     tenant.deleteMessage(user, tenant.requireMessage(user, c.req.param('messageId')));
+    return ok(c);
+  });
+  app.post('/_control/users/:idOrUpn/messages/:messageId/copy', async (c) => {
+    const user = withUser(c);
+    const record = tenant.requireMessage(user, c.req.param('messageId'));
+    const body = await parseBody(c, schemas.copyMessage);
+    if (!body.ok) return body.response;
+    const copy = tenant.copyMessage(user, record, body.value.folder);
+    const mailbox = tenant.mailboxOf(user);
+    return c.json({ id: mailbox.idOf(copy, false), immutableId: mailbox.idOf(copy, true) });
+  });
+  app.post('/_control/users/:idOrUpn/messages/:messageId/move-to-archive-mailbox', (c) => {
+    const user = withUser(c);
+    tenant.moveToArchiveMailbox(user, tenant.requireMessage(user, c.req.param('messageId')));
     return ok(c);
   });
 

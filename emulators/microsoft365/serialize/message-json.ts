@@ -100,8 +100,8 @@ export function messageJson(mailbox: Mailbox, record: MessageRecord, view: Messa
         json[property] = planOf().hasAttachments;
         break;
       case 'internetMessageId':
-        // A message without a Message-ID header (raw MIME) has none to show.
-        json[property] = planOf().messageId || null;
+        // A message without a Message-ID header (raw MIME, or made without one) has no internetMessageId.
+        json[property] = planOf().withoutMessageId ? null : planOf().messageId || null;
         break;
       case 'subject':
         json[property] = planOf().subject;

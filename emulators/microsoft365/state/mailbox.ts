@@ -27,6 +27,14 @@ export interface MessageRecord {
   flagStatus: FlagStatus;
   categories: readonly string[];
   changeCount: number;
+  /**
+   * A copy renders the content of this message number, Message-ID included:
+   * a Message-ID names one message (RFC 5322 section 3.6.4), so every copy of
+   * it, like the Sent Items and Inbox copies of a message sent to oneself, carries the same one.
+   */
+  readonly contentOf?: number;
+  /** The message has no Message-ID header (mail imported from elsewhere may lack one). */
+  readonly withoutMessageId?: boolean;
 }
 
 export interface NewMessage {
@@ -38,6 +46,8 @@ export interface NewMessage {
   isRead?: boolean;
   flagStatus?: FlagStatus;
   categories?: readonly string[];
+  contentOf?: number;
+  withoutMessageId?: boolean;
 }
 
 export interface MessageChanges {
@@ -168,6 +178,8 @@ export class Mailbox {
       flagStatus: init.flagStatus ?? 'notFlagged',
       categories: init.categories && init.categories.length > 0 ? Object.freeze([...init.categories]) : noCategories,
       changeCount: 0,
+      ...(init.contentOf !== undefined ? { contentOf: init.contentOf } : {}),
+      ...(init.withoutMessageId ? { withoutMessageId: true } : {}),
     };
     this.messages[number] = record;
     this.liveMessages++;
@@ -217,7 +229,8 @@ export class Mailbox {
     if (raw) return planOfRaw(raw.summary, record.number, new Date(record.receivedAt * 1000));
     return planMessage({
       mailboxSeed: this.seed,
-      index: record.number,
+      index: record.contentOf ?? record.number,
+      withoutMessageId: record.withoutMessageId ?? false,
       owner: this.owner,
       receivedAt: new Date(record.receivedAt * 1000),
       targetSize: record.size,

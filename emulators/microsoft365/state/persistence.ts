@@ -20,7 +20,8 @@ const kinds: readonly SeededMessageKind[] = ['normal', 'oversized', 'smime', 'ir
 const flags: readonly FlagStatus[] = ['notFlagged', 'flagged', 'complete'];
 
 /** [number, folder, moveCount, receivedAt, lastModifiedAt, size, kind, outgoing, isRead, flag, categories, changeCount] */
-type MessageTuple = [number, number, number, number, number, number, number, 0 | 1, 0 | 1, number, string[] | 0, number];
+/** The last two (content of another message's number, or -1; 1 = without Message-ID) are absent in older files. */
+type MessageTuple = [number, number, number, number, number, number, number, 0 | 1, 0 | 1, number, string[] | 0, number, number?, (0 | 1)?];
 
 interface FolderSnapshot {
   number: number;
@@ -67,6 +68,8 @@ function mailboxSnapshot(mailbox: Mailbox): MailboxSnapshot {
       flags.indexOf(record.flagStatus),
       record.categories.length > 0 ? [...record.categories] : 0,
       record.changeCount,
+      record.contentOf ?? -1,
+      record.withoutMessageId ? 1 : 0,
     ]);
   }
   return {
@@ -88,7 +91,7 @@ function restoreMailbox(snapshot: MailboxSnapshot, changeLogRetention: number): 
     folder.log.restore(saved.log);
   }
   const rawMessages = new Map((snapshot.rawMessages ?? []).map(([number, bytes, summary]) => [number, { bytes: Buffer.from(bytes, 'base64'), summary }]));
-  for (const [number, folder, moveCount, receivedAt, lastModifiedAt, size, kind, outgoing, isRead, flag, categories, changeCount] of snapshot.messages) {
+  for (const [number, folder, moveCount, receivedAt, lastModifiedAt, size, kind, outgoing, isRead, flag, categories, changeCount, contentOf, withoutMessageId] of snapshot.messages) {
     mailbox.restoreMessage({
       number,
       folder,
@@ -102,6 +105,8 @@ function restoreMailbox(snapshot: MailboxSnapshot, changeLogRetention: number): 
       flagStatus: flags[flag] ?? 'notFlagged',
       categories: categories === 0 ? [] : categories,
       changeCount,
+      ...(contentOf !== undefined && contentOf >= 0 ? { contentOf } : {}),
+      ...(withoutMessageId === 1 ? { withoutMessageId: true } : {}),
     } satisfies MessageRecord, rawMessages.get(number));
   }
   mailbox.restoreCounters(snapshot.counters);

@@ -19,6 +19,8 @@ export interface AddMessagesRequest {
   /** Epoch seconds; now by default. */
   receivedAt?: number;
   isRead?: boolean;
+  /** Messages without a Message-ID header (and so without internetMessageId). */
+  withoutMessageId?: boolean;
 }
 
 export interface TenantSettings {
@@ -177,7 +179,7 @@ export class TenantState {
       const kind = this.storedKind(request.kind ?? 'normal', firstPosition + i);
       const random = createRandom(mixSeed(mailbox.seed, 0x5eed, mailbox.currentSeq, i));
       const size = kind === 'oversized' ? this.settings.oversizedBytes : sampleMessageSize(random);
-      records.push(mailbox.addMessage({ folder: folder.number, receivedAt, size, kind, isRead: request.isRead ?? false }));
+      records.push(mailbox.addMessage({ folder: folder.number, receivedAt, size, kind, isRead: request.isRead ?? false, withoutMessageId: request.withoutMessageId ?? false }));
     }
     this.changed();
     return records;
@@ -204,6 +206,42 @@ export class TenantState {
   }
 
   deleteMessage(user: DirectoryUser, record: MessageRecord): void {
+    this.mailboxOf(user).deleteMessage(record);
+    this.changed();
+  }
+
+  /**
+   * A copy of a message in another folder (Graph's message: copy): a new item
+   * with its own ids and the same content, Message-ID included.
+   */
+  copyMessage(user: DirectoryUser, record: MessageRecord, folder: string): MessageRecord {
+    const mailbox = this.mailboxOf(user);
+    const destination = this.resolveFolder(mailbox, folder);
+    const copy = mailbox.addMessage({
+      folder: destination.number,
+      receivedAt: record.receivedAt,
+      size: record.size,
+      kind: record.kind,
+      outgoing: record.outgoing,
+      isRead: record.isRead,
+      flagStatus: record.flagStatus,
+      categories: record.categories,
+      contentOf: record.contentOf ?? record.number,
+      ...(record.withoutMessageId ? { withoutMessageId: true } : {}),
+    });
+    this.changed();
+    return copy;
+  }
+
+  /**
+   * The user (or an archive policy) moves a message to the online archive
+   * mailbox. Its immutable id changes with the mailbox ("Obtain immutable
+   * identifiers for Outlook resources": the id changes when "the user moves
+   * the item to an archive mailbox"), and the archive is not this mailbox, so
+   * for a client of the primary mailbox it leaves exactly as a deleted
+   * message does: @removed in its folder's delta, 404 for its old ids.
+   */
+  moveToArchiveMailbox(user: DirectoryUser, record: MessageRecord): void {
     this.mailboxOf(user).deleteMessage(record);
     this.changed();
   }

@@ -2,6 +2,7 @@ import type { GraphError } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGraphClient, withPreferences, type GraphConnection, type GraphPreferences } from '../../../activities/microsoft365/graph-client.js';
 import { classifyGraphError } from '../../../activities/microsoft365/graph-errors.js';
+import { downloadMime } from '../../../activities/microsoft365/mail-export.js';
 import { startMicrosoft365Emulator, type RunningMicrosoft365Emulator } from '../../helpers/microsoft365-emulator.js';
 
 interface DeltaItem {
@@ -218,6 +219,28 @@ describe('Microsoft 365 emulator: per-folder message delta', () => {
     // The next round starts where the first began, so the change is in it too.
     const next = await deltaRound(connection, rest.deltaLink, preferences);
     expect(next.items.map((item) => item.id)).toEqual([listed.id]);
+  });
+
+  it('a copy keeps the Message-ID; a message moved to the archive mailbox leaves like a deleted one; a message may lack a Message-ID', async () => {
+    const preferences = { maxPageSize: 50, immutableIds: true };
+    const inboxRound = await firstRound(connection, user, 'inbox', preferences);
+    const [original, archived] = inboxRound.items as [DeltaItem, DeltaItem];
+    const copy = (await (await control(running, `/users/${user}/messages/${original.id}/copy`, { folder: 'sentitems' })).json()) as { immutableId: string };
+    const plain = ((await (await control(running, `/users/${user}/messages`, { count: 1, withoutMessageId: true })).json()) as { immutableIds: string[] }).immutableIds[0]!;
+    expect((await control(running, `/users/${user}/messages/${archived.id}/move-to-archive-mailbox`)).status).toBe(200);
+
+    const read = async (id: string) => (await connection.client.api(`/users/${user}/messages/${id}?$select=internetMessageId`).header('Prefer', 'IdType="ImmutableId"').get()) as { internetMessageId: string | null };
+    expect(copy.immutableId).not.toBe(original.id);
+    expect((await read(copy.immutableId)).internetMessageId).toBe((await read(original.id)).internetMessageId);
+    expect((await read(original.id)).internetMessageId).toMatch(/^<.+@.+>$/);
+    expect((await read(plain)).internetMessageId).toBeNull();
+    const headerSection = (id: string) => downloadMime(connection, user, id).then((mime) => mime.toString('latin1').split('\r\n\r\n')[0]!);
+    expect(await headerSection(plain)).not.toMatch(/^message-id:/im);
+    expect(await headerSection(copy.immutableId)).toMatch(/^message-id:/im);
+
+    const inboxChanges = await deltaRound(connection, inboxRound.deltaLink, preferences);
+    expect(inboxChanges.items).toContainEqual({ '@odata.type': '#microsoft.graph.message', id: archived.id, '@removed': { reason: 'deleted' } });
+    expect((await failureOf(connection.client.api(`/users/${user}/messages/${archived.id}`).header('Prefer', 'IdType="ImmutableId"').get())).statusCode).toBe(404);
   });
 
   it('answers a delta link of a mailbox whose tokens expired with 410 SyncStateNotFound; a new round without token works', async () => {

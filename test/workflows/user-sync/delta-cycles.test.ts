@@ -48,7 +48,9 @@ describe('user sync: recurring delta cycles', () => {
     tenant.updateMessage(user, toFlag!, { flagStatus: 'flagged' });
     tenant.updateMessage(user, toCategorise!, { categories: ['Travel'] });
     tenant.updateMessage(user, toMove!, { folder: 'archive' });
+    // A deletion in Outlook: into Deleted Items, then Deleted Items emptied. Only then does the copy go to Gmail's Trash.
     const deletedMessageId = mailbox.plan(toDelete!).messageId;
+    tenant.updateMessage(user, toDelete!, { folder: 'deleteditems' });
     tenant.deleteMessage(user, toDelete!);
     tenant.addFolder(user, 'Inbox/Clients');
     tenant.addMessages(user, { count: 3 });
