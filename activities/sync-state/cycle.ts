@@ -1,11 +1,12 @@
 import { UserErrorCode, type ItemCounts, type SyncError } from '../../shared/vocabulary.js';
 import { readUserTotals } from '../mail/totals.js';
-import type { CycleTrigger, MailFolderRef } from '../../workflows/user-sync/types.js';
+import type { CycleTrigger, MailFolderRef, PolicySettings } from '../../workflows/user-sync/types.js';
 import { syncStatePatch, type PublishSyncStateInput, type SyncStateDeps } from './publish.js';
 
 export interface BeginCycleInput {
   /** The state to show while the cycle runs (status InitialSync or Syncing). */
   state: PublishSyncStateInput;
+  policyId: string;
   sourceConnectionId: string;
   targetConnectionId: string;
   kind: 'initial' | 'delta';
@@ -20,7 +21,8 @@ export interface BlockedBy {
   details?: Record<string, unknown>;
 }
 
-export type BeginCycleResult = { blockedBy: BlockedBy } | { blockedBy: null; cycleId: string; knownFolders: MailFolderRef[] | null };
+/** The policy's settings as they are now (null when the policy is gone): an edit reaches a running user at its next cycle. */
+export type BeginCycleResult = { policy: PolicySettings | null } & ({ blockedBy: BlockedBy } | { blockedBy: null; cycleId: string; knownFolders: MailFolderRef[] | null });
 
 export interface FinishCycleInput {
   /** The state to show once the cycle is over (Synced or Failed, with the next cycle's time). */
@@ -49,11 +51,14 @@ export function createCycleActivities(deps: SyncStateDeps) {
   return {
     /** A connection in Error blocks the cycle (calling the service again would only fail again); otherwise the cycle is recorded and shown. */
     async beginSyncCycle(input: BeginCycleInput): Promise<BeginCycleResult> {
+      const found = await store.policies.get(input.policyId);
+      const policy: PolicySettings | null = found ? { cycleIntervalSeconds: found.cycleIntervalSeconds } : null;
       const connections = await store.connections.getMany([input.sourceConnectionId, input.targetConnectionId]);
       for (const connectionId of [input.sourceConnectionId, input.targetConnectionId]) {
         const connection = connections.get(connectionId);
         if (connection?.status === 'Error') {
           return {
+            policy,
             blockedBy: {
               code: UserErrorCode.AuthTokenExpired,
               message: `The ${connection.kind === 'microsoft365' ? 'Microsoft 365' : 'Google Workspace'} connection "${connection.name}" is in Error; this user waits until its credentials are updated (Connections, Update credentials, Test connection).`,
@@ -66,7 +71,7 @@ export function createCycleActivities(deps: SyncStateDeps) {
       await store.syncUsers.update(syncUserId, syncStatePatch(input.state));
       const cycleId = await store.cycles.start({ syncUserId, kind: input.kind, trigger: input.trigger });
       const knownFolders = input.listKnownFolders ? (await store.folders.list(syncUserId)).map(({ sourceFolderId, path }) => ({ sourceFolderId, path })) : null;
-      return { blockedBy: null, cycleId, knownFolders };
+      return { policy, blockedBy: null, cycleId, knownFolders };
     },
 
     /**

@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { credentialsUpdatedSignal, pauseSignal, resumeSignal, retrySignal, statusQuery } from '../../workflows/user-sync/signals.js';
-import type { PauseReason, UserSyncSnapshot } from '../../workflows/user-sync/types.js';
+import { credentialsUpdatedSignal, pauseSignal, policySettingsChangedSignal, resumeSignal, retrySignal, statusQuery } from '../../workflows/user-sync/signals.js';
+import type { PauseReason, PolicySettings, UserSyncSnapshot } from '../../workflows/user-sync/types.js';
 import { forEachLimited } from './concurrency.js';
 
 /** 'closed': the workflow has ended (an Excluded user) or never existed; nothing was delivered. */
@@ -10,14 +10,15 @@ export type UserSignal =
   | { name: 'pause'; reason: PauseReason }
   | { name: 'resume'; reason: PauseReason }
   | { name: 'retry' }
-  | { name: 'credentialsUpdated'; connectionId: string };
+  | { name: 'credentialsUpdated'; connectionId: string }
+  | { name: 'policySettingsChanged'; settings: PolicySettings };
 
 /** Signals sent at once when one change concerns many users (a policy, a connection). */
 const FAN_OUT_CONCURRENCY = 16;
 
 /**
- * The API's only way into the users' workflows: their status query and the
- * four operator signals. Signals are idempotent in the workflow, so sending
+ * The API's only way into the users' workflows: their status query, the
+ * four operator signals, and the news of a policy edit. Signals are idempotent in the workflow, so sending
  * one twice is harmless.
  */
 export class UserWorkflows {
@@ -52,6 +53,9 @@ export class UserWorkflows {
           break;
         case 'credentialsUpdated':
           await handle.signal(credentialsUpdatedSignal, { connectionId: signal.connectionId });
+          break;
+        case 'policySettingsChanged':
+          await handle.signal(policySettingsChangedSignal, signal.settings);
           break;
       }
       return 'sent';

@@ -124,7 +124,16 @@ export async function startBenchSync(options: BenchSyncOptions): Promise<BenchSy
     return { syncUserId: row.id, workflowId, sourceUserId: user.id };
   };
 
+  // Each cycle reads its policy's interval, so the scenario's interval is the policy's.
+  let policyIntervalSeconds = policy.cycleIntervalSeconds;
+  const usePolicyInterval = async (intervalSeconds: number) => {
+    if (intervalSeconds === policyIntervalSeconds) return;
+    await store.policies.update(policy.id, { cycleIntervalSeconds: intervalSeconds });
+    policyIntervalSeconds = intervalSeconds;
+  };
+
   const startOne = async (selected: SelectedSyncUser, intervalSeconds: number, tuning: UserSyncTuning | undefined): Promise<StartedUser> => {
+    await usePolicyInterval(intervalSeconds);
     const handle = await startUserSync(temporal.client, taskQueue, {
       syncUserId: selected.syncUserId,
       policyId: policy.id,

@@ -98,6 +98,8 @@ export async function createSyncFixture(
       return fixture.worker;
     },
     async startSync(user, { intervalSeconds = 300, tuning } = {}) {
+      // Every cycle reads the policy's interval: the one asked for is the policy's.
+      if ((await store.policies.get(policy.id))?.cycleIntervalSeconds !== intervalSeconds) await store.policies.update(policy.id, { cycleIntervalSeconds: intervalSeconds });
       const workflowId = userSyncWorkflowId(policy.id, user.id);
       const { user: row } = await store.syncUsers.upsertSelected({
         policyId: policy.id,

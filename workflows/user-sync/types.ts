@@ -6,6 +6,11 @@ export type PauseReason = 'operator' | 'policy-disabled';
 /** Why a cycle runs now: the timer, an operator's retry, or fixed credentials. */
 export type CycleTrigger = 'start' | 'schedule' | 'operator' | 'credentials-updated';
 
+/** What a cycle takes from its policy; read afresh at every cycle, and pushed by the API when an administrator edits it. */
+export interface PolicySettings {
+  cycleIntervalSeconds: number;
+}
+
 export interface UserSyncTuning {
   /** How long a silent mail activity may go before Temporal retries it elsewhere. */
   heartbeatTimeoutSeconds?: number;
@@ -27,6 +32,7 @@ export interface UserSyncInput {
   sourceUserId: string;
   sourceConnectionId: string;
   targetConnectionId: string;
+  /** The policy's interval when this run started; the workflow follows later edits of the policy. */
   cycleIntervalSeconds: number;
   tuning?: UserSyncTuning;
   /** State handed over by continue-as-new; absent on the first run. */

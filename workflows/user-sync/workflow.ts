@@ -24,8 +24,8 @@ import {
   type SyncError,
 } from '../../shared/vocabulary.js';
 import { userSyncActivities } from './activities.js';
-import { credentialsUpdatedSignal, excludeSignal, pauseSignal, resumeSignal, retrySignal, statusQuery } from './signals.js';
-import type { CarriedState, CycleTrigger, MailFolderRef, PauseReason, UserSyncInput } from './types.js';
+import { credentialsUpdatedSignal, excludeSignal, pauseSignal, policySettingsChangedSignal, resumeSignal, retrySignal, statusQuery } from './signals.js';
+import type { CarriedState, CycleTrigger, MailFolderRef, PauseReason, PolicySettings, UserSyncInput } from './types.js';
 
 type CycleOutcome = 'succeeded' | 'failed' | 'excluded';
 
@@ -53,7 +53,14 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
   const state: CarriedState = input.carried ?? freshState();
   const tuning = input.tuning ?? {};
   const act = userSyncActivities(tuning, input.cycleIntervalSeconds);
-  const intervalMs = input.cycleIntervalSeconds * 1000;
+  let policy: PolicySettings = { cycleIntervalSeconds: input.cycleIntervalSeconds };
+  /** Set when the policy's settings change while the user waits: the wait is measured again. */
+  let policyChanged = false;
+  const takePolicy = (settings: PolicySettings | null) => {
+    if (!settings || settings.cycleIntervalSeconds === policy.cycleIntervalSeconds) return;
+    policy = { ...settings };
+    policyChanged = true;
+  };
   let nextSyncAt: string | null = null;
   let currentActivity = 'starting';
   /** What the workflow does now: in the status query, and as "current details" in Temporal UI. */
@@ -87,6 +94,8 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       state.pendingTrigger = 'credentials-updated';
     }
   });
+
+  setHandler(policySettingsChangedSignal, (settings) => takePolicy(settings));
 
   let exclusion: string | null = null;
   setHandler(excludeSignal, ({ reason }) => {
@@ -225,12 +234,14 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       const rediscover = kind === 'initial' || state.cyclesCompleted % (tuning.folderDiscoveryEveryCycles ?? 12) === 0;
       const begun = await act.beginSyncCycle({
         state: stateRecord(status),
+        policyId: input.policyId,
         sourceConnectionId: input.sourceConnectionId,
         targetConnectionId: input.targetConnectionId,
         kind,
         trigger,
         listKnownFolders: !rediscover,
       });
+      takePolicy(begun.policy);
       if (begun.blockedBy) {
         // A connection in Error: no calls to the services until its credentials are fixed.
         state.lastError = { ...begun.blockedBy, at: new Date().toISOString() };
@@ -275,8 +286,12 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     showStatus(status);
   }
 
-  /** Sleeps until the next cycle is due, an operator asks for one, or credentials are fixed. */
-  async function waitForNextCycle(dueAtMs: number): Promise<CycleTrigger> {
+  /**
+   * Sleeps until the next cycle is due (one interval after `lastCycleEndedMs`; at once when null),
+   * an operator asks for one, or credentials are fixed. A policy edit meanwhile
+   * moves the due time at once, and the user's row shows the new one.
+   */
+  async function waitForNextCycle(lastCycleEndedMs: number | null): Promise<CycleTrigger> {
     for (;;) {
       if (isPaused()) await checkpoint();
       if (state.pendingTrigger) {
@@ -284,15 +299,23 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
         state.pendingTrigger = null;
         return trigger;
       }
+      const dueAtMs = lastCycleEndedMs === null ? Date.now() : lastCycleEndedMs + policy.cycleIntervalSeconds * 1000;
+      if (policyChanged) {
+        policyChanged = false;
+        if (nextSyncAt !== null) {
+          nextSyncAt = new Date(dueAtMs).toISOString();
+          await publish();
+        }
+      }
       const remaining = dueAtMs - Date.now();
       if (remaining <= 0) return 'schedule';
-      await condition(() => state.pendingTrigger !== null || isPaused() || exclusion !== null, remaining);
+      await condition(() => state.pendingTrigger !== null || isPaused() || exclusion !== null || policyChanged, remaining);
       if (exclusion !== null) return 'schedule';
     }
   }
 
   await publish();
-  let trigger = await waitForNextCycle(Date.now());
+  let trigger = await waitForNextCycle(null);
   for (;;) {
     const run = await runCycle(trigger);
     if (run.outcome === 'excluded') {
@@ -303,14 +326,15 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       await publish({ nextSyncAt: null, status: SyncStatus.Excluded });
       return { status: SyncStatus.Excluded, reason };
     }
-    const dueAt = Date.now() + intervalMs;
-    nextSyncAt = new Date(dueAt).toISOString();
+    const endedAt = Date.now();
+    policyChanged = false;
+    nextSyncAt = new Date(endedAt + policy.cycleIntervalSeconds * 1000).toISOString();
     await finishCycle(run, run.outcome === 'succeeded' ? SyncStatus.Synced : SyncStatus.Failed);
-    trigger = await waitForNextCycle(dueAt);
+    trigger = await waitForNextCycle(endedAt);
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > (tuning.maxHistoryEvents ?? 5000)) {
       // History stays bounded; the next run starts with the cycle that is due now.
-      await continueAsNew<typeof userSyncWorkflow>({ ...input, carried: { ...state, pendingTrigger: trigger } });
+      await continueAsNew<typeof userSyncWorkflow>({ ...input, cycleIntervalSeconds: policy.cycleIntervalSeconds, carried: { ...state, pendingTrigger: trigger } });
     }
   }
 }
