@@ -13,6 +13,13 @@ RUN npm ci --omit=dev && npm cache clean --force
 
 COPY . .
 ENV NODE_ENV=production DATA_DIR=/data
+# The processes run as node, and a new named volume takes the owner of the
+# directory it is first mounted on, so every mount point docker-compose.yml
+# uses exists here, owned by node, before VOLUME (moby/moby#9070,
+# docker/compose#6433): /data (each container's data directory),
+# /data/emulators (the emulator share, in the worker and the API) and /share
+# (the same share, in the emulators).
+RUN mkdir -p /data/emulators /share && chown -R node:node /data /share
 VOLUME ["/data"]
 USER node
 CMD ["node", "--import", "tsx", "worker/main.ts"]

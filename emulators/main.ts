@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { ensureDataDir, loadConfig } from '../shared/config.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { ensureLocalTls } from '../shared/tls.js';
+import { advertisedUrl, certificateHostnames, emulatorNetworkOptionsFromEnv, shareWithOtherProcesses } from './container.js';
 import { demoConnectionsPath, type DemoConnections } from './demo/connections.js';
 import { prepareDemo } from './demo/setup.js';
 import { demoGoogleOptions, demoMicrosoft365Seed, demoPeople, demoSourceAddress, demoTargetAddress } from './demo/tenant.js';
@@ -24,6 +25,12 @@ export interface StartEmulatorsOptions {
   googlePort: number;
   /** Address to listen on. Default 127.0.0.1; 0.0.0.0 in a container. */
   host?: string;
+  /** Extra names for the certificate besides localhost, 127.0.0.1 and ::1 (EMULATOR_TLS_HOSTNAMES). */
+  tlsHostnames?: readonly string[];
+  /** Host name the URLs in demo-connections.json name (EMULATOR_PUBLIC_HOST); default localhost. */
+  publicHost?: string;
+  /** Receives copies of ca.pem and demo-connections.json for processes in other containers (EMULATOR_SHARE_DIR). */
+  shareDir?: string;
   log?: Logger;
   /** Tests: observers that see every response (the test helpers' contract checks); none by default. */
   observeResponses?: { m365?: ResponseObserver; google?: ResponseObserver };
@@ -46,7 +53,7 @@ export function emulatorsDirOf(dataDir: string): string {
 
 export async function startEmulators(options: StartEmulatorsOptions): Promise<RunningEmulators> {
   const log = options.log ?? createLogger('emulators');
-  const tls = ensureLocalTls(options.dataDir);
+  const tls = ensureLocalTls(options.dataDir, { hostnames: certificateHostnames(options.tlsHostnames ?? [], options.publicHost) });
   const emulatorsDir = emulatorsDirOf(options.dataDir);
   const hostname = options.host ?? '127.0.0.1';
 
@@ -65,16 +72,21 @@ export async function startEmulators(options: StartEmulatorsOptions): Promise<Ru
     const googleServer = await serveHttps(google.app, { port: options.googlePort, hostname, tls });
     servers.push(googleServer);
 
-    const served = { m365: { emulator: m365, url: m365Server.url }, google: { emulator: google, url: googleServer.url } };
+    const served = {
+      m365: { emulator: m365, url: advertisedUrl(m365Server.url, options.publicHost) },
+      google: { emulator: google, url: advertisedUrl(googleServer.url, options.publicHost) },
+    };
     const { connections, firstStart } = await prepareDemo(emulatorsDir, served);
+    const shared = options.shareDir ? shareWithOtherProcesses(options.shareDir, tls.caCertPath, connections) : undefined;
     log.info(
       {
-        microsoft365: m365Server.url,
-        google: googleServer.url,
+        microsoft365: served.m365.url,
+        google: served.google.url,
         tenantId: m365.tenantId,
         users: m365.tenant.directory.userCount,
         googleDomain: google.primaryDomain,
         demoConnections: demoConnectionsPath(emulatorsDir),
+        shared,
         firstStart,
       },
       'emulators listening',
@@ -96,7 +108,7 @@ async function runFromCommandLine(): Promise<void> {
     dataDir: ensureDataDir(config),
     m365Port: config.m365EmulatorPort,
     googlePort: config.googleEmulatorPort,
-    host: process.env.EMULATOR_HOST || '127.0.0.1',
+    ...emulatorNetworkOptionsFromEnv(process.env),
     log,
   });
   let stopping = false;

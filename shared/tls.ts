@@ -1,7 +1,9 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { X509Certificate, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import forge from 'node-forge';
+import { withDefaultTlsHostnames } from './tls-hostnames.js';
 
 /**
  * The emulators speak HTTPS because the real client libraries insist on it
@@ -13,6 +15,15 @@ export interface LocalTls {
   caCertPath: string;
   cert: string;
   key: string;
+}
+
+export interface LocalTlsOptions {
+  /**
+   * Names the server certificate must carry besides localhost, 127.0.0.1 and
+   * ::1 (host names or IP addresses), e.g. the Compose service name other
+   * containers reach the emulators by.
+   */
+  hostnames?: readonly string[];
 }
 
 const validityYears = 10;
@@ -55,7 +66,17 @@ function createAuthority(): { certPem: string; cert: forge.pki.Certificate; priv
   return { certPem: forge.pki.certificateToPem(cert), cert, privateKey: keys.privateKey, keyPem: keys.privatePem };
 }
 
-function createServerCertificate(ca: { cert: forge.pki.Certificate; privateKey: forge.pki.rsa.PrivateKey }): { certPem: string; keyPem: string } {
+interface Authority {
+  cert: forge.pki.Certificate;
+  privateKey: forge.pki.rsa.PrivateKey;
+}
+
+// subjectAltName GeneralName tags (RFC 5280 §4.2.1.6): 2 is dNSName, 7 is iPAddress.
+function altNameOf(name: string): { type: 2; value: string } | { type: 7; ip: string } {
+  return isIP(name) === 0 ? { type: 2, value: name } : { type: 7, ip: name };
+}
+
+function createServerCertificate(ca: Authority, hostnames: readonly string[]): { certPem: string; keyPem: string } {
   const keys = newKeyPair();
   const cert = newCertificate(keys.publicKey);
   cert.setSubject([{ name: 'commonName', value: 'localhost' }]);
@@ -66,31 +87,54 @@ function createServerCertificate(ca: { cert: forge.pki.Certificate; privateKey: 
     { name: 'extKeyUsage', serverAuth: true },
     {
       name: 'subjectAltName',
-      altNames: [
-        { type: 2, value: 'localhost' },
-        { type: 7, ip: '127.0.0.1' },
-        { type: 7, ip: '::1' },
-      ],
+      altNames: hostnames.map(altNameOf),
     },
   ]);
   cert.sign(ca.privateKey, forge.md.sha256.create());
   return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.privatePem };
 }
 
-/** Creates the CA and a localhost server certificate on first use; reuses them after. */
-export function ensureLocalTls(dataDir: string): LocalTls {
+/** True when a TLS client checking the certificate by each of these names (RFC 6125, subjectAltName only) accepts it. */
+export function certificateCovers(certPem: string, hostnames: readonly string[]): boolean {
+  const cert = new X509Certificate(certPem);
+  return hostnames.every((name) => (isIP(name) === 0 ? cert.checkHost(name, { subject: 'never', wildcards: false }) : cert.checkIP(name)) !== undefined);
+}
+
+function loadAuthority(caCertPath: string, caKeyPath: string): Authority {
+  if (!existsSync(caKeyPath)) {
+    throw new Error(`The local CA's key ${caKeyPath} is missing, so no certificate with new names can be issued; delete ${path.dirname(caKeyPath)} to create a new CA (processes that trust the old one must then be restarted).`);
+  }
+  return {
+    cert: forge.pki.certificateFromPem(readFileSync(caCertPath, 'utf8')),
+    privateKey: forge.pki.privateKeyFromPem(readFileSync(caKeyPath, 'utf8')) as forge.pki.rsa.PrivateKey,
+  };
+}
+
+/**
+ * Creates the CA and a server certificate on first use; reuses them after.
+ * When the certificate lacks a name asked for, a new one is issued by the
+ * same CA, so whoever trusts ca.pem keeps trusting it.
+ */
+export function ensureLocalTls(dataDir: string, options: LocalTlsOptions = {}): LocalTls {
   const dir = path.join(dataDir, 'tls');
   const caCertPath = path.join(dir, 'ca.pem');
+  const caKeyPath = path.join(dir, 'ca-key.pem');
   const certPath = path.join(dir, 'localhost.pem');
   const keyPath = path.join(dir, 'localhost-key.pem');
+  const hostnames = withDefaultTlsHostnames(options.hostnames ?? []);
+  const writeServerCertificate = (ca: Authority): void => {
+    const server = createServerCertificate(ca, hostnames);
+    writeFileSync(keyPath, server.keyPem, { mode: 0o600 });
+    writeFileSync(certPath, server.certPem);
+  };
   if (!existsSync(caCertPath) || !existsSync(certPath) || !existsSync(keyPath)) {
     mkdirSync(dir, { recursive: true });
     const ca = createAuthority();
-    const server = createServerCertificate(ca);
-    writeFileSync(path.join(dir, 'ca-key.pem'), ca.keyPem, { mode: 0o600 });
+    writeFileSync(caKeyPath, ca.keyPem, { mode: 0o600 });
     writeFileSync(caCertPath, ca.certPem);
-    writeFileSync(keyPath, server.keyPem, { mode: 0o600 });
-    writeFileSync(certPath, server.certPem);
+    writeServerCertificate(ca);
+  } else if (!certificateCovers(readFileSync(certPath, 'utf8'), hostnames)) {
+    writeServerCertificate(loadAuthority(caCertPath, caKeyPath));
   }
   return { caCertPath, cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
 }
