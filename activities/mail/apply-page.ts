@@ -11,6 +11,7 @@ import { importCandidates, type FailedItem, type ImportCandidate, type ImportedI
 import { categoryLabelName, nextLabelIds, type LabelChange } from './labels.js';
 import type { Mailbox } from './mailbox.js';
 import { completeNewMessages, labelsForNewMessage } from './new-messages.js';
+import { countItemsCopied, countItemsFailed } from '../../shared/metrics/sync-metrics.js';
 
 export interface FolderLabels {
   /** Source folder id → Gmail label id (system or user label). */
@@ -124,6 +125,8 @@ export async function applyDeltaPage(
   if (outcome.imported.length) await store.items.clear(syncUserId, outcome.imported.map((i) => i.sourceItemId));
   result.importedNow = outcome.imported.length;
   result.failedNow = outcome.failed.length + changes.refused.length;
+  countItemsCopied('mail', outcome.imported.length);
+  countItemsFailed('mail', [...outcome.failed.map((f) => f.verdict.code), ...changes.refused.map(() => ItemErrorCode.ChangeRejected)]);
   if (outcome.stoppedBy) throw outcome.stoppedBy;
 
   // Removals: a move reports @removed here and the message as new in its new folder.
@@ -159,6 +162,7 @@ export async function applyDeltaPage(
   await recordChanges(store, syncUserId, removals, [], folder.folderName, options.storeSubjects);
   result.deleted = deleted.length;
   result.failedNow += removals.refused.length;
+  countItemsFailed('mail', removals.refused.map(() => ItemErrorCode.ChangeRejected));
   return result;
 }
 
