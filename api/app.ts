@@ -11,6 +11,7 @@ import { registerConnectionRoutes } from './routes/connections.js';
 import { registerDashboardRoutes } from './routes/dashboard.js';
 import { registerDiagnosticsRoutes } from './routes/diagnostics.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerMetricsRoute } from './routes/metrics.js';
 import { registerPolicyRoutes } from './routes/policies.js';
 import { registerSyncActionRoutes } from './routes/sync-actions.js';
 import { registerSyncStatusRoutes } from './routes/sync-status.js';
@@ -48,6 +49,7 @@ export function createApp(deps: ApiDeps): ApiApp {
   registerConnectionRoutes(app, services);
   registerPolicyRoutes(app, services);
   registerAuditRoutes(app, services);
+  registerMetricsRoute(app, deps);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

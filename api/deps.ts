@@ -28,4 +28,6 @@ export interface ApiDeps {
   consoleRefreshSeconds?: number;
   /** An Initial Sync without progress for this long is flagged as stalled in the detail panel. Default 30 minutes. */
   stalledAfterMs?: number;
+  /** When set, GET /metrics wants it as a bearer token (METRICS_TOKEN); unset, the metrics are open. */
+  metricsToken?: string;
 }

@@ -23,6 +23,7 @@ const app = createApp({
   store,
   log,
   onPolicyChanged: membershipRunRequester(temporal, config.temporalTaskQueue),
+  metricsToken: process.env.METRICS_TOKEN || undefined,
 });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: process.env.HOST || '0.0.0.0' }, (info) => {
   log.info({ port: info.port }, 'API listening');

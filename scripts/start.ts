@@ -99,7 +99,9 @@ if (config.startEmulators && !config.m365EmulatorUrl && !config.googleEmulatorUr
   while (!existsSync(demoFile) && Date.now() < deadline && !stopping) await sleep(200);
   if (!existsSync(demoFile)) log.warn({ demoFile }, 'the emulators did not write the demo connections in time; starting without them');
 }
-startChild('worker', 'worker/main.ts');
+// The worker's Prometheus endpoint (README, "Metrics"); WORKER_METRICS_PORT picks another port.
+const workerMetricsPort = process.env.WORKER_METRICS_PORT || '9464';
+startChild('worker', 'worker/main.ts', { WORKER_METRICS_PORT: workerMetricsPort });
 startChild('api', 'api/main.ts');
 
 const apiUrl = `http://localhost:${config.port}`;
@@ -108,4 +110,4 @@ if (tokenCreated) {
   // Printed once, on the first start; afterwards it is read from the data directory.
   process.stdout.write(`\nAPI token (saved in ${path.join(config.dataDir, 'api-token')}): ${token}\n\n`);
 }
-process.stdout.write(`Console:     ${apiUrl}/ (sign in with the API token)\nAPI:         ${apiUrl}/api/health\nAPI docs:    ${apiUrl}/api/docs\nTemporal UI: ${temporalUiUrl}\n`);
+process.stdout.write(`Console:     ${apiUrl}/ (sign in with the API token)\nAPI:         ${apiUrl}/api/health\nAPI docs:    ${apiUrl}/api/docs\nTemporal UI: ${temporalUiUrl}\nMetrics:     ${apiUrl}/metrics (API), http://localhost:${workerMetricsPort}/metrics (worker)\n`);

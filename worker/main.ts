@@ -7,6 +7,7 @@ import { openStore } from '../store/index.js';
 import { pacingFromEnv } from '../activities/pacing.js';
 import { bootstrapConfiguration, ensureMembershipWorkflows } from './bootstrap.js';
 import { createSyncWorker } from './worker.js';
+import { startWorkerMetricsServer, temporalRuntimeMetrics, workerMetricsSettingsFromEnv } from '../shared/metrics/worker-endpoint.js';
 
 /**
  * A worker process. Run as many as you like against one task queue: that is
@@ -17,7 +18,10 @@ const log = createLogger('worker', config.logLevel);
 // Our own handler below is the only one: the SDK's default handlers would shut the worker down a second
 // time when a Ctrl-C reaches both this process and `npm start` (which then sends SIGTERM), and a second
 // shutdown() throws IllegalStateError ("Not running. Current state: DRAINING").
-Runtime.install({ logger: temporalLoggerFrom(log.child({ component: 'temporal-sdk' })), shutdownSignals: [] });
+// With WORKER_METRICS_PORT set, the SDK's own metrics are exported too, through the same endpoint (README, "Metrics").
+const metricsSettings = workerMetricsSettingsFromEnv();
+const sdkMetrics = metricsSettings ? await temporalRuntimeMetrics() : null;
+Runtime.install({ logger: temporalLoggerFrom(log.child({ component: 'temporal-sdk' })), shutdownSignals: [], ...(sdkMetrics ? { telemetryOptions: sdkMetrics.telemetryOptions } : {}) });
 
 const connection = await connectWorkerConnection(config);
 // The dev server registers them itself; a cluster or compose stack may not have them yet.
@@ -26,6 +30,8 @@ await registerSearchAttributes(connection, config.temporalNamespace).catch((err:
 );
 const store = await openStore({ dataDir: config.dataDir, databaseUrl: process.env.DATABASE_URL, encryptionKey: process.env.ENCRYPTION_KEY });
 const client = await connectClient(config);
+const metricsServer = metricsSettings ? await startWorkerMetricsServer({ ...metricsSettings, temporalMetricsUrl: sdkMetrics?.url }) : null;
+if (metricsServer) log.info({ url: metricsServer.url }, 'worker metrics endpoint listening');
 const worker = await createSyncWorker({
   connection,
   namespace: config.temporalNamespace,
@@ -53,4 +59,5 @@ if (!stopRequested) {
 await connection.close();
 await client.connection.close();
 await store.close();
+await metricsServer?.close();
 log.info('worker stopped');

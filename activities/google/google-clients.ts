@@ -8,6 +8,8 @@ import { gaxios, JWT } from 'google-auth-library';
 // index, which builds every Google API client (about a second per process).
 import { admin_directory_v1 } from 'googleapis/build/src/apis/admin/directory_v1.js';
 import { gmail_v1 } from 'googleapis/build/src/apis/gmail/v1.js';
+import { googleThrottleCounter } from '../../shared/metrics/throttle-counting.js';
+import { classifyGoogleError } from './google-errors.js';
 
 /** The JSON key file Google issues for a service account (Cloud console, "Keys", JSON). */
 export interface ServiceAccountKeyJson {
@@ -125,6 +127,7 @@ export function createGoogleTransport(apiBaseUrl?: string): Gaxios {
       return redirect ? redirect(config) : config;
     },
   });
+  transport.interceptors.response.add(googleThrottleCounter(classifyGoogleError));
   return transport;
 }
 

@@ -12,6 +12,7 @@ import type { Mailbox } from './mailbox.js';
 import { completeNewMessages, labelsForNewMessage } from './new-messages.js';
 import { applyRemovals, clearRemovedMark } from './removals.js';
 import { loadSharedCopies, withOthers } from './shared-copies.js';
+import { countItemsCopied, countItemsFailed } from '../../shared/metrics/sync-metrics.js';
 
 export interface FolderLabels {
   /** Source folder id → Gmail label id (system or user label). */
@@ -143,6 +144,8 @@ export async function applyDeltaPage(
   if (outcome.imported.length) await store.items.clear(syncUserId, outcome.imported.map((i) => i.sourceItemId));
   result.importedNow = outcome.imported.length;
   result.failedNow = outcome.failed.length + changes.refused.length;
+  countItemsCopied('mail', outcome.imported.length);
+  countItemsFailed('mail', [...outcome.failed.map((f) => f.verdict.code), ...changes.refused.map(() => ItemErrorCode.ChangeRejected)]);
   if (outcome.stoppedBy) throw outcome.stoppedBy;
 
   // Removals: a move reports @removed here and the message as new in its new folder.
@@ -167,6 +170,7 @@ export async function applyDeltaPage(
   result.updated += removed.updated;
   result.deleted = deleted.length;
   result.failedNow += removals.refused.length;
+  countItemsFailed('mail', removals.refused.map(() => ItemErrorCode.ChangeRejected));
   return result;
 }
 

@@ -13,6 +13,8 @@ import {
   type GraphRequest,
   type Middleware,
 } from '@microsoft/microsoft-graph-client';
+import { GraphThrottleCounter } from '../../shared/metrics/throttle-counting.js';
+import { classifyGraphError } from './graph-errors.js';
 
 /**
  * The Microsoft Graph connection the sync uses: an MSAL confidential client
@@ -179,6 +181,7 @@ export function createGraphClient(settings: GraphConnectionSettings): GraphConne
     new FreshTokenOnRejectionHandler(() => acquireToken({ forceRefresh: true })),
     new RedirectHandler(new RedirectHandlerOptions()),
     new TelemetryHandler(),
+    new GraphThrottleCounter(classifyGraphError),
     new HTTPMessageHandler(),
   ];
   const client = Client.initWithMiddleware({

@@ -1,5 +1,6 @@
 import type { GraphConnection } from './graph-client.js';
 import { latestPerId } from './delta-replays.js';
+import { countThrottledResponse } from '../../shared/metrics/sync-metrics.js';
 
 /**
  * The Microsoft Graph calls of the mail export. Every request asks for
@@ -201,6 +202,7 @@ export async function resolveWellKnownFolderIds(graph: GraphConnection, userId: 
       else if (response.status === 429) retry.push(response);
       else if (response.status !== 404) throw response;
     }
+    countThrottledResponse('microsoft365', 429, retry.length);
     if (retry.length === chunk.length) throw retry[0];
     if (retry.length > 0) {
       const seconds = Math.max(...retry.map((r) => Number(r.headers?.['Retry-After'] ?? r.headers?.['retry-after'] ?? 1)));

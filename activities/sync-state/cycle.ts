@@ -2,6 +2,8 @@ import { UserErrorCode, type ItemCounts, type SyncError } from '../../shared/voc
 import { readUserTotals } from '../mail/totals.js';
 import type { CycleTrigger, MailFolderRef, PolicySettings } from '../../workflows/user-sync/types.js';
 import { syncStatePatch, type PublishSyncStateInput, type SyncStateDeps } from './publish.js';
+import { observeFinishedCycle } from '../../shared/metrics/cycle-metrics.js';
+import { observeCycleStart } from '../../shared/metrics/sync-metrics.js';
 
 export interface BeginCycleInput {
   /** The state to show while the cycle runs (status InitialSync or Syncing). */
@@ -70,6 +72,7 @@ export function createCycleActivities(deps: SyncStateDeps) {
       const syncUserId = input.state.syncUserId;
       await store.syncUsers.update(syncUserId, syncStatePatch(input.state));
       const cycleId = await store.cycles.start({ syncUserId, kind: input.kind, trigger: input.trigger });
+      observeCycleStart({ kind: input.kind, trigger: input.trigger, dueAt: input.state.nextSyncAt });
       const knownFolders = input.listKnownFolders ? (await store.folders.list(syncUserId)).map(({ sourceFolderId, path }) => ({ sourceFolderId, path })) : null;
       return { policy, blockedBy: null, cycleId, knownFolders };
     },
@@ -88,6 +91,7 @@ export function createCycleActivities(deps: SyncStateDeps) {
       const done = { exported: added('exported'), imported: added('imported'), failed: added('failed'), skipped: added('skipped') };
       if (input.cycleId) {
         await store.cycles.finish(input.cycleId, { outcome: input.outcome, errorCode: input.error?.code ?? null, counts: { ...done, ...input.changes } });
+        await observeFinishedCycle(store.cycles, syncUserId, input.cycleId, input.outcome);
       }
       if (done.failed > 0) {
         // One entry per cycle for the items that could not be copied; the items view lists them.

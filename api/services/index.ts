@@ -22,7 +22,7 @@ export interface ApiServices {
 }
 
 const DEFAULT_QUERY_TIMEOUT_MS = 2_000;
-const DEFAULT_STALLED_AFTER_MS = 30 * 60 * 1000;
+export const DEFAULT_STALLED_AFTER_MS = 30 * 60 * 1000;
 
 export function createApiServices(deps: ApiDeps): ApiServices {
   const log = deps.log ?? createLogger('api');
