@@ -6,6 +6,7 @@ import type { DirectoryUser } from '../../emulators/microsoft365/state/directory
 import type { Microsoft365EmulatorOptions } from '../../emulators/microsoft365/index.js';
 import type { GoogleEmulatorOptions } from '../../emulators/google/options.js';
 import { openStore, type Store } from '../../store/index.js';
+import { PolicySchema } from '../../store/entities/policy.js';
 import { startUserSync, userSyncWorkflowId } from '../../shared/start-user-sync.js';
 import type { PacingSettings } from '../../activities/pacing.js';
 import type { TargetAccountSettings } from '../../activities/mail/target-account.js';
@@ -98,8 +99,9 @@ export async function createSyncFixture(
       return fixture.worker;
     },
     async startSync(user, { intervalSeconds = 300, tuning } = {}) {
-      // Every cycle reads the policy's interval: the one asked for is the policy's.
-      if ((await store.policies.get(policy.id))?.cycleIntervalSeconds !== intervalSeconds) await store.policies.update(policy.id, { cycleIntervalSeconds: intervalSeconds });
+      // Every cycle reads the policy's interval: the one asked for is the policy's. Written past the
+      // repository, since tests may ask for less than the minute an administrator can set.
+      await store.orm.em.fork().nativeUpdate(PolicySchema, { id: policy.id }, { cycleIntervalSeconds: intervalSeconds });
       const workflowId = userSyncWorkflowId(policy.id, user.id);
       const { user: row } = await store.syncUsers.upsertSelected({
         policyId: policy.id,
