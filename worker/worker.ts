@@ -44,6 +44,10 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
     identity,
     activities,
     ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
+    // A pause reaches a running copy activity as a cancellation, which the server hands over only in
+    // its answer to a heartbeat; by default the SDK sends one per 80 % of the heartbeat timeout (48 s).
+    // One a second lets a pause land within seconds, and costs a heartbeat per second per busy activity.
+    maxHeartbeatThrottleInterval: '1 second',
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     bundlerOptions: { webpackConfigHook: resolveTsFromJsImports },
   });

@@ -1,4 +1,4 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { ItemErrorCode } from '../../shared/vocabulary.js';
 import { classifyGoogleError } from '../google/google-errors.js';
 import { importMessage } from '../google/gmail-import.js';
@@ -36,8 +36,20 @@ export interface FailedItem {
 export interface ImportOutcome {
   imported: ImportedItem[];
   failed: FailedItem[];
-  /** A user-level failure (throttling, credentials) that stopped the page; thrown after the successes are recorded. */
-  stoppedBy: ApplicationFailure | null;
+  /**
+   * What stopped the page, thrown after the successes are recorded: a user-level failure (throttling,
+   * credentials), or Temporal's cancellation of this attempt (a pause, a heartbeat timeout).
+   */
+  stoppedBy: ApplicationFailure | CancelledFailure | null;
+}
+
+/**
+ * Temporal's reason for cancelling this attempt, to be thrown as it is: the
+ * worker then reports the attempt as cancelled (the workflow asked: a pause)
+ * rather than failed, so nothing retries it.
+ */
+export function cancellationOf(signal: AbortSignal): CancelledFailure {
+  return signal.reason instanceof CancelledFailure ? signal.reason : new CancelledFailure('This attempt was cancelled by Temporal.');
 }
 
 function itemVerdictForGoogle(err: unknown): { verdict: ItemVerdict; serviceError: Record<string, unknown> } | null {
@@ -110,7 +122,7 @@ export async function importCandidates(
       }
       const importLabelIds = withoutMessageId ? [...candidate.labelIds, await importPendingLabelId(mailbox)] : candidate.labelIds;
       if (outcome.stoppedBy) return;
-      if (cancellation.aborted) throw ApplicationFailure.create({ message: 'This attempt was cancelled by Temporal; a newer attempt carries on.', type: 'ATTEMPT_SUPERSEDED' });
+      if (cancellation.aborted) throw cancellationOf(cancellation);
       try {
         const result = await mailbox.gmailPace(gmailCost.import, () =>
           importMessage(mailbox.gmail, { userId: targetEmail, raw, labelIds: importLabelIds, internalDateSource: 'dateHeader', neverMarkSpam: true }),
@@ -123,7 +135,7 @@ export async function importCandidates(
         outcome.failed.push({ message: { ...message, sizeBytes: message.sizeBytes ?? raw.length }, ...itemLevel });
       }
     } catch (err) {
-      outcome.stoppedBy ??= err instanceof ApplicationFailure ? err : ApplicationFailure.fromError(err);
+      outcome.stoppedBy ??= err instanceof ApplicationFailure || err instanceof CancelledFailure ? err : ApplicationFailure.fromError(err);
     }
   };
 

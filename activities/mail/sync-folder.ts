@@ -3,6 +3,7 @@ import { graphFailure } from '../failures.js';
 import { classifyGraphError } from '../microsoft365/graph-errors.js';
 import { fetchDeltaPage, initialDeltaPath, type DeltaPage } from '../microsoft365/mail-export.js';
 import { applyDeltaPage } from './apply-page.js';
+import { cancellationOf } from './import-messages.js';
 import { systemLabelForFolder } from './labels.js';
 import { openMailbox, type MailboxInput, type MailDeps } from './mailbox.js';
 import type { ItemCounts } from '../../shared/vocabulary.js';
@@ -115,6 +116,8 @@ export async function syncMailFolder(deps: MailDeps, input: SyncMailFolderInput,
   let prefetched: { from: string; pending: Promise<DeltaPage> } | null = null;
 
   while (handled < input.messageBudget) {
+    // A pause (the workflow cancels this attempt) stops here, between pages; everything before is saved.
+    if (ctx.cancellationSignal.aborted) throw cancellationOf(ctx.cancellationSignal);
     let page: DeltaPage;
     try {
       const current: { from: string; pending: Promise<DeltaPage> } = prefetched?.from === link ? prefetched : fetchPage(link);

@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { CancelledFailure, Context } from '@temporalio/activity';
 import type { ItemCounts } from '../../shared/vocabulary.js';
 import type { MailboxInput, MailDeps } from './mailbox.js';
 import { prepareMailbox, saveUnsavedLinks, syncMailFolder, type FolderProgress } from './sync-folder.js';
@@ -37,7 +37,11 @@ export async function syncMailFolders(deps: MailDeps, input: SyncMailFoldersInpu
   let deleted = 0;
   const prepared = await prepareMailbox(deps, input);
   for (const [index, sourceFolderId] of folderIds.entries()) {
-    const result = await syncMailFolder(deps, { ...input, sourceFolderId, messageBudget: Math.max(budget, 1) }, prepared);
+    const result = await syncMailFolder(deps, { ...input, sourceFolderId, messageBudget: Math.max(budget, 1) }, prepared).catch(async (err: unknown) => {
+      // Stopped by a pause: the pages read without changes keep their place too.
+      if (err instanceof CancelledFailure) await saveUnsavedLinks(deps.store, input.syncUserId, prepared);
+      throw err;
+    });
     updated += result.updated;
     deleted += result.deleted;
     budget -= result.handled;

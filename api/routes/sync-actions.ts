@@ -6,7 +6,7 @@ import { idParams, jsonContent, NoQuery, problemResponses } from '../schemas/com
 import { OperatorActionSchema } from '../schemas/sync-status.js';
 
 const summaries: Record<OperatorAction, string> = {
-  pause: 'Pause the user: the sync stops at its next checkpoint (409 when already paused or Excluded)',
+  pause: 'Pause the user: answers once the sync has stopped, within seconds even in the middle of an initial sync (409 when already paused or Excluded)',
   resume: 'Resume a user an operator paused (409 when not paused by an operator)',
   retry: 'Run a sync cycle now (409 when paused or Excluded)',
 };
@@ -19,7 +19,7 @@ function actionRoute(action: OperatorAction) {
     tags: ['Sync status'],
     summary: summaries[action],
     request: { params: idParams('userId'), query: NoQuery },
-    responses: { 202: jsonContent(OperatorActionSchema, 'Accepted: the workflow was signalled'), ...problemResponses(404, 409) },
+    responses: { 202: jsonContent(OperatorActionSchema, 'Taken by the workflow; `status` says what it left the user in when it answered in time'), ...problemResponses(404, 409) },
   });
 }
 

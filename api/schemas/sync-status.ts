@@ -154,5 +154,7 @@ export const OperatorActionSchema = z
     userId: z.guid(),
     action: z.enum(['pause', 'resume', 'retry']),
     detail: z.string(),
+    /** The status the action left the user in, when the workflow answered in time. */
+    status: SyncStatusEnum.optional(),
   })
   .openapi('OperatorAction');

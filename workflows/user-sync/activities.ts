@@ -1,4 +1,4 @@
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
 import { UserErrorCode } from '../../shared/vocabulary.js';
 import type { UserSyncTuning } from './types.js';
@@ -8,7 +8,7 @@ const notRetryable = [UserErrorCode.AuthTokenExpired, UserErrorCode.UserNotFound
 
 /** Activity stubs with the retry policies of the user sync; throttling honours the server's delay through nextRetryDelay. */
 export function userSyncActivities(tuning: UserSyncTuning = {}, cycleIntervalSeconds = 900) {
-  const remote = proxyActivities<Activities>({
+  const remoteOptions: ActivityOptions = {
     startToCloseTimeout: '20 minutes',
     // Throttling is retried for as long as a cycle lasts; beyond that the cycle ends as Failed
     // with the last error's code (RATE_LIMITED, CONNECTION_UNAVAILABLE) and the next one carries on.
@@ -22,7 +22,11 @@ export function userSyncActivities(tuning: UserSyncTuning = {}, cycleIntervalSec
       maximumAttempts: tuning.maxActivityAttempts,
       nonRetryableErrorTypes: notRetryable,
     },
-  });
+  };
+  const remote = proxyActivities<Activities>(remoteOptions);
+  // A pause cancels the copy in flight, and the workflow waits until it has really stopped (at a
+  // message or page boundary, everything before recorded), so a resume never overlaps it.
+  const copying = proxyActivities<Activities>({ ...remoteOptions, cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED });
   const local = proxyLocalActivities<Activities>({
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
@@ -31,7 +35,7 @@ export function userSyncActivities(tuning: UserSyncTuning = {}, cycleIntervalSec
     provisionGoogleUser: remote.provisionGoogleUser,
     checkSourceUser: remote.checkSourceUser,
     discoverMailFolders: remote.discoverMailFolders,
-    syncMailFolders: remote.syncMailFolders,
+    syncMailFolders: copying.syncMailFolders,
     publishSyncState: local.publishSyncState,
     recordExclusion: local.recordExclusion,
     beginSyncCycle: local.beginSyncCycle,

@@ -3,6 +3,22 @@ import type { ItemCounts, SyncError, SyncStage, SyncStatus } from '../../shared/
 /** Why a user is paused: an operator did it, or the policy is disabled. */
 export type PauseReason = 'operator' | 'policy-disabled';
 
+/** Why the workflow refuses an operator's update; the API answers each with 409 and a sentence. */
+export const OperatorRefusal = {
+  AlreadyPaused: 'ALREADY_PAUSED',
+  PausedByPolicy: 'PAUSED_BY_POLICY',
+  NotPaused: 'NOT_PAUSED',
+  UserPaused: 'USER_PAUSED',
+  UserExcluded: 'USER_EXCLUDED',
+} as const;
+export type OperatorRefusal = (typeof OperatorRefusal)[keyof typeof OperatorRefusal];
+
+/** What an operator's update answers: the status it left the user in. */
+export interface OperatorActionResult {
+  status: SyncStatus;
+  pausedBy: PauseReason[];
+}
+
 /** Why a cycle runs now: the timer, an operator's retry, or fixed credentials. */
 export type CycleTrigger = 'start' | 'schedule' | 'operator' | 'credentials-updated';
 

@@ -24,8 +24,10 @@ import {
   type SyncError,
 } from '../../shared/vocabulary.js';
 import { userSyncActivities } from './activities.js';
-import { credentialsUpdatedSignal, excludeSignal, pauseSignal, policySettingsChangedSignal, resumeSignal, retrySignal, statusQuery } from './signals.js';
-import type { CarriedState, CycleTrigger, MailFolderRef, PauseReason, PolicySettings, UserSyncInput } from './types.js';
+import { UserSyncControls } from './controls.js';
+import { unlessPaused } from './operator-actions.js';
+import { statusQuery } from './signals.js';
+import type { CarriedState, CycleTrigger, MailFolderRef, UserSyncInput } from './types.js';
 
 type CycleOutcome = 'succeeded' | 'failed' | 'excluded';
 
@@ -53,14 +55,8 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
   const state: CarriedState = input.carried ?? freshState();
   const tuning = input.tuning ?? {};
   const act = userSyncActivities(tuning, input.cycleIntervalSeconds);
-  let policy: PolicySettings = { cycleIntervalSeconds: input.cycleIntervalSeconds };
-  /** Set when the policy's settings change while the user waits: the wait is measured again. */
-  let policyChanged = false;
-  const takePolicy = (settings: PolicySettings | null) => {
-    if (!settings || settings.cycleIntervalSeconds === policy.cycleIntervalSeconds) return;
-    policy = { ...settings };
-    policyChanged = true;
-  };
+  const controls = new UserSyncControls(state, input.cycleIntervalSeconds);
+  controls.register();
   let nextSyncAt: string | null = null;
   let currentActivity = 'starting';
   /** What the workflow does now: in the status query, and as "current details" in Temporal UI. */
@@ -76,33 +72,7 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     nextSyncAt,
     currentActivity,
   }));
-  setHandler(pauseSignal, (args) => {
-    const reason: PauseReason = args?.reason ?? 'operator';
-    if (!state.pausedBy.includes(reason)) state.pausedBy.push(reason);
-  });
-  setHandler(resumeSignal, (args) => {
-    const reason: PauseReason = args?.reason ?? 'operator';
-    state.pausedBy = state.pausedBy.filter((r) => r !== reason);
-  });
-  setHandler(retrySignal, () => {
-    state.pendingTrigger ??= 'operator';
-  });
-  setHandler(credentialsUpdatedSignal, () => {
-    // Only users held up by credentials (or an unreachable service) need to run again at once.
-    const code = state.lastError?.code;
-    if (code === UserErrorCode.AuthTokenExpired || code === UserErrorCode.ConnectionUnavailable) {
-      state.pendingTrigger = 'credentials-updated';
-    }
-  });
-
-  setHandler(policySettingsChangedSignal, (settings) => takePolicy(settings));
-
-  let exclusion: string | null = null;
-  setHandler(excludeSignal, ({ reason }) => {
-    exclusion ??= reason;
-  });
-
-  const isPaused = () => state.pausedBy.length > 0 && exclusion === null;
+  const isPaused = () => controls.isPaused();
 
   /** The state as the database row the API lists from. */
   function stateRecord(status: SyncStatus, shownNextSyncAt: string | null = nextSyncAt) {
@@ -156,7 +126,7 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     await setStatus(SyncStatus.Paused);
     await condition(() => !isPaused());
     doing(wasDoing);
-    if (exclusion === null) await setStatus(resumeTo);
+    if (controls.exclusion === null) await setStatus(resumeTo);
   }
 
   function toSyncError(err: unknown): SyncError {
@@ -199,7 +169,9 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       const done = folders.length - remaining.length;
       // Folder names stay out of Temporal (stored unencrypted); the position says enough.
       doing(`${kind === 'initial' ? 'initial sync' : 'delta cycle'}: ${done} of ${folders.length} mail folders done`);
-      const result = await act.syncMailFolders({ ...folderInput, cycleId, sourceFolderIds: remaining, messageBudget: tuning.messagesPerActivity ?? 2000 });
+      const result = await unlessPaused(isPaused, () => act.syncMailFolders({ ...folderInput, cycleId, sourceFolderIds: remaining, messageBudget: tuning.messagesPerActivity ?? 2000 }));
+      // Paused part-way: the checkpoint above waits; the folders carry on from their saved pages.
+      if (result === 'paused') continue;
       if (result.counts) state.counts = result.counts;
       cycleChanges.updated += result.updated;
       cycleChanges.deleted += result.deleted;
@@ -217,7 +189,7 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
   }
 
   async function runCycle(trigger: CycleTrigger): Promise<CycleRun> {
-    if (exclusion !== null) return { outcome: 'excluded', record: null };
+    if (controls.exclusion !== null) return { outcome: 'excluded', record: null };
     // A user gone from the source, or one with no mailbox there (NO_MAILBOX), is checked once more, then excluded.
     if (state.lastError?.code === UserErrorCode.UserNotFound || state.lastError?.code === UserErrorCode.NoMailbox) {
       doing('checking whether the source user still exists');
@@ -241,7 +213,7 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
         trigger,
         listKnownFolders: !rediscover,
       });
-      takePolicy(begun.policy);
+      controls.takePolicy(begun.policy);
       if (begun.blockedBy) {
         // A connection in Error: no calls to the services until its credentials are fixed.
         state.lastError = { ...begun.blockedBy, at: new Date().toISOString() };
@@ -299,9 +271,9 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
         state.pendingTrigger = null;
         return trigger;
       }
-      const dueAtMs = lastCycleEndedMs === null ? Date.now() : lastCycleEndedMs + policy.cycleIntervalSeconds * 1000;
-      if (policyChanged) {
-        policyChanged = false;
+      const dueAtMs = lastCycleEndedMs === null ? Date.now() : lastCycleEndedMs + controls.policy.cycleIntervalSeconds * 1000;
+      if (controls.policyChanged) {
+        controls.policyChanged = false;
         if (nextSyncAt !== null) {
           nextSyncAt = new Date(dueAtMs).toISOString();
           await publish();
@@ -309,8 +281,8 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       }
       const remaining = dueAtMs - Date.now();
       if (remaining <= 0) return 'schedule';
-      await condition(() => state.pendingTrigger !== null || isPaused() || exclusion !== null || policyChanged, remaining);
-      if (exclusion !== null) return 'schedule';
+      await condition(() => state.pendingTrigger !== null || isPaused() || controls.exclusion !== null || controls.policyChanged, remaining);
+      if (controls.exclusion !== null) return 'schedule';
     }
   }
 
@@ -321,20 +293,20 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     if (run.outcome === 'excluded') {
       doing('excluded: the source user no longer exists or is disabled');
       // The audit entry first: whoever sees the status Excluded finds the reason already written.
-      const reason = exclusion ?? state.lastError?.message ?? 'The source user is gone.';
+      const reason = controls.exclusion ?? state.lastError?.message ?? 'The source user is gone.';
       await act.recordExclusion({ syncUserId: input.syncUserId, policyId: input.policyId, reason });
       await publish({ nextSyncAt: null, status: SyncStatus.Excluded });
       return { status: SyncStatus.Excluded, reason };
     }
     const endedAt = Date.now();
-    policyChanged = false;
-    nextSyncAt = new Date(endedAt + policy.cycleIntervalSeconds * 1000).toISOString();
+    controls.policyChanged = false;
+    nextSyncAt = new Date(endedAt + controls.policy.cycleIntervalSeconds * 1000).toISOString();
     await finishCycle(run, run.outcome === 'succeeded' ? SyncStatus.Synced : SyncStatus.Failed);
     trigger = await waitForNextCycle(endedAt);
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > (tuning.maxHistoryEvents ?? 5000)) {
       // History stays bounded; the next run starts with the cycle that is due now.
-      await continueAsNew<typeof userSyncWorkflow>({ ...input, cycleIntervalSeconds: policy.cycleIntervalSeconds, carried: { ...state, pendingTrigger: trigger } });
+      await continueAsNew<typeof userSyncWorkflow>({ ...input, cycleIntervalSeconds: controls.policy.cycleIntervalSeconds, carried: { ...state, pendingTrigger: trigger } });
     }
   }
 }
