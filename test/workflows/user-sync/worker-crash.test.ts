@@ -12,6 +12,7 @@ function spawnWorker(fixture: SyncFixture): ChildProcess {
     env: {
       ...process.env,
       DATA_DIR: fixture.dataDir,
+      DATABASE_URL: fixture.databaseUrl,
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       TEMPORAL_TASK_QUEUE: fixture.temporal.taskQueue,
       LOG_LEVEL: 'error',
