@@ -25,19 +25,21 @@ const READY_TIMEOUT_MS = 60_000;
 export class PostgresUnavailableError extends Error {}
 
 /**
- * The directory holding initdb and postgres: POSTGRES_BIN_DIR, else the
- * newest of Debian's /usr/lib/postgresql/<version>/bin, else the PATH.
+ * The directory holding initdb and postgres: POSTGRES_BIN_DIR when set (and
+ * only it: an explicit choice never falls back), else the newest of Debian's
+ * /usr/lib/postgresql/<version>/bin, else the PATH.
  */
-export function findPostgresBinDir(): string | undefined {
+export function findPostgresBinDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const hasServer = (dir: string) => existsSync(path.join(dir, 'initdb')) && existsSync(path.join(dir, 'postgres'));
+  if (env.POSTGRES_BIN_DIR) return hasServer(env.POSTGRES_BIN_DIR) ? env.POSTGRES_BIN_DIR : undefined;
   const candidates: string[] = [];
-  if (process.env.POSTGRES_BIN_DIR) candidates.push(process.env.POSTGRES_BIN_DIR);
   const debianRoot = '/usr/lib/postgresql';
   if (existsSync(debianRoot)) {
     const versions = readdirSync(debianRoot).filter((name) => /^\d+(\.\d+)?$/.test(name)).sort((a, b) => Number(b) - Number(a));
     candidates.push(...versions.map((version) => path.join(debianRoot, version, 'bin')));
   }
-  candidates.push(...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean));
-  return candidates.find((dir) => existsSync(path.join(dir, 'initdb')) && existsSync(path.join(dir, 'postgres')));
+  candidates.push(...(env.PATH ?? '').split(path.delimiter).filter(Boolean));
+  return candidates.find(hasServer);
 }
 
 /**
@@ -74,8 +76,8 @@ export async function startPostgresCluster(options: { log?: (line: string) => vo
   const binDir = findPostgresBinDir();
   if (!binDir) {
     throw new PostgresUnavailableError(
-      'PostgreSQL is not installed: no initdb/postgres found (POSTGRES_BIN_DIR, /usr/lib/postgresql/*/bin, PATH). ' +
-        'The PostgreSQL tests need it: `apt-get install postgresql` (the system service is not used), or run one dialect: `npm test -- --project sqlite`.',
+      `PostgreSQL is not installed: no initdb and postgres in ${process.env.POSTGRES_BIN_DIR ? `POSTGRES_BIN_DIR (${process.env.POSTGRES_BIN_DIR})` : '/usr/lib/postgresql/*/bin or on PATH'}. ` +
+        'The PostgreSQL tests need its binaries: `apt-get install postgresql` (its system service is not used), or run the SQLite tests alone: `npm test -- --project sqlite`.',
     );
   }
   const account = unprivilegedAccount();
