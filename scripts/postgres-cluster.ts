@@ -72,11 +72,12 @@ function freeLoopbackPort(): Promise<number> {
   });
 }
 
-export async function startPostgresCluster(options: { log?: (line: string) => void } = {}): Promise<PostgresCluster> {
-  const binDir = findPostgresBinDir();
+export async function startPostgresCluster(options: { log?: (line: string) => void; env?: NodeJS.ProcessEnv } = {}): Promise<PostgresCluster> {
+  const env = options.env ?? process.env;
+  const binDir = findPostgresBinDir(env);
   if (!binDir) {
     throw new PostgresUnavailableError(
-      `PostgreSQL is not installed: no initdb and postgres in ${process.env.POSTGRES_BIN_DIR ? `POSTGRES_BIN_DIR (${process.env.POSTGRES_BIN_DIR})` : '/usr/lib/postgresql/*/bin or on PATH'}. ` +
+      `PostgreSQL is not installed: no initdb and postgres in ${env.POSTGRES_BIN_DIR ? `POSTGRES_BIN_DIR (${env.POSTGRES_BIN_DIR})` : '/usr/lib/postgresql/*/bin or on PATH'}. ` +
         'The PostgreSQL tests need its binaries: `apt-get install postgresql` (its system service is not used), or run the SQLite tests alone: `npm test -- --project sqlite`.',
     );
   }
