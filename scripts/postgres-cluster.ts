@@ -94,21 +94,23 @@ export async function startPostgresCluster(options: { log?: (line: string) => vo
     throw new PostgresUnavailableError(`initdb failed (${init.error?.message ?? `exit ${init.status}`}): ${init.stderr || init.stdout}`);
   }
 
-  const port = await freeLoopbackPort();
-  const settings = {
-    port: String(port),
-    listen_addresses: '127.0.0.1',
-    unix_socket_directories: directory,
-    // A throwaway cluster: speed over durability.
-    fsync: 'off',
-    synchronous_commit: 'off',
-    full_page_writes: 'off',
-    // Every test store has its own pool; two test processes open many at once.
-    max_connections: '400',
-  };
-  const [command, args] = wrap(path.join(binDir, 'postgres'), ['-D', dataDir, ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])]);
-  const server = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  await waitUntilReady(server);
+  // The port was free a moment ago; another process may take it before postgres binds it: then another port.
+  let started: { server: ChildProcess; port: number } | undefined;
+  for (let attempt = 1; !started; attempt++) {
+    const port = await freeLoopbackPort();
+    const server = spawn(...wrap(path.join(binDir, 'postgres'), ['-D', dataDir, ...serverSettings(port, directory)]), { stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      await waitUntilReady(server);
+      started = { server, port };
+    } catch (error) {
+      const portTaken = error instanceof PostgresUnavailableError && /could not bind|Address already in use/i.test(error.message);
+      if (!portTaken || attempt >= 3) {
+        rmSync(directory, { recursive: true, force: true });
+        throw error;
+      }
+    }
+  }
+  const { server, port } = started;
   options.log?.(`PostgreSQL test cluster on 127.0.0.1:${port} (${directory})`);
 
   let stopped: Promise<void> | undefined;
@@ -131,6 +133,21 @@ export async function startPostgresCluster(options: { log?: (line: string) => vo
       return stopped;
     },
   };
+}
+
+function serverSettings(port: number, directory: string): string[] {
+  const settings = {
+    port: String(port),
+    listen_addresses: '127.0.0.1',
+    unix_socket_directories: directory,
+    // A throwaway cluster: speed over durability.
+    fsync: 'off',
+    synchronous_commit: 'off',
+    full_page_writes: 'off',
+    // Every test store has its own pool, and two test processes open many at once.
+    max_connections: '400',
+  };
+  return Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
 }
 
 /** Resolves once postgres logs that it accepts connections; rejects with its output if it exits first. */
