@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -86,7 +86,8 @@ export async function stopSystem(started: StartedSystem): Promise<number | null>
   return code;
 }
 
-/** Kills whatever is left of a system (afterAll, when a test failed half-way). */
-export function killSystem(started: StartedSystem): void {
+/** Kills whatever is left of a system (when a test failed half-way) and removes its data directory (afterAll). */
+export function disposeSystem(started: StartedSystem): void {
   if (started.child.pid && groupAlive(started.child.pid)) process.kill(-started.child.pid, 'SIGKILL');
+  rmSync(started.dataDir, { recursive: true, force: true });
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { knex } from '@mikro-orm/knex';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoPeople } from '../../emulators/demo/tenant.js';
-import { killSystem, startSystem, stopSystem, waitFor, type StartedSystem } from '../helpers/npm-start.js';
+import { disposeSystem, startSystem, stopSystem, waitFor, type StartedSystem } from '../helpers/npm-start.js';
 import { createTestDatabase } from '../helpers/test-database.js';
 
 interface SyncUserSummary {
@@ -17,7 +17,7 @@ interface SyncUserSummary {
 // database of the run's throwaway cluster): the demo tenant syncs as it does on SQLite.
 describe('npm start with DATABASE_URL=postgres://…', () => {
   const started: StartedSystem[] = [];
-  afterAll(() => started.forEach(killSystem));
+  afterAll(() => started.forEach(disposeSystem));
 
   it('migrates the empty database, syncs the demo tenant into it, and stops cleanly', async () => {
     const databaseUrl = await createTestDatabase();
