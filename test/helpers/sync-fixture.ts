@@ -5,8 +5,10 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { DirectoryUser } from '../../emulators/microsoft365/state/directory.js';
 import type { Microsoft365EmulatorOptions } from '../../emulators/microsoft365/index.js';
 import type { GoogleEmulatorOptions } from '../../emulators/google/options.js';
-import { openStore, type Store } from '../../store/index.js';
+import type { Store } from '../../store/index.js';
 import { PolicySchema } from '../../store/entities/policy.js';
+import { openStoreForTest } from './store.js';
+import { testDatabaseUrl } from './test-database.js';
 import { startUserSync, userSyncWorkflowId } from '../../shared/start-user-sync.js';
 import type { PacingSettings } from '../../activities/pacing.js';
 import type { TargetAccountSettings } from '../../activities/mail/target-account.js';
@@ -24,6 +26,8 @@ export interface SyncFixture {
   google: StartedGoogleEmulator;
   store: Store;
   dataDir: string;
+  /** DATABASE_URL of the fixture's store for another process (empty on SQLite: the file in dataDir). */
+  databaseUrl: string;
   temporal: TestTemporal;
   worker: RunningWorker | null;
   sourceConnectionId: string;
@@ -48,7 +52,8 @@ export async function createSyncFixture(
   const m365 = await startMicrosoft365Emulator({ quota: { enabled: false }, ...options.m365 });
   const google = await startGoogleEmulator({ domains: [targetDomain], ...options.google });
   const dataDir = mkdtempSync(path.join(process.env.DATA_DIR!, 'sync-'));
-  const store = await openStore({ dataDir });
+  const databaseUrl = await testDatabaseUrl(dataDir);
+  const store = await openStoreForTest({ dataDir, databaseUrl });
   const temporal = await connectTestTemporal();
 
   const source = await store.connections.create({
@@ -81,6 +86,7 @@ export async function createSyncFixture(
     google,
     store,
     dataDir,
+    databaseUrl: databaseUrl ?? '',
     temporal,
     worker: null,
     sourceConnectionId: source.id,

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CredentialsDecryptionError, EncryptionKeyError, openStore, type Store } from '../../store/index.js';
+import { CredentialsDecryptionError, EncryptionKeyError, type Store } from '../../store/index.js';
+import { openStoreForTest } from '../helpers/store.js';
 import { KEY_FILE_NAME, loadEncryptionKey } from '../../store/encryption.js';
 import { randomEncryptionKey, StoreHarness, testServiceAccountKey } from './fixtures.js';
 
@@ -63,7 +64,7 @@ describe('credentials at rest', () => {
 
   it('fail clearly with another key, and a ciphertext moved to another row does not decrypt', async () => {
     const dataDir = harness.newDir();
-    const first = await openStore({ dataDir, encryptionKey: randomEncryptionKey() });
+    const first = await openStoreForTest({ dataDir, encryptionKey: randomEncryptionKey() });
     const a = await first.connections.create({ kind: 'microsoft365', name: 'A', settings: { tenantId: 't', clientId: 'c' }, credentials: { clientSecret: 'secret-a' } });
     const b = await first.connections.create({ kind: 'microsoft365', name: 'B', settings: { tenantId: 't', clientId: 'c' }, credentials: { clientSecret: 'secret-b' } });
     const em = first.orm.em.fork();
@@ -72,7 +73,7 @@ describe('credentials at rest', () => {
     await expect(first.connections.readCredentials(b.id)).rejects.toBeInstanceOf(CredentialsDecryptionError);
     await first.close();
 
-    const withOtherKey = harness.track(await openStore({ dataDir, encryptionKey: randomEncryptionKey() }));
+    const withOtherKey = harness.track(await openStoreForTest({ dataDir, encryptionKey: randomEncryptionKey() }));
     const failure = await withOtherKey.connections.readCredentials(a.id).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(CredentialsDecryptionError);
     expect(failure).toMatchObject({ code: 'CREDENTIALS_UNREADABLE' });
@@ -82,18 +83,18 @@ describe('credentials at rest', () => {
 
   it('use a key file created with mode 0600 on first open, and the same key afterwards', async () => {
     const dataDir = harness.newDir();
-    const first = await openStore({ dataDir });
+    const first = await openStoreForTest({ dataDir });
     const connection = await first.connections.create({ kind: 'microsoft365', name: 'A', settings: { tenantId: 't', clientId: 'c' }, credentials: { clientSecret: 'kept' } });
     await first.close();
     expect(statSync(path.join(dataDir, KEY_FILE_NAME)).mode & 0o777).toBe(0o600);
 
-    const second = harness.track(await openStore({ dataDir }));
+    const second = harness.track(await openStoreForTest({ dataDir }));
     expect((await second.connections.readCredentials(connection.id)).credentials).toEqual({ clientSecret: 'kept' });
   });
 
   it('refuse an ENCRYPTION_KEY that is not base64 of 32 bytes, before touching the database', async () => {
     for (const encryptionKey of ['short', Buffer.alloc(16).toString('base64'), 'not base64 at all!']) {
-      await expect(openStore({ dataDir: harness.newDir(), encryptionKey })).rejects.toBeInstanceOf(EncryptionKeyError);
+      await expect(openStoreForTest({ dataDir: harness.newDir(), encryptionKey })).rejects.toBeInstanceOf(EncryptionKeyError);
     }
   });
 

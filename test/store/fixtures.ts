@@ -2,7 +2,8 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openStore, type ConnectionView, type GoogleServiceAccountKey, type OpenStoreOptions, type PolicyView, type Store } from '../../store/index.js';
+import type { ConnectionView, GoogleServiceAccountKey, OpenStoreOptions, PolicyView, Store } from '../../store/index.js';
+import { openStoreForTest } from '../helpers/store.js';
 
 /** A fresh directory under the run's DATA_DIR (or the OS temp dir). */
 export function makeTempDir(prefix = 'store-'): string {
@@ -17,7 +18,7 @@ export function randomEncryptionKey(): string {
   return randomBytes(32).toString('base64');
 }
 
-/** Opens stores in temp dirs and closes / removes them all at the end of a file. */
+/** Opens stores in temp dirs (on the test's dialect) and closes / removes them all at the end of a file. */
 export class StoreHarness {
   private readonly stores: Store[] = [];
   private readonly dirs: string[] = [];
@@ -28,7 +29,7 @@ export class StoreHarness {
       dataDir = makeTempDir();
       this.dirs.push(dataDir);
     }
-    const store = await openStore({ ...options, dataDir });
+    const store = await openStoreForTest({ ...options, dataDir });
     this.stores.push(store);
     return store;
   }

@@ -2,7 +2,9 @@ import { MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlDriver } from '@mikro-orm/knex';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openStore, StoreError } from '../../store/index.js';
+import { StoreError, type Store } from '../../store/index.js';
+import { openStoreForTest } from '../helpers/store.js';
+import { testDialect } from '../helpers/test-database.js';
 import { Migration20251128000000Initial } from '../../store/migrations/Migration20251128000000Initial.js';
 import { migrationsList } from '../../store/migrations/index.js';
 import { buildOrmOptions, resolveDatabaseTarget } from '../../store/orm-options.js';
@@ -13,14 +15,19 @@ afterAll(() => harness.dispose());
 
 const TABLES = ['audit_log', 'connections', 'folder_states', 'item_records', 'message_map', 'policies', 'sync_cycles', 'sync_users'];
 
-async function tableNames(store: Awaited<ReturnType<typeof openStore>>): Promise<string[]> {
-  const rows = await store.orm.em.fork().getConnection().execute<{ name: string }[]>("select name from sqlite_master where type = 'table' order by name");
+async function tableNames(store: Store): Promise<string[]> {
+  const sql =
+    store.dialect === 'sqlite'
+      ? "select name from sqlite_master where type = 'table' order by name"
+      : 'select table_name as name from information_schema.tables where table_schema = current_schema() order by table_name';
+  const rows = await store.orm.em.fork().getConnection().execute<{ name: string }[]>(sql);
   return rows.map((row) => row.name);
 }
 
 describe('migrations', () => {
-  it('apply on an empty file, and the migrated schema is exactly what the entities describe', async () => {
+  it('apply on an empty database, and the migrated schema is exactly what the entities describe', async () => {
     const store = await harness.open();
+    expect(store.dialect).toBe(testDialect());
     expect(await tableNames(store)).toEqual(expect.arrayContaining(TABLES));
     // No schema sync at start: a difference here means an entity changed without a migration.
     expect((await store.orm.schema.getUpdateSchemaSQL({ wrap: false })).trim()).toBe('');
@@ -28,11 +35,11 @@ describe('migrations', () => {
 
   it('are idempotent at the next open and keep the data', async () => {
     const dataDir = harness.newDir();
-    const first = await openStore({ dataDir });
+    const first = await openStoreForTest({ dataDir });
     await first.audit.write({ severity: 'Info', category: 'sync', code: 'KEPT', message: 'Survives a reopen.' });
     await first.close();
 
-    const second = harness.track(await openStore({ dataDir }));
+    const second = harness.track(await openStoreForTest({ dataDir }));
     const executed = await second.orm.getMigrator().getExecutedMigrations();
     expect(executed.map((migration) => migration.name)).toEqual(migrationsList.map((migration) => migration.name));
     expect(await second.orm.getMigrator().getPendingMigrations()).toEqual([]);
@@ -41,19 +48,11 @@ describe('migrations', () => {
 
   it('let two processes open a fresh database at the same moment', async () => {
     const dataDir = harness.newDir();
-    const [a, b] = await Promise.all([openStore({ dataDir }), openStore({ dataDir })]);
+    const [a, b] = await Promise.all([openStoreForTest({ dataDir }), openStoreForTest({ dataDir })]);
     harness.track(a);
     harness.track(b);
     expect(await a.orm.getMigrator().getPendingMigrations()).toEqual([]);
     expect(await b.orm.getMigrator().getExecutedMigrations()).toHaveLength(migrationsList.length);
-  });
-
-  it('put SQLite in WAL mode with a busy timeout on every connection', async () => {
-    const store = await harness.open();
-    const connection = store.orm.em.fork().getConnection();
-    expect(await connection.execute('pragma journal_mode')).toEqual([{ journal_mode: 'wal' }]);
-    expect(await connection.execute('pragma busy_timeout')).toEqual([{ timeout: 5000 }]);
-    expect(await connection.execute('pragma foreign_keys')).toEqual([{ foreign_keys: 1 }]);
   });
 });
 

@@ -6,6 +6,28 @@ import { seedPolicy, seedUser, StoreHarness } from './fixtures.js';
 const harness = new StoreHarness();
 afterAll(() => harness.dispose());
 
+/**
+ * Whether the database answers `sql` by walking one of the list indexes in
+ * order. SQLite's plan names the index and a "TEMP B-TREE" when it sorts.
+ * PostgreSQL's planner prefers a sequential scan on a table this small, so
+ * scans that ignore indexes are priced out here: what remains shows whether an
+ * index serves the filter and the order, or a Sort node has to.
+ */
+async function walksListIndex(store: Store, sql: string): Promise<{ usesIndex: boolean; sorts: boolean }> {
+  const connection = store.orm.em.fork().getConnection();
+  if (store.dialect === 'sqlite') {
+    const plan = (await connection.execute<{ detail: string }[]>(`explain query plan ${sql}`)).map((row) => row.detail).join('\n');
+    return { usesIndex: /USING INDEX sync_users_(status|policy|error_code)_idx/.test(plan), sorts: /TEMP B-TREE/.test(plan) };
+  }
+  const plan = await connection.getKnex().transaction(async (trx) => {
+    await trx.raw('set local enable_seqscan = off');
+    await trx.raw('set local enable_bitmapscan = off');
+    const result = await trx.raw<{ rows: { 'QUERY PLAN': string }[] }>(`explain ${sql}`);
+    return result.rows.map((row) => row['QUERY PLAN']).join('\n');
+  });
+  return { usesIndex: /Index Scan using sync_users_(status|policy|error_code)_idx/.test(plan), sorts: /Sort/.test(plan) };
+}
+
 async function listAll(store: Store, request: Omit<SyncUserListRequest, 'cursor'>): Promise<SyncUserView[]> {
   const users: SyncUserView[] = [];
   let cursor: string | undefined;
@@ -175,9 +197,7 @@ describe('sync users: listing', () => {
     const first = await store.syncUsers.list({ status: 'Synced', limit: 5 });
     for (const request of [{ status: 'Synced' as const }, { status: 'Synced' as const, cursor: first.nextCursor }, { policyId: policies[0] }, { errorCode: 'RATE_LIMITED' }]) {
       const sql = buildSyncUserListQuery(em, request, 50).getFormattedQuery();
-      const plan = (await em.getConnection().execute<{ detail: string }[]>(`explain query plan ${sql}`)).map((row) => row.detail).join('\n');
-      expect(plan).toMatch(/USING INDEX sync_users_(status|policy|error_code)_idx/);
-      expect(plan).not.toMatch(/TEMP B-TREE/);
+      expect(await walksListIndex(store, sql), sql).toEqual({ usesIndex: true, sorts: false });
     }
   });
 

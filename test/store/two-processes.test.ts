@@ -1,20 +1,21 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { openStore, type MessageIntent } from '../../store/index.js';
+import type { MessageIntent } from '../../store/index.js';
+import { openStoreForTest } from '../helpers/store.js';
 import { seedPolicy, seedUser, StoreHarness } from './fixtures.js';
 
 const harness = new StoreHarness();
 afterAll(() => harness.dispose());
 
 /**
- * The API and the worker open the same SQLite file from two processes. Two
- * Store instances have two separate SQLite connections, so they contend for
- * the file's write lock exactly as two processes do.
+ * The API and the worker open the same database from two processes. Two
+ * Store instances have separate connections, so they contend for the SQLite
+ * file's write lock (or PostgreSQL's row locks) exactly as two processes do.
  */
-describe('two Store instances on one SQLite file', () => {
+describe('two Store instances on one database', () => {
   it('write concurrently without SQLITE_BUSY, and every write lands', async () => {
     const dataDir = harness.newDir();
-    const api = harness.track(await openStore({ dataDir }));
-    const worker = harness.track(await openStore({ dataDir }));
+    const api = harness.track(await openStoreForTest({ dataDir }));
+    const worker = harness.track(await openStoreForTest({ dataDir }));
     const { policy } = await seedPolicy(api);
     const user = await seedUser(api, policy.id, 'shared');
     const intents = (from: number): MessageIntent[] =>
@@ -39,9 +40,9 @@ describe('two Store instances on one SQLite file', () => {
     expect((await api.audit.list({ code: 'ROUND', limit: 100 })).items).toHaveLength(20);
   });
 
-  it('see each other’s writes at once (WAL readers are not blocked by a writer)', async () => {
+  it('see each other’s writes at once (on SQLite, WAL readers are not blocked by a writer)', async () => {
     const dataDir = harness.newDir();
-    const [first, second] = await Promise.all([openStore({ dataDir }), openStore({ dataDir })]);
+    const [first, second] = await Promise.all([openStoreForTest({ dataDir }), openStoreForTest({ dataDir })]);
     harness.track(first);
     harness.track(second);
     const { policy } = await seedPolicy(first);

@@ -12,6 +12,7 @@ function spawnWorker(fixture: SyncFixture): ChildProcess {
     env: {
       ...process.env,
       DATA_DIR: fixture.dataDir,
+      DATABASE_URL: fixture.databaseUrl,
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       TEMPORAL_TASK_QUEUE: fixture.temporal.taskQueue,
       LOG_LEVEL: 'error',
@@ -40,7 +41,7 @@ describe('user sync: a worker killed in the middle of the initial sync', () => {
   it('loses and duplicates nothing: a new worker finishes the copy, every message exactly once', async () => {
     const targetEmail = `${user.mail!.split('@')[0]}@${targetDomain}`;
     workers.push(spawnWorker(fixture));
-    const { handle } = await fixture.startSync(user, { tuning: { heartbeatTimeoutSeconds: 3, messagesPerActivity: 400 } });
+    const { syncUserId, handle } = await fixture.startSync(user, { tuning: { heartbeatTimeoutSeconds: 3, messagesPerActivity: 400 } });
 
     // Kill it without warning once a good part of the mailbox is across.
     const deadline = Date.now() + 120_000;
@@ -67,5 +68,7 @@ describe('user sync: a worker killed in the middle of the initial sync', () => {
     expect(arrived.length).toBe(expected.length);
     for (const message of expected) expect(perId.get(message.internetMessageId), message.internetMessageId).toBe(1);
     expect(snapshot.counts.imported).toBe(expected.length);
+    // Both worker processes kept their id map in the fixture's database (SQLite file or PostgreSQL): one imported row per message.
+    expect(await fixture.store.messageMap.countImported(syncUserId)).toBe(expected.length);
   }, 300_000);
 });
