@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
 import { freePort } from '../helpers/ports.js';
 
 // `npm start` end to end: its own dev server, worker, API (and emulators),
@@ -134,6 +134,7 @@ describe('npm start', () => {
   it('restarts a dev server and a worker that die (SIGKILL) on their own, and still stops within 10 s on Ctrl-C', async () => {
     const system = await startSystem();
     started.push(system);
+    onTestFailed(() => console.error(system.output()));
     const npmStart = system.child.pid!;
     const devServer = processesOf(npmStart).find((p) => p.args.includes('server start-dev'));
     expect(devServer, 'the dev server is a child of npm start').toBeDefined();
