@@ -40,6 +40,14 @@ export function isOwnInterruption(err: unknown): boolean {
 }
 
 /**
+ * One outage costs one re-run, however long it lasted. Timeouts over and over
+ * with a worker running are something else: a service that accepts requests
+ * and never answers also ends attempts by their heartbeat timeout. After
+ * this many in a row the cycle ends as before (CONNECTION_UNAVAILABLE).
+ */
+const maxInterruptionsInARow = 3;
+
+/**
  * Runs an activity again, from where its last attempt stopped, as long as it
  * fails only because the sync engine was interrupted. Each call resumes from
  * the saved progress (the activities are resumable by design), so the cycle
@@ -47,12 +55,12 @@ export function isOwnInterruption(err: unknown): boolean {
  */
 export function carryOnAfterInterruption<A extends unknown[], R>(activity: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
   return async (...args: A): Promise<R> => {
-    for (;;) {
+    for (let interruptions = 0; ; interruptions += 1) {
       try {
         return await activity(...args);
       } catch (err) {
         // patched(): histories written before this change replay as they ran (the cycle ended as Failed).
-        if (!isOwnInterruption(err) || !patched('own-downtime-carries-on')) throw err;
+        if (interruptions >= maxInterruptionsInARow || !isOwnInterruption(err) || !patched('own-downtime-carries-on')) throw err;
       }
     }
   };

@@ -25,7 +25,7 @@ describe('user sync: two workers on one task queue, the one running the copy kil
 
   beforeAll(async () => {
     fixture = await createSyncFixture({ startWorker: false });
-    user = fixture.m365.emulator.seed({ seed: 53, users: 1, messagesPerUser: 1500, failingItemsPerUser: 0, groups: false }).users[0]!;
+    user = fixture.m365.emulator.seed({ seed: 53, users: 1, messagesPerUser: 1000, failingItemsPerUser: 0, groups: false }).users[0]!;
   });
   afterAll(async () => {
     for (const worker of workers) await killWorkerProcess(worker);
@@ -39,7 +39,7 @@ describe('user sync: two workers on one task queue, the one running the copy kil
     // mailbox, so the kill certainly lands inside it.
     const { handle } = await fixture.startSync(user, { tuning: { heartbeatTimeoutSeconds: undefined, messagesPerActivity: 5000 } });
 
-    await waitUntil('400 messages across', () => (messagesArrived(fixture, user) >= 400 ? true : undefined), 180_000);
+    await waitUntil('300 messages across', () => (messagesArrived(fixture, user) >= 300 ? true : undefined), 180_000);
     const running = await waitUntil<PendingActivity>('the copy running on one of the workers', async () =>
       (await pendingActivities(handle)).find((a) => a.name === 'syncMailFolders' && a.started && workers.some((w) => w.identity === a.lastWorkerIdentity)), 30_000);
     const victim = workers.find((w) => w.identity === running.lastWorkerIdentity)!;
@@ -47,7 +47,7 @@ describe('user sync: two workers on one task queue, the one running the copy kil
     await killWorkerProcess(victim);
     const killedAt = Date.now();
     const atKill = messagesArrived(fixture, user);
-    expect(atKill).toBeLessThan(1400);
+    expect(atKill).toBeLessThan(950);
 
     // The next attempt, on the survivor: Temporal gives the copy to it once the heartbeat timeout expired.
     const takeover = await waitUntil<PendingActivity>('the survivor to run the copy', async () =>
@@ -58,7 +58,7 @@ describe('user sync: two workers on one task queue, the one running the copy kil
     console.error(
       `[two workers] SIGKILL -> survivor's attempt ${takeover.attempt} started: ${((takeover.lastStartedAtMs! - killedAt) / 1000).toFixed(1)} s; ` +
         `-> first new message in Gmail: ${((firstNewMessageAt - killedAt) / 1000).toFixed(1)} s; ` +
-        `last heartbeat Temporal had seen was ${((killedAt - lastHeartbeatBeforeKill) / 1000).toFixed(1)} s before the kill; ${atKill} of 1500 messages across at the kill`,
+        `last heartbeat Temporal had seen was ${((killedAt - lastHeartbeatBeforeKill) / 1000).toFixed(1)} s before the kill; ${atKill} of 1000 messages across at the kill, attempt ${running.attempt} on the killed worker`,
     );
 
     const snapshot = await waitForSnapshot(handle, (s) => s.status === SyncStatus.Synced || s.status === SyncStatus.Failed, 300_000);
