@@ -6,8 +6,10 @@ import { UserErrorCode } from '../../shared/vocabulary.js';
  * start-to-close, heartbeat) is no verdict on Microsoft or Google: while the
  * worker or the Temporal server is down, nobody runs the activity, and its
  * timers expire all the same. Temporal hands the last attempt's failure over
- * as the timeout's cause (docs.temporal.io, "Activity timeouts"); only an
- * error from the service there says the service was at fault.
+ * as the timeout's cause (temporalio/temporal, service/history/workflow/
+ * mutable_state_impl.go, AddActivityTaskTimedOutEvent: `timeoutFailure.Cause
+ * = ai.RetryLastFailure`); only an error from the service there says the
+ * service was at fault.
  */
 
 /** The activity's own words for an attempt Temporal gave up on (activities/mail/import-messages.ts). */
