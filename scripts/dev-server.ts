@@ -12,6 +12,8 @@ export interface DevServerOptions {
   uiPort: number;
   namespace: string;
   log: (line: string) => void;
+  /** Called as soon as the process exists, before it answers: whoever stops the system meanwhile can end it. */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 export interface DevServer {
@@ -59,6 +61,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ...searchAttributeArgs(),
   ];
   const child = spawn(options.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  options.onSpawn?.(child);
   const logFile = createWriteStream(path.join(logDir, 'temporal.log'), { flags: 'a' });
   child.stdout?.pipe(logFile);
   child.stderr?.pipe(logFile);

@@ -8,7 +8,8 @@ import { createLogger } from '../shared/logger.js';
 import { ensureLocalTls } from '../shared/tls.js';
 import { loadOrCreateApiToken } from '../api/auth.js';
 import { resolveTemporalCli } from './temporal-cli.js';
-import { startDevServer, type DevServer } from './dev-server.js';
+import { startDevServer, type DevServer, type DevServerOptions } from './dev-server.js';
+import { createSupervisor } from './supervise.js';
 import { demoConnectionsFile } from '../worker/bootstrap.js';
 
 /**
@@ -24,7 +25,28 @@ ensureDataDir(config);
 const tls = ensureLocalTls(config.dataDir);
 const { token, created: tokenCreated } = loadOrCreateApiToken(config.dataDir);
 
+let stopping = false;
+// Whatever dies on its own is started again (scripts/supervise.ts); Ctrl-C still stops everything.
+const supervisor = createSupervisor(log, () => stopping);
+
 let devServer: DevServer | undefined;
+/** The dev server's process from the moment it exists, also while a restart waits for it to answer. */
+let devServerProcess: ChildProcess | undefined;
+
+/** Starts the dev server on its database file and port, and restarts it (same file, same port) should it die. */
+async function launchDevServer(options: DevServerOptions): Promise<DevServer> {
+  const name = 'Temporal dev server';
+  const server = await startDevServer({ ...options, onSpawn: (child) => (devServerProcess = child) });
+  supervisor.started(name);
+  const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
+    supervisor.exited(name, { code, signal }, async () => {
+      devServer = await launchDevServer(options);
+    });
+  if (server.process.exitCode !== null || server.process.signalCode !== null) onExit(server.process.exitCode, server.process.signalCode);
+  else server.process.once('exit', onExit);
+  return server;
+}
+
 let temporalAddress = config.temporalAddress;
 let temporalUiUrl = config.temporalUiUrl;
 if (!temporalAddress) {
@@ -33,7 +55,7 @@ if (!temporalAddress) {
     log.error('No Temporal CLI could be found or built. Install it (https://docs.temporal.io/cli) or set TEMPORAL_CLI, or point TEMPORAL_ADDRESS at a running server.');
     process.exit(1);
   }
-  devServer = await startDevServer({
+  devServer = await launchDevServer({
     binary,
     dataDir: config.dataDir,
     port: config.devServerPort,
@@ -56,7 +78,6 @@ const childEnv: NodeJS.ProcessEnv = {
 };
 
 const children = new Map<string, ChildProcess>();
-let stopping = false;
 
 function startChild(name: string, entry: string, extraEnv: NodeJS.ProcessEnv = {}): void {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], {
@@ -65,18 +86,17 @@ function startChild(name: string, entry: string, extraEnv: NodeJS.ProcessEnv = {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   children.set(name, child);
+  supervisor.started(name);
   child.on('exit', (code, signal) => {
     children.delete(name);
-    if (!stopping) {
-      log.error({ process: name, code, signal }, `${name} stopped unexpectedly; shutting everything down`);
-      void stopAll(1);
-    }
+    if (!stopping) supervisor.exited(name, { code, signal }, () => startChild(name, entry, extraEnv));
   });
 }
 
 async function stopAll(exitCode: number): Promise<void> {
   if (stopping) return;
   stopping = true;
+  supervisor.cancel();
   const exits = [...children.values()].map((child) => new Promise<void>((resolve) => {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
@@ -85,6 +105,8 @@ async function stopAll(exitCode: number): Promise<void> {
   await Promise.race([Promise.all(exits), sleep(7_000)]);
   for (const child of children.values()) child.kill('SIGKILL');
   await devServer?.stop(2_500);
+  // A restarted dev server that had not answered yet when the signal came.
+  if (devServerProcess && devServerProcess !== devServer?.process && devServerProcess.exitCode === null && devServerProcess.signalCode === null) devServerProcess.kill('SIGKILL');
   log.info('stopped');
   process.exit(exitCode);
 }

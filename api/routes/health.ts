@@ -34,11 +34,20 @@ const healthRoute = createRoute({
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+/**
+ * How long health waits for Temporal. The client retries an unreachable
+ * server for some 20 s (@temporalio/client grpc-retry: 10 attempts, growing
+ * waits), and a restart within that time would never show as an outage: the
+ * check answers "down" instead while the server does not answer.
+ */
+const temporalCheckTimeoutMs = 3_000;
+const withinCheckTime = <T>(deps: ApiDeps, call: () => Promise<T>): Promise<T> => deps.temporal.connection.withDeadline(Date.now() + temporalCheckTimeoutMs, call);
+
 async function checkTemporal(deps: ApiDeps) {
   const address = deps.temporalAddress;
   const namespace = deps.config.temporalNamespace;
   try {
-    await deps.temporal.workflowService.describeNamespace({ namespace });
+    await withinCheckTime(deps, () => deps.temporal.workflowService.describeNamespace({ namespace }));
     return { ok: true, detail: 'connected', address, namespace };
   } catch (err) {
     return { ok: false, detail: `cannot reach Temporal: ${messageOf(err)}`, address, namespace };
@@ -47,10 +56,12 @@ async function checkTemporal(deps: ApiDeps) {
 
 async function checkWorkers(deps: ApiDeps) {
   try {
-    const queue = await deps.temporal.workflowService.describeTaskQueue({
-      namespace: deps.config.temporalNamespace,
-      taskQueue: { name: deps.config.temporalTaskQueue },
-    });
+    const queue = await withinCheckTime(deps, () =>
+      deps.temporal.workflowService.describeTaskQueue({
+        namespace: deps.config.temporalNamespace,
+        taskQueue: { name: deps.config.temporalTaskQueue },
+      }),
+    );
     const pollers = queue.pollers?.length ?? 0;
     return { ok: pollers > 0, detail: pollers > 0 ? `${pollers} poller(s) on ${deps.config.temporalTaskQueue}` : `no worker polls ${deps.config.temporalTaskQueue}`, pollers };
   } catch (err) {

@@ -47,14 +47,22 @@ export const testPacing: PacingSettings = { gmailUserUnitsPerMinute: 600_000, gm
  * built by the real factory: the sync exactly as `npm start` wires it.
  */
 export async function createSyncFixture(
-  options: { m365?: Microsoft365EmulatorOptions; google?: GoogleEmulatorOptions; pacing?: PacingSettings; targetAccount?: TargetAccountSettings; startWorker?: boolean } = {},
+  options: {
+    m365?: Microsoft365EmulatorOptions;
+    google?: GoogleEmulatorOptions;
+    pacing?: PacingSettings;
+    targetAccount?: TargetAccountSettings;
+    startWorker?: boolean;
+    /** A Temporal server of the test's own (worker processes only: startWorker must be false). */
+    temporalAddress?: string;
+  } = {},
 ): Promise<SyncFixture> {
   const m365 = await startMicrosoft365Emulator({ quota: { enabled: false }, ...options.m365 });
   const google = await startGoogleEmulator({ domains: [targetDomain], ...options.google });
   const dataDir = mkdtempSync(path.join(process.env.DATA_DIR!, 'sync-'));
   const databaseUrl = await testDatabaseUrl(dataDir);
   const store = await openStoreForTest({ dataDir, databaseUrl });
-  const temporal = await connectTestTemporal();
+  const temporal = await connectTestTemporal(options.temporalAddress);
 
   const source = await store.connections.create({
     kind: 'microsoft365',

@@ -18,9 +18,12 @@ export interface TestTemporal {
   close(): Promise<void>;
 }
 
-/** A client on the run's shared dev server, with a task queue of its own so test files do not steal each other's tasks. */
-export async function connectTestTemporal(): Promise<TestTemporal> {
-  const connection = await Connection.connect({ address: inject('temporalAddress') });
+/**
+ * A client on the run's shared dev server (or the one at `address`), with a
+ * task queue of its own so test files do not steal each other's tasks.
+ */
+export async function connectTestTemporal(address: string = inject('temporalAddress')): Promise<TestTemporal> {
+  const connection = await Connection.connect({ address });
   const namespace = 'default';
   return {
     client: new Client({ connection, namespace }),

@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
 import { freePort } from '../helpers/ports.js';
 
 // `npm start` end to end: its own dev server, worker, API (and emulators),
@@ -80,6 +80,25 @@ async function stopSystem(started: Started, how: 'ctrl-c' | 'sigterm'): Promise<
   return { code, seconds: (Date.now() - sentAt) / 1000 };
 }
 
+/** The processes npm start started, found by their command line (pid and parent pid from ps). */
+function processesOf(parentPid: number): { pid: number; args: string }[] {
+  const out = execFileSync('ps', ['-o', 'pid=,ppid=,args=', '-e'], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .map((line) => line.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/))
+    .filter((m): m is RegExpMatchArray => m !== null && Number(m[2]) === parentPid)
+    .map((m) => ({ pid: Number(m[1]), args: m[3]! }));
+}
+
+interface HealthBody {
+  temporal: { ok: boolean };
+  workers: { ok: boolean };
+}
+
+async function health(port: number): Promise<HealthBody> {
+  return (await (await fetch(`http://127.0.0.1:${port}/api/health`)).json()) as HealthBody;
+}
+
 describe('npm start', () => {
   const started: Started[] = [];
   afterAll(() => {
@@ -111,6 +130,38 @@ describe('npm start', () => {
     // Everything it started is gone: the frontend no longer answers.
     await expect(fetch(`http://127.0.0.1:${system.port}/api/health`)).rejects.toThrow();
   }, 180_000);
+
+  it('restarts a dev server and a worker that die (SIGKILL) on their own, and still stops within 10 s on Ctrl-C', async () => {
+    const system = await startSystem();
+    started.push(system);
+    onTestFailed(() => console.error(system.output()));
+    const npmStart = system.child.pid!;
+    const devServer = processesOf(npmStart).find((p) => p.args.includes('server start-dev'));
+    expect(devServer, 'the dev server is a child of npm start').toBeDefined();
+    process.kill(devServer!.pid, 'SIGKILL');
+    // The API stays up and says Temporal is down, then up again once the dev server is back on its database file and port.
+    await waitFor('the API to report Temporal down', async () => ((await health(system.port)).temporal.ok ? undefined : true), 30_000);
+    await waitFor('the dev server to be restarted and the worker polling again', async () => {
+      const body = await health(system.port);
+      return body.temporal.ok && body.workers.ok ? true : undefined;
+    }, 120_000);
+    const restartedDevServer = processesOf(npmStart).find((p) => p.args.includes('server start-dev'));
+    expect(restartedDevServer!.pid).not.toBe(devServer!.pid);
+    expect(system.output()).toContain('Temporal dev server stopped unexpectedly; restarting it in 1 s');
+
+    const worker = processesOf(npmStart).find((p) => p.args.includes('worker/main.ts'))!;
+    process.kill(worker.pid, 'SIGKILL');
+    await waitFor('a new worker process', async () => {
+      const next = processesOf(npmStart).find((p) => p.args.includes('worker/main.ts'));
+      return next && next.pid !== worker.pid ? next : undefined;
+    }, 30_000);
+    expect(system.output()).toContain('worker stopped unexpectedly; restarting it in 1 s');
+
+    const stop = await stopSystem(system, 'ctrl-c');
+    expect(stop.code).toBe(0);
+    expect(stop.seconds).toBeLessThan(10);
+    expect(system.output()).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);
+  }, 300_000);
 
   it('stops every process it started within 10 s on Ctrl-C (SIGINT to the whole process group), exit status 0, no stack trace', async () => {
     const system = await startSystem();

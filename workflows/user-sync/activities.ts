@@ -2,6 +2,7 @@ import { ActivityCancellationType, proxyActivities, proxyLocalActivities, type A
 import type { Activities } from '../../activities/index.js';
 import { UserErrorCode } from '../../shared/vocabulary.js';
 import type { UserSyncTuning } from './types.js';
+import { carryOnAfterInterruption } from './interruptions.js';
 
 // Errors that retrying cannot fix within this cycle: the workflow records them and waits.
 const notRetryable = [UserErrorCode.AuthTokenExpired, UserErrorCode.UserNotFound, UserErrorCode.GoogleUserCreationFailed];
@@ -12,7 +13,8 @@ export function userSyncActivities(tuning: UserSyncTuning = {}, cycleIntervalSec
     startToCloseTimeout: '20 minutes',
     // Throttling is retried for as long as a cycle lasts; beyond that the cycle ends as Failed
     // with the last error's code (RATE_LIMITED, CONNECTION_UNAVAILABLE) and the next one carries on.
-    scheduleToCloseTimeout: `${Math.max(cycleIntervalSeconds, 900)} seconds`,
+    // A timeout with no such error behind it is our own downtime: the activity runs again (interruptions.ts).
+    scheduleToCloseTimeout: `${tuning.retryWindowSeconds ?? Math.max(cycleIntervalSeconds, 900)} seconds`,
     heartbeatTimeout: `${tuning.heartbeatTimeoutSeconds ?? 60} seconds`,
     retry: {
       initialInterval: '2 seconds',
@@ -32,10 +34,10 @@ export function userSyncActivities(tuning: UserSyncTuning = {}, cycleIntervalSec
     retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
   });
   return {
-    provisionGoogleUser: remote.provisionGoogleUser,
-    checkSourceUser: remote.checkSourceUser,
-    discoverMailFolders: remote.discoverMailFolders,
-    syncMailFolders: copying.syncMailFolders,
+    provisionGoogleUser: carryOnAfterInterruption(remote.provisionGoogleUser),
+    checkSourceUser: carryOnAfterInterruption(remote.checkSourceUser),
+    discoverMailFolders: carryOnAfterInterruption(remote.discoverMailFolders),
+    syncMailFolders: carryOnAfterInterruption(copying.syncMailFolders),
     publishSyncState: local.publishSyncState,
     recordExclusion: local.recordExclusion,
     beginSyncCycle: local.beginSyncCycle,

@@ -36,6 +36,8 @@ export interface UserSyncTuning {
   folderDiscoveryEveryCycles?: number;
   /** Attempts of a mail activity within one cycle before the cycle ends as Failed (throttling, outages). */
   maxActivityAttempts?: number;
+  /** How long a mail activity's retries may last (schedule-to-close); default the cycle interval, at least 15 minutes. */
+  retryWindowSeconds?: number;
   /** History length after which the run continues as new. */
   maxHistoryEvents?: number;
 }

@@ -25,6 +25,7 @@ import {
 } from '../../shared/vocabulary.js';
 import { userSyncActivities } from './activities.js';
 import { UserSyncControls } from './controls.js';
+import { serviceErrorIn } from './interruptions.js';
 import { unlessPaused } from './operator-actions.js';
 import { statusQuery } from './signals.js';
 import type { CarriedState, CycleTrigger, MailFolderRef, UserSyncInput } from './types.js';
@@ -130,7 +131,8 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
   }
 
   function toSyncError(err: unknown): SyncError {
-    const failure = err instanceof ActivityFailure ? err.cause : err;
+    // A timeout names the last attempt's error as its cause: that error, not "timeout", says what went wrong.
+    const failure = serviceErrorIn(err) ?? (err instanceof ActivityFailure ? err.cause : err);
     if (failure instanceof ApplicationFailure && failure.type && Object.values(UserErrorCode).includes(failure.type as UserErrorCode)) {
       const details = (failure.details?.[0] ?? undefined) as Record<string, unknown> | undefined;
       return { code: failure.type as UserErrorCode, message: failure.message, at: new Date().toISOString(), details };
