@@ -40,6 +40,8 @@ export interface UserSyncTuning {
   retryWindowSeconds?: number;
   /** History length after which the run continues as new. */
   maxHistoryEvents?: number;
+  /** Age after which the run continues as new at its next cycle (default 3 days). */
+  maxRunSeconds?: number;
 }
 
 export interface UserSyncInput {
@@ -57,7 +59,10 @@ export interface UserSyncInput {
   carried?: CarriedState;
 }
 
+/** What one run hands the next at continue-as-new; read through upgradeCarriedState (carried-state.ts). */
 export interface CarriedState {
+  /** carriedStateVersion when written; absent in states written before it had one. */
+  version?: number;
   stage: SyncStage;
   status: SyncStatus;
   pausedBy: PauseReason[];

@@ -16,7 +16,6 @@ import {
   SyncStatusKey,
 } from '../../shared/search-attributes.js';
 import {
-  emptyCounts,
   SyncStage,
   SyncStatus,
   UserErrorCode,
@@ -24,6 +23,7 @@ import {
   type SyncError,
 } from '../../shared/vocabulary.js';
 import { userSyncActivities } from './activities.js';
+import { upgradeCarriedState } from './carried-state.js';
 import { UserSyncControls } from './controls.js';
 import { serviceErrorIn } from './interruptions.js';
 import { unlessPaused } from './operator-actions.js';
@@ -32,20 +32,6 @@ import type { CarriedState, CycleTrigger, MailFolderRef, UserSyncInput } from '.
 
 type CycleOutcome = 'succeeded' | 'failed' | 'excluded';
 
-function freshState(): CarriedState {
-  return {
-    stage: SyncStage.Provisioning,
-    status: SyncStatus.Pending,
-    pausedBy: [],
-    lastError: null,
-    counts: emptyCounts(),
-    lastSyncAt: null,
-    cyclesCompleted: 0,
-    target: null,
-    pendingTrigger: 'start',
-  };
-}
-
 /**
  * One Microsoft 365 user, kept in sync with Google Workspace for as long as a
  * policy selects them: provision the Google account, copy the mailbox once,
@@ -53,7 +39,7 @@ function freshState(): CarriedState {
  * activities.
  */
 export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: SyncStatus; reason: string }> {
-  const state: CarriedState = input.carried ?? freshState();
+  const state: CarriedState = upgradeCarriedState(input.carried);
   const tuning = input.tuning ?? {};
   const act = userSyncActivities(tuning, input.cycleIntervalSeconds);
   const controls = new UserSyncControls(state, input.cycleIntervalSeconds);
@@ -306,8 +292,12 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     await finishCycle(run, run.outcome === 'succeeded' ? SyncStatus.Synced : SyncStatus.Failed);
     trigger = await waitForNextCycle(endedAt);
     const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength > (tuning.maxHistoryEvents ?? 5000)) {
-      // History stays bounded; the next run starts with the cycle that is due now.
+    const runAgeMs = Date.now() - info.runStartTime.getTime();
+    const due = info.continueAsNewSuggested || info.historyLength > (tuning.maxHistoryEvents ?? 5000) || runAgeMs > (tuning.maxRunSeconds ?? 3 * 24 * 3600) * 1000;
+    // An exclusion that came during the wait is acted on first: the next run would not know of it.
+    if (due && controls.exclusion === null) {
+      // History stays bounded, and every run ends within days, so a patch can be retired by a date;
+      // the next run starts with the cycle that is due now.
       await continueAsNew<typeof userSyncWorkflow>({ ...input, cycleIntervalSeconds: controls.policy.cycleIntervalSeconds, carried: { ...state, pendingTrigger: trigger } });
     }
   }

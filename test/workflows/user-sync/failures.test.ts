@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyncStatus, UserErrorCode } from '../../../shared/vocabulary.js';
 import type { DirectoryUser } from '../../../emulators/microsoft365/state/directory.js';
 import { credentialsUpdatedSignal, retrySignal } from '../../../workflows/user-sync/signals.js';
+import { recordHistoryIfAsked } from '../../helpers/history-recording.js';
 import { createSyncFixture, targetDomain, waitForSnapshot, type SyncFixture } from '../../helpers/sync-fixture.js';
 
 async function control(baseUrl: string, path: string, body: unknown = {}): Promise<Record<string, unknown>> {
@@ -47,6 +48,7 @@ describe('user sync: user-level failures', () => {
     const arrived = fixture.google.emulator.messagesOf(targetOf(user));
     expect(arrived.length).toBe(copied + 3);
     expect(new Set(arrived.map((m) => m.messageId)).size).toBe(arrived.length);
+    await recordHistoryIfAsked(handle, 'credentials-healed');
   });
 
   it('records GOOGLE_USER_CREATION_FAILED with Google\'s own error when the account cannot be created', async () => {
@@ -74,6 +76,7 @@ describe('user sync: user-level failures', () => {
     const result = await handle.result();
     expect(result.status).toBe(SyncStatus.Excluded);
     expect((await fixture.store.syncUsers.get(syncUserId))?.status).toBe(SyncStatus.Excluded);
+    await recordHistoryIfAsked(handle, 'excluded');
   });
 
   it('ends the cycle as RATE_LIMITED when Google keeps refusing, and the next cycle carries on without duplicates', async () => {
@@ -88,6 +91,7 @@ describe('user sync: user-level failures', () => {
     const arrived = fixture.google.emulator.messagesOf(targetOf(user));
     expect(new Set(arrived.map((m) => m.messageId)).size).toBe(arrived.length);
     expect(arrived.length).toBe(20);
+    await recordHistoryIfAsked(handle, 'failed-cycle');
   });
 
   it('rides out Microsoft Graph answering 429 with Retry-After, and still copies every message exactly once', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyncStatus } from '../../../shared/vocabulary.js';
 import type { DirectoryUser } from '../../../emulators/microsoft365/state/directory.js';
 import { apiClient, createApiApp, type ApiClient, type ProblemBody } from '../../api/support.js';
+import { recordHistoryIfAsked } from '../../helpers/history-recording.js';
 import { sourceMessages } from '../../helpers/source-mailbox.js';
 import { createSyncFixture, targetDomain, testPacing, waitForSnapshot, type SyncFixture } from '../../helpers/sync-fixture.js';
 
@@ -57,5 +58,6 @@ describe('user sync: a pause in the middle of an initial sync', () => {
     expect(copies.length).toBe(source.length);
     expect(new Set(copies.map((m) => m.messageId)).size).toBe(source.length);
     expect(done.counts.imported).toBe(source.length);
+    await recordHistoryIfAsked(handle, 'initial-sync-paused');
   });
 });

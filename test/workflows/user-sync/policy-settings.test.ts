@@ -3,6 +3,7 @@ import { SyncStatus } from '../../../shared/vocabulary.js';
 import type { DirectoryUser } from '../../../emulators/microsoft365/state/directory.js';
 import { retrySignal } from '../../../workflows/user-sync/signals.js';
 import { apiClient, createApiApp, type ApiClient } from '../../api/support.js';
+import { recordHistoryIfAsked } from '../../helpers/history-recording.js';
 import { createSyncFixture, waitForSnapshot, type SyncFixture } from '../../helpers/sync-fixture.js';
 
 const hour = 3600;
@@ -45,6 +46,7 @@ describe('user sync: policy edits reach running users', () => {
     const second = await waitForSnapshot(handle, (s) => s.cyclesCompleted === 2 && s.status === SyncStatus.Synced, 3 * minute * 1000);
     expect(Date.parse(second.lastSyncAt!)).toBeGreaterThanOrEqual(dueAfter);
     expect(Date.parse(second.nextSyncAt!) - Date.parse(second.lastSyncAt!)).toBeLessThanOrEqual(minute * 1000 + 5_000);
+    await recordHistoryIfAsked(handle, 'policy-interval-changed');
   });
 
   it('reads the policy afresh at every cycle, so a user the news missed follows it from its next cycle', async () => {

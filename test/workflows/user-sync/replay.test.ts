@@ -1,0 +1,32 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, inject, it } from 'vitest';
+import { historiesDir, historyFromFixture } from '../../helpers/history-recording.js';
+
+/**
+ * Every committed history replays through today's workflow bundle. A change
+ * to the workflow's command sequence that is not behind patched() makes the
+ * replay diverge (a DeterminismViolationError) and fails here.
+ */
+describe('user sync workflow: replay of recorded histories', () => {
+  const files = readdirSync(historiesDir).filter((name) => name.endsWith('.json')).sort();
+
+  it('has the recorded scenarios to replay', () => {
+    expect(files).toEqual(
+      expect.arrayContaining(['initial-sync-paused.json', 'failed-cycle.json', 'credentials-healed.json', 'excluded.json', 'continued-as-new.json']),
+    );
+  });
+
+  it('replays each of them without a determinism error', async () => {
+    const histories = files.map((name) => ({ workflowId: path.basename(name, '.json'), history: historyFromFixture(JSON.parse(readFileSync(path.join(historiesDir, name), 'utf8'))) }));
+    const failures: string[] = [];
+    let replayed = 0;
+    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories)) {
+      replayed += 1;
+      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+    }
+    expect(failures).toEqual([]);
+    expect(replayed).toBe(files.length);
+  });
+});
