@@ -30,6 +30,8 @@ export interface StartedSystem {
   child: ChildProcess;
   output: () => string;
   port: number;
+  temporalPort: number;
+  uiPort: number;
   dataDir: string;
 }
 
@@ -72,7 +74,7 @@ export async function startSystem(env: NodeJS.ProcessEnv = {}): Promise<StartedS
     }),
   ]);
   exited.catch(() => undefined);
-  return { child, output: () => output, port, dataDir };
+  return { child, output: () => output, port, temporalPort, uiPort, dataDir };
 }
 
 /** SIGTERM, then waits for npm start's exit and for every process of its group to be gone. */

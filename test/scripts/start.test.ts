@@ -1,74 +1,14 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
-import { freePort } from '../helpers/ports.js';
+import { groupAlive, startSystem, waitFor, type StartedSystem } from '../helpers/npm-start.js';
 
 // `npm start` end to end: its own dev server, worker, API (and emulators),
-// on free ports and a fresh data directory.
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    await sleep(250);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+// on free ports and a fresh data directory, in a process group of its own as a
+// terminal gives it (Ctrl-C signals the whole group).
+type Started = StartedSystem;
 
-/** True while any process of the group (npm start and everything it started) is alive. */
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  port: number;
-  temporalPort: number;
-  uiPort: number;
-  dataDir: string;
-}
-
-async function startSystem(): Promise<Started> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'start-test-'));
-  const [port, temporalPort, uiPort, m365Port, googlePort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-  // Its own process group, as a terminal gives it: Ctrl-C signals the whole group.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-    detached: true,
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      TEMPORAL_DEV_SERVER_PORT: String(temporalPort),
-      TEMPORAL_UI_PORT: String(uiPort),
-      M365_EMULATOR_PORT: String(m365Port),
-      GOOGLE_EMULATOR_PORT: String(googlePort),
-      TEMPORAL_ADDRESS: '',
-      API_TOKEN: '',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  await waitFor('a healthy API with a polling worker', async () => {
-    const res = await fetch(`http://127.0.0.1:${port}/api/health`);
-    const body = (await res.json()) as { workers: { ok: boolean } };
-    return res.status === 200 && body.workers.ok ? body : undefined;
-  });
-  return { child, output: () => output, port, temporalPort, uiPort, dataDir };
-}
-
-/** Sends the signal, then waits for npm start's exit and for every process of its group to be gone. */
 async function stopSystem(started: Started, how: 'ctrl-c' | 'sigterm'): Promise<{ code: number | null; seconds: number }> {
   const pgid = started.child.pid!;
   const exited = new Promise<number | null>((resolve) => started.child.once('exit', (code) => resolve(code)));
