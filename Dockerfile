@@ -12,7 +12,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 
 COPY . .
-ENV NODE_ENV=production DATA_DIR=/data
+# The workflows bundled once, at build time: every worker of this image runs the same bundle, and none runs webpack at start.
+RUN npm run build:workflows -- /app/dist/workflow-bundle.js
+ENV NODE_ENV=production DATA_DIR=/data WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 # The processes run as node, and a new named volume takes the owner of the
 # directory it is first mounted on, so every mount point docker-compose.yml
 # uses exists here, owned by node, before VOLUME (moby/moby#9070,

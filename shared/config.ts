@@ -26,6 +26,8 @@ export interface AppConfig {
   startEmulators: boolean;
   /** Workflows a worker keeps in memory; unset, the Temporal SDK sizes it from the heap limit. */
   workerMaxCachedWorkflows: number | undefined;
+  /** A prebuilt workflow bundle (npm run build:workflows); unset, the worker bundles the sources at start. */
+  workflowBundlePath: string | undefined;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -67,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     googleEmulatorUrl: env.GOOGLE_EMULATOR_URL || undefined,
     startEmulators: boolFromEnv(env, 'START_EMULATORS', true),
     workerMaxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS ? intFromEnv(env, 'WORKER_MAX_CACHED_WORKFLOWS', 0) : undefined,
+    workflowBundlePath: env.WORKFLOW_BUNDLE_PATH || undefined,
   };
 }
 

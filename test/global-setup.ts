@@ -1,13 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { customSearchAttributes } from '../shared/search-attributes.js';
 import { resolveContractSources, type ContractSources } from './helpers/contract/sources.js';
 import { resolveTemporalCli } from '../scripts/temporal-cli.js';
-import { resolveTsFromJsImports, workflowsPath } from '../worker/worker.js';
+import { writeWorkflowBundle } from '../worker/workflow-bundle.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -40,9 +39,7 @@ export default async function setup(project: TestProject) {
   const address = env.connection.options.address;
   const port = Number(address.split(':').pop());
 
-  const bundle = await bundleWorkflowCode({ workflowsPath, webpackConfigHook: resolveTsFromJsImports });
-  const workflowBundlePath = path.join(dataDir, 'workflow-bundle.js');
-  writeFileSync(workflowBundlePath, bundle.code);
+  const workflowBundlePath = await writeWorkflowBundle(path.join(dataDir, 'workflow-bundle.js'));
 
   project.provide('temporalAddress', address);
   project.provide('temporalUiUrl', `http://127.0.0.1:${port + 1000}`);

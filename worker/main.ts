@@ -38,6 +38,7 @@ const worker = await createSyncWorker({
   taskQueue: config.temporalTaskQueue,
   activityDeps: { store, pacing: pacingFromEnv(), temporal: { client, taskQueue: config.temporalTaskQueue } },
   maxCachedWorkflows: config.workerMaxCachedWorkflows,
+  ...(config.workflowBundlePath ? { workflowBundle: { codePath: config.workflowBundlePath } } : {}),
 });
 
 let stopRequested = false;

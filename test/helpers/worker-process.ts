@@ -22,6 +22,8 @@ export function spawnWorkerProcess(fixture: SyncFixture, options: { temporalAddr
       DATA_DIR: fixture.dataDir,
       TEMPORAL_ADDRESS: options.temporalAddress ?? inject('temporalAddress'),
       TEMPORAL_TASK_QUEUE: fixture.temporal.taskQueue,
+      // The run's prebuilt bundle, as a production worker loads one.
+      WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
       LOG_LEVEL: 'error',
       GMAIL_USER_UNITS_PER_MINUTE: String(25 * 60 * 150),
       GRAPH_REQUESTS_PER_10_MINUTES: '600000',
