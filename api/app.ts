@@ -7,6 +7,7 @@ import type { ApiDeps } from './deps.js';
 import { errorToProblem } from './errors.js';
 import { problem } from './problem.js';
 import { registerAuditRoutes } from './routes/audit-logs.js';
+import { registerCodecCors, registerCodecRoutes } from './routes/codec.js';
 import { registerConnectionRoutes } from './routes/connections.js';
 import { registerDashboardRoutes } from './routes/dashboard.js';
 import { registerDiagnosticsRoutes } from './routes/diagnostics.js';
@@ -34,7 +35,9 @@ export function createApp(deps: ApiDeps): ApiApp {
 
   // The console's pages call the API with their session cookie (and a CSRF token on changes); tools use the bearer token.
   const consoleSessions = new ConsoleSessions();
-  app.use('/api/*', acceptConsoleSession(consoleSessions, bearerAuth(deps.apiToken, (path) => publicPaths.has(path))));
+  // Temporal UI's codec requests come before anything else (CORS preflight), and change nothing: no CSRF token.
+  registerCodecCors(app, deps);
+  app.use('/api/*', acceptConsoleSession(consoleSessions, bearerAuth(deps.apiToken, (path) => publicPaths.has(path)), (path) => path.startsWith('/api/codec/')));
   app.use(
     '/api/*',
     bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problem(c, 413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES / 1024} KB.`) }),
@@ -50,6 +53,7 @@ export function createApp(deps: ApiDeps): ApiApp {
   registerPolicyRoutes(app, services);
   registerAuditRoutes(app, services);
   registerMetricsRoute(app, deps);
+  registerCodecRoutes(app, deps);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

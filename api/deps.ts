@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { Logger } from 'pino';
 import type { ConnectionClients } from '../activities/connections/clients.js';
 import type { AppConfig } from '../shared/config.js';
@@ -30,4 +31,6 @@ export interface ApiDeps {
   stalledAfterMs?: number;
   /** When set, GET /metrics wants it as a bearer token (METRICS_TOKEN); unset, the metrics are open. */
   metricsToken?: string;
+  /** The payload codec the workers use: /api/codec decodes payloads for Temporal UI. Unset, the codec routes answer 404. */
+  payloadCodec?: PayloadCodec;
 }

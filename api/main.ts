@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { loadConfig, ensureDataDir } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { connectClient, temporalAddress } from '../shared/temporal.js';
+import { dataConverterWith, loadPayloadCodec } from '../shared/payload-codec.js';
 import { openStore } from '../store/index.js';
 import { createApp } from './app.js';
 import { loadOrCreateApiToken } from './auth.js';
@@ -14,7 +15,8 @@ const { token, created } = loadOrCreateApiToken(config.dataDir);
 if (created) log.info({ tokenFile: `${config.dataDir}/api-token` }, 'generated an API token; it is stored in the data directory');
 
 const store = await openStore({ dataDir: config.dataDir, databaseUrl: process.env.DATABASE_URL, encryptionKey: process.env.ENCRYPTION_KEY });
-const temporal = await connectClient(config);
+const payloadCodec = loadPayloadCodec({ dataDir: config.dataDir });
+const temporal = await connectClient(config, dataConverterWith(payloadCodec));
 const app = createApp({
   config,
   temporal,
@@ -24,6 +26,7 @@ const app = createApp({
   log,
   onPolicyChanged: membershipRunRequester(temporal, config.temporalTaskQueue),
   metricsToken: process.env.METRICS_TOKEN || undefined,
+  payloadCodec,
 });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: process.env.HOST || '0.0.0.0' }, (info) => {
   log.info({ port: info.port }, 'API listening');

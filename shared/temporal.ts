@@ -1,4 +1,5 @@
 import { Connection, Client, type ConnectionOptions } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import proto from '@temporalio/proto';
 import type { AppConfig } from './config.js';
@@ -18,9 +19,10 @@ function connectionOptions(config: TemporalTarget): ConnectionOptions & NativeCo
   };
 }
 
-export async function connectClient(config: TemporalTarget & Pick<AppConfig, 'temporalNamespace'>): Promise<Client> {
+/** A client that encrypts and decrypts payloads with `dataConverter` (the payload codec; see shared/payload-codec.ts). */
+export async function connectClient(config: TemporalTarget & Pick<AppConfig, 'temporalNamespace'>, dataConverter?: DataConverter): Promise<Client> {
   const connection = await Connection.connect(connectionOptions(config));
-  return new Client({ connection, namespace: config.temporalNamespace });
+  return new Client({ connection, namespace: config.temporalNamespace, ...(dataConverter ? { dataConverter } : {}) });
 }
 
 export function connectWorkerConnection(config: TemporalTarget): Promise<NativeConnection> {

@@ -72,13 +72,14 @@ export function parseEncryptionKey(text: string, source: string): Buffer {
 }
 
 /**
- * The key given explicitly, else `${dataDir}/encryption.key`, created (mode
- * 0600) on first use. Creation is atomic (write a temporary file, then link
- * it into place), so two processes starting together agree on one key.
+ * The key given explicitly, else `${dataDir}/encryption.key` (or the file
+ * named), created (mode 0600) on first use. Creation is atomic (write a
+ * temporary file, then link it into place), so two processes starting
+ * together agree on one key.
  */
-export function loadEncryptionKey(options: { dataDir: string; encryptionKey?: string }): Buffer {
-  if (options.encryptionKey) return parseEncryptionKey(options.encryptionKey, 'ENCRYPTION_KEY');
-  const keyPath = path.join(options.dataDir, KEY_FILE_NAME);
+export function loadEncryptionKey(options: { dataDir: string; encryptionKey?: string; fileName?: string; variable?: string }): Buffer {
+  if (options.encryptionKey) return parseEncryptionKey(options.encryptionKey, options.variable ?? 'ENCRYPTION_KEY');
+  const keyPath = path.join(options.dataDir, options.fileName ?? KEY_FILE_NAME);
   const existing = readKeyFile(keyPath);
   if (existing !== undefined) return parseEncryptionKey(existing, keyPath);
 

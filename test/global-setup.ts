@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -39,6 +39,9 @@ export default async function setup(project: TestProject) {
   const address = env.connection.options.address;
   const port = Number(address.split(':').pop());
 
+  // Every process of the run (test workers, spawned workers, npm start) encrypts payloads with one key: the committed
+  // test key, so the histories recorded with it replay in later runs (test/fixtures/histories).
+  process.env.PAYLOAD_CODEC_KEY ||= readFileSync(new URL('./fixtures/payload-codec-test.key', import.meta.url), 'utf8').trim();
   const workflowBundlePath = await writeWorkflowBundle(path.join(dataDir, 'workflow-bundle.js'));
 
   project.provide('temporalAddress', address);

@@ -2,6 +2,7 @@ import { loadConfig } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { Runtime } from '@temporalio/worker';
 import { connectClient, connectWorkerConnection, registerSearchAttributes } from '../shared/temporal.js';
+import { dataConverterWith, loadPayloadCodec } from '../shared/payload-codec.js';
 import { temporalLoggerFrom } from './runtime-logger.js';
 import { openStore } from '../store/index.js';
 import { pacingFromEnv } from '../activities/pacing.js';
@@ -29,7 +30,9 @@ await registerSearchAttributes(connection, config.temporalNamespace).catch((err:
   log.warn({ err: err.message }, 'could not register the search attributes; ask the cluster operator to add them (see README)'),
 );
 const store = await openStore({ dataDir: config.dataDir, databaseUrl: process.env.DATABASE_URL, encryptionKey: process.env.ENCRYPTION_KEY });
-const client = await connectClient(config);
+// Payloads go to Temporal encrypted (README, Payload encryption).
+const dataConverter = dataConverterWith(loadPayloadCodec({ dataDir: config.dataDir }));
+const client = await connectClient(config, dataConverter);
 const metricsServer = metricsSettings ? await startWorkerMetricsServer({ ...metricsSettings, temporalMetricsUrl: sdkMetrics?.url }) : null;
 if (metricsServer) log.info({ url: metricsServer.url }, 'worker metrics endpoint listening');
 const worker = await createSyncWorker({
@@ -38,6 +41,7 @@ const worker = await createSyncWorker({
   taskQueue: config.temporalTaskQueue,
   activityDeps: { store, pacing: pacingFromEnv(), temporal: { client, taskQueue: config.temporalTaskQueue } },
   maxCachedWorkflows: config.workerMaxCachedWorkflows,
+  dataConverter,
   ...(config.workflowBundlePath ? { workflowBundle: { codePath: config.workflowBundlePath } } : {}),
 });
 

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 import { Worker, type BundleOptions, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 
 type WebpackConfiguration = Parameters<NonNullable<BundleOptions['webpackConfigHook']>>[0];
@@ -28,6 +29,8 @@ export interface SyncWorkerOptions {
    * SDK sizes the cache from the heap limit.
    */
   maxCachedWorkflows?: number;
+  /** The payload codec (shared/payload-codec.ts): the same one every client of these workflows uses. */
+  dataConverter?: DataConverter;
 }
 
 export function defaultWorkerIdentity(): string {
@@ -44,6 +47,7 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
     identity,
     activities,
     ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     // A pause reaches a running copy activity as a cancellation, which the server hands over only in
     // its answer to a heartbeat; by default the SDK sends one per 80 % of the heartbeat timeout (48 s).
     // One a second lets a pause land within seconds, and costs a heartbeat per second per busy activity.

@@ -27,12 +27,12 @@ export function consoleSessionOf(c: Context): ConsoleSession | undefined {
  * A request with an Authorization header, or without a live session, is left
  * to the bearer check as before.
  */
-export function acceptConsoleSession(sessions: ConsoleSessions, bearerCheck: MiddlewareHandler): MiddlewareHandler {
+export function acceptConsoleSession(sessions: ConsoleSessions, bearerCheck: MiddlewareHandler, changesNothing: (path: string) => boolean = () => false): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.header('authorization') !== undefined) return bearerCheck(c, next);
     const session = sessions.touch(getCookie(c, SESSION_COOKIE));
     if (!session) return bearerCheck(c, next);
-    if (!SAFE_METHODS.has(c.req.method) && !sessions.csrfMatches(session, c.req.header(CSRF_HEADER))) {
+    if (!SAFE_METHODS.has(c.req.method) && !changesNothing(c.req.path) && !sessions.csrfMatches(session, c.req.header(CSRF_HEADER))) {
       return problem(c, 403, 'CSRF_TOKEN_INVALID', `This change came with the console's session cookie but without its ${CSRF_HEADER} header; reload the console page and try again.`);
     }
     (c as Context<ConsoleEnv>).set('consoleSession', session);

@@ -3,6 +3,18 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createSyncWorker, type SyncWorkerOptions } from '../../worker/worker.js';
+import { dataConverterWith, PayloadEncryptionCodec } from '../../shared/payload-codec.js';
+import { parseEncryptionKey } from '../../store/encryption.js';
+
+/**
+ * Tests encrypt payloads as production does, with the run's key
+ * (PAYLOAD_CODEC_KEY, which test/global-setup.ts sets to the committed test
+ * key, so recorded histories stay replayable).
+ */
+export function testPayloadCodec(): PayloadEncryptionCodec {
+  return new PayloadEncryptionCodec(parseEncryptionKey(process.env.PAYLOAD_CODEC_KEY!, 'PAYLOAD_CODEC_KEY'));
+}
+export const testDataConverter = () => dataConverterWith(testPayloadCodec());
 
 // Worker state changes at INFO drown the test output.
 try {
@@ -26,7 +38,7 @@ export async function connectTestTemporal(address: string = inject('temporalAddr
   const connection = await Connection.connect({ address });
   const namespace = 'default';
   return {
-    client: new Client({ connection, namespace }),
+    client: new Client({ connection, namespace, dataConverter: testDataConverter() }),
     taskQueue: `test-${randomUUID()}`,
     namespace,
     close: () => connection.close(),
@@ -49,6 +61,7 @@ export async function startTestWorker(
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
+    dataConverter: testDataConverter(),
     ...options,
   });
   const running = worker.run();

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testDataConverter } from '../helpers/temporal.js';
 import { historiesDir, historyFromFixture } from '../helpers/history-recording.js';
 
 describe('the prebuilt workflow bundle (npm run build:workflows)', () => {
@@ -20,7 +21,7 @@ describe('the prebuilt workflow bundle (npm run build:workflows)', () => {
     expect(files.length).toBeGreaterThan(0);
     const histories = files.map((name) => ({ workflowId: name, history: historyFromFixture(JSON.parse(readFileSync(path.join(historiesDir, name), 'utf8'))) }));
     const errors: string[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: outFile } }, histories)) {
+    for await (const result of Worker.runReplayHistories({ dataConverter: testDataConverter(), workflowBundle: { codePath: outFile } }, histories)) {
       if (result.error) errors.push(`${result.workflowId}: ${result.error.message}`);
     }
     expect(errors).toEqual([]);

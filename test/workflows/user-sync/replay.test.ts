@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
+import { testDataConverter } from '../../helpers/temporal.js';
 import { historiesDir, historyFromFixture } from '../../helpers/history-recording.js';
 
 /**
@@ -22,7 +23,7 @@ describe('user sync workflow: replay of recorded histories', () => {
     const histories = files.map((name) => ({ workflowId: path.basename(name, '.json'), history: historyFromFixture(JSON.parse(readFileSync(path.join(historiesDir, name), 'utf8'))) }));
     const failures: string[] = [];
     let replayed = 0;
-    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories)) {
+    for await (const result of Worker.runReplayHistories({ dataConverter: testDataConverter(), workflowBundle: { codePath: inject('workflowBundlePath') } }, histories)) {
       replayed += 1;
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }

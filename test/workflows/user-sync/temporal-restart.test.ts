@@ -12,6 +12,7 @@ import { createSyncFixture, waitForSnapshot, type SyncFixture } from '../../help
 import { expectEveryMessageOnce, messagesArrived } from '../../helpers/exactly-once.js';
 import { pendingActivities } from '../../helpers/pending-activity.js';
 import { freePort } from '../../helpers/ports.js';
+import { testDataConverter } from '../../helpers/temporal.js';
 import { killWorkerProcess, spawnWorkerProcess, type WorkerProcess } from '../../helpers/worker-process.js';
 
 interface HealthBody {
@@ -47,7 +48,7 @@ describe('user sync: the Temporal server killed (SIGKILL) and restarted on its d
     devServer = await startDevServer(devServerOptions);
     fixture = await createSyncFixture({ startWorker: false, temporalAddress: devServer.address });
     // The API exactly as api/main.ts builds it, on the same server and database.
-    apiClient = new Client({ connection: await Connection.connect({ address: devServer.address }), namespace: 'default' });
+    apiClient = new Client({ connection: await Connection.connect({ address: devServer.address }), namespace: 'default', dataConverter: testDataConverter() });
     api = createApp({
       config: { temporalNamespace: 'default', temporalTaskQueue: fixture.temporal.taskQueue, temporalUiUrl: devServer.uiUrl },
       temporal: apiClient,
