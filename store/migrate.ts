@@ -43,7 +43,9 @@ function isContention(error: unknown): boolean {
       current instanceof TableExistsException ||
       current instanceof UniqueConstraintViolationException ||
       current instanceof DeadlockException ||
-      /database is locked|already exists/i.test(current.message)
+      // PostgreSQL: two processes creating the same table race on its type (23505, "duplicate key value").
+      (current as { code?: unknown }).code === '23505' ||
+      /database is locked|already exists|duplicate key value/i.test(current.message)
     ) {
       return true;
     }

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyncStatus, UserErrorCode } from '../../../shared/vocabulary.js';
 import type { DirectoryUser } from '../../../emulators/microsoft365/state/directory.js';
 import { createSyncFixture, waitForSnapshot, type SyncFixture } from '../../helpers/sync-fixture.js';
+import { testPayloadCodec } from '../../helpers/temporal.js';
+import type { Payload } from '@temporalio/common';
 
 async function throttleGoogle(fixture: SyncFixture, body: Record<string, unknown>): Promise<void> {
   const response = await fetch(`${fixture.google.url}/_control/throttle`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -17,13 +19,14 @@ interface RequestedRetry {
   google: { status?: number; reason?: string; message?: string; retryAfterMs?: number };
 }
 
-/** What the first failed activity of the run asked Temporal for. */
-function firstRequestedRetry(history: temporal.api.history.v1.IHistory): RequestedRetry {
+/** What the first failed activity of the run asked Temporal for (its details decrypted with the run's payload codec). */
+async function firstRequestedRetry(history: temporal.api.history.v1.IHistory): Promise<RequestedRetry> {
   const failed = history.events?.find((event) => event.activityTaskFailedEventAttributes)?.activityTaskFailedEventAttributes;
   expect(failed, 'an activity failed').toBeDefined();
   const info = failed!.failure?.applicationFailureInfo;
   const delay = info?.nextRetryDelay;
-  const detail = info?.details?.payloads?.[0]?.data;
+  const stored = info?.details?.payloads?.[0];
+  const detail = stored ? (await testPayloadCodec().decode([stored as Payload]))[0]!.data : undefined;
   return {
     type: info?.type,
     delayMs: delay ? Number(delay.seconds ?? 0) * 1000 + Math.round((delay.nanos ?? 0) / 1e6) : null,
@@ -76,7 +79,7 @@ describe("user sync: Gmail's quota refusals in each form", () => {
         const { handle } = await fixture.startSync(users[index]!, { tuning: { maxActivityAttempts: 1 } });
         const failed = await waitForSnapshot(handle, (s) => s.status === SyncStatus.Failed, 60_000);
         expect(failed.lastError?.code).toBe(UserErrorCode.RateLimited);
-        const requested = firstRequestedRetry(await handle.fetchHistory());
+        const requested = await firstRequestedRetry(await handle.fetchHistory());
         expect(requested.type).toBe(UserErrorCode.RateLimited);
         check(requested);
       } finally {
