@@ -1,11 +1,11 @@
 import type { Store, SyncUserView } from '../../store/index.js';
 import type { SyncStatus } from '../../shared/vocabulary.js';
-import { OperatorRefusal, type PauseReason, type UserSyncSnapshot } from '../../workflows/user-sync/types.js';
+import { OperatorRefusal, type PauseReason } from '../../workflows/user-sync/types.js';
 import { API_ACTOR } from '../actor.js';
 import { ApiProblem } from '../problem.js';
 import type { UserSignal, UserWorkflows } from './user-workflows.js';
 
-import type { OperatorAction } from '../../workflows/user-sync/operator-actions.js';
+import { refusalOf, type OperatorAction } from '../../workflows/user-sync/operator-actions.js';
 
 export type { OperatorAction };
 
@@ -16,24 +16,16 @@ export interface ActionAccepted {
   status?: SyncStatus;
 }
 
-interface PauseState {
-  paused: boolean;
-  byOperator: boolean;
-  byPolicy: boolean;
+/** What the projection says pauses the user: what a fallback signal is checked against when no worker answers. */
+function pausedByOf(user: SyncUserView): PauseReason[] {
+  return user.status === 'Paused' && user.pausedReason ? [user.pausedReason as PauseReason] : [];
 }
 
-/**
- * The workflow's pause list when it answers (it changes the moment a signal
- * lands), else the projection (which changes when the workflow reaches its
- * next checkpoint).
- */
-function pauseStateOf(user: SyncUserView, live: UserSyncSnapshot | null): PauseState {
-  if (live) {
-    return { paused: live.pausedBy.length > 0, byOperator: live.pausedBy.includes('operator'), byPolicy: live.pausedBy.includes('policy-disabled') };
-  }
-  const paused = user.status === 'Paused';
-  return { paused, byOperator: paused && user.pausedReason === 'operator', byPolicy: paused && user.pausedReason === 'policy-disabled' };
-}
+const signals: Record<OperatorAction, UserSignal> = {
+  pause: { name: 'pause', reason: 'operator' },
+  resume: { name: 'resume', reason: 'operator' },
+  retry: { name: 'retry' },
+};
 
 /** When the workflow answered: the action took effect. */
 const done: Record<OperatorAction, string> = {
@@ -84,8 +76,11 @@ export class OperatorActions {
         answer = { userId: user.id, action, detail: pending[action] };
         break;
       case 'unanswered': {
-        const signal = this.signalFor(action, who, pauseStateOf(user, null));
-        if ((await this.workflows.send(user.workflowId, signal)) === 'closed') throw notRunning(who);
+        // The workflow's own rules, on what the API knows.
+        const pausedBy = pausedByOf(user);
+        const refusal = refusalOf(action, pausedBy, false);
+        if (refusal) throw refusalProblem(refusal.type as OperatorRefusal, action, who, pausedBy);
+        if ((await this.workflows.send(user.workflowId, signals[action])) === 'closed') throw notRunning(who);
         answer = { userId: user.id, action, detail: pending[action] + queued };
         break;
       }
@@ -100,20 +95,6 @@ export class OperatorActions {
       policyId: user.policyId,
     });
     return answer;
-  }
-
-  private signalFor(action: OperatorAction, who: string, state: PauseState): UserSignal {
-    switch (action) {
-      case 'pause':
-        if (state.paused) throw refusalProblem(OperatorRefusal.AlreadyPaused, action, who, state.byOperator ? ['operator'] : ['policy-disabled']);
-        return { name: 'pause', reason: 'operator' };
-      case 'resume':
-        if (state.byOperator) return { name: 'resume', reason: 'operator' };
-        throw refusalProblem(state.byPolicy ? OperatorRefusal.PausedByPolicy : OperatorRefusal.NotPaused, action, who, state.byPolicy ? ['policy-disabled'] : []);
-      case 'retry':
-        if (state.paused) throw refusalProblem(OperatorRefusal.UserPaused, action, who, []);
-        return { name: 'retry' };
-    }
   }
 }
 

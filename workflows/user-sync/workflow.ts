@@ -26,7 +26,7 @@ import { userSyncActivities } from './activities.js';
 import { upgradeCarriedState } from './carried-state.js';
 import { UserSyncControls } from './controls.js';
 import { serviceErrorIn } from './interruptions.js';
-import { unlessPaused } from './operator-actions.js';
+import { unlessPaused } from './pausable.js';
 import { statusQuery } from './signals.js';
 import type { CarriedState, CycleTrigger, MailFolderRef, UserSyncInput } from './types.js';
 
