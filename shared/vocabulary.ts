@@ -12,6 +12,12 @@ export const SyncStatus = {
   Failed: 'Failed',
   Paused: 'Paused',
   Excluded: 'Excluded',
+  /**
+   * Selected by this policy, but the mailbox pair (source connection and user
+   * to target connection) is already synced under another policy: no second
+   * workflow and no second copy. The row names the sync that carries it (syncedByUserId).
+   */
+  SyncedElsewhere: 'SyncedElsewhere',
 } as const;
 export type SyncStatus = (typeof SyncStatus)[keyof typeof SyncStatus];
 

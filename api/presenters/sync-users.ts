@@ -5,7 +5,11 @@ import type { ItemRecordSchema, SyncUserSummarySchema } from '../schemas/sync-st
 
 export type SyncUserSummary = z.infer<typeof SyncUserSummarySchema>;
 
-export function toSyncUserSummary(user: SyncUserView): SyncUserSummary {
+/** Which policy syncs a SyncedElsewhere row's pair now: resolved from the owning row, since a takeover re-points it. */
+export type OwnerPolicies = ReadonlyMap<string, string>;
+
+export function toSyncUserSummary(user: SyncUserView, owners: OwnerPolicies = new Map()): SyncUserSummary {
+  const ownerPolicyId = user.syncedByUserId === null ? undefined : owners.get(user.syncedByUserId);
   return {
     userId: user.id,
     sourceEmail: user.sourceEmail,
@@ -20,6 +24,7 @@ export function toSyncUserSummary(user: SyncUserView): SyncUserSummary {
     lastSyncAt: isoOrNull(user.lastSyncAt),
     nextSyncAt: isoOrNull(user.nextSyncAt),
     counts: { ...user.counts },
+    syncedBy: user.status === 'SyncedElsewhere' && user.syncedByUserId !== null && ownerPolicyId !== undefined ? { userId: user.syncedByUserId, policyId: ownerPolicyId } : null,
   };
 }
 

@@ -33,6 +33,7 @@ export const TotalsByStatusSchema = z
     Failed: count,
     Paused: count,
     Excluded: count,
+    SyncedElsewhere: count,
   })
   .openapi('TotalsByStatus');
 
@@ -51,6 +52,10 @@ export const SyncUserSummarySchema = z
     lastSyncAt: Timestamp.nullable(),
     nextSyncAt: Timestamp.nullable(),
     counts: ItemCountsSchema,
+    syncedBy: z
+      .object({ userId: z.guid(), policyId: z.guid() })
+      .nullable()
+      .openapi({ description: 'Status SyncedElsewhere: the sync (and its policy) that already carries this mailbox pair; this policy starts no second copy. Null otherwise.' }),
   })
   .openapi('SyncUserSummary');
 

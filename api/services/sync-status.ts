@@ -39,16 +39,25 @@ export class SyncStatusReader {
     // The totals keep every filter but status, so the status tabs can show their counts.
     const filters = { stage: request.stage, policyId: request.policyId, errorCode: request.errorCode, q: request.q };
     const [page, totalsByStatus] = await Promise.all([this.store.syncUsers.list(request), this.store.syncUsers.totalsByStatus(filters)]);
-    return { items: page.items.map(toSyncUserSummary), nextCursor: page.nextCursor ?? null, totalsByStatus };
+    const owners = await this.ownerPolicies(page.items);
+    return { items: page.items.map((user) => toSyncUserSummary(user, owners)), nextCursor: page.nextCursor ?? null, totalsByStatus };
+  }
+
+  /** The policies whose syncs carry the SyncedElsewhere rows of a page: one read per distinct owner. */
+  private async ownerPolicies(users: SyncUserView[]): Promise<Map<string, string>> {
+    const ids = [...new Set(users.map((user) => user.syncedByUserId).filter((id): id is string => id !== null))];
+    const owners = await Promise.all(ids.map((id) => this.store.syncUsers.get(id)));
+    return new Map(owners.filter((owner): owner is SyncUserView => owner !== null).map((owner) => [owner.id, owner.policyId]));
   }
 
   async detail(userId: string): Promise<z.infer<typeof SyncUserDetailSchema>> {
     const user = await this.requireUser(userId);
     // A closed workflow (Excluded) would need a worker to replay it just to answer; the database has it all.
-    const live = user.status === 'Excluded' ? null : await this.workflows.snapshot(user.workflowId);
+    // A SyncedElsewhere row has no workflow of its own.
+    const live = user.status === 'Excluded' || user.status === 'SyncedElsewhere' ? null : await this.workflows.snapshot(user.workflowId);
     const [itemErrorsByCode, cycles] = await Promise.all([this.store.items.countByCode(user.id), this.store.cycles.listRecent(user.id, RECENT_CYCLES)]);
     return {
-      ...toSyncUserSummary(user),
+      ...toSyncUserSummary(user, await this.ownerPolicies([user])),
       sourceUserId: user.sourceUserId,
       googleUserId: user.googleUserId,
       error: user.errorCode

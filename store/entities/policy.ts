@@ -26,6 +26,14 @@ export interface PolicyEntity {
   targetDomain: string;
   usernameMapping: UsernameMapping;
   storeSubjects: boolean;
+  /** The membership reconciler's last failure (code, sentence, when); null after a pass that succeeded. */
+  lastReconcileError: { code: string; message: string; at: string; details?: Record<string, unknown> } | null;
+  /**
+   * The enabled state the policy's users were last told (pause or resume
+   * signal); whoever flips it to the policy's enabled state sends the signals,
+   * so each user gets one per switch. Null: not told yet.
+   */
+  usersToldEnabled: boolean | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -45,6 +53,8 @@ export const PolicySchema = new EntitySchema<PolicyEntity>({
     targetDomain: { type: 'string' },
     usernameMapping: { type: 'string', length: 32 },
     storeSubjects: { type: 'boolean', default: false },
+    lastReconcileError: { type: 'json', nullable: true },
+    usersToldEnabled: { type: 'boolean', nullable: true },
     createdAt: { type: 'datetime' },
     updatedAt: { type: 'datetime' },
   },

@@ -33,6 +33,14 @@ export interface SyncUserEntity {
   countsByType: CountsByType;
   /** Estimated items of the first copy, for the progress bar. */
   initialSyncTotal: number | null;
+  /**
+   * The mailbox pair this row syncs, "sourceConnectionId:sourceUserId:targetConnectionId"
+   * (ids only), unique: at most one sync per pair, whatever the number of
+   * policies. Null on a row of a policy whose selection another row syncs (SyncedElsewhere).
+   */
+  pairKey?: string | null;
+  /** On a SyncedElsewhere row: the row (of another policy) that syncs this pair. */
+  syncedByUserId?: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -66,6 +74,8 @@ export const SyncUserSchema = new EntitySchema<SyncUserEntity>({
     skipped: { type: 'integer', default: 0 },
     countsByType: { type: 'json' },
     initialSyncTotal: { type: 'integer', nullable: true },
+    pairKey: { type: 'string', nullable: true, unique: 'sync_users_pair_key_unique' },
+    syncedByUserId: { type: 'uuid', nullable: true },
     createdAt: { type: 'datetime' },
     updatedAt: { type: 'datetime' },
   },

@@ -12,7 +12,8 @@ import {
   type SelectedUser,
   type SyncUserPatch,
 } from './sync-user-input.js';
-import { affectedRows, forkEm, isForeignKeyViolation, isUuid, type StoreContext } from './support.js';
+import { affectedRows, chunks, forkEm, isForeignKeyViolation, isUuid, type StoreContext } from './support.js';
+import { selectPair, type PairSelection } from './sync-user-pairs.js';
 import { applySyncUserFilters, buildSyncUserListQuery, syncUserCursors, type SyncUserFilters, type SyncUserListRequest } from './sync-user-list.js';
 
 export interface SyncUserView {
@@ -40,9 +41,20 @@ export interface SyncUserView {
   counts: ItemCounts;
   countsByType: CountsByType;
   initialSyncTotal: number | null;
+  /** Status SyncedElsewhere: the row (of another policy) whose sync carries this person. */
+  syncedByUserId: string | null;
+  /** Whether this row is its mailbox pair's sync (holds the pair's key); false on SyncedElsewhere rows and on rows from before pairs had keys. */
+  ownsPair: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** What selectPair decided, with the rows as views. */
+export type PairOutcomeView =
+  | { kind: 'created' | 'reselected' | 'existing'; user: SyncUserView }
+  | { kind: 'takenOver'; user: SyncUserView; previousPolicyId: string | null }
+  | { kind: 'elsewhere'; user: SyncUserView; owner: SyncUserView; entered: boolean }
+  | { kind: 'duplicate'; user: SyncUserView; owner: SyncUserView };
 
 /** 'created': new row; 'reselected': was Excluded, back to Pending; 'existing': already selected. */
 export type SelectionChange = 'created' | 'reselected' | 'existing';
@@ -55,6 +67,18 @@ export interface SyncUsersRepository {
    * Google account is linked. An Excluded row goes back to Pending.
    */
   upsertSelected(input: SelectedUser): Promise<{ user: SyncUserView; change: SelectionChange }>;
+  /**
+   * The membership reconciler's selection of one person: one sync per
+   * mailbox pair, whatever the number of policies (see sync-user-pairs.ts).
+   */
+  selectPair(input: PairSelection): Promise<PairOutcomeView>;
+  /** The rows that sync the pairs this policy's SyncedElsewhere rows point at, by id. */
+  ownersOfShadows(policyId: string): Promise<Map<string, SyncUserView>>;
+  /**
+   * Rows of other policies that select the pair this row syncs (SyncedElsewhere
+   * pointing at it), earliest first: who takes the pair over when it is let go.
+   */
+  shadowsOf(syncUserId: string): Promise<SyncUserView[]>;
   get(id: string): Promise<SyncUserView | null>;
   getByWorkflowId(workflowId: string): Promise<SyncUserView | null>;
   /** Writes the patch; nothing is read back (the sync writes here several times per cycle). */
@@ -113,7 +137,7 @@ export function createSyncUsersRepository(context: StoreContext): SyncUsersRepos
           };
           // Once the Google account exists, its address is where the mail goes; a new mapping must not redirect it.
           if (existing.googleUserId === null) changes.targetEmail = selected.targetEmail;
-          if (reselected) Object.assign(changes, { status: 'Pending', pausedReason: null, errorCode: null, errorMessage: null, errorAt: null, errorDetails: null });
+          if (reselected) Object.assign(changes, { status: 'Pending', pausedReason: null, errorCode: null, errorMessage: null, errorAt: null, errorDetails: null, runId: null });
           await em.nativeUpdate(SyncUserSchema, { id: existing.id }, changes);
           return { id: existing.id, change: reselected ? ('reselected' as const) : ('existing' as const) };
         });
@@ -122,6 +146,38 @@ export function createSyncUsersRepository(context: StoreContext): SyncUsersRepos
         throw error;
       }
       return { user: await getOrThrow(result.id), change: result.change };
+    },
+
+    async selectPair(input) {
+      const outcome = await selectPair(context, input);
+      switch (outcome.kind) {
+        case 'elsewhere':
+          return { kind: 'elsewhere', user: toView(outcome.user), owner: toView(outcome.owner), entered: outcome.entered };
+        case 'duplicate':
+          return { kind: 'duplicate', user: toView(outcome.user), owner: toView(outcome.owner) };
+        case 'takenOver':
+          return { kind: 'takenOver', user: toView(outcome.user), previousPolicyId: outcome.previousPolicyId };
+        default:
+          return { kind: outcome.kind, user: toView(outcome.user) };
+      }
+    },
+
+    async ownersOfShadows(policyId) {
+      if (!isUuid(policyId)) return new Map();
+      const em = forkEm(context);
+      const shadows = await em.find(SyncUserSchema, { policyId, status: 'SyncedElsewhere', syncedByUserId: { $ne: null } }, { fields: ['syncedByUserId'] });
+      const ids = [...new Set(shadows.map((row) => row.syncedByUserId!))];
+      const owners = new Map<string, SyncUserView>();
+      for (const batch of chunks(ids)) {
+        for (const row of await em.find(SyncUserSchema, { id: { $in: batch } })) owners.set(row.id, toView(row));
+      }
+      return owners;
+    },
+
+    async shadowsOf(syncUserId) {
+      if (!isUuid(syncUserId)) return [];
+      const rows = await forkEm(context).find(SyncUserSchema, { syncedByUserId: syncUserId, status: 'SyncedElsewhere' }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+      return rows.map(toView);
     },
 
     async get(id) {
@@ -224,6 +280,8 @@ function newRow(selected: SelectedUser, now: Date): Omit<SyncUserEntity, 'id'> {
     skipped: 0,
     countsByType: {},
     initialSyncTotal: null,
+    pairKey: null,
+    syncedByUserId: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -262,6 +320,8 @@ function toView(entity: SyncUserEntity): SyncUserView {
     counts: { exported: entity.exported, imported: entity.imported, failed: entity.failed, skipped: entity.skipped },
     countsByType: structuredClone(entity.countsByType ?? {}),
     initialSyncTotal: entity.initialSyncTotal ?? null,
+    syncedByUserId: entity.syncedByUserId ?? null,
+    ownsPair: (entity.pairKey ?? null) !== null,
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,
   };

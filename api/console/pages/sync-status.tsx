@@ -11,7 +11,7 @@ import { SyncUserPanel } from './sync-user-panel.js';
 
 const ITEMS_PER_PANEL = 20;
 
-const UserRow: FC<{ user: SyncStatusList['items'][number]; href: string; selected: boolean; policyName: string }> = ({ user, href, selected, policyName }) => (
+const UserRow: FC<{ user: SyncStatusList['items'][number]; href: string; selected: boolean; policyName: string; syncedByName: string | null }> = ({ user, href, selected, policyName, syncedByName }) => (
   <tr data-href={href} class={selected ? 'is-selected' : undefined} aria-selected={selected ? 'true' : undefined} data-testid="user-row">
     <td>
       <a href={href} class="row-link">
@@ -29,6 +29,7 @@ const UserRow: FC<{ user: SyncStatusList['items'][number]; href: string; selecte
         </div>
       ) : null}
       {user.status === 'Paused' && user.pausedReason ? <div class="small muted">{pausedReasonLabel(user.pausedReason)}</div> : null}
+      {user.syncedBy ? <div class="small muted" data-testid="synced-by">Synced by policy {syncedByName ?? user.syncedBy.policyId}</div> : null}
     </td>
     <td class="small col-optional">{stageLabel(user.stage)}</td>
     <td class="small col-optional">
@@ -104,7 +105,7 @@ export async function syncStatusPage(c: Context, deps: PageDeps): Promise<Respon
           </thead>
           <tbody>
             {list.items.map((user) => (
-              <UserRow user={user} href={hereWith(state, { user: user.userId })} selected={user.userId === state.user} policyName={policyNames.get(user.policyId) ?? '—'} />
+              <UserRow user={user} href={hereWith(state, { user: user.userId })} selected={user.userId === state.user} policyName={policyNames.get(user.policyId) ?? '—'} syncedByName={user.syncedBy ? (policyNames.get(user.syncedBy.policyId) ?? null) : null} />
             ))}
           </tbody>
         </table>

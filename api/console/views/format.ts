@@ -4,7 +4,7 @@
  * show these labels, and the codes themselves where support needs them.
  */
 
-const statusLabels: Record<string, string> = { InitialSync: 'Initial Sync' };
+const statusLabels: Record<string, string> = { InitialSync: 'Initial Sync', SyncedElsewhere: 'Synced elsewhere' };
 const connectionStatusLabels: Record<string, string> = { NotTested: 'Not tested' };
 const kindLabels: Record<string, string> = { microsoft365: 'Microsoft 365', 'google-workspace': 'Google Workspace' };
 const pausedReasonLabels: Record<string, string> = { operator: 'paused by an administrator', 'policy-disabled': 'the policy is disabled' };
