@@ -1,6 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import type { PolicyView } from '../../store/index.js';
 import { iso } from '../schemas/common.js';
+import { toStoredError } from './connections.js';
 import type { PolicySchema } from '../schemas/policies.js';
 
 export function toPolicy(policy: PolicyView): z.infer<typeof PolicySchema> {
@@ -16,6 +17,7 @@ export function toPolicy(policy: PolicyView): z.infer<typeof PolicySchema> {
     targetDomain: policy.targetDomain,
     usernameMapping: policy.usernameMapping,
     storeSubjects: policy.storeSubjects,
+    lastReconcileError: toStoredError(policy.lastReconcileError),
     createdAt: iso(policy.createdAt),
     updatedAt: iso(policy.updatedAt),
   };

@@ -96,6 +96,13 @@ export const PolicySchema = z
     targetDomain: z.string(),
     usernameMapping: z.enum(USERNAME_MAPPINGS),
     storeSubjects: z.boolean(),
+    lastReconcileError: z
+      .object({ code: z.string(), message: z.string(), at: Timestamp, details: z.record(z.string(), z.unknown()) })
+      .nullable()
+      .openapi('ReconcileError', {
+        description:
+          "Why the membership reconciler's last pass failed (GROUP_NOT_FOUND, AUTH_TOKEN_EXPIRED, RATE_LIMITED, CONNECTION_UNAVAILABLE, WORKFLOW_START_FAILED, RECONCILE_FAILED) and what to do; null after a pass that succeeded.",
+      }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })

@@ -1,5 +1,6 @@
 import { EntitySchema } from '@mikro-orm/core';
 import type { DataType, UsernameMapping } from '../vocabulary.js';
+import type { StoredErrorJson } from './connection.js';
 
 /** Which Microsoft 365 users a policy selects; a user matching `exclude` is never selected. */
 export interface PolicyRules {
@@ -27,13 +28,13 @@ export interface PolicyEntity {
   usernameMapping: UsernameMapping;
   storeSubjects: boolean;
   /** The membership reconciler's last failure (code, sentence, when); null after a pass that succeeded. */
-  lastReconcileError: { code: string; message: string; at: string; details?: Record<string, unknown> } | null;
+  lastReconcileError?: StoredErrorJson | null;
   /**
    * The enabled state the policy's users were last told (pause or resume
    * signal); whoever flips it to the policy's enabled state sends the signals,
    * so each user gets one per switch. Null: not told yet.
    */
-  usersToldEnabled: boolean | null;
+  usersToldEnabled?: boolean | null;
   createdAt: Date;
   updatedAt: Date;
 }

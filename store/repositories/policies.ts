@@ -5,7 +5,9 @@ import { StoreConflictError, StoreNotFoundError, StoreValidationError } from '..
 import { cursorCodec, pageSize, toPage, type Page, type PageRequest } from '../pagination.js';
 import type { ConnectionKind, DataType, UsernameMapping } from '../vocabulary.js';
 import { validatePolicy, type NewPolicy, type PolicyPatch, type ValidPolicy } from './policy-input.js';
-import { affectedRows, forkEm, isUniqueViolation, isUuid, type StoreContext } from './support.js';
+import type { SqlEntityManager } from '@mikro-orm/knex';
+import type { StoredError } from '../vocabulary.js';
+import { affectedRows, forkEm, fromStoredErrorJson, isUniqueViolation, isUuid, toStoredErrorJson, type StoreContext } from './support.js';
 
 export interface PolicyView {
   id: string;
@@ -19,6 +21,8 @@ export interface PolicyView {
   targetDomain: string;
   usernameMapping: UsernameMapping;
   storeSubjects: boolean;
+  /** The membership reconciler's last failure; null once a pass succeeds. */
+  lastReconcileError: StoredError | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -46,6 +50,22 @@ export interface PoliciesRepository {
    * its Excluded users' rows (id map, items, folders, cycles). False when it did not exist.
    */
   delete(id: string): Promise<boolean>;
+  /**
+   * Records the reconciler's failure on the policy. `changed` is true when
+   * no failure with this code was recorded already, so the caller writes one
+   * audit entry per failure, not one per pass.
+   */
+  recordReconcileError(id: string, error: StoredError): Promise<{ changed: boolean }>;
+  /** Clears it after a pass that succeeded; the failure that was cleared, or null. */
+  clearReconcileError(id: string): Promise<StoredError | null>;
+  /**
+   * Claims the job of telling the policy's users its enabled state: true for
+   * exactly one caller per switch (the flag flips atomically), which then
+   * sends each user one pause or resume signal.
+   */
+  claimUsersTold(id: string, enabled: boolean): Promise<boolean>;
+  /** The signals could not all be sent: the next membership pass claims and sends them again. */
+  releaseUsersTold(id: string): Promise<void>;
 }
 
 const cursors = cursorCodec('policies', 'string', 'string');
@@ -74,7 +94,8 @@ export function createPoliciesRepository(context: StoreContext): PoliciesReposit
   }
 
   async function activeUserCount(policyId: string): Promise<number> {
-    return forkEm(context).count(SyncUserSchema, { policyId, status: { $ne: 'Excluded' } });
+    // A SyncedElsewhere row syncs nothing: it goes with the policy.
+    return forkEm(context).count(SyncUserSchema, { policyId, status: { $nin: ['Excluded', 'SyncedElsewhere'] } });
   }
 
   return {
@@ -84,7 +105,8 @@ export function createPoliciesRepository(context: StoreContext): PoliciesReposit
       const id = randomUUID();
       const now = new Date();
       try {
-        await forkEm(context).insert(PolicySchema, { id, ...policy, createdAt: now, updatedAt: now });
+        // A new policy has no users to tell.
+        await forkEm(context).insert(PolicySchema, { id, ...policy, lastReconcileError: null, usersToldEnabled: policy.enabled, createdAt: now, updatedAt: now });
       } catch (error) {
         throw translateWriteError(error, policy.name);
       }
@@ -147,15 +169,63 @@ export function createPoliciesRepository(context: StoreContext): PoliciesReposit
 
     async delete(id) {
       if (!isUuid(id)) return false;
-      const em = forkEm(context);
       const users = await activeUserCount(id);
       if (users > 0) {
         throw new StoreConflictError('POLICY_IN_USE', `The policy still syncs ${users} users; disable it and exclude its users before deleting it.`);
       }
-      // Its Excluded users' rows cascade with it (foreign keys, on delete cascade).
-      return affectedRows(await em.nativeDelete(PolicySchema, { id })) > 0;
+      return forkEm(context).transactional(async (em) => {
+        await handOverPairs(em, id);
+        // Its other rows (Excluded, or SyncedElsewhere) cascade with it (foreign keys, on delete cascade).
+        return affectedRows(await em.nativeDelete(PolicySchema, { id })) > 0;
+      });
+    },
+
+    async recordReconcileError(id, error) {
+      if (!isUuid(id)) throw new StoreNotFoundError('Policy', id);
+      const em = forkEm(context);
+      const existing = await em.findOne(PolicySchema, { id }, { fields: ['lastReconcileError'] });
+      if (!existing) throw new StoreNotFoundError('Policy', id);
+      await em.nativeUpdate(PolicySchema, { id }, { lastReconcileError: toStoredErrorJson(error) });
+      return { changed: existing.lastReconcileError?.code !== error.code };
+    },
+
+    async clearReconcileError(id) {
+      if (!isUuid(id)) return null;
+      const em = forkEm(context);
+      const existing = await em.findOne(PolicySchema, { id }, { fields: ['lastReconcileError'] });
+      if (!existing?.lastReconcileError) return null;
+      await em.nativeUpdate(PolicySchema, { id }, { lastReconcileError: null });
+      return fromStoredErrorJson(existing.lastReconcileError);
+    },
+
+    async claimUsersTold(id, enabled) {
+      if (!isUuid(id)) return false;
+      const where = { id, enabled, $or: [{ usersToldEnabled: null }, { usersToldEnabled: !enabled }] };
+      return affectedRows(await forkEm(context).nativeUpdate(PolicySchema, where, { usersToldEnabled: enabled })) > 0;
+    },
+
+    async releaseUsersTold(id) {
+      if (!isUuid(id)) return;
+      await forkEm(context).nativeUpdate(PolicySchema, { id }, { usersToldEnabled: null });
     },
   };
+}
+
+/**
+ * A deleted policy's pairs stay with the mailbox: each of its rows that syncs
+ * a pair (Excluded by now) goes to the earliest other policy that selects the
+ * same person (its SyncedElsewhere row makes way), id map and all; that
+ * policy's next pass starts it again. A pair no other policy selects goes
+ * with the policy.
+ */
+async function handOverPairs(em: SqlEntityManager, policyId: string): Promise<void> {
+  const owned = await em.find(SyncUserSchema, { policyId, pairKey: { $ne: null } }, { fields: ['id'] });
+  for (const row of owned) {
+    const [heir] = await em.find(SyncUserSchema, { syncedByUserId: row.id, status: 'SyncedElsewhere' }, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: 1 });
+    if (!heir) continue;
+    await em.nativeDelete(SyncUserSchema, { id: heir.id });
+    await em.nativeUpdate(SyncUserSchema, { id: row.id }, { policyId: heir.policyId, workflowId: heir.workflowId, status: 'Excluded', updatedAt: new Date() });
+  }
 }
 
 function definedFields<T extends object>(patch: T): Partial<T> {
@@ -180,6 +250,7 @@ function toView(entity: PolicyEntity): PolicyView {
     targetDomain: entity.targetDomain,
     usernameMapping: entity.usernameMapping,
     storeSubjects: entity.storeSubjects,
+    lastReconcileError: fromStoredErrorJson(entity.lastReconcileError ?? null),
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,
   };

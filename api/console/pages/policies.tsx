@@ -30,6 +30,11 @@ const UsersCell: FC<{ detail: PolicyDetail }> = ({ detail }) => {
         </div>
       ) : null}
       {detail.usersByStatus.Paused > 0 ? <div class="small muted">{formatNumber(detail.usersByStatus.Paused)} paused</div> : null}
+      {detail.usersByStatus.SyncedElsewhere > 0 ? (
+        <div class="small muted">
+          <a href={syncStatusHref({ policyId: detail.id, status: 'SyncedElsewhere' })}>{formatNumber(detail.usersByStatus.SyncedElsewhere)} synced by another policy</a>
+        </div>
+      ) : null}
     </>
   );
 };
@@ -42,6 +47,11 @@ const PolicyRow: FC<{ detail: PolicyDetail; connectionNames: Map<string, string>
     </td>
     <td>
       <EnabledBadge enabled={detail.enabled} />
+      {detail.lastReconcileError ? (
+        <div class="small text-danger" data-testid="reconcile-error">
+          <code>{detail.lastReconcileError.code}</code> {detail.lastReconcileError.message}
+        </div>
+      ) : null}
     </td>
     <td class="small">
       {connectionNames.get(detail.sourceConnectionId) ?? '—'} → {connectionNames.get(detail.targetConnectionId) ?? '—'}
