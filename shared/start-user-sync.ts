@@ -1,4 +1,4 @@
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { userSyncWorkflow } from '../workflows/user-sync/workflow.js';
 import type { UserSyncInput } from '../workflows/user-sync/types.js';
 import { SyncPolicyIdKey, SyncStageKey, SyncStatusKey } from './search-attributes.js';
@@ -16,7 +16,7 @@ export function userSyncWorkflowId(policyId: string, sourceUserId: string): stri
  * is harmless. A closed run (an Excluded user who is selected again) may be
  * started anew; the id map in the database keeps anything from being copied twice.
  */
-export async function startUserSync(client: Client, taskQueue: string, input: UserSyncInput): Promise<WorkflowHandle<typeof userSyncWorkflow>> {
+export async function startUserSync(client: Client, taskQueue: string, input: UserSyncInput): Promise<WorkflowHandleWithFirstExecutionRunId<typeof userSyncWorkflow>> {
   return client.workflow.start<typeof userSyncWorkflow>('userSyncWorkflow', {
     taskQueue,
     workflowId: userSyncWorkflowId(input.policyId, input.sourceUserId),

@@ -97,3 +97,35 @@ export function addCounts(a: ItemCounts, b: Partial<ItemCounts>): ItemCounts {
     skipped: a.skipped + (b.skipped ?? 0),
   };
 }
+
+/**
+ * Why a policy's membership pass failed (the policy's lastReconcileError).
+ * The connection-level codes are the users' own (AUTH_TOKEN_EXPIRED,
+ * RATE_LIMITED, CONNECTION_UNAVAILABLE); the others belong to the reconciler.
+ */
+export const ReconcileErrorCode = {
+  /** A rule names a group Microsoft 365 no longer has: no user is excluded because of it. */
+  GroupNotFound: 'GROUP_NOT_FOUND',
+  /** A selected user's row was written but Temporal refused to start their workflow; retried at the next pass. */
+  WorkflowStartFailed: 'WORKFLOW_START_FAILED',
+  /** Anything else (the pass timed out, the database failed); retried at the next pass. */
+  ReconcileFailed: 'RECONCILE_FAILED',
+} as const;
+export type ReconcileErrorCode = (typeof ReconcileErrorCode)[keyof typeof ReconcileErrorCode] | typeof UserErrorCode.AuthTokenExpired | typeof UserErrorCode.RateLimited | typeof UserErrorCode.ConnectionUnavailable;
+
+/**
+ * Membership audit codes (category 'membership'): USER_SELECTED, USER_RESELECTED,
+ * USER_EXCLUDED, and for one sync per mailbox pair USER_SYNCED_ELSEWHERE (the
+ * policy selects someone another policy's sync already carries: once, when the
+ * row enters SyncedElsewhere) and USER_TAKEN_OVER (the pair's sync moved to this
+ * policy, its id map with it); RECONCILE_FAILED / RECONCILE_RECOVERED for the policy's pass.
+ */
+export const MembershipAuditCode = {
+  UserSelected: 'USER_SELECTED',
+  UserReselected: 'USER_RESELECTED',
+  UserExcluded: 'USER_EXCLUDED',
+  UserSyncedElsewhere: 'USER_SYNCED_ELSEWHERE',
+  UserTakenOver: 'USER_TAKEN_OVER',
+  ReconcileFailed: 'RECONCILE_FAILED',
+  ReconcileRecovered: 'RECONCILE_RECOVERED',
+} as const;

@@ -39,7 +39,8 @@ export {
 export type { PoliciesRepository, PolicyListFilters, PolicyView } from './repositories/policies.js';
 export type { AuditEntryInput, AuditEntryView, AuditListFilters, AuditRepository } from './repositories/audit.js';
 export type { CountsDelta, SelectedUser, SyncUserErrorInput, SyncUserPatch } from './repositories/sync-user-input.js';
-export type { SelectionChange, SyncUserView, SyncUsersRepository } from './repositories/sync-users.js';
+export type { PairOutcomeView, SelectionChange, SyncUserView, SyncUsersRepository } from './repositories/sync-users.js';
+export type { PairSelection } from './repositories/sync-user-pairs.js';
 export type { SyncUserFilters, SyncUserListRequest } from './repositories/sync-user-list.js';
 export type { ImportedMessage, LabelUpdate, MessageIntent, MessageMapRepository, MessageMapView } from './repositories/message-map.js';
 export type { ItemListRequest, ItemOutcome, ItemRecordView, ItemsRepository } from './repositories/items.js';

@@ -56,32 +56,56 @@ interface GraphPage {
  * userPrincipalName, then id. Graph errors are thrown as the SDK raised them
  * (classify them with classifyGraphError); a missing group is a GroupNotFoundError.
  */
-export async function selectUsers(graph: GraphConnection, rules: PolicyRules): Promise<SelectedSourceUser[]> {
+export async function selectUsers(graph: GraphConnection, rules: PolicyRules, options: { onPage?: () => void } = {}): Promise<SelectedSourceUser[]> {
+  const { users, missingGroupIds } = await readSelection(graph, rules, options);
+  if (missingGroupIds[0] !== undefined) throw new GroupNotFoundError(missingGroupIds[0]);
+  return users;
+}
+
+export interface SelectionReport {
+  users: SelectedSourceUser[];
+  /** Groups the rules name that do not exist; their members are not in `users`. */
+  missingGroupIds: string[];
+}
+
+/**
+ * The same evaluation, for the membership reconciler: a group that no longer
+ * exists is reported beside the users the other rules select instead of
+ * ending the evaluation. `onPage` runs after every page read (the reconciler
+ * heartbeats there: a 10,000-member group is eleven pages of 999).
+ */
+export async function readSelection(graph: GraphConnection, rules: PolicyRules, options: { onPage?: () => void } = {}): Promise<SelectionReport> {
+  const onPage = options.onPage ?? (() => undefined);
+  const missingGroupIds: string[] = [];
   const selected = new Map<string, SelectedSourceUser>();
   const add = (user: SelectedSourceUser) => selected.set(user.id.toLowerCase(), user);
   const domains = new Set((rules.domains ?? []).map((domain) => domain.toLowerCase()));
 
   let directory: SelectedSourceUser[] | undefined;
   if (rules.allUsers === true || domains.size > 0) {
-    directory = await readPages(graph, `/users?$select=${select}&$top=${pageSize}`);
+    directory = await readPages(graph, `/users?$select=${select}&$top=${pageSize}`, onPage);
     for (const user of directory) {
       if (rules.allUsers === true || domains.has(domainOf(user.userPrincipalName)) || (user.mail !== null && domains.has(domainOf(user.mail)))) add(user);
     }
   }
 
   for (const groupId of rules.groupIds ?? []) {
-    for (const user of await groupMembers(graph, groupId)) add(user);
+    const members = await groupMembers(graph, groupId, onPage);
+    if (members === 'missing') missingGroupIds.push(groupId);
+    else for (const user of members) add(user);
   }
 
   for (const reference of rules.include ?? []) {
     const user = findIn(directory, reference) ?? (await lookUpUser(graph, reference));
     if (user) add(user);
+    onPage();
   }
 
   const excluded = new Set((rules.exclude ?? []).map((reference) => reference.toLowerCase()));
-  return [...selected.values()]
+  const users = [...selected.values()]
     .filter((user) => user.accountEnabled && !excluded.has(user.id.toLowerCase()) && !excluded.has(user.userPrincipalName.toLowerCase()))
     .sort(byPrincipalName);
+  return { users, missingGroupIds };
 }
 
 function byPrincipalName(a: SelectedSourceUser, b: SelectedSourceUser): number {
@@ -101,7 +125,7 @@ function findIn(directory: SelectedSourceUser[] | undefined, reference: string):
 }
 
 /** Follows @odata.nextLink to the end; only user objects are kept (group members can be groups, devices, apps). */
-async function readPages(graph: GraphConnection, firstPath: string): Promise<SelectedSourceUser[]> {
+async function readPages(graph: GraphConnection, firstPath: string, onPage: () => void): Promise<SelectedSourceUser[]> {
   const users: SelectedSourceUser[] = [];
   let next: string | undefined = firstPath;
   while (next !== undefined) {
@@ -111,15 +135,16 @@ async function readPages(graph: GraphConnection, firstPath: string): Promise<Sel
       if (user) users.push(user);
     }
     next = page['@odata.nextLink'];
+    onPage();
   }
   return users;
 }
 
-async function groupMembers(graph: GraphConnection, groupId: string): Promise<SelectedSourceUser[]> {
+async function groupMembers(graph: GraphConnection, groupId: string, onPage: () => void): Promise<SelectedSourceUser[] | 'missing'> {
   try {
-    return await readPages(graph, `/groups/${encodeURIComponent(groupId)}/members?$select=${select}&$top=${pageSize}`);
+    return await readPages(graph, `/groups/${encodeURIComponent(groupId)}/members?$select=${select}&$top=${pageSize}`, onPage);
   } catch (err) {
-    if (classifyGraphError(err).kind === 'notFound') throw new GroupNotFoundError(groupId);
+    if (classifyGraphError(err).kind === 'notFound') return 'missing';
     throw err;
   }
 }

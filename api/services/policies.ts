@@ -74,12 +74,30 @@ export class PolicyService {
     if (changed) {
       await this.audit(id, enabled ? 'POLICY_ENABLED' : 'POLICY_DISABLED', `Policy "${policy.name}" was ${enabled ? 'enabled: its users resume' : 'disabled: its users are paused'}.`);
     }
-    const users = await this.store.syncUsers.listByPolicy(id);
-    const workflowIds = users.filter((user) => user.status !== 'Excluded').map((user) => user.workflowId);
-    const signalledUsers = await this.workflows.sendToEach(workflowIds, { name: enabled ? 'resume' : 'pause', reason: 'policy-disabled' });
+    const signalledUsers = await this.tellUsersOfSwitch(policy);
     // The reconciler too: on enable it starts users selected meanwhile; on disable it stops reading the directory.
+    // It signals the users only if this could not (usersToldEnabled, below), so each user gets one signal per switch.
     await this.notifyChanged(policy);
     return { policy, changed, signalledUsers };
+  }
+
+  /**
+   * One pause or resume signal per user with a workflow, sent by whoever
+   * claims the switch first: this request, or the membership pass if this one
+   * could not (then it releases the claim). A repeated enable sends nothing.
+   */
+  private async tellUsersOfSwitch(policy: PolicyView): Promise<number> {
+    if (!(await this.store.policies.claimUsersTold(policy.id, policy.enabled))) return 0;
+    const users = await this.store.syncUsers.listByPolicy(policy.id);
+    const workflowIds = users.filter((user) => user.status !== 'Excluded' && user.status !== 'SyncedElsewhere').map((user) => user.workflowId);
+    try {
+      return await this.workflows.sendToEach(workflowIds, { name: policy.enabled ? 'resume' : 'pause', reason: 'policy-disabled' });
+    } catch (err) {
+      // Temporal did not take them all: the membership pass (asked to run just after) sends them instead.
+      this.log.warn({ err, policyId: policy.id }, 'the users could not all be told of the policy switch; the membership pass tells them');
+      await this.store.policies.releaseUsersTold(policy.id);
+      return 0;
+    }
   }
 
   private async notifyChanged(policy: PolicyView): Promise<void> {
