@@ -12,6 +12,7 @@ import { createProvisioningActivities } from './provisioning/provision-google-us
 import { createCycleActivities } from './sync-state/cycle.js';
 import { createSyncStateActivities } from './sync-state/publish.js';
 import { reconcilePolicyMembership, type ReconcileInput } from './policies/reconcile-membership.js';
+import { recordReconcileFailure, type UnreportedFailure } from './policies/reconcile-failures.js';
 
 /**
  * The one place activities are built. The worker and the tests both call this
@@ -50,6 +51,7 @@ export function createActivities(deps: ActivityDeps) {
       if (!deps.temporal) throw new Error('This worker was built without a Temporal client, so it cannot run the membership reconciler.');
       return reconcilePolicyMembership({ store: deps.store, connections, temporal: deps.temporal }, input);
     },
+    recordReconcileFailure: (input: UnreportedFailure) => recordReconcileFailure(deps.store, input),
   };
 }
 

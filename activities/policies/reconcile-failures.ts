@@ -97,3 +97,20 @@ export async function reportRecovered(store: Store, policyId: string): Promise<v
 export function asTemporalFailure(failure: ReconcileFailure): ApplicationFailure {
   return ApplicationFailure.create({ type: failure.code, message: failure.message, nonRetryable: !failure.retryable, details: [failure.details] });
 }
+
+/** What the membership workflow knows of a pass that ended without reporting itself (ids and Temporal's words only). */
+export interface UnreportedFailure {
+  policyId: string;
+  /** Temporal's description, e.g. "activity Heartbeat timeout". */
+  what: string;
+}
+
+export async function recordReconcileFailure(store: Store, input: UnreportedFailure): Promise<void> {
+  if (!(await store.policies.get(input.policyId))) return;
+  await reportFailure(store, input.policyId, {
+    code: ReconcileErrorCode.ReconcileFailed,
+    message: `The membership pass did not finish (${input.what}); the next pass tries again. If it persists, check that a worker is running and its log.`,
+    details: { temporal: input.what },
+    retryable: true,
+  });
+}

@@ -1,4 +1,4 @@
-import { condition, continueAsNew, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, continueAsNew, defineSignal, patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
 import type { UserSyncTuning } from '../user-sync/types.js';
 
@@ -11,6 +11,8 @@ export interface PolicyMembershipInput {
   userSyncTuning?: UserSyncTuning;
   /** An initial sync without progress for this long is reported as stalled. */
   stalledAfterSeconds?: number;
+  /** Heartbeat timeout of the membership pass (default 2 minutes; tests shorten it). */
+  reconcileHeartbeatTimeoutSeconds?: number;
   /** Whether the policy was enabled at the last evaluation (carried across continue-as-new). */
   lastEnabled?: boolean | null;
 }
@@ -18,11 +20,26 @@ export interface PolicyMembershipInput {
 /** The API asks for an evaluation now: a policy was created, changed, enabled or disabled. */
 export const reconcileNowSignal = defineSignal('reconcileNow');
 
-const { reconcilePolicyMembership } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes', maximumAttempts: 5 },
-});
+function membershipActivities(input: PolicyMembershipInput) {
+  return proxyActivities<Activities>({
+    startToCloseTimeout: '30 minutes',
+    heartbeatTimeout: input.reconcileHeartbeatTimeoutSeconds === undefined ? '2 minutes' : input.reconcileHeartbeatTimeoutSeconds * 1000,
+    retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes', maximumAttempts: 5 },
+  });
+}
+
+const { recordReconcileFailure } = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: { maximumAttempts: 3 } });
+
+/**
+ * A pass the activity could not report itself (it timed out, its worker died):
+ * the policy shows it all the same. Failures the activity raised (an
+ * ApplicationFailure whose type is the code) were reported where they happened.
+ */
+async function reportUnreported(policyId: string, err: unknown): Promise<void> {
+  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) return;
+  const what = err instanceof ActivityFailure && err.cause ? err.cause.message : 'it failed';
+  await recordReconcileFailure({ policyId, what }).catch(() => undefined);
+}
 
 /**
  * One per policy: evaluates its user selection rules against the Microsoft
@@ -31,6 +48,7 @@ const { reconcilePolicyMembership } = proxyActivities<Activities>({
  * disabled. Ends when the policy is deleted.
  */
 export async function policyMembershipWorkflow(input: PolicyMembershipInput): Promise<void> {
+  const { reconcilePolicyMembership } = membershipActivities(input);
   let requested = true;
   let lastEnabled = input.lastEnabled ?? null;
   setHandler(reconcileNowSignal, () => {
@@ -45,7 +63,11 @@ export async function policyMembershipWorkflow(input: PolicyMembershipInput): Pr
       userCycleIntervalSeconds: input.userCycleIntervalSeconds,
       userSyncTuning: input.userSyncTuning,
       stalledAfterSeconds: input.stalledAfterSeconds,
-    }).catch(() => null);
+    }).catch(async (err: unknown) => {
+      // Reported on the policy (lastReconcileError and the audit log), never swallowed; the next pass tries again.
+      if (patched('membership-reports-unreported-failures')) await reportUnreported(input.policyId, err);
+      return null;
+    });
     if (result?.policyDeleted) return;
     if (result) lastEnabled = result.enabled;
     const intervalSeconds = input.intervalSeconds ?? result?.intervalSeconds ?? 900;
