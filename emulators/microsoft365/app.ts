@@ -3,6 +3,7 @@ import { observeResponses, type ResponseObserver } from '../response-observer.js
 import { createIdentityRoutes } from './identity/routes.js';
 import type { GraphEnv } from './http/env.js';
 import { graphError } from './http/graph-error.js';
+import { delayDirectoryPages, directoryPagePatterns, type DirectoryLatency } from './http/directory-latency.js';
 import { injectFaults, recordStats, requestContext, requireBearerToken, throttleMailbox } from './http/middleware.js';
 import { ODataQueryError } from './http/odata.js';
 import { createBatchRoutes } from './routes/batch.js';
@@ -21,6 +22,7 @@ export interface EmulatorAppDeps {
   governor: ThrottleGovernor;
   stats: RequestStats;
   tokenLifetimeSeconds: number;
+  directoryLatency: DirectoryLatency;
   reset(): void;
   /** Opt-in (tests): every response, $batch parts included, goes to this observer. */
   observeResponse?: ResponseObserver | undefined;
@@ -44,12 +46,13 @@ export function createEmulatorApp(deps: EmulatorAppDeps): Hono<GraphEnv> {
   if (deps.observeResponse) app.use('*', observeResponses(deps.observeResponse));
   app.use('*', requestContext());
   app.use('*', recordStats(stats));
-  app.route('/', createControlRoutes({ tenant, governor, stats, reset: deps.reset }));
+  app.route('/', createControlRoutes({ tenant, governor, stats, directoryLatency: deps.directoryLatency, reset: deps.reset }));
 
   app.use('/v1.0/*', requireBearerToken(tenant.credentials));
   const faults = injectFaults(governor, stats);
   app.use('/v1.0/*', (c, next) => (c.req.path === '/v1.0/$batch' ? next() : faults(c, next)));
   for (const pattern of mailboxRoutePatterns) app.use(pattern, throttleMailbox(governor, tenant, stats));
+  for (const pattern of directoryPagePatterns) app.use(pattern, delayDirectoryPages(deps.directoryLatency));
 
   app.route('/', createUserRoutes(tenant));
   app.route('/', createGroupRoutes(tenant));

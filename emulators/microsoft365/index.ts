@@ -7,6 +7,7 @@ import { loadTenantInto, saveTenant } from './state/persistence.js';
 import { TenantState } from './state/tenant.js';
 import { ThrottleGovernor, type QuotaSettings } from './throttle/governor.js';
 import { RequestStats } from './throttle/stats.js';
+import { DirectoryLatency } from './http/directory-latency.js';
 
 /**
  * Microsoft 365 emulator: the Entra ID client-credentials token endpoint and
@@ -46,6 +47,8 @@ export interface Microsoft365Emulator {
   tenant: TenantState;
   throttle: ThrottleGovernor;
   stats: RequestStats;
+  /** A delay before each directory page (POST /_control/directory-latency). */
+  directoryLatency: DirectoryLatency;
   readonly tenantId: string;
   readonly clientId: string;
   /** The secret that currently works (null after a revoke, until a rotate). */
@@ -79,6 +82,7 @@ export function createMicrosoft365Emulator(options: Microsoft365EmulatorOptions 
   );
   const governor = new ThrottleGovernor({ ...defaultQuota, ...options.quota });
   const stats = new RequestStats();
+  const directoryLatency = new DirectoryLatency();
   const persistDir = options.persistDir;
 
   const requirePersistDir = (): string => {
@@ -111,16 +115,18 @@ export function createMicrosoft365Emulator(options: Microsoft365EmulatorOptions 
     if (initialSecret !== null) tenant.credentials.resetSecret(initialSecret);
     governor.reset();
     stats.reset();
+    directoryLatency.reset();
     if (options.seed) seedTenant(tenant, options.seed);
   };
 
-  const app = createEmulatorApp({ tenant, governor, stats, tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599, reset, observeResponse: options.observeResponse });
+  const app = createEmulatorApp({ tenant, governor, stats, tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599, directoryLatency, reset, observeResponse: options.observeResponse });
 
   return {
     app,
     tenant,
     throttle: governor,
     stats,
+    directoryLatency,
     get tenantId() {
       return tenant.credentials.tenantId;
     },

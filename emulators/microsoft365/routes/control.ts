@@ -6,6 +6,7 @@ import type { DirectoryUser } from '../state/directory.js';
 import { TenantError, type TenantState } from '../state/tenant.js';
 import type { ThrottleGovernor } from '../throttle/governor.js';
 import type { RequestStats } from '../throttle/stats.js';
+import type { DirectoryLatency } from '../http/directory-latency.js';
 import { DirectoryError } from '../state/directory.js';
 import { rawMimeRefusal, summariseRawMime } from '../state/raw-mime.js';
 
@@ -18,6 +19,7 @@ export interface ControlDeps {
   tenant: TenantState;
   governor: ThrottleGovernor;
   stats: RequestStats;
+  directoryLatency: DirectoryLatency;
   reset(): void;
 }
 
@@ -74,6 +76,7 @@ const schemas = {
     })
     .strict()
     .refine((body) => Object.values(body).some((value) => value !== undefined), 'give at least one of isRead, flag, categories, folder'),
+  directoryLatency: z.object({ pageMs: z.number().int().min(0).max(60_000) }).strict(),
   throttle: z
     .object({
       quotaScale: z.number().positive().max(1_000_000).optional(),
@@ -271,6 +274,12 @@ export function createControlRoutes(deps: ControlDeps): Hono {
     if (!body.ok) return body.response;
     governor.adjust(body.value);
     return c.json({ concurrency: governor.concurrencyLimit, requestsPerWindow: governor.requestBudget, scope: governor.scope });
+  });
+  app.post('/_control/directory-latency', async (c) => {
+    const body = await parseBody(c, schemas.directoryLatency);
+    if (!body.ok) return body.response;
+    deps.directoryLatency.pageMs = body.value.pageMs;
+    return c.json({ pageMs: deps.directoryLatency.pageMs });
   });
   app.get('/_control/stats', (c) => c.json(stats.snapshot()));
   app.post('/_control/reset', (c) => {

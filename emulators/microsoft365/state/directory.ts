@@ -164,6 +164,11 @@ export class Directory {
     group.memberIds = group.memberIds.filter((id) => id !== user.id);
   }
 
+  /** A deleted group answers 404 Request_ResourceNotFound, as any unknown object id does. */
+  deleteGroup(group: DirectoryGroup): void {
+    this.groups.delete(group.id);
+  }
+
   findGroup(id: string): DirectoryGroup | undefined {
     return this.groups.get(id);
   }

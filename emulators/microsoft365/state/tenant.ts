@@ -144,6 +144,11 @@ export class TenantState {
     return group;
   }
 
+  deleteGroup(group: DirectoryGroup): void {
+    this.directory.deleteGroup(group);
+    this.changed();
+  }
+
   // ---- mail ------------------------------------------------------------------
 
   addFolder(user: DirectoryUser, path: string, options: { hidden?: boolean } = {}): MailFolder {
