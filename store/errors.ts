@@ -40,7 +40,7 @@ export class StoreNotFoundError extends StoreError {
   }
 }
 
-export type StoreConflictCode = 'CONNECTION_IN_USE' | 'POLICY_IN_USE' | 'MESSAGE_INTENT_MISSING';
+export type StoreConflictCode = 'CONNECTION_IN_USE' | 'POLICY_IN_USE' | 'ITEM_INTENT_MISSING';
 
 /** The operation contradicts what is stored (something still depends on the row, or a step was skipped). */
 export class StoreConflictError extends StoreError {

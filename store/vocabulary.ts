@@ -49,8 +49,10 @@ export type AuditSeverity = (typeof AUDIT_SEVERITIES)[number];
 /** Open list: these are the categories in use, a new one needs no migration. */
 export type AuditCategory = 'connection' | 'policy' | 'provisioning' | 'sync' | 'membership' | 'item' | (string & {});
 
-export const MESSAGE_MAP_STATES = ['intent', 'imported', 'deleted'] as const;
-export type MessageMapState = (typeof MESSAGE_MAP_STATES)[number];
+export const ITEM_MAP_STATES = ['intent', 'imported', 'deleted'] as const;
+export type ItemMapState = (typeof ITEM_MAP_STATES)[number];
+/** Mail's name for the same states. */
+export type MessageMapState = ItemMapState;
 
 export const CYCLE_KINDS = ['initial', 'delta'] as const;
 export type CycleKind = (typeof CYCLE_KINDS)[number];
