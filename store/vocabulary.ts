@@ -1,3 +1,4 @@
+import { DATA_TYPES, isSyncableDataType, type DataType } from '../shared/data-types.js';
 import {
   ItemErrorCode as ItemErrorCodeWords,
   SyncStage as SyncStageWords,
@@ -38,10 +39,10 @@ export const ITEM_ERROR_CODES: readonly ItemErrorCode[] = Object.values(ItemErro
 export const ITEM_OUTCOME_STATUSES = ['failed', 'skipped'] as const;
 export type ItemOutcomeStatus = (typeof ITEM_OUTCOME_STATUSES)[number];
 
-/** Every data type a policy may name; only SUPPORTED_DATA_TYPES are synced today. */
-export const DATA_TYPES = ['mail', 'calendar', 'contacts', 'files'] as const;
-export type DataType = (typeof DATA_TYPES)[number];
-export const SUPPORTED_DATA_TYPES: readonly DataType[] = ['mail'];
+// Every data type a policy may name (defined with the activities that copy them); only SUPPORTED_DATA_TYPES are synced today.
+export { DATA_TYPES, type DataType };
+// A type is supported once its module is behind the engine (shared/data-types.ts).
+export const SUPPORTED_DATA_TYPES: readonly DataType[] = DATA_TYPES.filter((type) => isSyncableDataType(type));
 
 export const AUDIT_SEVERITIES = ['Info', 'Warning', 'Error'] as const;
 export type AuditSeverity = (typeof AUDIT_SEVERITIES)[number];

@@ -11,6 +11,7 @@ import { findOwnCopyByMessageId, findOwnPendingCopy, importPendingLabelId, type 
 import { itemRefusalOf } from './item-refusal.js';
 import type { Mailbox } from './mailbox.js';
 import { rawHeaderField } from './raw-headers.js';
+import { cancellationOf } from '../engine/cancellation.js';
 
 export interface ImportCandidate {
   message: ExportedMessage;
@@ -41,15 +42,6 @@ export interface ImportOutcome {
    * credentials), or Temporal's cancellation of this attempt (a pause, a heartbeat timeout).
    */
   stoppedBy: ApplicationFailure | CancelledFailure | null;
-}
-
-/**
- * Temporal's reason for cancelling this attempt, to be thrown as it is: the
- * worker then reports the attempt as cancelled (the workflow asked: a pause)
- * rather than failed, so nothing retries it.
- */
-export function cancellationOf(signal: AbortSignal): CancelledFailure {
-  return signal.reason instanceof CancelledFailure ? signal.reason : new CancelledFailure('This attempt was cancelled by Temporal.');
 }
 
 function itemVerdictForGoogle(err: unknown): { verdict: ItemVerdict; serviceError: Record<string, unknown> } | null {

@@ -11,7 +11,7 @@ import { openStoreForTest } from './store.js';
 import { testDatabaseUrl } from './test-database.js';
 import { startUserSync, userSyncWorkflowId } from '../../shared/start-user-sync.js';
 import type { PacingSettings } from '../../activities/pacing.js';
-import type { TargetAccountSettings } from '../../activities/mail/target-account.js';
+import type { TargetAccountSettings } from '../../activities/engine/target-account.js';
 import type { userSyncWorkflow } from '../../workflows/user-sync/workflow.js';
 import type { UserSyncSnapshot, UserSyncTuning } from '../../workflows/user-sync/types.js';
 import { statusQuery } from '../../workflows/user-sync/signals.js';

@@ -1,3 +1,4 @@
+import type { DataType, SyncableDataType } from '../../shared/data-types.js';
 import type { ItemCounts, SyncError, SyncStage, SyncStatus } from '../../shared/vocabulary.js';
 
 /** Why a user is paused: an operator did it, or the policy is disabled. */
@@ -25,18 +26,20 @@ export type CycleTrigger = 'start' | 'schedule' | 'operator' | 'credentials-upda
 /** What a cycle takes from its policy; read afresh at every cycle, and pushed by the API when an administrator edits it. */
 export interface PolicySettings {
   cycleIntervalSeconds: number;
+  /** The data types the policy names; absent in a signal from before the policy had them (mail then). */
+  dataTypes?: DataType[];
 }
 
 export interface UserSyncTuning {
   /** How long a silent mail activity may go before Temporal retries it elsewhere. */
   heartbeatTimeoutSeconds?: number;
-  /** Messages one syncMailFolder call handles before handing back to the workflow. */
+  /** Items one sync activity (syncMailFolders, ...) handles before handing back to the workflow. */
   messagesPerActivity?: number;
-  /** Rediscover the folder tree every N recurring cycles (initial sync always does). */
+  /** Rediscover the containers (folder tree, ...) every N recurring cycles (initial sync always does). */
   folderDiscoveryEveryCycles?: number;
-  /** Attempts of a mail activity within one cycle before the cycle ends as Failed (throttling, outages). */
+  /** Attempts of a data type's activity within one cycle before the cycle ends as Failed (throttling, outages). */
   maxActivityAttempts?: number;
-  /** How long a mail activity's retries may last (schedule-to-close); default the cycle interval, at least 15 minutes. */
+  /** How long a data type activity's retries may last (schedule-to-close); default the cycle interval, at least 15 minutes. */
   retryWindowSeconds?: number;
   /** History length after which the run continues as new. */
   maxHistoryEvents?: number;
@@ -63,7 +66,13 @@ export interface UserSyncInput {
 export interface CarriedState {
   /** carriedStateVersion when written; absent in states written before it had one. */
   version?: number;
+  /**
+   * The user's stage: Provisioning until the Google account exists, then
+   * InitialSync while any enabled data type is in its first copy, else Recurring.
+   */
   stage: SyncStage;
+  /** Each data type that has begun, with its own stage. */
+  dataTypes: Partial<Record<SyncableDataType, DataTypeProgress>>;
   status: SyncStatus;
   pausedBy: PauseReason[];
   lastError: SyncError | null;
@@ -72,7 +81,17 @@ export interface CarriedState {
   cyclesCompleted: number;
   target: GoogleTarget | null;
   pendingTrigger: CycleTrigger | null;
-  /** Well-known folders that are not synced (Outbox, ...), so that rediscovery need not ask which they are. */
+}
+
+/** Where one data type of the user stands. */
+export interface DataTypeProgress {
+  stage: typeof SyncStage.InitialSync | typeof SyncStage.Recurring;
+  /** Containers that are not synced (mail: Outbox, ...), so that rediscovery need not ask which they are. */
+  skippedContainerIds: string[];
+}
+
+/** CarriedState as version 1 wrote it: one stage, mail's only. */
+export interface CarriedStateV1 extends Omit<CarriedState, 'dataTypes'> {
   skippedFolderIds?: string[];
 }
 
@@ -90,7 +109,3 @@ export interface UserSyncSnapshot extends CarriedState {
   currentActivity: string;
 }
 
-export interface MailFolderRef {
-  sourceFolderId: string;
-  path: string;
-}

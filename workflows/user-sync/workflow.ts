@@ -22,13 +22,15 @@ import {
   type ItemCounts,
   type SyncError,
 } from '../../shared/vocabulary.js';
+import { dataTypeActivityNames, type SyncableDataType } from '../../shared/data-types.js';
 import { userSyncActivities } from './activities.js';
 import { upgradeCarriedState } from './carried-state.js';
 import { UserSyncControls } from './controls.js';
 import { serviceErrorIn } from './interruptions.js';
 import { unlessPaused } from './pausable.js';
 import { statusQuery } from './signals.js';
-import type { CarriedState, CycleTrigger, MailFolderRef, UserSyncInput } from './types.js';
+import { planDataTypes, progressOf, userStageOf, type DataTypeStep } from './data-type-plan.js';
+import type { CarriedState, CycleTrigger, UserSyncInput } from './types.js';
 
 type CycleOutcome = 'succeeded' | 'failed' | 'excluded';
 
@@ -61,9 +63,20 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
   }));
   const isPaused = () => controls.isPaused();
 
+  // Each type's stage goes to the database only when it changed, so an idle cycle writes nothing more.
+  let stagesWritten = '';
+  let stagesSent = '';
+  function changedDataTypeStages(): Partial<Record<SyncableDataType, SyncStage>> | undefined {
+    const stages = Object.fromEntries(Object.entries(state.dataTypes).map(([type, progress]) => [type, progress.stage]));
+    stagesSent = JSON.stringify(stages);
+    return stagesSent === stagesWritten ? undefined : stages;
+  }
+
   /** The state as the database row the API lists from. */
   function stateRecord(status: SyncStatus, shownNextSyncAt: string | null = nextSyncAt) {
+    const dataTypeStages = changedDataTypeStages();
     return {
+      ...(dataTypeStages ? { dataTypeStages } : {}),
       syncUserId: input.syncUserId,
       workflowId: workflowInfo().workflowId,
       runId: workflowInfo().runId,
@@ -87,6 +100,7 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       { key: SyncErrorCodeKey, value: state.lastError?.code ?? 'None' },
     ]);
     state.status = status;
+    stagesWritten = stagesSent;
   }
 
   /**
@@ -141,30 +155,36 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     state.stage = SyncStage.InitialSync;
   }
 
-  async function copyMail(kind: 'initial' | 'delta', cycleId: string, knownFolders: MailFolderRef[] | null): Promise<void> {
+  /** One data type's part of a cycle: its containers brought to their delta links, a budget of items at a time. */
+  async function copyDataType(step: DataTypeStep, cycleId: string, knownContainerIds: string[] | null): Promise<void> {
     const target = state.target!;
-    const folderInput = { syncUserId: input.syncUserId, sourceUserId: input.sourceUserId, sourceConnectionId: input.sourceConnectionId, targetConnectionId: input.targetConnectionId, targetEmail: target.email };
-    doing('listing mail folders');
-    let folders = knownFolders;
-    if (!folders) {
-      const discovered = await act.discoverMailFolders({ ...folderInput, skippedFolderIds: state.skippedFolderIds ?? [] });
-      state.skippedFolderIds = discovered.skippedFolderIds;
-      folders = discovered.folders;
+    const names = dataTypeActivityNames[step.dataType];
+    const progress = progressOf(state, step.dataType);
+    const pair = { syncUserId: input.syncUserId, sourceUserId: input.sourceUserId, sourceConnectionId: input.sourceConnectionId, targetConnectionId: input.targetConnectionId, targetEmail: target.email };
+    let containers = knownContainerIds;
+    if (!containers) {
+      doing(`listing ${names.containers}`);
+      const discovered = await act.dataTypes[names.discover]({ ...pair, skippedContainerIds: progress.skippedContainerIds });
+      progress.skippedContainerIds = discovered.skippedContainerIds;
+      containers = discovered.sourceContainerIds;
     }
-    let remaining = folders.map((folder) => folder.sourceFolderId);
+    let remaining = containers;
     while (remaining.length > 0) {
       await checkpoint();
-      const done = folders.length - remaining.length;
-      // Folder names stay out of Temporal (stored unencrypted); the position says enough.
-      doing(`${kind === 'initial' ? 'initial sync' : 'delta cycle'}: ${done} of ${folders.length} mail folders done`);
-      const result = await unlessPaused(isPaused, () => act.syncMailFolders({ ...folderInput, cycleId, sourceFolderIds: remaining, messageBudget: tuning.messagesPerActivity ?? 2000 }));
-      // Paused part-way: the checkpoint above waits; the folders carry on from their saved pages.
+      const done = containers.length - remaining.length;
+      // Container names stay out of Temporal; the position says enough.
+      doing(`${step.kind === 'initial' ? 'initial sync' : 'delta cycle'}: ${done} of ${containers.length} ${names.containers} done`);
+      const result = await unlessPaused(isPaused, () =>
+        act.dataTypes[names.sync]({ ...pair, cycleId, sourceContainerIds: remaining, itemBudget: tuning.messagesPerActivity ?? 2000 }),
+      );
+      // Paused part-way: the checkpoint above waits; the containers carry on from their saved pages.
       if (result === 'paused') continue;
       if (result.counts) state.counts = result.counts;
       cycleChanges.updated += result.updated;
       cycleChanges.deleted += result.deleted;
-      remaining = result.remainingFolderIds;
+      remaining = result.remainingContainerIds;
     }
+    progress.stage = SyncStage.Recurring;
   }
 
   /** Messages relabelled and deleted in the running cycle, for its record. */
@@ -189,9 +209,11 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     cycleChanges = { updated: 0, deleted: 0 };
     try {
       if (state.stage === SyncStage.Provisioning) await provision();
-      const kind = state.stage === SyncStage.InitialSync ? 'initial' : 'delta';
+      // The plan from the policy as last read (an edit is pushed at once); the cycle's own read may add a type below.
+      const expected = planDataTypes(state, controls.policy.dataTypes ?? ['mail']);
+      const kind = expected.some((step) => step.kind === 'initial') ? 'initial' : 'delta';
       const status = kind === 'initial' ? SyncStatus.InitialSync : SyncStatus.Syncing;
-      const rediscover = kind === 'initial' || state.cyclesCompleted % (tuning.folderDiscoveryEveryCycles ?? 12) === 0;
+      const rediscoverEvery = tuning.folderDiscoveryEveryCycles ?? 12;
       const begun = await act.beginSyncCycle({
         state: stateRecord(status),
         policyId: input.policyId,
@@ -199,7 +221,8 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
         targetConnectionId: input.targetConnectionId,
         kind,
         trigger,
-        listKnownFolders: !rediscover,
+        // A type in its delta rounds works on the containers it knows, and reads them again every few cycles.
+        knownContainersOf: state.cyclesCompleted % rediscoverEvery === 0 ? [] : expected.filter((step) => step.kind === 'delta').map((step) => step.dataType),
       });
       controls.takePolicy(begun.policy);
       if (begun.blockedBy) {
@@ -210,8 +233,9 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       showStatus(status);
       cycleId = begun.cycleId;
       countsAtStart = state.counts;
-      await copyMail(kind, cycleId, begun.knownFolders);
-      state.stage = SyncStage.Recurring;
+      const plan = planDataTypes(state, controls.policy.dataTypes ?? ['mail']);
+      for (const step of plan) await copyDataType(step, cycleId, begun.knownContainers[step.dataType] ?? null);
+      state.stage = userStageOf(state, plan);
       state.lastError = null;
       state.lastSyncAt = new Date().toISOString();
       state.cyclesCompleted += 1;

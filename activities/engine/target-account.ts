@@ -3,7 +3,7 @@ import { UserErrorCode } from '../../shared/vocabulary.js';
 import type { ConnectionClients } from '../connections/clients.js';
 import { classifyGoogleError, type GoogleFailure } from '../google/google-errors.js';
 import { googleFailure } from '../failures.js';
-import type { MailboxInput } from './mailbox.js';
+import type { UserPairInput } from './data-type-module.js';
 
 /**
  * Google's token endpoint answers invalid_grant for the impersonated user
@@ -31,7 +31,7 @@ interface TargetAccountDeps {
   targetAccount?: TargetAccountSettings;
 }
 
-/** The Google refusal of the impersonated user inside whatever a mail activity threw, if that is what it is. */
+/** The Google refusal of the impersonated user inside whatever a data type activity threw, if that is what it is. */
 function accountRefusal(err: unknown): GoogleFailure | null {
   if (err instanceof ApplicationFailure) {
     const details = err.details?.[0] as (Partial<GoogleFailure> & { service?: string }) | undefined;
@@ -47,7 +47,7 @@ interface AccountState {
   creationTime?: string;
 }
 
-async function readAccount(deps: TargetAccountDeps, input: MailboxInput): Promise<AccountState> {
+async function readAccount(deps: TargetAccountDeps, input: UserPairInput): Promise<AccountState> {
   const { clients } = await deps.connections.google(input.targetConnectionId);
   try {
     const { data } = await clients.directory.users.get({ userKey: input.targetEmail, projection: 'basic', fields: 'id,suspended,creationTime' });
@@ -85,8 +85,8 @@ function notReady(deps: TargetAccountDeps, refusal: GoogleFailure, account: Acco
   });
 }
 
-/** The failure a mail activity should end with, when Google refused its target user; null for anything else. */
-export async function resolveTargetRefusal(deps: TargetAccountDeps, input: MailboxInput, err: unknown): Promise<ApplicationFailure | null> {
+/** The failure a data type activity should end with, when Google refused its target user; null for anything else. */
+export async function resolveTargetRefusal(deps: TargetAccountDeps, input: UserPairInput, err: unknown): Promise<ApplicationFailure | null> {
   const refusal = accountRefusal(err);
   if (!refusal) return null;
   const account = await readAccount(deps, input);
@@ -110,8 +110,8 @@ export async function resolveTargetRefusal(deps: TargetAccountDeps, input: Mailb
   return notReady(deps, refusal, account);
 }
 
-/** Runs a mail activity; a refusal of its Google user ends it with that user's own code, never the connection's. */
-export async function withTargetAccount<T>(deps: TargetAccountDeps, input: MailboxInput, run: () => Promise<T>): Promise<T> {
+/** Runs a data type activity; a refusal of its Google user ends it with that user's own code, never the connection's. */
+export async function withTargetAccount<T>(deps: TargetAccountDeps, input: UserPairInput, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (err) {
