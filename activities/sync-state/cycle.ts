@@ -14,6 +14,8 @@ export interface BeginCycleInput {
   targetConnectionId: string;
   kind: 'initial' | 'delta';
   trigger: CycleTrigger;
+  /** The running cycle a long pause carried into this run (continue-as-new): it goes on under its own record. */
+  continuesCycleId?: string | null;
   /** Data types that do not read their containers again this cycle: they work on the ones already known. */
   knownContainersOf: SyncableDataType[];
 }
@@ -73,8 +75,11 @@ export function createCycleActivities(deps: SyncStateDeps) {
       const syncUserId = input.state.syncUserId;
       await store.syncUsers.update(syncUserId, syncStatePatch(input.state));
       await writeDataTypeStages(deps, input.state);
-      const cycleId = await store.cycles.start({ syncUserId, kind: input.kind, trigger: input.trigger });
-      observeCycleStart({ kind: input.kind, trigger: input.trigger, dueAt: input.state.nextSyncAt });
+      let cycleId = input.continuesCycleId ?? null;
+      if (!cycleId) {
+        cycleId = await store.cycles.start({ syncUserId, kind: input.kind, trigger: input.trigger });
+        observeCycleStart({ kind: input.kind, trigger: input.trigger, dueAt: input.state.nextSyncAt });
+      }
       const knownContainers: Partial<Record<SyncableDataType, string[]>> = {};
       for (const dataType of input.knownContainersOf) {
         knownContainers[dataType] = (await store.containers.forType(dataType).list(syncUserId)).map((container) => container.sourceContainerId);

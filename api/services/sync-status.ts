@@ -46,7 +46,11 @@ export class SyncStatusReader {
     const user = await this.requireUser(userId);
     // A closed workflow (Excluded) would need a worker to replay it just to answer; the database has it all.
     const live = user.status === 'Excluded' ? null : await this.workflows.snapshot(user.workflowId);
-    const [itemErrorsByCode, cycles] = await Promise.all([this.store.items.countByCode(user.id), this.store.cycles.listRecent(user.id, RECENT_CYCLES)]);
+    const [itemErrorsByCode, cycles, dataTypes] = await Promise.all([
+      this.store.items.countByCode(user.id),
+      this.store.cycles.listRecent(user.id, RECENT_CYCLES),
+      this.store.dataTypeStates.list(user.id),
+    ]);
     return {
       ...toSyncUserSummary(user),
       sourceUserId: user.sourceUserId,
@@ -55,6 +59,12 @@ export class SyncStatusReader {
         ? { code: user.errorCode, message: user.errorMessage ?? '', at: iso(user.errorAt ?? user.updatedAt), details: user.errorDetails ?? {}, recommendedAction: actionFor(user.errorCode) }
         : null,
       countsByType: structuredClone(user.countsByType),
+      dataTypes: dataTypes.map((type) => ({
+        dataType: type.dataType,
+        stage: type.stage,
+        counts: { ...(user.countsByType[type.dataType] ?? { exported: 0, imported: 0, failed: 0, skipped: 0 }) },
+        initialSyncTotal: type.initialSyncTotal,
+      })),
       itemErrorsByCode,
       initialSync: { estimatedTotal: user.initialSyncTotal, lastProgressAt: isoOrNull(user.lastProgressAt), stalled: this.isStalled(user) },
       recentCycles: cycles.map(toCycle),

@@ -5,7 +5,8 @@ import type { CarriedState, CarriedStateV1 } from './types.js';
  * The version of the state one run hands the next (continue-as-new). Raise it
  * when CarriedState changes shape, and teach upgradeCarriedState the step.
  * 1: the state before it had a version (mail only, one stage).
- * 2: each data type has its own stage (dataTypes); mail's skipped folders moved there.
+ * 2: each data type has its own stage (dataTypes); mail's skipped folders moved there;
+ *    a pause carries the status to return to and the cycle it interrupted across runs.
  */
 export const carriedStateVersion = 2;
 
@@ -22,6 +23,8 @@ export function freshState(): CarriedState {
     cyclesCompleted: 0,
     target: null,
     pendingTrigger: 'start',
+    statusBeforePause: null,
+    cycleInProgress: null,
   };
 }
 
@@ -36,7 +39,7 @@ export function upgradeCarriedState(carried: CarriedState | CarriedStateV1 | und
   const { skippedFolderIds, ...v1 } = carried as CarriedStateV1;
   const dataTypes: CarriedState['dataTypes'] =
     v1.stage === SyncStage.InitialSync || v1.stage === SyncStage.Recurring ? { mail: { stage: v1.stage, skippedContainerIds: [...(skippedFolderIds ?? [])] } } : {};
-  return { ...v1, pausedBy: [...v1.pausedBy], dataTypes, version: carriedStateVersion };
+  return { ...v1, pausedBy: [...v1.pausedBy], dataTypes, statusBeforePause: null, cycleInProgress: null, version: carriedStateVersion };
 }
 
 // The workflow sandbox has no structuredClone.

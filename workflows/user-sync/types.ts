@@ -81,6 +81,17 @@ export interface CarriedState {
   cyclesCompleted: number;
   target: GoogleTarget | null;
   pendingTrigger: CycleTrigger | null;
+  /** The status to go back to when a pause ends (the status shown before it). */
+  statusBeforePause: SyncStatus | null;
+  /** A cycle a long pause interrupted when the run continued as new; the next run carries it on. */
+  cycleInProgress: CycleInProgress | null;
+}
+
+export interface CycleInProgress {
+  cycleId: string;
+  trigger: CycleTrigger;
+  countsAtStart: ItemCounts;
+  changes: { updated: number; deleted: number };
 }
 
 /** Where one data type of the user stands. */
@@ -91,7 +102,7 @@ export interface DataTypeProgress {
 }
 
 /** CarriedState as version 1 wrote it: one stage, mail's only. */
-export interface CarriedStateV1 extends Omit<CarriedState, 'dataTypes'> {
+export interface CarriedStateV1 extends Omit<CarriedState, 'dataTypes' | 'statusBeforePause' | 'cycleInProgress'> {
   skippedFolderIds?: string[];
 }
 

@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  ContinueAsNew,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -30,7 +31,7 @@ import { serviceErrorIn } from './interruptions.js';
 import { unlessPaused } from './pausable.js';
 import { statusQuery } from './signals.js';
 import { planDataTypes, progressOf, userStageOf, type DataTypeStep } from './data-type-plan.js';
-import type { CarriedState, CycleTrigger, UserSyncInput } from './types.js';
+import type { CarriedState, CycleInProgress, CycleTrigger, UserSyncInput } from './types.js';
 
 type CycleOutcome = 'succeeded' | 'failed' | 'excluded';
 
@@ -118,16 +119,36 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     await publish({ status });
   }
 
-  /** Between activities: an operator's pause (or a disabled policy) takes effect here. */
+  /**
+   * Between activities: an operator's pause (or a disabled policy) takes
+   * effect here. A pause that outlasts the run's age limit continues as new
+   * where it stands (a cycle in progress goes along), so no run outlives the
+   * date a patch is retired by.
+   */
   async function checkpoint(): Promise<void> {
     if (!isPaused()) return;
-    const resumeTo = state.status;
+    if (state.status !== SyncStatus.Paused) state.statusBeforePause = state.status;
     const wasDoing = currentActivity;
     doing(`paused (${state.pausedBy.join(', ')})`);
     await setStatus(SyncStatus.Paused);
-    await condition(() => !isPaused());
+    while (!(await condition(() => !isPaused(), Math.max(runTimeLeftMs(), 1000)))) {
+      if (runTimeLeftMs() <= 0) await continueToNextRun(state.pendingTrigger);
+    }
     doing(wasDoing);
+    const resumeTo = state.statusBeforePause ?? SyncStatus.Synced;
+    state.statusBeforePause = null;
     if (controls.exclusion === null) await setStatus(resumeTo);
+  }
+
+  /** How long this run may still last before it continues as new (every run ends within days). */
+  function runTimeLeftMs(): number {
+    return workflowInfo().runStartTime.getTime() + (tuning.maxRunSeconds ?? 3 * 24 * 3600) * 1000 - Date.now();
+  }
+
+  /** The next run takes over with the state as it is, and the cycle in progress if there is one. */
+  async function continueToNextRun(pendingTrigger: CycleTrigger | null): Promise<never> {
+    const cycleInProgress = currentCycle ? { ...currentCycle, changes: { ...cycleChanges } } : null;
+    return continueAsNew<typeof userSyncWorkflow>({ ...input, cycleIntervalSeconds: controls.policy.cycleIntervalSeconds, carried: { ...state, pendingTrigger, cycleInProgress } });
   }
 
   function toSyncError(err: unknown): SyncError {
@@ -189,6 +210,8 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
 
   /** Messages relabelled and deleted in the running cycle, for its record. */
   let cycleChanges = { updated: 0, deleted: 0 };
+  /** The cycle being copied, for a pause that continues as new in the middle of it. */
+  let currentCycle: Omit<CycleInProgress, 'changes'> | null = null;
 
   /** How a cycle ended, and what its record needs (none when a connection in Error kept it from starting). */
   interface CycleRun {
@@ -204,9 +227,12 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       const check = await act.checkSourceUser({ sourceConnectionId: input.sourceConnectionId, sourceUserId: input.sourceUserId });
       if (!check.present) return { outcome: 'excluded', record: null };
     }
+    // A cycle the last run was in when a long pause continued it as new goes on under its own record.
+    const resumed = state.cycleInProgress;
+    state.cycleInProgress = null;
     let cycleId: string | null = null;
-    let countsAtStart = state.counts;
-    cycleChanges = { updated: 0, deleted: 0 };
+    let countsAtStart = resumed?.countsAtStart ?? state.counts;
+    cycleChanges = resumed ? { ...resumed.changes } : { updated: 0, deleted: 0 };
     try {
       if (state.stage === SyncStage.Provisioning) await provision();
       // The plan from the policy as last read (an edit is pushed at once); the cycle's own read may add a type below.
@@ -220,7 +246,8 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
         sourceConnectionId: input.sourceConnectionId,
         targetConnectionId: input.targetConnectionId,
         kind,
-        trigger,
+        trigger: resumed?.trigger ?? trigger,
+        continuesCycleId: resumed?.cycleId ?? null,
         // A type in its delta rounds works on the containers it knows, and reads them again every few cycles.
         knownContainersOf: state.cyclesCompleted % rediscoverEvery === 0 ? [] : expected.filter((step) => step.kind === 'delta').map((step) => step.dataType),
       });
@@ -232,7 +259,8 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       }
       showStatus(status);
       cycleId = begun.cycleId;
-      countsAtStart = state.counts;
+      if (!resumed) countsAtStart = state.counts;
+      currentCycle = { cycleId, countsAtStart, trigger: resumed?.trigger ?? trigger };
       const plan = planDataTypes(state, controls.policy.dataTypes ?? ['mail']);
       for (const step of plan) await copyDataType(step, cycleId, begun.knownContainers[step.dataType] ?? null);
       state.stage = userStageOf(state, plan);
@@ -241,10 +269,13 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       state.cyclesCompleted += 1;
       return { outcome: 'succeeded', record: { cycleId, countsAtStart, countsKnown: true } };
     } catch (err) {
+      // A long pause in the middle of the cycle continued it as new: that is no failure.
+      if (err instanceof ContinueAsNew) throw err;
       state.lastError = toSyncError(err);
       // A failed activity may have changed counts it could not report: the finish reads them.
       return { outcome: 'failed', record: { cycleId, countsAtStart, countsKnown: false } };
     } finally {
+      currentCycle = null;
       doing('waiting for the next cycle');
     }
   }
@@ -316,13 +347,10 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     await finishCycle(run, run.outcome === 'succeeded' ? SyncStatus.Synced : SyncStatus.Failed);
     trigger = await waitForNextCycle(endedAt);
     const info = workflowInfo();
-    const runAgeMs = Date.now() - info.runStartTime.getTime();
-    const due = info.continueAsNewSuggested || info.historyLength > (tuning.maxHistoryEvents ?? 5000) || runAgeMs > (tuning.maxRunSeconds ?? 3 * 24 * 3600) * 1000;
+    const due = info.continueAsNewSuggested || info.historyLength > (tuning.maxHistoryEvents ?? 5000) || runTimeLeftMs() <= 0;
     // An exclusion that came during the wait is acted on first: the next run would not know of it.
-    if (due && controls.exclusion === null) {
-      // History stays bounded, and every run ends within days, so a patch can be retired by a date;
-      // the next run starts with the cycle that is due now.
-      await continueAsNew<typeof userSyncWorkflow>({ ...input, cycleIntervalSeconds: controls.policy.cycleIntervalSeconds, carried: { ...state, pendingTrigger: trigger } });
-    }
+    // History stays bounded, and every run ends within days, so a patch can be retired by a date;
+    // the next run starts with the cycle that is due now.
+    if (due && controls.exclusion === null) await continueToNextRun(trigger);
   }
 }
