@@ -1,33 +1,11 @@
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  condition,
-  continueAsNew,
-  ContinueAsNew,
-  setCurrentDetails,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import {
-  SyncConnectionIdKey,
-  SyncErrorCodeKey,
-  SyncPolicyIdKey,
-  SyncStageKey,
-  SyncStatusKey,
-} from '../../shared/search-attributes.js';
-import {
-  SyncStage,
-  SyncStatus,
-  UserErrorCode,
-  type ItemCounts,
-  type SyncError,
-} from '../../shared/vocabulary.js';
-import { dataTypeActivityNames, type SyncableDataType } from '../../shared/data-types.js';
+import { condition, ContinueAsNew, continueAsNew, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { SyncStage, SyncStatus, UserErrorCode, type ItemCounts } from '../../shared/vocabulary.js';
+import { dataTypeActivityNames } from '../../shared/data-types.js';
 import { userSyncActivities } from './activities.js';
 import { upgradeCarriedState } from './carried-state.js';
 import { UserSyncControls } from './controls.js';
-import { serviceErrorIn } from './interruptions.js';
+import { toSyncError } from './interruptions.js';
+import { SyncStateProjection } from './projection.js';
 import { unlessPaused } from './pausable.js';
 import { statusQuery } from './signals.js';
 import { planDataTypes, progressOf, userStageOf, type DataTypeStep } from './data-type-plan.js';
@@ -47,7 +25,7 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
   const act = userSyncActivities(tuning, input.cycleIntervalSeconds);
   const controls = new UserSyncControls(state, input.cycleIntervalSeconds);
   controls.register();
-  let nextSyncAt: string | null = null;
+  const shown = new SyncStateProjection(state, input, (record) => act.publishSyncState(record));
   let currentActivity = 'starting';
   /** What the workflow does now: in the status query, and as "current details" in Temporal UI. */
   const doing = (what: string) => {
@@ -59,65 +37,10 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     ...state,
     syncUserId: input.syncUserId,
     policyId: input.policyId,
-    nextSyncAt,
+    nextSyncAt: shown.nextSyncAt,
     currentActivity,
   }));
   const isPaused = () => controls.isPaused();
-
-  // Each type's stage goes to the database only when it changed, so an idle cycle writes nothing more.
-  let stagesWritten = '';
-  let stagesSent = '';
-  function changedDataTypeStages(): Partial<Record<SyncableDataType, SyncStage>> | undefined {
-    const stages = Object.fromEntries(Object.entries(state.dataTypes).map(([type, progress]) => [type, progress.stage]));
-    stagesSent = JSON.stringify(stages);
-    return stagesSent === stagesWritten ? undefined : stages;
-  }
-
-  /** The state as the database row the API lists from. */
-  function stateRecord(status: SyncStatus, shownNextSyncAt: string | null = nextSyncAt) {
-    const dataTypeStages = changedDataTypeStages();
-    return {
-      ...(dataTypeStages ? { dataTypeStages } : {}),
-      syncUserId: input.syncUserId,
-      workflowId: workflowInfo().workflowId,
-      runId: workflowInfo().runId,
-      status,
-      stage: state.stage,
-      pausedReason: state.pausedBy[0] ?? null,
-      error: state.lastError,
-      lastSyncAt: state.lastSyncAt,
-      nextSyncAt: shownNextSyncAt,
-      target: state.target,
-    };
-  }
-
-  /** Takes a status the database already holds: search attributes (Temporal UI's filters) and the status query. */
-  function showStatus(status: SyncStatus): void {
-    upsertSearchAttributes([
-      { key: SyncStatusKey, value: status },
-      { key: SyncStageKey, value: state.stage },
-      { key: SyncPolicyIdKey, value: input.policyId },
-      { key: SyncConnectionIdKey, value: input.sourceConnectionId },
-      { key: SyncErrorCodeKey, value: state.lastError?.code ?? 'None' },
-    ]);
-    state.status = status;
-    stagesWritten = stagesSent;
-  }
-
-  /**
-   * Writes the state to the database, then takes it in memory, so whoever
-   * sees a status in the status query finds the database saying the same.
-   */
-  async function publish(extra: { nextSyncAt?: string | null; status?: SyncStatus } = {}): Promise<void> {
-    const status = extra.status ?? state.status;
-    await act.publishSyncState(stateRecord(status, extra.nextSyncAt === undefined ? nextSyncAt : extra.nextSyncAt));
-    showStatus(status);
-  }
-
-  async function setStatus(status: SyncStatus): Promise<void> {
-    if (state.status === status) return;
-    await publish({ status });
-  }
 
   /**
    * Between activities: an operator's pause (or a disabled policy) takes
@@ -130,14 +53,14 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     if (state.status !== SyncStatus.Paused) state.statusBeforePause = state.status;
     const wasDoing = currentActivity;
     doing(`paused (${state.pausedBy.join(', ')})`);
-    await setStatus(SyncStatus.Paused);
+    await shown.setStatus(SyncStatus.Paused);
     while (!(await condition(() => !isPaused(), Math.max(runTimeLeftMs(), 1000)))) {
       if (runTimeLeftMs() <= 0) await continueToNextRun(state.pendingTrigger);
     }
     doing(wasDoing);
     const resumeTo = state.statusBeforePause ?? SyncStatus.Synced;
     state.statusBeforePause = null;
-    if (controls.exclusion === null) await setStatus(resumeTo);
+    if (controls.exclusion === null) await shown.setStatus(resumeTo);
   }
 
   /** How long this run may still last before it continues as new (every run ends within days). */
@@ -151,21 +74,9 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     return continueAsNew<typeof userSyncWorkflow>({ ...input, cycleIntervalSeconds: controls.policy.cycleIntervalSeconds, carried: { ...state, pendingTrigger, cycleInProgress } });
   }
 
-  function toSyncError(err: unknown): SyncError {
-    // A timeout names the last attempt's error as its cause: that error, not "timeout", says what went wrong.
-    const failure = serviceErrorIn(err) ?? (err instanceof ActivityFailure ? err.cause : err);
-    if (failure instanceof ApplicationFailure && failure.type && Object.values(UserErrorCode).includes(failure.type as UserErrorCode)) {
-      const details = (failure.details?.[0] ?? undefined) as Record<string, unknown> | undefined;
-      return { code: failure.type as UserErrorCode, message: failure.message, at: new Date().toISOString(), details };
-    }
-    // Anything unclassified after the retries: the service did not let us finish.
-    const message = failure instanceof Error ? failure.message : String(failure);
-    return { code: UserErrorCode.ConnectionUnavailable, message: `The cycle could not finish: ${message}`, at: new Date().toISOString() };
-  }
-
   async function provision(): Promise<void> {
     doing('finding or creating the Google Workspace account');
-    await setStatus(SyncStatus.Provisioning);
+    await shown.setStatus(SyncStatus.Provisioning);
     state.target = await act.provisionGoogleUser({
       syncUserId: input.syncUserId,
       sourceUserId: input.sourceUserId,
@@ -241,7 +152,7 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       const status = kind === 'initial' ? SyncStatus.InitialSync : SyncStatus.Syncing;
       const rediscoverEvery = tuning.folderDiscoveryEveryCycles ?? 12;
       const begun = await act.beginSyncCycle({
-        state: stateRecord(status),
+        state: shown.record(status),
         policyId: input.policyId,
         sourceConnectionId: input.sourceConnectionId,
         targetConnectionId: input.targetConnectionId,
@@ -257,7 +168,7 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
         state.lastError = { ...begun.blockedBy, at: new Date().toISOString() };
         return { outcome: 'failed', record: null };
       }
-      showStatus(status);
+      shown.show(status);
       cycleId = begun.cycleId;
       if (!resumed) countsAtStart = state.counts;
       currentCycle = { cycleId, countsAtStart, trigger: resumed?.trigger ?? trigger };
@@ -283,11 +194,11 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
   /** Records the cycle and shows its outcome with the time of the next one. */
   async function finishCycle(run: CycleRun, status: SyncStatus): Promise<void> {
     if (!run.record) {
-      await publish({ status });
+      await shown.publish({ status });
       return;
     }
     state.counts = await act.finishSyncCycle({
-      state: stateRecord(status),
+      state: shown.record(status),
       policyId: input.policyId,
       sourceConnectionId: input.sourceConnectionId,
       targetConnectionId: input.targetConnectionId,
@@ -298,7 +209,7 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       countsNow: run.record.countsKnown ? state.counts : null,
       changes: cycleChanges,
     });
-    showStatus(status);
+    shown.show(status);
   }
 
   /**
@@ -317,9 +228,9 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       const dueAtMs = lastCycleEndedMs === null ? Date.now() : lastCycleEndedMs + controls.policy.cycleIntervalSeconds * 1000;
       if (controls.policyChanged) {
         controls.policyChanged = false;
-        if (nextSyncAt !== null) {
-          nextSyncAt = new Date(dueAtMs).toISOString();
-          await publish();
+        if (shown.nextSyncAt !== null) {
+          shown.nextSyncAt = new Date(dueAtMs).toISOString();
+          await shown.publish();
         }
       }
       const remaining = dueAtMs - Date.now();
@@ -329,7 +240,7 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     }
   }
 
-  await publish();
+  await shown.publish();
   let trigger = await waitForNextCycle(null);
   for (;;) {
     const run = await runCycle(trigger);
@@ -338,12 +249,12 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       // The audit entry first: whoever sees the status Excluded finds the reason already written.
       const reason = controls.exclusion ?? state.lastError?.message ?? 'The source user is gone.';
       await act.recordExclusion({ syncUserId: input.syncUserId, policyId: input.policyId, reason });
-      await publish({ nextSyncAt: null, status: SyncStatus.Excluded });
+      await shown.publish({ nextSyncAt: null, status: SyncStatus.Excluded });
       return { status: SyncStatus.Excluded, reason };
     }
     const endedAt = Date.now();
     controls.policyChanged = false;
-    nextSyncAt = new Date(endedAt + controls.policy.cycleIntervalSeconds * 1000).toISOString();
+    shown.nextSyncAt = new Date(endedAt + controls.policy.cycleIntervalSeconds * 1000).toISOString();
     await finishCycle(run, run.outcome === 'succeeded' ? SyncStatus.Synced : SyncStatus.Failed);
     trigger = await waitForNextCycle(endedAt);
     const info = workflowInfo();
