@@ -8,7 +8,7 @@ import { downloadMime, type ExportedMessage } from '../microsoft365/mail-export.
 import { gmailCost } from '../pacing.js';
 import { checkSize, classifyMime, type ItemVerdict } from './classify-item.js';
 import { findOwnCopyByMessageId, findOwnPendingCopy, importPendingLabelId, type CopyOwnership } from './crash-recovery.js';
-import { itemRefusalOf } from './item-refusal.js';
+import { itemRefusalOf } from '../engine/item-refusal.js';
 import type { Mailbox } from './mailbox.js';
 import { rawHeaderField } from './raw-headers.js';
 import { cancellationOf } from '../engine/cancellation.js';

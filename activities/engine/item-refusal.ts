@@ -2,7 +2,7 @@ import { classifyGoogleError, type GoogleFailure } from '../google/google-errors
 
 /**
  * Refusals that concern the mailbox, the connection or the service rather
- * than one message: they stop the page (and are retried or reported at the
+ * than one item: they stop the page (and are retried or reported at the
  * user level) exactly as before. 403 without a quota reason is a refusal of
  * the account or its delegation; failedPrecondition is Gmail's "Mail service
  * not enabled" for the whole mailbox.
@@ -19,7 +19,7 @@ export interface ItemRefusal {
 }
 
 /**
- * Google's answer when it refused this one message (400, 409, an answer in a
+ * Google's answer when it refused this one item (400, 409, an answer in a
  * shape nobody documented...), or null when the refusal must stop the page.
  * One message Gmail will not take must never hold back the rest of the
  * mailbox: it is listed in the items view and the page moves on.
