@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { MailFolderRef } from '../../workflows/user-sync/types.js';
 import { graphFailure } from '../failures.js';
-import { classifyGraphError } from '../microsoft365/graph-errors.js';
+import { classifyGraphError } from '../../connectors/microsoft365/graph-errors.js';
 import { listMailFolderTree, resolveWellKnownFolderIds, type FolderNode } from '../microsoft365/mail-export.js';
 import { systemLabelForFolder, userLabelNameForPath, wellKnownFolders } from './labels.js';
 import { openMailbox, type MailboxInput, type MailDeps } from './mailbox.js';

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { graphFailure } from '../failures.js';
-import { classifyGraphError } from '../microsoft365/graph-errors.js';
+import { classifyGraphError } from '../../connectors/microsoft365/graph-errors.js';
 import { fetchDeltaPage, initialDeltaPath, type DeltaPage } from '../microsoft365/mail-export.js';
 import { applyDeltaPage } from './apply-page.js';
 import { cancellationOf } from './import-messages.js';

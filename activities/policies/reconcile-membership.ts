@@ -5,9 +5,9 @@ import { SyncStatus, UserErrorCode } from '../../shared/vocabulary.js';
 import type { Store } from '../../store/index.js';
 import type { UserSyncTuning } from '../../workflows/user-sync/types.js';
 import { excludeSignal, pauseSignal, resumeSignal } from '../../workflows/user-sync/signals.js';
-import type { ConnectionClients } from '../connections/clients.js';
+import type { ConnectionClients } from '../../connectors/connection-clients.js';
 import { graphFailure } from '../failures.js';
-import { selectUsers } from '../membership/select-users.js';
+import { selectUsers } from '../../connectors/microsoft365/select-users.js';
 import { assertSourceMailbox } from '../provisioning/source-user.js';
 import { targetEmailFor } from '../provisioning/username.js';
 

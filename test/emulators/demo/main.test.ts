@@ -1,9 +1,9 @@
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGoogleClients } from '../../../activities/google/google-clients.js';
-import { classifyGoogleError } from '../../../activities/google/google-errors.js';
-import { createGraphClient } from '../../../activities/microsoft365/graph-client.js';
+import { createGoogleClients } from '../../../connectors/google/google-clients.js';
+import { classifyGoogleError } from '../../../connectors/google/google-errors.js';
+import { createGraphClient } from '../../../connectors/microsoft365/graph-client.js';
 import type { SourceUser } from '../../../activities/microsoft365/mail-export.js';
 import { targetEmailFor } from '../../../activities/provisioning/username.js';
 import type { DemoConnections } from '../../../emulators/demo/connections.js';
