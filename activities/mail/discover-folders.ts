@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import type { MailFolderRef } from '../../workflows/user-sync/types.js';
+import type { MailFolderRef } from '../../shared/contracts/user-sync.js';
 import { graphFailure } from '../failures.js';
 import { classifyGraphError } from '../../connectors/microsoft365/graph-errors.js';
 import { listMailFolderTree, resolveWellKnownFolderIds, type FolderNode } from '../microsoft365/mail-export.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import { UserErrorCode } from '../../shared/vocabulary.js';
 import type { Store } from '../../store/index.js';
-import type { GoogleTarget } from '../../workflows/user-sync/types.js';
+import type { GoogleTarget } from '../../shared/contracts/user-sync.js';
 import type { ConnectionClients } from '../../connectors/connection-clients.js';
 import { classifyGoogleError } from '../../connectors/google/google-errors.js';
 import { googleFailure } from '../failures.js';

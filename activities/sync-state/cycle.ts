@@ -1,8 +1,8 @@
 import { UserErrorCode, type ItemCounts, type SyncError } from '../../shared/vocabulary.js';
 import { readUserTotals } from '../mail/totals.js';
-import type { CycleTrigger, MailFolderRef, PolicySettings } from '../../workflows/user-sync/types.js';
+import type { CycleTrigger, MailFolderRef, PolicySettings } from '../../shared/contracts/user-sync.js';
 import { syncStatePatch, type PublishSyncStateInput, type SyncStateDeps } from './publish.js';
-import { observeFinishedCycle } from '../../shared/metrics/cycle-metrics.js';
+import { observeFinishedCycle } from '../../store/metrics/cycle-metrics.js';
 import { observeCycleStart } from '../../shared/metrics/sync-metrics.js';
 
 export interface BeginCycleInput {

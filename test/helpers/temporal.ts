@@ -4,7 +4,7 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporal
 import { inject } from 'vitest';
 import { createSyncWorker, type SyncWorkerOptions } from '../../worker/worker.js';
 import { dataConverterWith, PayloadEncryptionCodec } from '../../shared/payload-codec.js';
-import { parseEncryptionKey } from '../../store/encryption.js';
+import { parseEncryptionKey } from '../../shared/encryption-key.js';
 
 /**
  * Tests encrypt payloads as production does, with the run's key

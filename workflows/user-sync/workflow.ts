@@ -27,8 +27,8 @@ import { upgradeCarriedState } from './carried-state.js';
 import { UserSyncControls } from './controls.js';
 import { serviceErrorIn } from './interruptions.js';
 import { unlessPaused } from './pausable.js';
-import { statusQuery } from './signals.js';
-import type { CarriedState, CycleTrigger, MailFolderRef, UserSyncInput } from './types.js';
+import { statusQuery } from '../../shared/contracts/user-sync-messages.js';
+import type { CarriedState, CycleTrigger, MailFolderRef, UserSyncInput } from '../../shared/contracts/user-sync.js';
 
 type CycleOutcome = 'succeeded' | 'failed' | 'excluded';
 
