@@ -1,6 +1,5 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { ItemErrorCode } from '../../shared/vocabulary.js';
-import { classifyGoogleError } from '../../connectors/google/google-errors.js';
 import { importMessage } from '../google/gmail-import.js';
 import { googleFailure, graphFailure } from '../failures.js';
 import { classifyGraphError } from '../../connectors/microsoft365/graph-errors.js';

@@ -1,6 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { PacingSettings } from '../../activities/pacing.js';
 import type { DirectoryUser } from '../../emulators/microsoft365/state/directory.js';
 import { startUserSync } from '../../shared/start-user-sync.js';
