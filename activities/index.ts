@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Store } from '../store/index.js';
-import { ConnectionClients } from './connections/clients.js';
+import { ConnectionClients } from '../connectors/connection-clients.js';
 import { createDiagnosticsActivities } from './diagnostics/worker-health.js';
 import { defaultMaxImportBytes } from './mail/classify-item.js';
 import type { MailDeps } from './mail/mailbox.js';

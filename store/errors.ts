@@ -52,12 +52,8 @@ export class StoreConflictError extends StoreError {
   }
 }
 
-/** ENCRYPTION_KEY (or the key file) is not usable. */
-export class EncryptionKeyError extends StoreError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('ENCRYPTION_KEY_INVALID', message, options);
-  }
-}
+/** ENCRYPTION_KEY (or the key file) is not usable; shared with the payload codec's key. */
+export { EncryptionKeyError } from '../shared/encryption-key.js';
 
 /** Stored credentials cannot be decrypted: written with another key, or altered. */
 export class CredentialsDecryptionError extends StoreError {

@@ -1,6 +1,6 @@
 import type { ContainerStateView, ItemMapView, ItemOutcome, RecordedCopy, Store, TargetStateUpdate } from '../../store/index.js';
 import { ItemErrorCode } from '../../shared/vocabulary.js';
-import type { SyncableDataType } from '../../shared/data-types.js';
+import type { DataType } from '../../shared/data-types.js';
 import { countItemsCopied, countItemsFailed } from '../../shared/metrics/sync-metrics.js';
 import type { DeltaPage, PageOutcome } from './data-type-module.js';
 
@@ -51,7 +51,7 @@ export interface ItemOperations<Session, Item extends { id: string }> {
  */
 export async function applyPageItemwise<Session, Item extends { id: string }>(
   store: Store,
-  dataType: SyncableDataType,
+  dataType: DataType,
   syncUserId: string,
   ops: ItemOperations<Session, Item>,
   session: Session,
@@ -143,7 +143,7 @@ export async function applyPageItemwise<Session, Item extends { id: string }>(
   }
 }
 
-function failedRow(dataType: SyncableDataType, container: ContainerStateView, item: { id: string }, verdict: ItemVerdictOf, subject: string | null): ItemOutcome {
+function failedRow(dataType: DataType, container: ContainerStateView, item: { id: string }, verdict: ItemVerdictOf, subject: string | null): ItemOutcome {
   return {
     sourceItemId: item.id,
     type: dataType,

@@ -1,7 +1,7 @@
 import type { SyncableDataType } from '../../shared/data-types.js';
 import type { ItemCounts } from '../../shared/vocabulary.js';
 import type { ContainerStateView, Store } from '../../store/index.js';
-import type { ConnectionClients } from '../connections/clients.js';
+import type { ConnectionClients } from '../../connectors/connection-clients.js';
 
 /** Which user, between which connections: what every data type's activity starts from (ids only, no names). */
 export interface UserPairInput {

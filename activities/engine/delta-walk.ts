@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import type { ContainerLinkUpdate, ContainerStateView, ContainerStore } from '../../store/index.js';
 import type { ItemCounts } from '../../shared/vocabulary.js';
 import { graphFailure } from '../failures.js';
-import { classifyGraphError } from '../microsoft365/graph-errors.js';
+import { classifyGraphError } from '../../connectors/microsoft365/graph-errors.js';
 import { cancellationOf } from './cancellation.js';
 import { assertSourceUserPresent } from '../provisioning/source-user.js';
 import type { AnyDataTypeModule, DeltaPage, EngineDeps, UserPairInput } from './data-type-module.js';

@@ -1,4 +1,4 @@
-import { classifyGoogleError, type GoogleFailure } from '../google/google-errors.js';
+import { classifyGoogleError, type GoogleFailure } from '../../connectors/google/google-errors.js';
 
 /**
  * Refusals that concern the mailbox, the connection or the service rather

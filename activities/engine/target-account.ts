@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { UserErrorCode } from '../../shared/vocabulary.js';
-import type { ConnectionClients } from '../connections/clients.js';
-import { classifyGoogleError, type GoogleFailure } from '../google/google-errors.js';
+import type { ConnectionClients } from '../../connectors/connection-clients.js';
+import { classifyGoogleError, type GoogleFailure } from '../../connectors/google/google-errors.js';
 import { googleFailure } from '../failures.js';
 import type { UserPairInput } from './data-type-module.js';
 

@@ -1,4 +1,4 @@
-import { classifyGoogleError } from '../google/google-errors.js';
+import { classifyGoogleError } from '../../connectors/google/google-errors.js';
 import { googleFailure } from '../failures.js';
 import { gmailCost } from '../pacing.js';
 import type { LabelUpdate } from '../../store/repositories/message-map.js';

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { graphFailure } from '../failures.js';
-import { classifyGraphError } from '../microsoft365/graph-errors.js';
+import { classifyGraphError } from '../../connectors/microsoft365/graph-errors.js';
 import { listMailFolderTree, resolveWellKnownFolderIds, type FolderNode } from '../microsoft365/mail-export.js';
 import { systemLabelForFolder, userLabelNameForPath, wellKnownFolders } from './labels.js';
 import { openMailbox, type MailDeps } from './mailbox.js';

@@ -1,9 +1,8 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { ItemErrorCode } from '../../shared/vocabulary.js';
-import { classifyGoogleError } from '../google/google-errors.js';
 import { importMessage } from '../google/gmail-import.js';
 import { googleFailure, graphFailure } from '../failures.js';
-import { classifyGraphError } from '../microsoft365/graph-errors.js';
+import { classifyGraphError } from '../../connectors/microsoft365/graph-errors.js';
 import { downloadMime, type ExportedMessage } from '../microsoft365/mail-export.js';
 import { gmailCost } from '../pacing.js';
 import { checkSize, classifyMime, type ItemVerdict } from './classify-item.js';

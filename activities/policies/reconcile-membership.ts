@@ -1,13 +1,14 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { startUserSync, userSyncWorkflowId } from '../../shared/start-user-sync.js';
+import { startUserSync } from '../../shared/start-user-sync.js';
+import { userSyncWorkflowId } from '../../shared/workflow-ids.js';
 import { SyncStatus, UserErrorCode } from '../../shared/vocabulary.js';
 import type { Store } from '../../store/index.js';
-import type { UserSyncTuning } from '../../workflows/user-sync/types.js';
-import { excludeSignal, pauseSignal, resumeSignal } from '../../workflows/user-sync/signals.js';
-import type { ConnectionClients } from '../connections/clients.js';
+import type { UserSyncTuning } from '../../shared/contracts/user-sync.js';
+import { excludeSignal, pauseSignal, resumeSignal } from '../../shared/contracts/user-sync-messages.js';
+import type { ConnectionClients } from '../../connectors/connection-clients.js';
 import { graphFailure } from '../failures.js';
-import { selectUsers } from '../membership/select-users.js';
+import { selectUsers } from '../../connectors/microsoft365/select-users.js';
 import { assertSourceMailbox } from '../provisioning/source-user.js';
 import { targetEmailFor } from '../provisioning/username.js';
 

@@ -1,9 +1,9 @@
 import { UserErrorCode, type ItemCounts, type SyncError } from '../../shared/vocabulary.js';
 import { readUserTotals } from '../engine/totals.js';
 import type { SyncableDataType } from '../../shared/data-types.js';
-import type { CycleTrigger, PolicySettings } from '../../workflows/user-sync/types.js';
+import type { CycleTrigger, PolicySettings } from '../../shared/contracts/user-sync.js';
 import { syncStatePatch, writeDataTypeStages, type PublishSyncStateInput, type SyncStateDeps } from './publish.js';
-import { observeFinishedCycle } from '../../shared/metrics/cycle-metrics.js';
+import { observeFinishedCycle } from '../../store/metrics/cycle-metrics.js';
 import { observeCycleStart } from '../../shared/metrics/sync-metrics.js';
 
 export interface BeginCycleInput {

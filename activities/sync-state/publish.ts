@@ -1,6 +1,6 @@
 import type { SyncError, SyncStage, SyncStatus } from '../../shared/vocabulary.js';
 import type { Store, SyncUserPatch } from '../../store/index.js';
-import type { GoogleTarget, PauseReason } from '../../workflows/user-sync/types.js';
+import type { GoogleTarget, PauseReason } from '../../shared/contracts/user-sync.js';
 import type { SyncableDataType } from '../../shared/data-types.js';
 
 export interface SyncStateDeps {

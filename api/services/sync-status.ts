@@ -1,7 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import { recommendedAction, type UserErrorCode } from '../../shared/vocabulary.js';
 import type { Store, SyncUserListRequest, SyncUserView } from '../../store/index.js';
-import type { UserSyncSnapshot } from '../../workflows/user-sync/types.js';
+import type { UserSyncSnapshot } from '../../shared/contracts/user-sync.js';
 import { ApiProblem } from '../problem.js';
 import { toCycle, toItemRecord, toSyncUserSummary } from '../presenters/sync-users.js';
 import { isoOrNull, iso } from '../schemas/common.js';

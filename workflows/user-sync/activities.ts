@@ -1,7 +1,7 @@
 import { ActivityCancellationType, proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
 import { UserErrorCode } from '../../shared/vocabulary.js';
-import type { UserSyncTuning } from './types.js';
+import type { UserSyncTuning } from '../../shared/contracts/user-sync.js';
 import { carryOnAfterInterruption } from './interruptions.js';
 import { dataTypeActivityNames } from '../../shared/data-types.js';
 import type { DataTypeActivities } from '../../activities/engine/activities.js';

@@ -1,5 +1,5 @@
 import { emptyCounts, SyncStage, SyncStatus } from '../../shared/vocabulary.js';
-import type { CarriedState, CarriedStateV1 } from './types.js';
+import type { CarriedState, CarriedStateV1 } from '../../shared/contracts/user-sync.js';
 
 /**
  * The version of the state one run hands the next (continue-as-new). Raise it

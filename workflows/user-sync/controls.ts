@@ -1,6 +1,6 @@
 import { condition, setHandler } from '@temporalio/workflow';
 import { SyncStatus, UserErrorCode } from '../../shared/vocabulary.js';
-import { refusalOf, type OperatorAction } from './operator-actions.js';
+import { refusalOf, type OperatorAction } from '../../shared/contracts/operator-actions.js';
 import {
   credentialsUpdatedSignal,
   excludeSignal,
@@ -11,8 +11,8 @@ import {
   resumeSyncUpdate,
   retrySignal,
   retrySyncUpdate,
-} from './signals.js';
-import type { CarriedState, OperatorActionResult, PauseReason, PolicySettings } from './types.js';
+} from '../../shared/contracts/user-sync-messages.js';
+import type { CarriedState, OperatorActionResult, PauseReason, PolicySettings } from '../../shared/contracts/user-sync.js';
 
 /**
  * What reaches a running user from outside: operators' pause, resume and

@@ -1,6 +1,6 @@
 import { isSyncableDataType, SYNCABLE_DATA_TYPES, type SyncableDataType } from '../../shared/data-types.js';
 import { SyncStage } from '../../shared/vocabulary.js';
-import type { CarriedState, DataTypeProgress } from './types.js';
+import type { CarriedState, DataTypeProgress } from '../../shared/contracts/user-sync.js';
 
 export interface DataTypeStep {
   dataType: SyncableDataType;

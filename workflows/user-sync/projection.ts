@@ -3,7 +3,7 @@ import type { SyncableDataType } from '../../shared/data-types.js';
 import { SyncConnectionIdKey, SyncErrorCodeKey, SyncPolicyIdKey, SyncStageKey, SyncStatusKey } from '../../shared/search-attributes.js';
 import type { SyncStage, SyncStatus } from '../../shared/vocabulary.js';
 import type { PublishSyncStateInput } from '../../activities/sync-state/publish.js';
-import type { CarriedState, UserSyncInput } from './types.js';
+import type { CarriedState, UserSyncInput } from '../../shared/contracts/user-sync.js';
 
 /**
  * The workflow's state as others see it: the database row the API lists

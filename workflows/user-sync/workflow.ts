@@ -7,9 +7,9 @@ import { UserSyncControls } from './controls.js';
 import { toSyncError } from './interruptions.js';
 import { SyncStateProjection } from './projection.js';
 import { unlessPaused } from './pausable.js';
-import { statusQuery } from './signals.js';
+import { statusQuery } from '../../shared/contracts/user-sync-messages.js';
 import { planDataTypes, progressOf, userStageOf, type DataTypeStep } from './data-type-plan.js';
-import type { CarriedState, CycleInProgress, CycleTrigger, UserSyncInput } from './types.js';
+import type { CarriedState, CycleInProgress, CycleTrigger, UserSyncInput } from '../../shared/contracts/user-sync.js';
 
 type CycleOutcome = 'succeeded' | 'failed' | 'excluded';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SyncStage, SyncStatus } from '../../../shared/vocabulary.js';
 import { freshState, upgradeCarriedState } from '../../../workflows/user-sync/carried-state.js';
 import { planDataTypes, progressOf, userStageOf } from '../../../workflows/user-sync/data-type-plan.js';
-import type { CarriedState, CarriedStateV1 } from '../../../workflows/user-sync/types.js';
+import type { CarriedState, CarriedStateV1 } from '../../../shared/contracts/user-sync.js';
 
 const provisioned = (dataTypes: CarriedState['dataTypes']): CarriedState => ({ ...freshState(), stage: SyncStage.Recurring, dataTypes });
 

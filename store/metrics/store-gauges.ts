@@ -1,7 +1,7 @@
 import { raw } from '@mikro-orm/core';
 import { Gauge, Registry } from 'prom-client';
-import { ConnectionSchema, ItemRecordSchema, PolicySchema, SyncUserSchema } from '../../store/entities/index.js';
-import { CONNECTION_STATUSES, SYNC_STATUSES, type Store } from '../../store/index.js';
+import { ConnectionSchema, ItemRecordSchema, PolicySchema, SyncUserSchema } from '../entities/index.js';
+import { CONNECTION_STATUSES, SYNC_STATUSES, type Store } from '../index.js';
 
 /**
  * What the database says about the sync, as gauges computed at each scrape

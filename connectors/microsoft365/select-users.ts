@@ -1,5 +1,5 @@
-import { classifyGraphError } from '../microsoft365/graph-errors.js';
-import type { GraphConnection } from '../microsoft365/graph-client.js';
+import { classifyGraphError } from './graph-errors.js';
+import type { GraphConnection } from './graph-client.js';
 import type { PolicyRules } from '../../store/index.js';
 
 /**

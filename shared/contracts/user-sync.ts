@@ -1,5 +1,5 @@
-import type { DataType, SyncableDataType } from '../../shared/data-types.js';
-import type { ItemCounts, SyncError, SyncStage, SyncStatus } from '../../shared/vocabulary.js';
+import type { DataType, SyncableDataType } from '../data-types.js';
+import type { ItemCounts, SyncError, SyncStage, SyncStatus } from '../vocabulary.js';
 
 /** Why a user is paused: an operator did it, or the policy is disabled. */
 export type PauseReason = 'operator' | 'policy-disabled';
@@ -46,6 +46,12 @@ export interface UserSyncTuning {
   /** Age after which the run continues as new at its next cycle (default 3 days). */
   maxRunSeconds?: number;
 }
+
+/**
+ * The user-sync workflow's signature, for clients that start it by name
+ * (workflows/user-sync/workflow.ts must match it; test/architecture checks that).
+ */
+export type UserSyncWorkflow = (input: UserSyncInput) => Promise<{ status: SyncStatus; reason: string }>;
 
 export interface UserSyncInput {
   /** The database id of the synced user (the API's userId). */

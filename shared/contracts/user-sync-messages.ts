@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { OperatorActionResult, PauseReason, PolicySettings, UserSyncSnapshot } from './types.js';
+import type { OperatorActionResult, PauseReason, PolicySettings, UserSyncSnapshot } from './user-sync.js';
 
 // Signals are idempotent: sending one twice has the effect of sending it once.
 export const pauseSignal = defineSignal<[{ reason?: PauseReason }?]>('pause');

@@ -1,6 +1,6 @@
 // Pure rules, free of the workflow sandbox: the workflow's Update validators and the API's fallback both use them.
 import { ApplicationFailure } from '@temporalio/common';
-import { OperatorRefusal, type PauseReason } from './types.js';
+import { OperatorRefusal, type PauseReason } from './user-sync.js';
 
 export type OperatorAction = 'pause' | 'resume' | 'retry';
 

@@ -1,6 +1,6 @@
-import type { Store } from '../../store/index.js';
-import { createGoogleClients, type GoogleClients, type ServiceAccountKeyJson } from '../google/google-clients.js';
-import { createGraphClient, type GraphConnection } from '../microsoft365/graph-client.js';
+import type { Store } from '../store/index.js';
+import { createGoogleClients, type GoogleClients, type ServiceAccountKeyJson } from './google/google-clients.js';
+import { createGraphClient, type GraphConnection } from './microsoft365/graph-client.js';
 
 export interface GoogleConnection {
   clients: GoogleClients;

@@ -1,6 +1,6 @@
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { describe, expect, it } from 'vitest';
-import { classifyGraphError, parseRetryAfter } from '../../../activities/microsoft365/graph-errors.js';
+import { classifyGraphError, parseRetryAfter } from '../../../connectors/microsoft365/graph-errors.js';
 
 /**
  * The answers the emulator does not produce on its own (5xx, 503 with

@@ -10,21 +10,9 @@ import { admin_directory_v1 } from 'googleapis/build/src/apis/admin/directory_v1
 import { gmail_v1 } from 'googleapis/build/src/apis/gmail/v1.js';
 import { googleThrottleCounter } from '../../shared/metrics/throttle-counting.js';
 import { classifyGoogleError } from './google-errors.js';
+import type { ServiceAccountKeyJson } from '../../shared/google-service-account-key.js';
 
-/** The JSON key file Google issues for a service account (Cloud console, "Keys", JSON). */
-export interface ServiceAccountKeyJson {
-  type: 'service_account';
-  project_id: string;
-  private_key_id: string;
-  private_key: string;
-  client_email: string;
-  client_id: string;
-  auth_uri: string;
-  token_uri: string;
-  auth_provider_x509_cert_url: string;
-  client_x509_cert_url: string;
-  universe_domain: string;
-}
+export type { ServiceAccountKeyJson };
 
 export interface GoogleConnectionSettings {
   serviceAccountKey: ServiceAccountKeyJson;

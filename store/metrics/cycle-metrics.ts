@@ -1,5 +1,5 @@
-import type { CyclesRepository } from '../../store/index.js';
-import { observeCycleDuration } from './sync-metrics.js';
+import type { CyclesRepository } from '../index.js';
+import { observeCycleDuration } from '../../shared/metrics/sync-metrics.js';
 
 /**
  * Observes the duration of the cycle just finished, from its row (the start

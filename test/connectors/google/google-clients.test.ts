@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createGoogleClients, createGoogleTransport } from '../../../activities/google/google-clients.js';
-import { classifyGoogleError, parseRetryAfterMs } from '../../../activities/google/google-errors.js';
+import { createGoogleClients, createGoogleTransport } from '../../../connectors/google/google-clients.js';
+import { classifyGoogleError, parseRetryAfterMs } from '../../../connectors/google/google-errors.js';
 import { startGoogleEmulator, type StartedGoogleEmulator } from '../../helpers/google-emulator.js';
-import { failureOf } from './fixtures.js';
+import { failureOf } from '../../emulators/google/fixtures.js';
 
 let google: StartedGoogleEmulator;
 

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ServiceAccountKeyJson } from '../google/index.js';
+import type { ServiceAccountKeyJson } from './google-service-account-key.js';
 
 /**
  * What the sync needs to create its two demo connections against the
