@@ -63,6 +63,10 @@ describe('user sync: a long pause continues as new', () => {
     expect(initialCycles[0]).toMatchObject({ trigger: 'start', outcome: 'succeeded', counts: { imported: source.length } });
     // Mail's own stage went to the database with the user's.
     expect(await fixture.store.dataTypeStates.list(syncUserId)).toMatchObject([{ dataType: 'mail', stage: 'Recurring', initialSyncTotal: source.length }]);
-    await recordHistoryIfAsked(handle, 'paused-across-runs');
+    const first = fixture.temporal.client.workflow.getHandle(handle.workflowId, firstRunId);
+    expect((await first.describe()).status.name).toBe('CONTINUED_AS_NEW');
+    // Both sides of the hand-over: the run that continued as new while paused, and the one that carried the cycle on.
+    await recordHistoryIfAsked(first, 'paused-across-runs');
+    await recordHistoryIfAsked(fixture.temporal.client.workflow.getHandle(handle.workflowId, description.runId), 'paused-across-runs.next-run');
   });
 });
