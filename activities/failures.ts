@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { UserErrorCode } from '../shared/vocabulary.js';
-import { classifyGoogleError, type GoogleFailure } from './google/google-errors.js';
-import { classifyGraphError, type GraphFailure } from './microsoft365/graph-errors.js';
+import { classifyGoogleError, type GoogleFailure } from '../connectors/google/google-errors.js';
+import { classifyGraphError, type GraphFailure } from '../connectors/microsoft365/graph-errors.js';
 
 /**
  * Turns a failed call to Microsoft or Google into the Temporal failure the

@@ -1,12 +1,12 @@
 import type { Client } from '@temporalio/client';
 import type { Store } from '../store/index.js';
-import { ConnectionClients } from './connections/clients.js';
+import { ConnectionClients } from '../connectors/connection-clients.js';
 import { createDiagnosticsActivities } from './diagnostics/worker-health.js';
 import { defaultMaxImportBytes } from './mail/classify-item.js';
-import { discoverMailFolders, type DiscoverFoldersInput } from './mail/discover-folders.js';
 import type { MailDeps } from './mail/mailbox.js';
-import { syncMailFolders, type SyncMailFoldersInput } from './mail/sync-folders.js';
-import { defaultTargetAccountSettings, withTargetAccount, type TargetAccountSettings } from './mail/target-account.js';
+import { createMailModule } from './mail/module.js';
+import { createDataTypeActivities } from './engine/activities.js';
+import { defaultTargetAccountSettings, type TargetAccountSettings } from './engine/target-account.js';
 import { defaultPacing, MailboxPacers, type PacingSettings } from './pacing.js';
 import { createProvisioningActivities } from './provisioning/provision-google-user.js';
 import { createCycleActivities } from './sync-state/cycle.js';
@@ -39,14 +39,13 @@ export function createActivities(deps: ActivityDeps) {
     maxImportBytes: deps.maxImportBytes ?? defaultMaxImportBytes,
     deltaPageSize: deps.deltaPageSize ?? 100,
   };
-  const targetAccount = { connections, targetAccount: deps.targetAccount ?? defaultTargetAccountSettings };
   return {
     ...createDiagnosticsActivities(deps),
     ...createProvisioningActivities({ store: deps.store, connections }),
     ...createSyncStateActivities({ store: deps.store }),
     ...createCycleActivities({ store: deps.store }),
-    discoverMailFolders: (input: DiscoverFoldersInput) => withTargetAccount(targetAccount, input, () => discoverMailFolders(mail, input)),
-    syncMailFolders: (input: SyncMailFoldersInput) => withTargetAccount(targetAccount, input, () => syncMailFolders(mail, input)),
+    // One module per data type behind the engine; each contributes its discover and sync activities.
+    ...createDataTypeActivities({ store: deps.store, connections, targetAccount: deps.targetAccount ?? defaultTargetAccountSettings }, [createMailModule(mail)]),
     reconcilePolicyMembership: (input: ReconcileInput) => {
       if (!deps.temporal) throw new Error('This worker was built without a Temporal client, so it cannot run the membership reconciler.');
       return reconcilePolicyMembership({ store: deps.store, connections, temporal: deps.temporal }, input);

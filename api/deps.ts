@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { Logger } from 'pino';
-import type { ConnectionClients } from '../activities/connections/clients.js';
+import type { ConnectionClients } from '../connectors/connection-clients.js';
 import type { AppConfig } from '../shared/config.js';
 import type { Store } from '../store/index.js';
 

@@ -2,8 +2,8 @@ import { checkSize, classifyMime, defaultMaxImportBytes } from '../activities/ma
 import { categoryLabelName, desiredLabelIds, systemLabelForFolder, userLabelNameForPath, wellKnownFolders } from '../activities/mail/labels.js';
 import { GmailLabels } from '../activities/google/gmail-labels.js';
 import { importMessage } from '../activities/google/gmail-import.js';
-import { createGoogleClients, type GoogleConnectionSettings } from '../activities/google/google-clients.js';
-import { createGraphClient, type GraphConnectionSettings } from '../activities/microsoft365/graph-client.js';
+import { createGoogleClients, type GoogleConnectionSettings } from '../connectors/google/google-clients.js';
+import { createGraphClient, type GraphConnectionSettings } from '../connectors/microsoft365/graph-client.js';
 import { downloadMime, fetchDeltaPage, initialDeltaPath, listMailFolderTree, resolveWellKnownFolderIds, type ExportedMessage } from '../activities/microsoft365/mail-export.js';
 import { Pacer } from '../activities/pacing.js';
 

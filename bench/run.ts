@@ -7,7 +7,7 @@ import { settledHistory } from './harness/history.js';
 import { driveIdleCycles, idleCycleCpu } from './harness/idle-cycles.js';
 import { parseBenchOptions, type ScenarioId } from './harness/options.js';
 import { summarizeProfiles } from './harness/profile.js';
-import { codeVersion, formatTable, loadAverage, machineInfo, saveReport, type BenchReport, type ResultRow } from './harness/report.js';
+import { codeVersion, formatTable, loadAverage, machineInfo, saveReport, type BenchReport } from './harness/report.js';
 import { startBenchTemporal } from './harness/temporal.js';
 import { runThroughput } from './scenario-1-throughput.js';
 import { runOverhead } from './scenario-2-overhead.js';

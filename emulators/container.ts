@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, renameSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { checkTlsHostname, parseTlsHostnames } from '../shared/tls-hostnames.js';
-import { writeDemoConnections, type DemoConnections } from './demo/connections.js';
+import { writeDemoConnections, type DemoConnections } from '../shared/demo-connections.js';
 
 /**
  * How the emulators are reached when the sync runs elsewhere, e.g. in other

@@ -4,7 +4,7 @@ import { ensureDataDir, loadConfig } from '../shared/config.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { ensureLocalTls } from '../shared/tls.js';
 import { advertisedUrl, certificateHostnames, emulatorNetworkOptionsFromEnv, shareWithOtherProcesses } from './container.js';
-import { demoConnectionsPath, type DemoConnections } from './demo/connections.js';
+import { demoConnectionsPath, type DemoConnections } from '../shared/demo-connections.js';
 import { prepareDemo } from './demo/setup.js';
 import { demoGoogleOptions, demoMicrosoft365Seed, demoPeople, demoSourceAddress, demoTargetAddress } from './demo/tenant.js';
 import { createGoogleEmulator, type GoogleEmulator } from './google/index.js';

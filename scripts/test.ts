@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { prepareIsolatedRun } from './isolated-run.js';
 
 /**
- * `npm test`: type-check, then the whole suite against a real Temporal dev
+ * `npm test`: type-check, lint (ESLint, then Prettier's check), then the whole suite against a real Temporal dev
  * server and the emulators. The emulators' local CA must be trusted from the
  * very start of each test process, hence NODE_EXTRA_CA_CERTS set here rather
  * than inside the tests. Extra arguments go to vitest (e.g. a file filter).
@@ -26,6 +26,13 @@ if (!skipTypecheck) {
   console.error('Type-checking (tsc --noEmit)...');
   const status = run(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json'], process.env);
   if (status !== 0) process.exit(status);
+  // --no-typecheck skips these too: they are the same kind of static check, and take about as long.
+  console.error('Linting (eslint .)...');
+  const lintStatus = run(bin('eslint'), ['.'], process.env);
+  if (lintStatus !== 0) process.exit(lintStatus);
+  console.error('Checking the format (prettier --check .)...');
+  const formatStatus = run(bin('prettier'), ['--check', '--log-level', 'warn', '.'], process.env);
+  if (formatStatus !== 0) process.exit(formatStatus);
 }
 
 // TEST_REPORT_JSON asks for vitest's JSON report beside the usual output (CI prints its summary line from it).

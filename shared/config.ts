@@ -28,6 +28,28 @@ export interface AppConfig {
   workerMaxCachedWorkflows: number | undefined;
   /** A prebuilt workflow bundle (npm run build:workflows); unset, the worker bundles the sources at start. */
   workflowBundlePath: string | undefined;
+  /** Worker Versioning for rolling deploys (README, "Rolling deploys with Worker Versioning"); unset, the worker runs unversioned. */
+  workerDeployment: WorkerDeploymentSetting | undefined;
+}
+
+/** The worker deployment version a worker polls as (Temporal's deployment name and build id). */
+export interface WorkerDeploymentSetting {
+  deploymentName: string;
+  buildId: string;
+}
+
+/** Both TEMPORAL_WORKER_DEPLOYMENT_NAME and TEMPORAL_WORKER_BUILD_ID, or neither: one alone is a mistake worth stopping for. */
+function workerDeploymentFromEnv(env: NodeJS.ProcessEnv): WorkerDeploymentSetting | undefined {
+  const deploymentName = env.TEMPORAL_WORKER_DEPLOYMENT_NAME?.trim() || undefined;
+  const buildId = env.TEMPORAL_WORKER_BUILD_ID?.trim() || undefined;
+  if (!deploymentName && !buildId) return undefined;
+  if (!deploymentName || !buildId) {
+    const missing = deploymentName ? 'TEMPORAL_WORKER_BUILD_ID' : 'TEMPORAL_WORKER_DEPLOYMENT_NAME';
+    throw new Error(`Worker Versioning needs both TEMPORAL_WORKER_DEPLOYMENT_NAME and TEMPORAL_WORKER_BUILD_ID; ${missing} is not set. Set both (README, "Rolling deploys with Worker Versioning"), or neither to run unversioned.`);
+  }
+  // Temporal names a version `deploymentName.buildId` and refuses a deployment name with a dot in it.
+  if (deploymentName.includes('.')) throw new Error(`TEMPORAL_WORKER_DEPLOYMENT_NAME must not contain a dot, got "${deploymentName}".`);
+  return { deploymentName, buildId };
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -70,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     startEmulators: boolFromEnv(env, 'START_EMULATORS', true),
     workerMaxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS ? intFromEnv(env, 'WORKER_MAX_CACHED_WORKFLOWS', 0) : undefined,
     workflowBundlePath: env.WORKFLOW_BUNDLE_PATH || undefined,
+    workerDeployment: workerDeploymentFromEnv(env),
   };
 }
 

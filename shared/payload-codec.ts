@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
-import { loadEncryptionKey } from '../store/encryption.js';
+import { loadEncryptionKey } from './encryption-key.js';
 
 // @temporalio/proto is CommonJS: its namespaces come through the default export under ESM.
 const PayloadMessage = proto.temporal.api.common.v1.Payload;

@@ -40,7 +40,7 @@ export class StoreNotFoundError extends StoreError {
   }
 }
 
-export type StoreConflictCode = 'CONNECTION_IN_USE' | 'POLICY_IN_USE' | 'MESSAGE_INTENT_MISSING';
+export type StoreConflictCode = 'CONNECTION_IN_USE' | 'POLICY_IN_USE' | 'ITEM_INTENT_MISSING';
 
 /** The operation contradicts what is stored (something still depends on the row, or a step was skipped). */
 export class StoreConflictError extends StoreError {
@@ -52,12 +52,8 @@ export class StoreConflictError extends StoreError {
   }
 }
 
-/** ENCRYPTION_KEY (or the key file) is not usable. */
-export class EncryptionKeyError extends StoreError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('ENCRYPTION_KEY_INVALID', message, options);
-  }
-}
+/** ENCRYPTION_KEY (or the key file) is not usable; shared with the payload codec's key. */
+export { EncryptionKeyError } from '../shared/encryption-key.js';
 
 /** Stored credentials cannot be decrypted: written with another key, or altered. */
 export class CredentialsDecryptionError extends StoreError {

@@ -43,6 +43,9 @@ export type { PairOutcomeView, SelectionChange, SyncUserView, SyncUsersRepositor
 export type { PairSelection } from './repositories/sync-user-pairs.js';
 export type { SyncUserFilters, SyncUserListRequest } from './repositories/sync-user-list.js';
 export type { ImportedMessage, LabelUpdate, MessageIntent, MessageMapRepository, MessageMapView } from './repositories/message-map.js';
+export type { ItemIntent, ItemLedger, ItemMapRepository, ItemMapView, RecordedCopy, TargetStateUpdate } from './repositories/item-map.js';
+export type { ContainerInput, ContainerLinkUpdate, ContainersRepository, ContainerStateView, ContainerStore } from './repositories/containers.js';
+export type { DataTypeStatePatch, DataTypeStateView, DataTypeStatesRepository } from './repositories/data-type-states.js';
 export type { ItemListRequest, ItemOutcome, ItemRecordView, ItemsRepository } from './repositories/items.js';
 export type { DeltaLinkUpdate, FolderInput, FolderStateView, FoldersRepository } from './repositories/folders.js';
 export type { CycleFinish, CycleStart, CyclesRepository, SyncCycleView } from './repositories/cycles.js';

@@ -3,13 +3,17 @@ import { MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlDriver } from '@mikro-orm/knex';
 import { createLogger } from '../shared/logger.js';
 import type { DatabaseDialect } from './dialect.js';
-import { createCredentialCipher, loadEncryptionKey } from './encryption.js';
+import { loadEncryptionKey } from '../shared/encryption-key.js';
+import { createCredentialCipher } from './encryption.js';
 import { migrateToLatest } from './migrate.js';
 import { buildOrmOptions, resolveDatabaseTarget } from './orm-options.js';
 import { createAuditRepository, type AuditRepository } from './repositories/audit.js';
 import { createConnectionsRepository, type ConnectionsRepository } from './repositories/connections.js';
 import { createCyclesRepository, type CyclesRepository } from './repositories/cycles.js';
+import { createContainersRepository, type ContainersRepository } from './repositories/containers.js';
+import { createDataTypeStatesRepository, type DataTypeStatesRepository } from './repositories/data-type-states.js';
 import { createFoldersRepository, type FoldersRepository } from './repositories/folders.js';
+import { createItemMapRepository, type ItemMapRepository } from './repositories/item-map.js';
 import { createItemsRepository, type ItemsRepository } from './repositories/items.js';
 import { createMessageMapRepository, type MessageMapRepository } from './repositories/message-map.js';
 import { createPoliciesRepository, type PoliciesRepository } from './repositories/policies.js';
@@ -40,9 +44,17 @@ export interface Store {
   readonly policies: PoliciesRepository;
   readonly audit: AuditRepository;
   readonly syncUsers: SyncUsersRepository;
+  /** The exactly-once ledger of every data type. */
+  readonly itemMap: ItemMapRepository;
+  /** Mail's view of the item map. */
   readonly messageMap: MessageMapRepository;
   readonly items: ItemsRepository;
+  /** Every data type's containers (mail folders, calendars, contact folders) and their delta positions. */
+  readonly containers: ContainersRepository;
+  /** Mail's view of the containers. */
   readonly folders: FoldersRepository;
+  /** Each data type's stage per user. */
+  readonly dataTypeStates: DataTypeStatesRepository;
   readonly cycles: CyclesRepository;
   close(): Promise<void>;
 }
@@ -61,6 +73,8 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     throw error;
   }
   const context: StoreContext = { orm, cipher };
+  const itemMap = createItemMapRepository(context);
+  const containers = createContainersRepository(context);
   return {
     orm,
     dialect: target.dialect,
@@ -68,9 +82,12 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     policies: createPoliciesRepository(context),
     audit: createAuditRepository(context),
     syncUsers: createSyncUsersRepository(context),
-    messageMap: createMessageMapRepository(context),
+    itemMap,
+    messageMap: createMessageMapRepository(itemMap),
     items: createItemsRepository(context),
-    folders: createFoldersRepository(context),
+    containers,
+    folders: createFoldersRepository(containers),
+    dataTypeStates: createDataTypeStatesRepository(context),
     cycles: createCyclesRepository(context),
     close: () => orm.close(true),
   };

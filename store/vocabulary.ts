@@ -1,3 +1,4 @@
+import { DATA_TYPES, isSyncableDataType, type DataType } from '../shared/data-types.js';
 import {
   ItemErrorCode as ItemErrorCodeWords,
   SyncStage as SyncStageWords,
@@ -38,10 +39,10 @@ export const ITEM_ERROR_CODES: readonly ItemErrorCode[] = Object.values(ItemErro
 export const ITEM_OUTCOME_STATUSES = ['failed', 'skipped'] as const;
 export type ItemOutcomeStatus = (typeof ITEM_OUTCOME_STATUSES)[number];
 
-/** Every data type a policy may name; only SUPPORTED_DATA_TYPES are synced today. */
-export const DATA_TYPES = ['mail', 'calendar', 'contacts', 'files'] as const;
-export type DataType = (typeof DATA_TYPES)[number];
-export const SUPPORTED_DATA_TYPES: readonly DataType[] = ['mail'];
+// Every data type a policy may name (defined with the activities that copy them); only SUPPORTED_DATA_TYPES are synced today.
+export { DATA_TYPES, type DataType };
+// A type is supported once its module is behind the engine (shared/data-types.ts).
+export const SUPPORTED_DATA_TYPES: readonly DataType[] = DATA_TYPES.filter((type) => isSyncableDataType(type));
 
 export const AUDIT_SEVERITIES = ['Info', 'Warning', 'Error'] as const;
 export type AuditSeverity = (typeof AUDIT_SEVERITIES)[number];
@@ -49,8 +50,10 @@ export type AuditSeverity = (typeof AUDIT_SEVERITIES)[number];
 /** Open list: these are the categories in use, a new one needs no migration. */
 export type AuditCategory = 'connection' | 'policy' | 'provisioning' | 'sync' | 'membership' | 'item' | (string & {});
 
-export const MESSAGE_MAP_STATES = ['intent', 'imported', 'deleted'] as const;
-export type MessageMapState = (typeof MESSAGE_MAP_STATES)[number];
+export const ITEM_MAP_STATES = ['intent', 'imported', 'deleted'] as const;
+export type ItemMapState = (typeof ITEM_MAP_STATES)[number];
+/** Mail's name for the same states. */
+export type MessageMapState = ItemMapState;
 
 export const CYCLE_KINDS = ['initial', 'delta'] as const;
 export type CycleKind = (typeof CYCLE_KINDS)[number];

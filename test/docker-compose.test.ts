@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { certificateHostnames, emulatorNetworkOptionsFromEnv, shareWithOtherProcesses } from '../emulators/container.js';
-import type { DemoConnections } from '../emulators/demo/connections.js';
+import type { DemoConnections } from '../shared/demo-connections.js';
 import { loadConfig } from '../shared/config.js';
 import { demoConnectionsFile } from '../worker/bootstrap.js';
 import { loadComposeValidator } from './helpers/compose-schema.js';

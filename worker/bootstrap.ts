@@ -4,7 +4,8 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from '../shared/logger.js';
 import type { GoogleServiceAccountKey, Store } from '../store/index.js';
 import type { policyMembershipWorkflow } from '../workflows/membership/workflow.js';
-import { demoConnectionsPath, readDemoConnections } from '../emulators/demo/connections.js';
+import { demoConnectionsPath, readDemoConnections } from '../shared/demo-connections.js';
+import { policyMembershipWorkflowId } from '../shared/workflow-ids.js';
 
 export function demoConnectionsFile(dataDir: string): string {
   return demoConnectionsPath(path.join(dataDir, 'emulators'));
@@ -80,10 +81,6 @@ export async function bootstrapConfiguration(store: Store, env: NodeJS.ProcessEn
     },
   ]);
   log.info({ policyId: policy.id, demo: isDemo }, 'created the first connections and policy');
-}
-
-export function policyMembershipWorkflowId(policyId: string): string {
-  return `policy-membership-${policyId}`;
 }
 
 /** Every policy has its membership workflow running; starting it again is harmless. */

@@ -42,6 +42,7 @@ const worker = await createSyncWorker({
   activityDeps: { store, pacing: pacingFromEnv(), temporal: { client, taskQueue: config.temporalTaskQueue } },
   maxCachedWorkflows: config.workerMaxCachedWorkflows,
   dataConverter,
+  deployment: config.workerDeployment,
   ...(config.workflowBundlePath ? { workflowBundle: { codePath: config.workflowBundlePath } } : {}),
 });
 
@@ -58,7 +59,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, stop);
 await bootstrapConfiguration(store, process.env, config.dataDir, log);
 await ensureMembershipWorkflows(client, config.temporalTaskQueue, store);
 if (!stopRequested) {
-  log.info({ taskQueue: config.temporalTaskQueue, namespace: config.temporalNamespace }, 'worker started');
+  log.info({ taskQueue: config.temporalTaskQueue, namespace: config.temporalNamespace, deployment: config.workerDeployment ?? null }, 'worker started');
   await worker.run();
 }
 await connection.close();

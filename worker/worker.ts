@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { DataConverter } from '@temporalio/common';
-import { Worker, type BundleOptions, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import type { DataConverter, WorkerDeploymentVersion } from '@temporalio/common';
+import { Worker, type BundleOptions, type NativeConnection, type WorkerDeploymentOptions, type WorkflowBundleOption } from '@temporalio/worker';
 
 type WebpackConfiguration = Parameters<NonNullable<BundleOptions['webpackConfigHook']>>[0];
 import { createActivities, type ActivityDeps } from '../activities/index.js';
@@ -31,6 +31,20 @@ export interface SyncWorkerOptions {
   maxCachedWorkflows?: number;
   /** The payload codec (shared/payload-codec.ts): the same one every client of these workflows uses. */
   dataConverter?: DataConverter;
+  /** Poll as this worker deployment version (Worker Versioning); unset, the worker is unversioned. */
+  deployment?: WorkerDeploymentVersion;
+}
+
+/**
+ * Worker Versioning on, as `version`. Every workflow here defaults to
+ * AUTO_UPGRADE: a user's sync runs for months, so PINNED would keep it on the
+ * build it started on until that build's workers are gone, and it would then
+ * stall. Auto-upgraded workflows move to the current version at their next
+ * task, which is why workflow changes still go behind patched() (README,
+ * "Changing workflow code safely"): the new build replays the old history.
+ */
+export function versionedDeployment(version: WorkerDeploymentVersion): WorkerDeploymentOptions {
+  return { version, useWorkerVersioning: true, defaultVersioningBehavior: 'AUTO_UPGRADE' };
 }
 
 export function defaultWorkerIdentity(): string {
@@ -48,6 +62,7 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
     activities,
     ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+    ...(options.deployment ? { workerDeploymentOptions: versionedDeployment(options.deployment) } : {}),
     // A pause reaches a running copy activity as a cancellation, which the server hands over only in
     // its answer to a heartbeat; by default the SDK sends one per 80 % of the heartbeat timeout (48 s).
     // One a second lets a pause land within seconds, and costs a heartbeat per second per busy activity.

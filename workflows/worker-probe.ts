@@ -1,5 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import type { WorkerHealthReport } from '../shared/contracts/worker-probe.js';
 
 const { reportWorkerHealth } = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',
@@ -15,12 +16,4 @@ const { reportWorkerHealth } = proxyActivities<Activities>({
  */
 export async function workerProbeWorkflow(): Promise<WorkerHealthReport> {
   return await reportWorkerHealth();
-}
-
-export interface WorkerHealthReport {
-  workerIdentity: string;
-  pid: number;
-  hostname: string;
-  uptimeSeconds: number;
-  at: string;
 }

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { WorkerHealthReport } from '../../workflows/worker-probe.js';
+import type { WorkerHealthReport } from '../../shared/contracts/worker-probe.js';
 
 export interface DiagnosticsDeps {
   workerIdentity: string;

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { gmail_v1 } from 'googleapis/build/src/apis/gmail/v1.js';
-import { configuredRootUrl, DelegatedJwt } from './google-clients.js';
+import { configuredRootUrl, DelegatedJwt } from '../../connectors/google/google-clients.js';
 import { importResumable } from './resumable-import.js';
 
 export interface ImportMessageRequest {

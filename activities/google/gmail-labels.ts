@@ -1,5 +1,5 @@
 import type { gmail_v1 } from 'googleapis/build/src/apis/gmail/v1.js';
-import { classifyGoogleError, type GoogleFailure } from './google-errors.js';
+import { classifyGoogleError, type GoogleFailure } from '../../connectors/google/google-errors.js';
 import { alternativeSegments, labelNameAlternatives, withinLengthLimit } from './gmail-label-rules.js';
 
 /** A label as the sync uses it: its id and the name it has in Gmail (which may differ from the one asked for). */

@@ -1,5 +1,5 @@
 import type { gmail_v1 } from 'googleapis/build/src/apis/gmail/v1.js';
-import { DelegatedJwt } from './google-clients.js';
+import { DelegatedJwt } from '../../connectors/google/google-clients.js';
 import type { ImportMessageRequest } from './gmail-import.js';
 
 /**

@@ -1,8 +1,8 @@
-import { classifyGoogleError } from '../google/google-errors.js';
+import { classifyGoogleError } from '../../connectors/google/google-errors.js';
 import { googleFailure } from '../failures.js';
 import { gmailCost } from '../pacing.js';
 import type { LabelUpdate } from '../../store/repositories/message-map.js';
-import { itemRefusalOf, type ItemRefusal } from './item-refusal.js';
+import { itemRefusalOf, type ItemRefusal } from '../engine/item-refusal.js';
 import { gmailOwnedLabelIds, labelDiff } from './labels.js';
 import type { Mailbox } from './mailbox.js';
 

@@ -1,5 +1,5 @@
 import type { gmail_v1 } from 'googleapis/build/src/apis/gmail/v1.js';
-import { classifyGoogleError } from '../google/google-errors.js';
+import { classifyGoogleError } from '../../connectors/google/google-errors.js';
 import { googleFailure } from '../failures.js';
 import { gmailCost } from '../pacing.js';
 import { importPendingLabelName } from './labels.js';

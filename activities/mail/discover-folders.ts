@@ -1,13 +1,13 @@
 import { Context } from '@temporalio/activity';
-import type { MailFolderRef } from '../../workflows/user-sync/types.js';
 import { graphFailure } from '../failures.js';
-import { classifyGraphError } from '../microsoft365/graph-errors.js';
+import { classifyGraphError } from '../../connectors/microsoft365/graph-errors.js';
 import { listMailFolderTree, resolveWellKnownFolderIds, type FolderNode } from '../microsoft365/mail-export.js';
 import { systemLabelForFolder, userLabelNameForPath, wellKnownFolders } from './labels.js';
-import { openMailbox, type MailboxInput, type MailDeps } from './mailbox.js';
+import { openMailbox, type MailDeps } from './mailbox.js';
 import { assertSourceUserPresent } from '../provisioning/source-user.js';
 import type { FolderInput } from '../../store/index.js';
 import { folderLabel } from './folder-label.js';
+import type { DiscoverContainersInput, DiscoveredContainers } from '../engine/data-type-module.js';
 
 // Folders that hold no mail a person would look for in Gmail.
 const skippedWellKnown = new Set(['outbox', 'syncissues', 'conflicts', 'localfailures', 'serverfailures', 'conversationhistory', 'recoverableitemsdeletions', 'searchfolders']);
@@ -15,20 +15,11 @@ const skippedWellKnown = new Set(['outbox', 'syncissues', 'conflicts', 'localfai
 /**
  * Reads the mailbox's folder tree, makes sure every folder has its Gmail
  * label, and records the folders. The labels exist before any message is
- * imported, so an import never waits on a label.
+ * imported, so an import never waits on a label. Folders an earlier
+ * discovery found to be well-known ones that are not synced (Outbox, ...)
+ * come in as skippedContainerIds, so that Graph need not be asked again.
  */
-export interface DiscoverFoldersInput extends MailboxInput {
-  /** Folders an earlier discovery found to be well-known ones that are not synced (Outbox, ...). */
-  skippedFolderIds?: string[];
-}
-
-export interface DiscoveredFolders {
-  folders: MailFolderRef[];
-  /** To hand to the next discovery, so that it knows these folders without asking Graph again. */
-  skippedFolderIds: string[];
-}
-
-export async function discoverMailFolders(deps: MailDeps, input: DiscoverFoldersInput): Promise<DiscoveredFolders> {
+export async function discoverMailFolders(deps: MailDeps, input: DiscoverContainersInput): Promise<DiscoveredContainers & { initialSyncTotal: number }> {
   const mailbox = await openMailbox(deps, input);
   const isNotFound = (err: unknown) => classifyGraphError(err).kind === 'notFound';
   // The tree read so far survives a retried attempt (heartbeat details): a throttled
@@ -39,7 +30,7 @@ export async function discoverMailFolders(deps: MailDeps, input: DiscoverFolders
   let wellKnownById: Map<string, string>;
   const knownRows = new Map((await deps.store.folders.list(input.syncUserId)).map((row) => [row.sourceFolderId, row]));
   const known = new Map([...knownRows].map(([id, row]) => [id, row.wellKnownName]));
-  const knownSkipped = new Set(input.skippedFolderIds ?? []);
+  const knownSkipped = new Set(input.skippedContainerIds ?? []);
   try {
     tree = resumed?.tree ?? (await mailbox.graphPace(() => listMailFolderTree(mailbox.graph, input.sourceUserId)));
     ctx.heartbeat({ tree });
@@ -78,6 +69,5 @@ export async function discoverMailFolders(deps: MailDeps, input: DiscoverFolders
   const synced = rows.filter((row) => !unlabelled.has(row.sourceFolderId));
   const syncedIds = new Set(synced.map((row) => row.sourceFolderId));
   const initialSyncTotal = tree.filter((folder) => syncedIds.has(folder.id)).reduce((sum, folder) => sum + (folder.totalItemCount ?? 0), 0);
-  await deps.store.syncUsers.update(input.syncUserId, { initialSyncTotal });
-  return { folders: synced.map(({ sourceFolderId, path }) => ({ sourceFolderId, path })), skippedFolderIds };
+  return { sourceContainerIds: synced.map((row) => row.sourceFolderId), skippedContainerIds: skippedFolderIds, initialSyncTotal };
 }

@@ -1,16 +1,16 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { ItemErrorCode } from '../../shared/vocabulary.js';
-import { classifyGoogleError } from '../google/google-errors.js';
 import { importMessage } from '../google/gmail-import.js';
 import { googleFailure, graphFailure } from '../failures.js';
-import { classifyGraphError } from '../microsoft365/graph-errors.js';
+import { classifyGraphError } from '../../connectors/microsoft365/graph-errors.js';
 import { downloadMime, type ExportedMessage } from '../microsoft365/mail-export.js';
 import { gmailCost } from '../pacing.js';
 import { checkSize, classifyMime, type ItemVerdict } from './classify-item.js';
 import { findOwnCopyByMessageId, findOwnPendingCopy, importPendingLabelId, type CopyOwnership } from './crash-recovery.js';
-import { itemRefusalOf } from './item-refusal.js';
+import { itemRefusalOf } from '../engine/item-refusal.js';
 import type { Mailbox } from './mailbox.js';
 import { rawHeaderField } from './raw-headers.js';
+import { cancellationOf } from '../engine/cancellation.js';
 
 export interface ImportCandidate {
   message: ExportedMessage;
@@ -41,15 +41,6 @@ export interface ImportOutcome {
    * credentials), or Temporal's cancellation of this attempt (a pause, a heartbeat timeout).
    */
   stoppedBy: ApplicationFailure | CancelledFailure | null;
-}
-
-/**
- * Temporal's reason for cancelling this attempt, to be thrown as it is: the
- * worker then reports the attempt as cancelled (the workflow asked: a pause)
- * rather than failed, so nothing retries it.
- */
-export function cancellationOf(signal: AbortSignal): CancelledFailure {
-  return signal.reason instanceof CancelledFailure ? signal.reason : new CancelledFailure('This attempt was cancelled by Temporal.');
 }
 
 function itemVerdictForGoogle(err: unknown): { verdict: ItemVerdict; serviceError: Record<string, unknown> } | null {

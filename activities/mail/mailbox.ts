@@ -1,11 +1,12 @@
 import type { gmail_v1 } from 'googleapis/build/src/apis/gmail/v1.js';
 import type { Store } from '../../store/index.js';
-import type { ConnectionClients } from '../connections/clients.js';
+import type { ConnectionClients } from '../../connectors/connection-clients.js';
 import { GmailLabels } from '../google/gmail-labels.js';
-import type { GraphConnection } from '../microsoft365/graph-client.js';
+import type { GraphConnection } from '../../connectors/microsoft365/graph-client.js';
 import { throttleRetryDelay, type MailboxPacers, type Pacer, type RetryDelayOf } from '../pacing.js';
-import { classifyGoogleError } from '../google/google-errors.js';
-import { classifyGraphError } from '../microsoft365/graph-errors.js';
+import { classifyGoogleError } from '../../connectors/google/google-errors.js';
+import { classifyGraphError } from '../../connectors/microsoft365/graph-errors.js';
+import type { UserPairInput } from '../engine/data-type-module.js';
 
 export interface MailDeps {
   store: Store;
@@ -17,13 +18,8 @@ export interface MailDeps {
   deltaPageSize: number;
 }
 
-export interface MailboxInput {
-  syncUserId: string;
-  sourceUserId: string;
-  sourceConnectionId: string;
-  targetConnectionId: string;
-  targetEmail: string;
-}
+/** Mail works on the user pair every data type shares. */
+export type MailboxInput = UserPairInput;
 
 /** Everything one activity needs to move one user's mail: both clients, both pacers, the label cache. */
 export interface Mailbox {

@@ -1,5 +1,5 @@
 import { graphFailure } from '../failures.js';
-import { classifyGraphError } from '../microsoft365/graph-errors.js';
+import { classifyGraphError } from '../../connectors/microsoft365/graph-errors.js';
 import { isCompleteForCopy, readMessage, type ExportedMessage } from '../microsoft365/mail-export.js';
 import { categoryLabelName, desiredLabelIds } from './labels.js';
 import type { Mailbox } from './mailbox.js';

@@ -1,6 +1,6 @@
-import { classifyGoogleError } from '../google/google-errors.js';
+import { classifyGoogleError } from '../../connectors/google/google-errors.js';
 import { googleFailure, graphFailure } from '../failures.js';
-import { classifyGraphError } from '../microsoft365/graph-errors.js';
+import { classifyGraphError } from '../../connectors/microsoft365/graph-errors.js';
 import { findMessageFolder } from '../microsoft365/mail-export.js';
 import { gmailCost } from '../pacing.js';
 import { changeMessage, relabel, type ChangeOutcomes, type ChangeResult, type CopiedMessage } from './apply-changes.js';

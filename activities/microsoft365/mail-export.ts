@@ -1,4 +1,4 @@
-import type { GraphConnection } from './graph-client.js';
+import type { GraphConnection } from '../../connectors/microsoft365/graph-client.js';
 import { latestPerId } from './delta-replays.js';
 import { countThrottledResponse } from '../../shared/metrics/sync-metrics.js';
 

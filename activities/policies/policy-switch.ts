@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { SyncStatus } from '../../shared/vocabulary.js';
 import type { PolicyView, Store, SyncUserView } from '../../store/index.js';
-import { pauseSignal, resumeSignal } from '../../workflows/user-sync/signals.js';
+import { pauseSignal, resumeSignal } from '../../shared/contracts/user-sync-messages.js';
 
 /**
  * One pause (or resume) signal per user when a policy is disabled (or

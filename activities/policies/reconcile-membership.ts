@@ -1,12 +1,13 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { startUserSync, userSyncWorkflowId } from '../../shared/start-user-sync.js';
+import { startUserSync } from '../../shared/start-user-sync.js';
+import { userSyncWorkflowId } from '../../shared/workflow-ids.js';
 import { MembershipAuditCode, SyncStatus, UserErrorCode } from '../../shared/vocabulary.js';
 import type { PairOutcomeView, PolicyView, Store, SyncUserView } from '../../store/index.js';
-import type { UserSyncTuning } from '../../workflows/user-sync/types.js';
-import { excludeSignal } from '../../workflows/user-sync/signals.js';
-import type { ConnectionClients } from '../connections/clients.js';
-import { readSelection, type SelectionReport } from '../membership/select-users.js';
+import type { UserSyncTuning } from '../../shared/contracts/user-sync.js';
+import { excludeSignal } from '../../shared/contracts/user-sync-messages.js';
+import type { ConnectionClients } from '../../connectors/connection-clients.js';
+import { readSelection, type SelectionReport } from '../../connectors/microsoft365/select-users.js';
 import { assertSourceMailbox } from '../provisioning/source-user.js';
 import { targetEmailFor } from '../provisioning/username.js';
 import { hasWorkflow, signalIfOpen, tellUsersOfSwitch } from './policy-switch.js';

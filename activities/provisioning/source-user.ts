@@ -1,9 +1,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { UserErrorCode } from '../../shared/vocabulary.js';
-import type { ConnectionClients } from '../connections/clients.js';
+import type { ConnectionClients } from '../../connectors/connection-clients.js';
 import { graphFailure, userNotFound } from '../failures.js';
-import type { GraphConnection } from '../microsoft365/graph-client.js';
-import { classifyGraphError } from '../microsoft365/graph-errors.js';
+import type { GraphConnection } from '../../connectors/microsoft365/graph-client.js';
+import { classifyGraphError } from '../../connectors/microsoft365/graph-errors.js';
 import { getSourceUser, probeMailbox, type SourceUser } from '../microsoft365/mail-export.js';
 
 /** The source user, or USER_NOT_FOUND when deleted or disabled in Microsoft 365. */

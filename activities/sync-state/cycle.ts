@@ -1,8 +1,9 @@
 import { UserErrorCode, type ItemCounts, type SyncError } from '../../shared/vocabulary.js';
-import { readUserTotals } from '../mail/totals.js';
-import type { CycleTrigger, MailFolderRef, PolicySettings } from '../../workflows/user-sync/types.js';
-import { syncStatePatch, type PublishSyncStateInput, type SyncStateDeps } from './publish.js';
-import { observeFinishedCycle } from '../../shared/metrics/cycle-metrics.js';
+import { readUserTotals } from '../engine/totals.js';
+import type { SyncableDataType } from '../../shared/data-types.js';
+import type { CycleTrigger, PolicySettings } from '../../shared/contracts/user-sync.js';
+import { syncStatePatch, writeDataTypeStages, type PublishSyncStateInput, type SyncStateDeps } from './publish.js';
+import { observeFinishedCycle } from '../../store/metrics/cycle-metrics.js';
 import { observeCycleStart } from '../../shared/metrics/sync-metrics.js';
 
 export interface BeginCycleInput {
@@ -13,8 +14,10 @@ export interface BeginCycleInput {
   targetConnectionId: string;
   kind: 'initial' | 'delta';
   trigger: CycleTrigger;
-  /** A cycle that does not read the folder tree again works on the folders already known. */
-  listKnownFolders: boolean;
+  /** The running cycle a long pause carried into this run (continue-as-new): it goes on under its own record. */
+  continuesCycleId?: string | null;
+  /** Data types that do not read their containers again this cycle: they work on the ones already known. */
+  knownContainersOf: SyncableDataType[];
 }
 
 export interface BlockedBy {
@@ -24,7 +27,7 @@ export interface BlockedBy {
 }
 
 /** The policy's settings as they are now (null when the policy is gone): an edit reaches a running user at its next cycle. */
-export type BeginCycleResult = { policy: PolicySettings | null } & ({ blockedBy: BlockedBy } | { blockedBy: null; cycleId: string; knownFolders: MailFolderRef[] | null });
+export type BeginCycleResult = { policy: PolicySettings | null } & ({ blockedBy: BlockedBy } | { blockedBy: null; cycleId: string; knownContainers: Partial<Record<SyncableDataType, string[]>> });
 
 export interface FinishCycleInput {
   /** The state to show once the cycle is over (Synced or Failed, with the next cycle's time). */
@@ -54,7 +57,7 @@ export function createCycleActivities(deps: SyncStateDeps) {
     /** A connection in Error blocks the cycle (calling the service again would only fail again); otherwise the cycle is recorded and shown. */
     async beginSyncCycle(input: BeginCycleInput): Promise<BeginCycleResult> {
       const found = await store.policies.get(input.policyId);
-      const policy: PolicySettings | null = found ? { cycleIntervalSeconds: found.cycleIntervalSeconds } : null;
+      const policy: PolicySettings | null = found ? { cycleIntervalSeconds: found.cycleIntervalSeconds, dataTypes: found.dataTypes } : null;
       const connections = await store.connections.getMany([input.sourceConnectionId, input.targetConnectionId]);
       for (const connectionId of [input.sourceConnectionId, input.targetConnectionId]) {
         const connection = connections.get(connectionId);
@@ -71,10 +74,17 @@ export function createCycleActivities(deps: SyncStateDeps) {
       }
       const syncUserId = input.state.syncUserId;
       await store.syncUsers.update(syncUserId, syncStatePatch(input.state));
-      const cycleId = await store.cycles.start({ syncUserId, kind: input.kind, trigger: input.trigger });
-      observeCycleStart({ kind: input.kind, trigger: input.trigger, dueAt: input.state.nextSyncAt });
-      const knownFolders = input.listKnownFolders ? (await store.folders.list(syncUserId)).map(({ sourceFolderId, path }) => ({ sourceFolderId, path })) : null;
-      return { policy, blockedBy: null, cycleId, knownFolders };
+      await writeDataTypeStages(deps, input.state);
+      let cycleId = input.continuesCycleId ?? null;
+      if (!cycleId) {
+        cycleId = await store.cycles.start({ syncUserId, kind: input.kind, trigger: input.trigger });
+        observeCycleStart({ kind: input.kind, trigger: input.trigger, dueAt: input.state.nextSyncAt });
+      }
+      const knownContainers: Partial<Record<SyncableDataType, string[]>> = {};
+      for (const dataType of input.knownContainersOf) {
+        knownContainers[dataType] = (await store.containers.forType(dataType).list(syncUserId)).map((container) => container.sourceContainerId);
+      }
+      return { policy, blockedBy: null, cycleId, knownContainers };
     },
 
     /**
@@ -84,7 +94,7 @@ export function createCycleActivities(deps: SyncStateDeps) {
      */
     async finishSyncCycle(input: FinishCycleInput): Promise<ItemCounts> {
       const syncUserId = input.state.syncUserId;
-      const now = input.countsNow ?? (await readUserTotals(store, syncUserId));
+      const now = input.countsNow ?? (await readUserTotals(store, syncUserId)).counts;
       // What this cycle added. A count can also fall (an item listed as failed went through this time,
       // or a copy whose change Gmail refused moved from imported to failed): that is no negative work.
       const added = (field: keyof ItemCounts) => Math.max(0, now[field] - input.countsAtStart[field]);
@@ -109,6 +119,7 @@ export function createCycleActivities(deps: SyncStateDeps) {
       }
       if (input.outcome === 'succeeded') await recordRecoveredConnections(deps, [input.sourceConnectionId, input.targetConnectionId]);
       else await recordCycleFailure(deps, input);
+      await writeDataTypeStages(deps, input.state);
       await store.syncUsers.update(syncUserId, syncStatePatch(input.state));
       return now;
     },

@@ -1,6 +1,7 @@
 import type { SyncError, SyncStage, SyncStatus } from '../../shared/vocabulary.js';
 import type { Store, SyncUserPatch } from '../../store/index.js';
-import type { GoogleTarget, PauseReason } from '../../workflows/user-sync/types.js';
+import type { GoogleTarget, PauseReason } from '../../shared/contracts/user-sync.js';
+import type { SyncableDataType } from '../../shared/data-types.js';
 
 export interface SyncStateDeps {
   store: Store;
@@ -17,6 +18,8 @@ export interface PublishSyncStateInput {
   lastSyncAt: string | null;
   nextSyncAt: string | null;
   target: GoogleTarget | null;
+  /** Each data type's stage, when one changed since the workflow last wrote them. */
+  dataTypeStages?: Partial<Record<SyncableDataType, SyncStage>>;
 }
 
 const date = (iso: string | null) => (iso ? new Date(iso) : null);
@@ -36,6 +39,13 @@ export function syncStatePatch(input: PublishSyncStateInput): SyncUserPatch {
   };
 }
 
+/** The types' stages, before the user's row shows the status they lead to. */
+export async function writeDataTypeStages({ store }: SyncStateDeps, input: PublishSyncStateInput): Promise<void> {
+  for (const [dataType, stage] of Object.entries(input.dataTypeStages ?? {})) {
+    await store.dataTypeStates.update(input.syncUserId, dataType as SyncableDataType, { stage });
+  }
+}
+
 /**
  * The workflow's state, projected into the database the API lists from, and
  * the exclusion's audit entry. Run as local activities: they only touch the
@@ -45,6 +55,7 @@ export function createSyncStateActivities(deps: SyncStateDeps) {
   const { store } = deps;
   return {
     async publishSyncState(input: PublishSyncStateInput): Promise<void> {
+      await writeDataTypeStages(deps, input);
       await store.syncUsers.update(input.syncUserId, syncStatePatch(input));
     },
 

@@ -107,11 +107,21 @@ const LiveStateSchema = z
   })
   .openapi('LiveWorkflowState', { description: "The workflow's own answer to its status query; null when it is closed or did not answer in time." });
 
+const DataTypeStateSchema = z
+  .object({
+    dataType: z.enum(DATA_TYPES),
+    stage: SyncStageEnum.openapi({ description: "The type's own stage: InitialSync during its first copy, then Recurring." }),
+    counts: ItemCountsSchema,
+    initialSyncTotal: count.nullable().openapi({ description: "Items of the type's first copy, as the source counts them." }),
+  })
+  .openapi('DataTypeState', { description: 'One data type of the user: a type enabled later has its own initial sync while the others are Recurring.' });
+
 export const SyncUserDetailSchema = SyncUserSummarySchema.extend({
   sourceUserId: z.string(),
   googleUserId: z.string().nullable(),
   error: StoredErrorSchema.nullable(),
   countsByType: z.object({ mail: ItemCountsSchema.optional(), calendar: ItemCountsSchema.optional(), contacts: ItemCountsSchema.optional(), files: ItemCountsSchema.optional() }),
+  dataTypes: z.array(DataTypeStateSchema),
   itemErrorsByCode: z.object({ ITEM_TOO_LARGE: count, ENCRYPTED_ITEM: count, UNSUPPORTED_FORMAT: count, ITEM_REJECTED: count, CHANGE_REJECTED: count }),
   initialSync: z.object({
     estimatedTotal: count.nullable(),

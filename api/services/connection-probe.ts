@@ -1,7 +1,7 @@
-import { classifyGoogleError } from '../../activities/google/google-errors.js';
-import { createGoogleClients, type ServiceAccountKeyJson } from '../../activities/google/google-clients.js';
-import { classifyGraphError } from '../../activities/microsoft365/graph-errors.js';
-import { createGraphClient } from '../../activities/microsoft365/graph-client.js';
+import { classifyGoogleError } from '../../connectors/google/google-errors.js';
+import { createGoogleClients, type ServiceAccountKeyJson } from '../../connectors/google/google-clients.js';
+import { classifyGraphError } from '../../connectors/microsoft365/graph-errors.js';
+import { createGraphClient } from '../../connectors/microsoft365/graph-client.js';
 import type { GoogleWorkspaceCredentials, GoogleWorkspaceSettings, Microsoft365Credentials, Microsoft365Settings } from '../../store/index.js';
 import type { ServiceErrorDetails } from '../problem.js';
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { ConnectionClients } from '../../activities/connections/clients.js';
+import { ConnectionClients } from '../../connectors/connection-clients.js';
 import { createLogger } from '../../shared/logger.js';
 import type { ApiDeps } from '../deps.js';
 import { ConnectionService } from './connections.js';

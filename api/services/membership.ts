@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { policyMembershipWorkflowId } from '../../worker/bootstrap.js';
+import { policyMembershipWorkflowId } from '../../shared/workflow-ids.js';
 
 /**
  * What main.ts passes as onPolicyChanged: ask the policy's membership

@@ -1,11 +1,11 @@
 import type { Store, SyncUserView } from '../../store/index.js';
 import type { SyncStatus } from '../../shared/vocabulary.js';
-import { OperatorRefusal, type PauseReason } from '../../workflows/user-sync/types.js';
+import { OperatorRefusal, type PauseReason } from '../../shared/contracts/user-sync.js';
 import { API_ACTOR } from '../actor.js';
 import { ApiProblem } from '../problem.js';
 import type { UserSignal, UserWorkflows } from './user-workflows.js';
 
-import { refusalOf, type OperatorAction } from '../../workflows/user-sync/operator-actions.js';
+import { refusalOf, type OperatorAction } from '../../shared/contracts/operator-actions.js';
 
 export type { OperatorAction };
 

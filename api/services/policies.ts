@@ -40,21 +40,21 @@ export class PolicyService {
     await this.get(id);
     const policy = await this.store.policies.update(id, patch);
     await this.audit(id, 'POLICY_UPDATED', `Policy "${policy.name}" was changed (${Object.keys(patch).join(', ')}).`, { fields: Object.keys(patch) });
-    if (patch.cycleIntervalSeconds !== undefined) await this.tellUsers(policy);
+    if (patch.cycleIntervalSeconds !== undefined || patch.dataTypes !== undefined) await this.tellUsers(policy);
     await this.notifyChanged(policy);
     return policy;
   }
 
   /**
    * Running users take a new interval at once rather than after the wait they
-   * are in. Each cycle reads the policy again anyway, so a user this misses
+   * are in, and a newly enabled data type at their next cycle. Each cycle reads the policy again anyway, so a user this misses
    * (no worker, Temporal down) catches up at its next cycle.
    */
   private async tellUsers(policy: PolicyView): Promise<void> {
     const users = await this.store.syncUsers.listByPolicy(policy.id);
     const workflowIds = users.filter((user) => user.status !== 'Excluded').map((user) => user.workflowId);
     try {
-      await this.workflows.sendToEach(workflowIds, { name: 'policySettingsChanged', settings: { cycleIntervalSeconds: policy.cycleIntervalSeconds } });
+      await this.workflows.sendToEach(workflowIds, { name: 'policySettingsChanged', settings: { cycleIntervalSeconds: policy.cycleIntervalSeconds, dataTypes: policy.dataTypes } });
     } catch (err) {
       this.log.warn({ err, policyId: policy.id }, 'running users could not be told of the policy change; they read it at their next cycle');
     }

@@ -1,6 +1,6 @@
-import type { ConnectionClients } from '../../activities/connections/clients.js';
-import { selectUsers, GroupNotFoundError, type SelectedSourceUser } from '../../activities/membership/select-users.js';
-import { classifyGraphError } from '../../activities/microsoft365/graph-errors.js';
+import type { ConnectionClients } from '../../connectors/connection-clients.js';
+import { selectUsers, GroupNotFoundError, type SelectedSourceUser } from '../../connectors/microsoft365/select-users.js';
+import { classifyGraphError } from '../../connectors/microsoft365/graph-errors.js';
 import { cursorCodec, DEFAULT_PAGE_SIZE, type PolicyView } from '../../store/index.js';
 import { ApiProblem } from '../problem.js';
 import { describeFailure } from './connections.js';

@@ -1,7 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import { recommendedAction, type UserErrorCode } from '../../shared/vocabulary.js';
 import type { Store, SyncUserListRequest, SyncUserView } from '../../store/index.js';
-import type { UserSyncSnapshot } from '../../workflows/user-sync/types.js';
+import type { UserSyncSnapshot } from '../../shared/contracts/user-sync.js';
 import { ApiProblem } from '../problem.js';
 import { toCycle, toItemRecord, toSyncUserSummary } from '../presenters/sync-users.js';
 import { isoOrNull, iso } from '../schemas/common.js';
@@ -55,7 +55,11 @@ export class SyncStatusReader {
     // A closed workflow (Excluded) would need a worker to replay it just to answer; the database has it all.
     // A SyncedElsewhere row has no workflow of its own.
     const live = user.status === 'Excluded' || user.status === 'SyncedElsewhere' ? null : await this.workflows.snapshot(user.workflowId);
-    const [itemErrorsByCode, cycles] = await Promise.all([this.store.items.countByCode(user.id), this.store.cycles.listRecent(user.id, RECENT_CYCLES)]);
+    const [itemErrorsByCode, cycles, dataTypes] = await Promise.all([
+      this.store.items.countByCode(user.id),
+      this.store.cycles.listRecent(user.id, RECENT_CYCLES),
+      this.store.dataTypeStates.list(user.id),
+    ]);
     return {
       ...toSyncUserSummary(user, await this.ownerPolicies([user])),
       sourceUserId: user.sourceUserId,
@@ -64,6 +68,12 @@ export class SyncStatusReader {
         ? { code: user.errorCode, message: user.errorMessage ?? '', at: iso(user.errorAt ?? user.updatedAt), details: user.errorDetails ?? {}, recommendedAction: actionFor(user.errorCode) }
         : null,
       countsByType: structuredClone(user.countsByType),
+      dataTypes: dataTypes.map((type) => ({
+        dataType: type.dataType,
+        stage: type.stage,
+        counts: { ...(user.countsByType[type.dataType] ?? { exported: 0, imported: 0, failed: 0, skipped: 0 }) },
+        initialSyncTotal: type.initialSyncTotal,
+      })),
       itemErrorsByCode,
       initialSync: { estimatedTotal: user.initialSyncTotal, lastProgressAt: isoOrNull(user.lastProgressAt), stalled: this.isStalled(user) },
       recentCycles: cycles.map(toCycle),

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, WorkflowUpdateStage, type Client } from '@temporalio/client';
-import type { OperatorAction } from '../../workflows/user-sync/operator-actions.js';
+import type { OperatorAction } from '../../shared/contracts/operator-actions.js';
 import {
   credentialsUpdatedSignal,
   pauseSignal,
@@ -11,8 +11,8 @@ import {
   retrySignal,
   retrySyncUpdate,
   statusQuery,
-} from '../../workflows/user-sync/signals.js';
-import type { OperatorActionResult, OperatorRefusal, PauseReason, PolicySettings, UserSyncSnapshot } from '../../workflows/user-sync/types.js';
+} from '../../shared/contracts/user-sync-messages.js';
+import type { OperatorActionResult, OperatorRefusal, PauseReason, PolicySettings, UserSyncSnapshot } from '../../shared/contracts/user-sync.js';
 import { forEachLimited } from './concurrency.js';
 
 /** 'closed': the workflow has ended (an Excluded user) or never existed; nothing was delivered. */

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { retrySignal, statusQuery } from '../../workflows/user-sync/signals.js';
+import { retrySignal, statusQuery } from '../../shared/contracts/user-sync-messages.js';
 import { googleRequests, microsoftRequests, routeDelta, type BenchEmulators, type RouteCounts } from './emulators.js';
 import { settledHistory } from './history.js';
 import { UsageWindow, type UsageOverWindow } from './proc.js';

@@ -1,11 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { PacingSettings } from '../../activities/pacing.js';
 import type { DirectoryUser } from '../../emulators/microsoft365/state/directory.js';
-import { startUserSync, userSyncWorkflowId } from '../../shared/start-user-sync.js';
+import { startUserSync } from '../../shared/start-user-sync.js';
+import { userSyncWorkflowId } from '../../shared/workflow-ids.js';
 import { openStore, type Store } from '../../store/index.js';
-import type { UserSyncTuning } from '../../workflows/user-sync/types.js';
+import type { UserSyncTuning } from '../../shared/contracts/user-sync.js';
 import type { userSyncWorkflow } from '../../workflows/user-sync/workflow.js';
 import { benchDomain, type BenchEmulators } from './emulators.js';
 import type { BenchTemporal } from './temporal.js';

@@ -1,6 +1,6 @@
 import type { GoogleEmulator } from '../google/index.js';
 import type { Microsoft365Emulator } from '../microsoft365/index.js';
-import { readDemoConnections, writeDemoConnections, type DemoConnections } from './connections.js';
+import { readDemoConnections, writeDemoConnections, type DemoConnections } from '../../shared/demo-connections.js';
 import { demoGoogleAdmin, demoGoogleDomain, demoPeopleWithRole, demoTargetAddress } from './tenant.js';
 
 export interface ServedEmulators {

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes, randomInt } from 'node:crypto';
-import type { ServiceAccountKeyJson } from '../../activities/google/google-clients.js';
+import type { ServiceAccountKeyJson } from '../../shared/google-service-account-key.js';
 
 export type { ServiceAccountKeyJson };
 

@@ -1,17 +1,19 @@
 import { AuditLogSchema } from './audit-log.js';
 import { ConnectionSchema } from './connection.js';
-import { FolderStateSchema } from './folder-state.js';
+import { ContainerStateSchema } from './container-state.js';
+import { DataTypeStateSchema } from './data-type-state.js';
 import { ItemRecordSchema } from './item-record.js';
-import { MessageMapSchema } from './message-map.js';
+import { ItemMapSchema } from './item-map.js';
 import { PolicySchema } from './policy.js';
 import { SyncCycleSchema } from './sync-cycle.js';
 import { SyncUserSchema } from './sync-user.js';
 
 export { AuditLogSchema, type AuditLogEntity } from './audit-log.js';
 export { ConnectionSchema, type ConnectionEntity, type StoredErrorJson } from './connection.js';
-export { FolderStateSchema, type FolderStateEntity } from './folder-state.js';
+export { ContainerStateSchema, type ContainerStateEntity } from './container-state.js';
+export { DataTypeStateSchema, type DataTypeStateEntity } from './data-type-state.js';
 export { ItemRecordSchema, type ItemRecordEntity } from './item-record.js';
-export { MessageMapSchema, type MessageMapEntity } from './message-map.js';
+export { ItemMapSchema, type ItemMapEntity } from './item-map.js';
 export { PolicySchema, type PolicyEntity, type PolicyRules } from './policy.js';
 export { SyncCycleSchema, type SyncCycleEntity, type CycleCounts } from './sync-cycle.js';
 export { SyncUserSchema, type SyncUserEntity } from './sync-user.js';
@@ -20,9 +22,10 @@ export const allEntities = [
   ConnectionSchema,
   PolicySchema,
   SyncUserSchema,
-  MessageMapSchema,
+  ItemMapSchema,
   ItemRecordSchema,
-  FolderStateSchema,
+  ContainerStateSchema,
+  DataTypeStateSchema,
   SyncCycleSchema,
   AuditLogSchema,
 ];

@@ -45,12 +45,6 @@ export interface CyclesRepository {
 const CYCLE_COUNT_FIELDS = ['exported', 'imported', 'failed', 'skipped', 'updated', 'deleted'] as const;
 
 export function createCyclesRepository(context: StoreContext): CyclesRepository {
-  async function getOrThrow(id: string): Promise<SyncCycleView> {
-    const entity = isUuid(id) ? await forkEm(context).findOne(SyncCycleSchema, { id }) : null;
-    if (!entity) throw new StoreNotFoundError('SyncCycle', id);
-    return toView(entity);
-  }
-
   return {
     async start(input) {
       if (!isUuid(input.syncUserId)) throw new StoreNotFoundError('SyncUser', input.syncUserId);

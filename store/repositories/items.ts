@@ -55,7 +55,8 @@ export interface ItemsRepository {
   /** Newest first. */
   list(request: ItemListRequest): Promise<Page<ItemRecordView>>;
   /** Every item code, 0 when none. */
-  countByCode(syncUserId: string): Promise<Record<ItemErrorCode, number>>;
+  /** Listed items by code; of one data type when given. */
+  countByCode(syncUserId: string, dataType?: DataType): Promise<Record<ItemErrorCode, number>>;
 }
 
 const cursors = cursorCodec('items', 'number', 'string');
@@ -115,13 +116,13 @@ export function createItemsRepository(context: StoreContext): ItemsRepository {
       return toPage(rows, limit, toView, (row) => cursors.encode({ key: row.at.getTime(), id: row.id }));
     },
 
-    async countByCode(syncUserId) {
+    async countByCode(syncUserId, dataType) {
       const totals = Object.fromEntries(ITEM_ERROR_CODES.map((code) => [code, 0])) as Record<ItemErrorCode, number>;
       if (!isUuid(syncUserId)) return totals;
       const rows = await forkEm(context)
         .createQueryBuilder(ItemRecordSchema, 'i')
         .select(['i.errorCode', raw('count(*) as total')])
-        .where({ syncUserId })
+        .where(dataType ? { syncUserId, type: dataType } : { syncUserId })
         .groupBy('i.errorCode')
         .execute<{ error_code: ItemErrorCode; total: number | string }[]>('all', false);
       for (const row of rows) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { googleFailure, minimumThrottleDelayMs } from '../../activities/failures.js';
-import { classifyGoogleError, parseRetryAfterFromMessage } from '../../activities/google/google-errors.js';
+import { classifyGoogleError, parseRetryAfterFromMessage } from '../../connectors/google/google-errors.js';
 import { throttleRetryDelay } from '../../activities/pacing.js';
 
 /** A GaxiosError-like refusal as Gmail sends it. */

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DirectoryUser } from '../../emulators/microsoft365/state/directory.js';
-import { retrySignal } from '../../workflows/user-sync/signals.js';
+import { retrySignal } from '../../shared/contracts/user-sync-messages.js';
 import { createSyncFixture, targetDomain, waitForSnapshot, type SyncFixture } from '../helpers/sync-fixture.js';
 import { apiClient, createApiApp, type ApiClient } from './support.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DirectoryGroup, DirectoryUser } from '../../emulators/microsoft365/state/directory.js';
 import { membershipRunRequester } from '../../api/services/membership.js';
-import { policyMembershipWorkflowId } from '../../worker/bootstrap.js';
+import { policyMembershipWorkflowId } from '../../shared/workflow-ids.js';
 import { createSyncFixture, type SyncFixture } from '../helpers/sync-fixture.js';
 import { apiClient, createApiApp, readAllPages, unknownId, type ApiClient, type ProblemBody } from './support.js';
 

@@ -132,7 +132,8 @@ describe('admin console: the support article, step by step, in Chromium', () => 
     const [summary] = (await apiCall<{ items: UserSummary[] }>(stack, 'GET', `/api/sync-status?q=${encodeURIComponent(emailOf(adele))}`)).items;
     const { exported, imported, failed, skipped } = summary!.counts;
     expect(failed + skipped).toBe(2);
-    expect((await page.getByTestId('counts-by-type').locator('tbody tr').textContent())?.replace(/\s+/g, '')).toBe(`Mail${exported}${imported}${failed}${skipped}`);
+    // Each type shows its own stage beside its counts.
+    expect((await page.getByTestId('counts-by-type').locator('tbody tr').textContent())?.replace(/\s+/g, '')).toBe(`MailRecurring${exported}${imported}${failed}${skipped}`);
     await screenshot(page, 'sync-status-items');
   });
 

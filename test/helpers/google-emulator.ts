@@ -1,4 +1,4 @@
-import type { GoogleConnectionSettings } from '../../activities/google/google-clients.js';
+import type { GoogleConnectionSettings } from '../../connectors/google/google-clients.js';
 import { serveHttps } from '../../emulators/https.js';
 import { createGoogleEmulator, type GoogleEmulator, type GoogleEmulatorOptions, type UserSeed } from '../../emulators/google/index.js';
 import { ensureLocalTls } from '../../shared/tls.js';

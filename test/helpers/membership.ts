@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { policyMembershipWorkflow, PolicyMembershipInput } from '../../workflows/membership/workflow.js';
 import { reconcileNowSignal } from '../../workflows/membership/workflow.js';
-import { policyMembershipWorkflowId } from '../../worker/bootstrap.js';
+import { policyMembershipWorkflowId } from '../../shared/workflow-ids.js';
 import type { SyncFixture } from './sync-fixture.js';
 
 export async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {

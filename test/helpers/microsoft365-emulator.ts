@@ -1,6 +1,6 @@
 import { serveHttps } from '../../emulators/https.js';
 import { createMicrosoft365Emulator, type Microsoft365Emulator, type Microsoft365EmulatorOptions } from '../../emulators/microsoft365/index.js';
-import type { GraphConnectionSettings } from '../../activities/microsoft365/graph-client.js';
+import type { GraphConnectionSettings } from '../../connectors/microsoft365/graph-client.js';
 import { ensureLocalTls } from '../../shared/tls.js';
 import { graphContractObserver } from './contract/recorder.js';
 

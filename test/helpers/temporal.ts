@@ -4,7 +4,7 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporal
 import { inject } from 'vitest';
 import { createSyncWorker, type SyncWorkerOptions } from '../../worker/worker.js';
 import { dataConverterWith, PayloadEncryptionCodec } from '../../shared/payload-codec.js';
-import { parseEncryptionKey } from '../../store/encryption.js';
+import { parseEncryptionKey } from '../../shared/encryption-key.js';
 
 /**
  * Tests encrypt payloads as production does, with the run's key
@@ -53,7 +53,7 @@ export interface RunningWorker {
 /** An in-process worker built by the same factory as the real one, on the prebuilt bundle. */
 export async function startTestWorker(
   temporal: TestTemporal,
-  options: Pick<SyncWorkerOptions, 'activityDeps'> & Partial<Pick<SyncWorkerOptions, 'identity'>>,
+  options: Pick<SyncWorkerOptions, 'activityDeps'> & Partial<Pick<SyncWorkerOptions, 'identity' | 'deployment'>>,
 ): Promise<RunningWorker> {
   const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
   const worker = await createSyncWorker({

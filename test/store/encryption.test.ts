@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CredentialsDecryptionError, EncryptionKeyError, type Store } from '../../store/index.js';
 import { openStoreForTest } from '../helpers/store.js';
-import { KEY_FILE_NAME, loadEncryptionKey } from '../../store/encryption.js';
+import { KEY_FILE_NAME, loadEncryptionKey } from '../../shared/encryption-key.js';
 import { randomEncryptionKey, StoreHarness, testServiceAccountKey } from './fixtures.js';
 
 const run = promisify(execFile);
@@ -100,7 +100,7 @@ describe('credentials at rest', () => {
 
   it('agree on one generated key when several processes create it at the same moment', async () => {
     const dataDir = harness.newDir();
-    const encryptionModule = pathToFileURL(path.resolve('store/encryption.ts')).href;
+    const encryptionModule = pathToFileURL(path.resolve('shared/encryption-key.ts')).href;
     const script = `const { loadEncryptionKey } = await import(${JSON.stringify(encryptionModule)}); process.stdout.write(loadEncryptionKey({ dataDir: process.argv[1] }).toString('base64'));`;
     const keys = await Promise.all(
       [1, 2, 3].map(async () => (await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, dataDir])).stdout),

@@ -53,7 +53,7 @@ describe('message map (exactly-once id map)', () => {
       ])
       .catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(StoreConflictError);
-    expect(refusal).toMatchObject({ code: 'MESSAGE_INTENT_MISSING' });
+    expect(refusal).toMatchObject({ code: 'ITEM_INTENT_MISSING' });
     // Rolled back: the valid row in the same call is still an intent.
     expect((await store.messageMap.findBySourceIds(user.id, ['AAMk-2'])).get('AAMk-2')?.state).toBe('intent');
   });

@@ -5,9 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   AuditLogSchema,
   ConnectionSchema,
-  FolderStateSchema,
   ItemRecordSchema,
-  MessageMapSchema,
   PolicySchema,
   SyncCycleSchema,
   SyncUserSchema,
@@ -18,6 +16,7 @@ import { buildOrmOptions, resolveDatabaseTarget } from '../../store/orm-options.
 import { openStoreForTest } from '../helpers/store.js';
 import { testDatabaseUrl } from '../helpers/test-database.js';
 import { StoreHarness } from './fixtures.js';
+import { LegacyFolderStateSchema, LegacyMessageMapSchema } from './previous-release-entities.js';
 
 const harness = new StoreHarness();
 afterAll(() => harness.dispose());
@@ -29,11 +28,15 @@ afterAll(() => harness.dispose());
  */
 const PREVIOUS_RELEASE = ['Migration20251128000000Initial', 'Migration20251201000000MessageMapUpdatedIndex'];
 
+/** Its mail-only tables, gone from today's entities. */
+const PREVIOUS_RELEASE_ENTITIES = [LegacyMessageMapSchema, LegacyFolderStateSchema];
+
 /** A database as the previous release left it: only its migrations applied. */
 async function migrateToPreviousRelease(dataDir: string): Promise<MikroORM<AbstractSqlDriver>> {
   const options = buildOrmOptions(resolveDatabaseTarget({ dataDir, databaseUrl: await testDatabaseUrl(dataDir) }));
   const orm = await MikroORM.init<AbstractSqlDriver>({
     ...options,
+    entities: [...(options.entities ?? []), ...PREVIOUS_RELEASE_ENTITIES],
     migrations: { ...options.migrations, migrationsList: migrationsList.filter((migration) => PREVIOUS_RELEASE.includes(migration.name)) },
   });
   await orm.getMigrator().up();
@@ -118,7 +121,7 @@ async function writePreviousReleaseRows(orm: MikroORM<AbstractSqlDriver>, encryp
     createdAt: at,
     updatedAt: at,
   });
-  await em.insert(MessageMapSchema, {
+  await em.insert(LegacyMessageMapSchema, {
     id: randomUUID(),
     syncUserId: ids.user,
     sourceItemId: 'item-1',
@@ -146,7 +149,7 @@ async function writePreviousReleaseRows(orm: MikroORM<AbstractSqlDriver>, encryp
     at,
     cycleId: ids.cycle,
   });
-  await em.insert(FolderStateSchema, {
+  await em.insert(LegacyFolderStateSchema, {
     id: randomUUID(),
     syncUserId: ids.user,
     sourceFolderId: 'inbox',
@@ -224,6 +227,10 @@ describe('migrations: upgrade from the previous release', () => {
     expect(mapped.get('item-1')).toMatchObject({ googleMessageId: 'gmail-1', state: 'imported', labelIds: ['INBOX', 'Label_1'] });
     expect((await store.items.list({ syncUserId: ids.user })).items).toMatchObject([{ sourceItemId: 'item-2', sizeBytes: 40 * 1024 * 1024, errorCode: 'ITEM_TOO_LARGE' }]);
     expect(await store.folders.list(ids.user)).toMatchObject([{ sourceFolderId: 'inbox', googleLabelId: 'INBOX', googleLabelName: null, initialSyncComplete: true }]);
+    // Every data type's tables: mail's rows keep their ids, and mail's stage is the user's.
+    expect(await store.dataTypeStates.list(ids.user)).toMatchObject([{ dataType: 'mail', stage: 'Recurring', initialSyncTotal: 3 }]);
+    expect((await store.itemMap.forType('mail').findBySourceIds(ids.user, ['item-1'])).get('item-1')).toMatchObject({ dataType: 'mail', targetItemId: 'gmail-1', lookupKey: '<one@contoso.com>', targetState: ['INBOX', 'Label_1'] });
+    expect(await store.itemMap.forType('calendar').findBySourceIds(ids.user, ['item-1'])).toEqual(new Map());
     expect(await store.cycles.listRecent(ids.user)).toMatchObject([{ id: ids.cycle, outcome: 'succeeded' }]);
     expect((await store.audit.list({ code: 'KEPT_ACROSS_UPGRADE' })).items).toMatchObject([{ message: 'Written by the previous release.', details: { round: 1 } }]);
 

@@ -13,7 +13,7 @@ import { StoreHarness } from './fixtures.js';
 const harness = new StoreHarness();
 afterAll(() => harness.dispose());
 
-const TABLES = ['audit_log', 'connections', 'folder_states', 'item_records', 'message_map', 'policies', 'sync_cycles', 'sync_users'];
+const TABLES = ['audit_log', 'connections', 'container_states', 'data_type_states', 'item_map', 'item_records', 'policies', 'sync_cycles', 'sync_users'];
 
 async function tableNames(store: Store): Promise<string[]> {
   const sql =

@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure, condition, continueAsNew, defineSignal, patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
-import type { UserSyncTuning } from '../user-sync/types.js';
+import type { UserSyncTuning } from '../../shared/contracts/user-sync.js';
 
 export interface PolicyMembershipInput {
   policyId: string;

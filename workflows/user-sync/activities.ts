@@ -1,8 +1,20 @@
 import { ActivityCancellationType, proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
 import { UserErrorCode } from '../../shared/vocabulary.js';
-import type { UserSyncTuning } from './types.js';
+import type { UserSyncTuning } from '../../shared/contracts/user-sync.js';
 import { carryOnAfterInterruption } from './interruptions.js';
+import { dataTypeActivityNames } from '../../shared/data-types.js';
+import type { DataTypeActivities } from '../../activities/engine/activities.js';
+
+/** A discover activity runs as any other; a sync activity is cancelled by a pause and waited for. */
+function dataTypeStubs(remote: DataTypeActivities, copying: DataTypeActivities): DataTypeActivities {
+  const stubs: Record<string, unknown> = {};
+  for (const names of Object.values(dataTypeActivityNames)) {
+    stubs[names.discover] = carryOnAfterInterruption(remote[names.discover]);
+    stubs[names.sync] = carryOnAfterInterruption(copying[names.sync]);
+  }
+  return stubs as DataTypeActivities;
+}
 
 // Errors that retrying cannot fix within this cycle: the workflow records them and waits.
 const notRetryable = [UserErrorCode.AuthTokenExpired, UserErrorCode.UserNotFound, UserErrorCode.GoogleUserCreationFailed];
@@ -36,8 +48,8 @@ export function userSyncActivities(tuning: UserSyncTuning = {}, cycleIntervalSec
   return {
     provisionGoogleUser: carryOnAfterInterruption(remote.provisionGoogleUser),
     checkSourceUser: carryOnAfterInterruption(remote.checkSourceUser),
-    discoverMailFolders: carryOnAfterInterruption(remote.discoverMailFolders),
-    syncMailFolders: carryOnAfterInterruption(copying.syncMailFolders),
+    /** Each data type's discover and sync activities, by the names in shared/data-types.ts. */
+    dataTypes: dataTypeStubs(remote, copying),
     publishSyncState: local.publishSyncState,
     recordExclusion: local.recordExclusion,
     beginSyncCycle: local.beginSyncCycle,

@@ -1,6 +1,6 @@
 import { condition, setHandler } from '@temporalio/workflow';
 import { SyncStatus, UserErrorCode } from '../../shared/vocabulary.js';
-import { refusalOf, type OperatorAction } from './operator-actions.js';
+import { refusalOf, type OperatorAction } from '../../shared/contracts/operator-actions.js';
 import {
   credentialsUpdatedSignal,
   excludeSignal,
@@ -11,8 +11,8 @@ import {
   resumeSyncUpdate,
   retrySignal,
   retrySyncUpdate,
-} from './signals.js';
-import type { CarriedState, OperatorActionResult, PauseReason, PolicySettings } from './types.js';
+} from '../../shared/contracts/user-sync-messages.js';
+import type { CarriedState, OperatorActionResult, PauseReason, PolicySettings } from '../../shared/contracts/user-sync.js';
 
 /**
  * What reaches a running user from outside: operators' pause, resume and
@@ -31,16 +31,19 @@ export class UserSyncControls {
     private readonly state: CarriedState,
     cycleIntervalSeconds: number,
   ) {
-    this.policy = { cycleIntervalSeconds };
+    this.policy = { cycleIntervalSeconds, dataTypes: ['mail'] };
   }
 
   isPaused(): boolean {
     return this.state.pausedBy.length > 0 && this.exclusion === null;
   }
 
+  /** The policy's settings as read or pushed; the data types take effect at the next cycle, the interval at once. */
   takePolicy(settings: PolicySettings | null): void {
-    if (!settings || settings.cycleIntervalSeconds === this.policy.cycleIntervalSeconds) return;
-    this.policy = { ...settings };
+    if (!settings) return;
+    if (settings.dataTypes) this.policy.dataTypes = [...settings.dataTypes];
+    if (settings.cycleIntervalSeconds === this.policy.cycleIntervalSeconds) return;
+    this.policy.cycleIntervalSeconds = settings.cycleIntervalSeconds;
     this.policyChanged = true;
   }
 

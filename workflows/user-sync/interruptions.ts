@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure, CancelledFailure, TimeoutFailure, patched } from '@temporalio/workflow';
-import { UserErrorCode } from '../../shared/vocabulary.js';
+import { UserErrorCode, type SyncError } from '../../shared/vocabulary.js';
 
 /**
  * A mail activity that ran out of time (schedule-to-close after its retries,
@@ -67,3 +67,16 @@ export function carryOnAfterInterruption<A extends unknown[], R>(activity: (...a
     }
   };
 }
+
+/** What a failed cycle shows: the service's classified error, or CONNECTION_UNAVAILABLE for anything else. */
+export function toSyncError(err: unknown): SyncError {
+    // A timeout names the last attempt's error as its cause: that error, not "timeout", says what went wrong.
+    const failure = serviceErrorIn(err) ?? (err instanceof ActivityFailure ? err.cause : err);
+    if (failure instanceof ApplicationFailure && failure.type && Object.values(UserErrorCode).includes(failure.type as UserErrorCode)) {
+      const details = (failure.details?.[0] ?? undefined) as Record<string, unknown> | undefined;
+      return { code: failure.type as UserErrorCode, message: failure.message, at: new Date().toISOString(), details };
+    }
+    // Anything unclassified after the retries: the service did not let us finish.
+    const message = failure instanceof Error ? failure.message : String(failure);
+    return { code: UserErrorCode.ConnectionUnavailable, message: `The cycle could not finish: ${message}`, at: new Date().toISOString() };
+  }

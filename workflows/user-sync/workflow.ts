@@ -1,34 +1,15 @@
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  condition,
-  continueAsNew,
-  setCurrentDetails,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import {
-  SyncConnectionIdKey,
-  SyncErrorCodeKey,
-  SyncPolicyIdKey,
-  SyncStageKey,
-  SyncStatusKey,
-} from '../../shared/search-attributes.js';
-import {
-  SyncStage,
-  SyncStatus,
-  UserErrorCode,
-  type ItemCounts,
-  type SyncError,
-} from '../../shared/vocabulary.js';
+import { condition, ContinueAsNew, continueAsNew, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { SyncStage, SyncStatus, UserErrorCode, type ItemCounts } from '../../shared/vocabulary.js';
+import { dataTypeActivityNames } from '../../shared/data-types.js';
 import { userSyncActivities } from './activities.js';
 import { upgradeCarriedState } from './carried-state.js';
 import { UserSyncControls } from './controls.js';
-import { serviceErrorIn } from './interruptions.js';
+import { toSyncError } from './interruptions.js';
+import { SyncStateProjection } from './projection.js';
 import { unlessPaused } from './pausable.js';
-import { statusQuery } from './signals.js';
-import type { CarriedState, CycleTrigger, MailFolderRef, UserSyncInput } from './types.js';
+import { statusQuery } from '../../shared/contracts/user-sync-messages.js';
+import { planDataTypes, progressOf, userStageOf, type DataTypeStep } from './data-type-plan.js';
+import type { CarriedState, CycleInProgress, CycleTrigger, UserSyncInput } from '../../shared/contracts/user-sync.js';
 
 type CycleOutcome = 'succeeded' | 'failed' | 'excluded';
 
@@ -44,7 +25,7 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
   const act = userSyncActivities(tuning, input.cycleIntervalSeconds);
   const controls = new UserSyncControls(state, input.cycleIntervalSeconds);
   controls.register();
-  let nextSyncAt: string | null = null;
+  const shown = new SyncStateProjection(state, input, (record) => act.publishSyncState(record));
   let currentActivity = 'starting';
   /** What the workflow does now: in the status query, and as "current details" in Temporal UI. */
   const doing = (what: string) => {
@@ -56,81 +37,46 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     ...state,
     syncUserId: input.syncUserId,
     policyId: input.policyId,
-    nextSyncAt,
+    nextSyncAt: shown.nextSyncAt,
     currentActivity,
   }));
   const isPaused = () => controls.isPaused();
 
-  /** The state as the database row the API lists from. */
-  function stateRecord(status: SyncStatus, shownNextSyncAt: string | null = nextSyncAt) {
-    return {
-      syncUserId: input.syncUserId,
-      workflowId: workflowInfo().workflowId,
-      runId: workflowInfo().runId,
-      status,
-      stage: state.stage,
-      pausedReason: state.pausedBy[0] ?? null,
-      error: state.lastError,
-      lastSyncAt: state.lastSyncAt,
-      nextSyncAt: shownNextSyncAt,
-      target: state.target,
-    };
-  }
-
-  /** Takes a status the database already holds: search attributes (Temporal UI's filters) and the status query. */
-  function showStatus(status: SyncStatus): void {
-    upsertSearchAttributes([
-      { key: SyncStatusKey, value: status },
-      { key: SyncStageKey, value: state.stage },
-      { key: SyncPolicyIdKey, value: input.policyId },
-      { key: SyncConnectionIdKey, value: input.sourceConnectionId },
-      { key: SyncErrorCodeKey, value: state.lastError?.code ?? 'None' },
-    ]);
-    state.status = status;
-  }
-
   /**
-   * Writes the state to the database, then takes it in memory, so whoever
-   * sees a status in the status query finds the database saying the same.
+   * Between activities: an operator's pause (or a disabled policy) takes
+   * effect here. A pause that outlasts the run's age limit continues as new
+   * where it stands (a cycle in progress goes along), so no run outlives the
+   * date a patch is retired by.
    */
-  async function publish(extra: { nextSyncAt?: string | null; status?: SyncStatus } = {}): Promise<void> {
-    const status = extra.status ?? state.status;
-    await act.publishSyncState(stateRecord(status, extra.nextSyncAt === undefined ? nextSyncAt : extra.nextSyncAt));
-    showStatus(status);
-  }
-
-  async function setStatus(status: SyncStatus): Promise<void> {
-    if (state.status === status) return;
-    await publish({ status });
-  }
-
-  /** Between activities: an operator's pause (or a disabled policy) takes effect here. */
   async function checkpoint(): Promise<void> {
     if (!isPaused()) return;
-    const resumeTo = state.status;
+    if (state.status !== SyncStatus.Paused) state.statusBeforePause = state.status;
     const wasDoing = currentActivity;
     doing(`paused (${state.pausedBy.join(', ')})`);
-    await setStatus(SyncStatus.Paused);
-    await condition(() => !isPaused());
+    await shown.setStatus(SyncStatus.Paused);
+    while (!(await condition(() => !isPaused(), Math.max(runTimeLeftMs(), 1000)))) {
+      if (runTimeLeftMs() <= 0) await continueToNextRun(state.pendingTrigger);
+    }
     doing(wasDoing);
-    if (controls.exclusion === null) await setStatus(resumeTo);
+    const resumeTo = state.statusBeforePause ?? SyncStatus.Synced;
+    state.statusBeforePause = null;
+    if (controls.exclusion === null) await shown.setStatus(resumeTo);
   }
 
-  function toSyncError(err: unknown): SyncError {
-    // A timeout names the last attempt's error as its cause: that error, not "timeout", says what went wrong.
-    const failure = serviceErrorIn(err) ?? (err instanceof ActivityFailure ? err.cause : err);
-    if (failure instanceof ApplicationFailure && failure.type && Object.values(UserErrorCode).includes(failure.type as UserErrorCode)) {
-      const details = (failure.details?.[0] ?? undefined) as Record<string, unknown> | undefined;
-      return { code: failure.type as UserErrorCode, message: failure.message, at: new Date().toISOString(), details };
-    }
-    // Anything unclassified after the retries: the service did not let us finish.
-    const message = failure instanceof Error ? failure.message : String(failure);
-    return { code: UserErrorCode.ConnectionUnavailable, message: `The cycle could not finish: ${message}`, at: new Date().toISOString() };
+  /** How long this run may still last before it continues as new (every run ends within days). */
+  function runTimeLeftMs(): number {
+    return workflowInfo().runStartTime.getTime() + (tuning.maxRunSeconds ?? 3 * 24 * 3600) * 1000 - Date.now();
+  }
+
+  /** The next run takes over with the state as it is, and the cycle in progress if there is one. */
+  async function continueToNextRun(pendingTrigger: CycleTrigger | null): Promise<never> {
+    const cycleInProgress = currentCycle ? { ...currentCycle, changes: { ...cycleChanges } } : null;
+    return continueAsNew<typeof userSyncWorkflow>({ ...input, cycleIntervalSeconds: controls.policy.cycleIntervalSeconds, carried: { ...state, pendingTrigger, cycleInProgress } });
   }
 
   async function provision(): Promise<void> {
     doing('finding or creating the Google Workspace account');
-    await setStatus(SyncStatus.Provisioning);
+    await shown.setStatus(SyncStatus.Provisioning);
     state.target = await act.provisionGoogleUser({
       syncUserId: input.syncUserId,
       sourceUserId: input.sourceUserId,
@@ -141,34 +87,42 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     state.stage = SyncStage.InitialSync;
   }
 
-  async function copyMail(kind: 'initial' | 'delta', cycleId: string, knownFolders: MailFolderRef[] | null): Promise<void> {
+  /** One data type's part of a cycle: its containers brought to their delta links, a budget of items at a time. */
+  async function copyDataType(step: DataTypeStep, cycleId: string, knownContainerIds: string[] | null): Promise<void> {
     const target = state.target!;
-    const folderInput = { syncUserId: input.syncUserId, sourceUserId: input.sourceUserId, sourceConnectionId: input.sourceConnectionId, targetConnectionId: input.targetConnectionId, targetEmail: target.email };
-    doing('listing mail folders');
-    let folders = knownFolders;
-    if (!folders) {
-      const discovered = await act.discoverMailFolders({ ...folderInput, skippedFolderIds: state.skippedFolderIds ?? [] });
-      state.skippedFolderIds = discovered.skippedFolderIds;
-      folders = discovered.folders;
+    const names = dataTypeActivityNames[step.dataType];
+    const progress = progressOf(state, step.dataType);
+    const pair = { syncUserId: input.syncUserId, sourceUserId: input.sourceUserId, sourceConnectionId: input.sourceConnectionId, targetConnectionId: input.targetConnectionId, targetEmail: target.email };
+    let containers = knownContainerIds;
+    if (!containers) {
+      doing(`listing ${names.containers}`);
+      const discovered = await act.dataTypes[names.discover]({ ...pair, skippedContainerIds: progress.skippedContainerIds });
+      progress.skippedContainerIds = discovered.skippedContainerIds;
+      containers = discovered.sourceContainerIds;
     }
-    let remaining = folders.map((folder) => folder.sourceFolderId);
+    let remaining = containers;
     while (remaining.length > 0) {
       await checkpoint();
-      const done = folders.length - remaining.length;
-      // Folder names stay out of Temporal (stored unencrypted); the position says enough.
-      doing(`${kind === 'initial' ? 'initial sync' : 'delta cycle'}: ${done} of ${folders.length} mail folders done`);
-      const result = await unlessPaused(isPaused, () => act.syncMailFolders({ ...folderInput, cycleId, sourceFolderIds: remaining, messageBudget: tuning.messagesPerActivity ?? 2000 }));
-      // Paused part-way: the checkpoint above waits; the folders carry on from their saved pages.
+      const done = containers.length - remaining.length;
+      // Container names stay out of Temporal; the position says enough.
+      doing(`${step.kind === 'initial' ? 'initial sync' : 'delta cycle'}: ${done} of ${containers.length} ${names.containers} done`);
+      const result = await unlessPaused(isPaused, () =>
+        act.dataTypes[names.sync]({ ...pair, cycleId, sourceContainerIds: remaining, itemBudget: tuning.messagesPerActivity ?? 2000 }),
+      );
+      // Paused part-way: the checkpoint above waits; the containers carry on from their saved pages.
       if (result === 'paused') continue;
       if (result.counts) state.counts = result.counts;
       cycleChanges.updated += result.updated;
       cycleChanges.deleted += result.deleted;
-      remaining = result.remainingFolderIds;
+      remaining = result.remainingContainerIds;
     }
+    progress.stage = SyncStage.Recurring;
   }
 
   /** Messages relabelled and deleted in the running cycle, for its record. */
   let cycleChanges = { updated: 0, deleted: 0 };
+  /** The cycle being copied, for a pause that continues as new in the middle of it. */
+  let currentCycle: Omit<CycleInProgress, 'changes'> | null = null;
 
   /** How a cycle ended, and what its record needs (none when a connection in Error kept it from starting). */
   interface CycleRun {
@@ -184,22 +138,29 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       const check = await act.checkSourceUser({ sourceConnectionId: input.sourceConnectionId, sourceUserId: input.sourceUserId });
       if (!check.present) return { outcome: 'excluded', record: null };
     }
+    // A cycle the last run was in when a long pause continued it as new goes on under its own record.
+    const resumed = state.cycleInProgress;
+    state.cycleInProgress = null;
     let cycleId: string | null = null;
-    let countsAtStart = state.counts;
-    cycleChanges = { updated: 0, deleted: 0 };
+    let countsAtStart = resumed?.countsAtStart ?? state.counts;
+    cycleChanges = resumed ? { ...resumed.changes } : { updated: 0, deleted: 0 };
     try {
       if (state.stage === SyncStage.Provisioning) await provision();
-      const kind = state.stage === SyncStage.InitialSync ? 'initial' : 'delta';
+      // The plan from the policy as last read (an edit is pushed at once); the cycle's own read may add a type below.
+      const expected = planDataTypes(state, controls.policy.dataTypes ?? ['mail']);
+      const kind = expected.some((step) => step.kind === 'initial') ? 'initial' : 'delta';
       const status = kind === 'initial' ? SyncStatus.InitialSync : SyncStatus.Syncing;
-      const rediscover = kind === 'initial' || state.cyclesCompleted % (tuning.folderDiscoveryEveryCycles ?? 12) === 0;
+      const rediscoverEvery = tuning.folderDiscoveryEveryCycles ?? 12;
       const begun = await act.beginSyncCycle({
-        state: stateRecord(status),
+        state: shown.record(status),
         policyId: input.policyId,
         sourceConnectionId: input.sourceConnectionId,
         targetConnectionId: input.targetConnectionId,
         kind,
-        trigger,
-        listKnownFolders: !rediscover,
+        trigger: resumed?.trigger ?? trigger,
+        continuesCycleId: resumed?.cycleId ?? null,
+        // A type in its delta rounds works on the containers it knows, and reads them again every few cycles.
+        knownContainersOf: state.cyclesCompleted % rediscoverEvery === 0 ? [] : expected.filter((step) => step.kind === 'delta').map((step) => step.dataType),
       });
       controls.takePolicy(begun.policy);
       if (begun.blockedBy) {
@@ -207,20 +168,25 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
         state.lastError = { ...begun.blockedBy, at: new Date().toISOString() };
         return { outcome: 'failed', record: null };
       }
-      showStatus(status);
+      shown.show(status);
       cycleId = begun.cycleId;
-      countsAtStart = state.counts;
-      await copyMail(kind, cycleId, begun.knownFolders);
-      state.stage = SyncStage.Recurring;
+      if (!resumed) countsAtStart = state.counts;
+      currentCycle = { cycleId, countsAtStart, trigger: resumed?.trigger ?? trigger };
+      const plan = planDataTypes(state, controls.policy.dataTypes ?? ['mail']);
+      for (const step of plan) await copyDataType(step, cycleId, begun.knownContainers[step.dataType] ?? null);
+      state.stage = userStageOf(state, plan);
       state.lastError = null;
       state.lastSyncAt = new Date().toISOString();
       state.cyclesCompleted += 1;
       return { outcome: 'succeeded', record: { cycleId, countsAtStart, countsKnown: true } };
     } catch (err) {
+      // A long pause in the middle of the cycle continued it as new: that is no failure.
+      if (err instanceof ContinueAsNew) throw err;
       state.lastError = toSyncError(err);
       // A failed activity may have changed counts it could not report: the finish reads them.
       return { outcome: 'failed', record: { cycleId, countsAtStart, countsKnown: false } };
     } finally {
+      currentCycle = null;
       doing('waiting for the next cycle');
     }
   }
@@ -228,11 +194,11 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
   /** Records the cycle and shows its outcome with the time of the next one. */
   async function finishCycle(run: CycleRun, status: SyncStatus): Promise<void> {
     if (!run.record) {
-      await publish({ status });
+      await shown.publish({ status });
       return;
     }
     state.counts = await act.finishSyncCycle({
-      state: stateRecord(status),
+      state: shown.record(status),
       policyId: input.policyId,
       sourceConnectionId: input.sourceConnectionId,
       targetConnectionId: input.targetConnectionId,
@@ -243,7 +209,7 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       countsNow: run.record.countsKnown ? state.counts : null,
       changes: cycleChanges,
     });
-    showStatus(status);
+    shown.show(status);
   }
 
   /**
@@ -262,9 +228,9 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       const dueAtMs = lastCycleEndedMs === null ? Date.now() : lastCycleEndedMs + controls.policy.cycleIntervalSeconds * 1000;
       if (controls.policyChanged) {
         controls.policyChanged = false;
-        if (nextSyncAt !== null) {
-          nextSyncAt = new Date(dueAtMs).toISOString();
-          await publish();
+        if (shown.nextSyncAt !== null) {
+          shown.nextSyncAt = new Date(dueAtMs).toISOString();
+          await shown.publish();
         }
       }
       const remaining = dueAtMs - Date.now();
@@ -274,7 +240,7 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     }
   }
 
-  await publish();
+  await shown.publish();
   let trigger = await waitForNextCycle(null);
   for (;;) {
     const run = await runCycle(trigger);
@@ -283,22 +249,19 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       // The audit entry first: whoever sees the status Excluded finds the reason already written.
       const reason = controls.exclusion ?? state.lastError?.message ?? 'The source user is gone.';
       await act.recordExclusion({ syncUserId: input.syncUserId, policyId: input.policyId, reason });
-      await publish({ nextSyncAt: null, status: SyncStatus.Excluded });
+      await shown.publish({ nextSyncAt: null, status: SyncStatus.Excluded });
       return { status: SyncStatus.Excluded, reason };
     }
     const endedAt = Date.now();
     controls.policyChanged = false;
-    nextSyncAt = new Date(endedAt + controls.policy.cycleIntervalSeconds * 1000).toISOString();
+    shown.nextSyncAt = new Date(endedAt + controls.policy.cycleIntervalSeconds * 1000).toISOString();
     await finishCycle(run, run.outcome === 'succeeded' ? SyncStatus.Synced : SyncStatus.Failed);
     trigger = await waitForNextCycle(endedAt);
     const info = workflowInfo();
-    const runAgeMs = Date.now() - info.runStartTime.getTime();
-    const due = info.continueAsNewSuggested || info.historyLength > (tuning.maxHistoryEvents ?? 5000) || runAgeMs > (tuning.maxRunSeconds ?? 3 * 24 * 3600) * 1000;
+    const due = info.continueAsNewSuggested || info.historyLength > (tuning.maxHistoryEvents ?? 5000) || runTimeLeftMs() <= 0;
     // An exclusion that came during the wait is acted on first: the next run would not know of it.
-    if (due && controls.exclusion === null) {
-      // History stays bounded, and every run ends within days, so a patch can be retired by a date;
-      // the next run starts with the cycle that is due now.
-      await continueAsNew<typeof userSyncWorkflow>({ ...input, cycleIntervalSeconds: controls.policy.cycleIntervalSeconds, carried: { ...state, pendingTrigger: trigger } });
-    }
+    // History stays bounded, and every run ends within days, so a patch can be retired by a date;
+    // the next run starts with the cycle that is due now.
+    if (due && controls.exclusion === null) await continueToNextRun(trigger);
   }
 }

@@ -2,12 +2,13 @@ import type { FC } from 'hono/jsx';
 import type { Attempt } from '../api-reader.js';
 import type { ItemList, SyncUserDetail } from '../api-types.js';
 import { Code, EmptyState, Notice, TableScroll, Time } from '../views/components.js';
-import { dataTypeLabel, errorTitle, formatBytes, formatNumber } from '../views/format.js';
+import { dataTypeLabel, errorTitle, formatBytes, formatNumber, stageLabel } from '../views/format.js';
 
 /** The numbers of the detail panel: counts per data type, the items that could not be copied, the recent cycles. */
 
 export const Counts: FC<{ user: SyncUserDetail }> = ({ user }) => {
   const rows = Object.entries(user.countsByType).filter((entry): entry is [string, NonNullable<(typeof entry)[1]>] => entry[1] !== undefined);
+  const stageOf = (type: string) => user.dataTypes.find((state) => state.dataType === type)?.stage;
   return (
     <section class="panel__section" aria-labelledby="counts-title">
       <h3 id="counts-title">Items by data type</h3>
@@ -16,6 +17,7 @@ export const Counts: FC<{ user: SyncUserDetail }> = ({ user }) => {
           <thead>
             <tr>
               <th scope="col">Type</th>
+              <th scope="col">Stage</th>
               <th scope="col" class="num">Exported</th>
               <th scope="col" class="num">Imported</th>
               <th scope="col" class="num">Failed</th>
@@ -26,6 +28,7 @@ export const Counts: FC<{ user: SyncUserDetail }> = ({ user }) => {
             {(rows.length > 0 ? rows : [['all', user.counts] as const]).map(([type, counts]) => (
               <tr>
                 <th scope="row">{type === 'all' ? 'All' : dataTypeLabel(type)}</th>
+                <td>{stageLabel(stageOf(type) ?? user.stage)}</td>
                 <td class="num">{formatNumber(counts.exported)}</td>
                 <td class="num">{formatNumber(counts.imported)}</td>
                 <td class="num">{formatNumber(counts.failed)}</td>

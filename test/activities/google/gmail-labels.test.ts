@@ -1,6 +1,6 @@
 import type { gmail_v1 } from 'googleapis/build/src/apis/gmail/v1.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createGoogleClients } from '../../../activities/google/google-clients.js';
+import { createGoogleClients } from '../../../connectors/google/google-clients.js';
 import { GmailLabels, LabelUnavailableError } from '../../../activities/google/gmail-labels.js';
 import { maxLabelNameLength } from '../../../activities/google/gmail-label-rules.js';
 import { userLabelNameForPath } from '../../../activities/mail/labels.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createGoogleClients } from '../../../activities/google/google-clients.js';
+import { createGoogleClients } from '../../../connectors/google/google-clients.js';
 import type { ObservedResponse } from '../../../emulators/response-observer.js';
 import { GoogleContract } from '../../helpers/contract/google-contract.js';
 import { GraphContract } from '../../helpers/contract/graph-contract.js';

@@ -1,6 +1,6 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGoogleClients } from '../../../activities/google/google-clients.js';
+import { createGoogleClients } from '../../../connectors/google/google-clients.js';
 import { messageProperties } from '../../../emulators/microsoft365/serialize/message-json.js';
 import { folderProperties } from '../../../emulators/microsoft365/serialize/folder-json.js';
 import { groupProperties, userProperties } from '../../../emulators/microsoft365/serialize/directory-json.js';

@@ -1,12 +1,12 @@
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGoogleClients } from '../../../activities/google/google-clients.js';
-import { classifyGoogleError } from '../../../activities/google/google-errors.js';
-import { createGraphClient } from '../../../activities/microsoft365/graph-client.js';
+import { createGoogleClients } from '../../../connectors/google/google-clients.js';
+import { classifyGoogleError } from '../../../connectors/google/google-errors.js';
+import { createGraphClient } from '../../../connectors/microsoft365/graph-client.js';
 import type { SourceUser } from '../../../activities/microsoft365/mail-export.js';
 import { targetEmailFor } from '../../../activities/provisioning/username.js';
-import type { DemoConnections } from '../../../emulators/demo/connections.js';
+import type { DemoConnections } from '../../../shared/demo-connections.js';
 import { emulatorsDirOf, startEmulators, type RunningEmulators } from '../../../emulators/main.js';
 import { contractObservers } from '../../helpers/contract/recorder.js';
 import { controlUsers, freshDataDir, postJson } from './fixtures.js';

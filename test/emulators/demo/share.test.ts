@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorNetworkOptionsFromEnv } from '../../../emulators/container.js';
-import type { DemoConnections } from '../../../emulators/demo/connections.js';
+import type { DemoConnections } from '../../../shared/demo-connections.js';
 import { emulatorsDirOf, startEmulators, type RunningEmulators } from '../../../emulators/main.js';
 import { getByName } from '../../helpers/tls-by-name.js';
 

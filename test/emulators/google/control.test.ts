@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createGoogleClients } from '../../../activities/google/google-clients.js';
+import { createGoogleClients } from '../../../connectors/google/google-clients.js';
 import { importMessage } from '../../../activities/google/gmail-import.js';
 import type { ServiceAccountKeyJson } from '../../../emulators/google/index.js';
 import { startGoogleEmulator, type StartedGoogleEmulator } from '../../helpers/google-emulator.js';

@@ -1,6 +1,6 @@
 import { admin_directory_v1 } from 'googleapis/build/src/apis/admin/directory_v1.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createGoogleClients, createGoogleTransport, delegatedCredentials, directoryScopes } from '../../../activities/google/google-clients.js';
+import { createGoogleClients, createGoogleTransport, delegatedCredentials, directoryScopes } from '../../../connectors/google/google-clients.js';
 import { startGoogleEmulator, type StartedGoogleEmulator } from '../../helpers/google-emulator.js';
 import { controlHeaders, failureOf, rawTransport } from './fixtures.js';
 

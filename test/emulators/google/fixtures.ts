@@ -1,7 +1,7 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { gaxios } from 'google-auth-library';
 import { expect } from 'vitest';
-import { classifyGoogleError, type GoogleFailure } from '../../../activities/google/google-errors.js';
+import { classifyGoogleError, type GoogleFailure } from '../../../connectors/google/google-errors.js';
 
 export interface TestMessage {
   subject?: string;

@@ -1,6 +1,6 @@
 import type { gmail_v1 } from 'googleapis/build/src/apis/gmail/v1.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createGoogleClients } from '../../../activities/google/google-clients.js';
+import { createGoogleClients } from '../../../connectors/google/google-clients.js';
 import { importMessage } from '../../../activities/google/gmail-import.js';
 import type { ControlMessageView } from '../../../emulators/google/index.js';
 import { startGoogleEmulator, type StartedGoogleEmulator } from '../../helpers/google-emulator.js';

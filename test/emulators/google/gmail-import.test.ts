@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { gmail_v1 } from 'googleapis/build/src/apis/gmail/v1.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { configuredRootUrl, createGoogleClients } from '../../../activities/google/google-clients.js';
+import { configuredRootUrl, createGoogleClients } from '../../../connectors/google/google-clients.js';
 import { importMessage } from '../../../activities/google/gmail-import.js';
 import type { ControlMessageView } from '../../../emulators/google/index.js';
 import { startGoogleEmulator, type StartedGoogleEmulator } from '../../helpers/google-emulator.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { gmail_v1 } from 'googleapis/build/src/apis/gmail/v1.js';
-import { createGoogleClients, createGoogleTransport, delegatedCredentials, gmailScopes } from '../../../activities/google/google-clients.js';
-import { classifyGoogleError } from '../../../activities/google/google-errors.js';
+import { createGoogleClients, createGoogleTransport, delegatedCredentials, gmailScopes } from '../../../connectors/google/google-clients.js';
+import { classifyGoogleError } from '../../../connectors/google/google-errors.js';
 import { startGoogleEmulator, type StartedGoogleEmulator } from '../../helpers/google-emulator.js';
 import { controlHeaders, failureOf } from './fixtures.js';
 

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type { gmail_v1 } from 'googleapis/build/src/apis/gmail/v1.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { configuredRootUrl, createGoogleClients, type GoogleClients } from '../../../activities/google/google-clients.js';
+import { configuredRootUrl, createGoogleClients, type GoogleClients } from '../../../connectors/google/google-clients.js';
 import { importMessage } from '../../../activities/google/gmail-import.js';
 import { resolveOptions } from '../../../emulators/google/options.js';
 import { startGoogleEmulator, type StartedGoogleEmulator } from '../../helpers/google-emulator.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { gmail_v1 } from 'googleapis/build/src/apis/gmail/v1.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createGoogleClients, DelegatedJwt } from '../../../activities/google/google-clients.js';
+import { createGoogleClients, DelegatedJwt } from '../../../connectors/google/google-clients.js';
 import { importMessage, resumableThresholdBytes } from '../../../activities/google/gmail-import.js';
 import type { ControlMessageView } from '../../../emulators/google/index.js';
 import { corpusDir } from '../../helpers/mail-corpus.js';

@@ -1,6 +1,6 @@
 import { importPKCS8, SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createGoogleClients, createGoogleTransport, delegatedCredentials, gmailScopes } from '../../../activities/google/google-clients.js';
+import { createGoogleClients, createGoogleTransport, delegatedCredentials, gmailScopes } from '../../../connectors/google/google-clients.js';
 import { gmail_v1 } from 'googleapis/build/src/apis/gmail/v1.js';
 import { createServiceAccountKey, type ServiceAccountKeyJson } from '../../../emulators/google/index.js';
 import { startGoogleEmulator, type StartedGoogleEmulator } from '../../helpers/google-emulator.js';

@@ -1,7 +1,7 @@
 import { Client, GraphError } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createGraphClient } from '../../../activities/microsoft365/graph-client.js';
-import { classifyGraphError } from '../../../activities/microsoft365/graph-errors.js';
+import { createGraphClient } from '../../../connectors/microsoft365/graph-client.js';
+import { classifyGraphError } from '../../../connectors/microsoft365/graph-errors.js';
 import { startMicrosoft365Emulator, type RunningMicrosoft365Emulator } from '../../helpers/microsoft365-emulator.js';
 
 async function failureOf(promise: Promise<unknown>): Promise<unknown> {

@@ -1,8 +1,8 @@
 import type { GraphError } from '@microsoft/microsoft-graph-client';
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createGraphClient, withPreferences, type GraphConnection } from '../../../activities/microsoft365/graph-client.js';
-import { classifyGraphError } from '../../../activities/microsoft365/graph-errors.js';
+import { createGraphClient, withPreferences, type GraphConnection } from '../../../connectors/microsoft365/graph-client.js';
+import { classifyGraphError } from '../../../connectors/microsoft365/graph-errors.js';
 import { startMicrosoft365Emulator, type RunningMicrosoft365Emulator } from '../../helpers/microsoft365-emulator.js';
 
 interface GraphFolder {

@@ -1,7 +1,7 @@
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGraphClient, type GraphConnection } from '../../../activities/microsoft365/graph-client.js';
-import { classifyGraphError } from '../../../activities/microsoft365/graph-errors.js';
+import { createGraphClient, type GraphConnection } from '../../../connectors/microsoft365/graph-client.js';
+import { classifyGraphError } from '../../../connectors/microsoft365/graph-errors.js';
 import type { DirectoryUser } from '../../../emulators/microsoft365/state/directory.js';
 import { startMicrosoft365Emulator, type RunningMicrosoft365Emulator } from '../../helpers/microsoft365-emulator.js';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGraphClient, type GraphConnection } from '../../../activities/microsoft365/graph-client.js';
+import { createGraphClient, type GraphConnection } from '../../../connectors/microsoft365/graph-client.js';
 import { createMicrosoft365Emulator } from '../../../emulators/microsoft365/index.js';
 import { corpusDir } from '../../helpers/mail-corpus.js';
 import { startMicrosoft365Emulator, type RunningMicrosoft365Emulator } from '../../helpers/microsoft365-emulator.js';

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyncStatus, UserErrorCode } from '../../../shared/vocabulary.js';
 import type { DirectoryUser } from '../../../emulators/microsoft365/state/directory.js';
 import { reconcileNowSignal, type policyMembershipWorkflow } from '../../../workflows/membership/workflow.js';
-import { retrySignal } from '../../../workflows/user-sync/signals.js';
-import { policyMembershipWorkflowId } from '../../../worker/bootstrap.js';
+import { retrySignal } from '../../../shared/contracts/user-sync-messages.js';
+import { policyMembershipWorkflowId } from '../../../shared/workflow-ids.js';
 import { createSyncFixture, targetDomain, type SyncFixture } from '../../helpers/sync-fixture.js';
 
 async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyncStatus } from '../../../shared/vocabulary.js';
 import type { DirectoryUser } from '../../../emulators/microsoft365/state/directory.js';
-import { excludeSignal } from '../../../workflows/user-sync/signals.js';
+import { excludeSignal } from '../../../shared/contracts/user-sync-messages.js';
 import { recordHistoryIfAsked } from '../../helpers/history-recording.js';
 import { createSyncFixture, targetDomain, waitForSnapshot, type SyncFixture } from '../../helpers/sync-fixture.js';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyncStatus } from '../../../shared/vocabulary.js';
 import type { FolderStateView } from '../../../store/index.js';
 import type { DirectoryUser } from '../../../emulators/microsoft365/state/directory.js';
-import { retrySignal } from '../../../workflows/user-sync/signals.js';
+import { retrySignal } from '../../../shared/contracts/user-sync-messages.js';
 import { createSyncFixture, targetDomain, waitForSnapshot, type SyncFixture } from '../../helpers/sync-fixture.js';
 import { expectedLabelNames, sourceMessages } from '../../helpers/source-mailbox.js';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SyncStatus } from '../../../shared/vocabulary.js';
 import type { DirectoryUser } from '../../../emulators/microsoft365/state/directory.js';
-import { pauseSignal, resumeSignal, retrySignal } from '../../../workflows/user-sync/signals.js';
+import { pauseSignal, resumeSignal, retrySignal } from '../../../shared/contracts/user-sync-messages.js';
 import { createSyncFixture, targetDomain, testPacing, waitForSnapshot, type SyncFixture } from '../../helpers/sync-fixture.js';
 
 describe('user sync: pause, resume and retry', () => {

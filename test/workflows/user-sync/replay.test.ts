@@ -15,7 +15,7 @@ describe('user sync workflow: replay of recorded histories', () => {
 
   it('has the recorded scenarios to replay', () => {
     expect(files).toEqual(
-      expect.arrayContaining(['initial-sync-paused.json', 'failed-cycle.json', 'credentials-healed.json', 'excluded.json', 'continued-as-new.json']),
+      expect.arrayContaining(['initial-sync-paused.json', 'failed-cycle.json', 'credentials-healed.json', 'excluded.json', 'continued-as-new.json', 'paused-across-runs.json', 'paused-across-runs.next-run.json']),
     );
   });
 

@@ -56,7 +56,7 @@ describe("user sync: Gmail's quota refusals in each form", () => {
       // Only the message says when: "User-rate limit exceeded.  Retry after <time>", no header.
       form: 'message',
       check: ({ delayMs, google }: RequestedRetry) => {
-        expect(google).toMatchObject({ status: 403, reason: 'userRateLimitExceeded', message: expect.stringMatching(/^User-rate limit exceeded\.  Retry after \d{4}-/) });
+        expect(google).toMatchObject({ status: 403, reason: 'userRateLimitExceeded', message: expect.stringMatching(/^User-rate limit exceeded\. {2}Retry after \d{4}-/) });
         expect(delayMs).toBeGreaterThan(100_000);
         expect(delayMs).toBeLessThanOrEqual(120_000);
       },
