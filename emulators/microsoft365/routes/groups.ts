@@ -7,6 +7,8 @@ import { offsetFromToken, offsetToken, pageOf } from '../http/paging.js';
 import { groupJson, groupProperties, userJson, userProperties } from '../serialize/directory-json.js';
 import type { TenantState } from '../state/tenant.js';
 
+// Directory objects page 100 at a time by default and at most 999 ($top): learn.microsoft.com/graph/paging,
+// and Microsoft's answer at learn.microsoft.com/en-us/answers/questions/120381 ("default page limit is 100 and the highest $top supported is 999").
 const defaultPageSize = 100;
 const maxPageSize = 999;
 
