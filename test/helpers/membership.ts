@@ -40,6 +40,29 @@ export async function passesEnded(handle: MembershipHandle): Promise<number> {
   return ended;
 }
 
+/** How each ended pass went: its outcome and the attempt that ended it (1: no retry was needed). */
+export async function passOutcomes(handle: MembershipHandle): Promise<{ outcome: 'completed' | 'failed' | 'timedOut'; attempt: number }[]> {
+  const history = await handle.fetchHistory();
+  const scheduled = new Set<string>();
+  const attempts = new Map<string, number>();
+  const outcomes: { outcome: 'completed' | 'failed' | 'timedOut'; attempt: number }[] = [];
+  for (const event of history.events ?? []) {
+    const id = String(event.eventId);
+    if (event.activityTaskScheduledEventAttributes?.activityType?.name === 'reconcilePolicyMembership') scheduled.add(id);
+    const started = event.activityTaskStartedEventAttributes;
+    if (started && scheduled.has(String(started.scheduledEventId))) attempts.set(String(started.scheduledEventId), started.attempt ?? 1);
+    const ends = [
+      ['completed', event.activityTaskCompletedEventAttributes],
+      ['failed', event.activityTaskFailedEventAttributes],
+      ['timedOut', event.activityTaskTimedOutEventAttributes],
+    ] as const;
+    for (const [outcome, attributes] of ends) {
+      if (attributes && scheduled.has(String(attributes.scheduledEventId))) outcomes.push({ outcome, attempt: attempts.get(String(attributes.scheduledEventId)) ?? 0 });
+    }
+  }
+  return outcomes;
+}
+
 /** Asks for a pass now and waits until it has ended. */
 export async function reconcileOnce(handle: MembershipHandle, timeoutMs = 90_000): Promise<void> {
   const before = await passesEnded(handle);

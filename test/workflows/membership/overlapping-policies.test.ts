@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DirectoryUser } from '../../../emulators/microsoft365/state/directory.js';
 import { SyncStatus } from '../../../shared/vocabulary.js';
 import type { SyncUserView } from '../../../store/index.js';
+import { apiClient, createApiApp } from '../../api/support.js';
 import { expectEveryMessageOnce } from '../../helpers/exactly-once.js';
 import { gmailImports, reconcileOnce, startMembership, until, type MembershipHandle } from '../../helpers/membership.js';
 import { createSyncFixture, targetDomain, type SyncFixture } from '../../helpers/sync-fixture.js';
@@ -76,6 +77,26 @@ describe('two policies that select the same people', () => {
       await expect(fixture.temporal.client.workflow.getHandle(row.workflowId).describe()).rejects.toThrow();
     }
     expect(gmailImports(fixture)).toBe(24);
+  });
+
+  it('the API lists SyncedElsewhere rows with the sync and the policy that carry them', async () => {
+    const api = apiClient(createApiApp(fixture.temporal, fixture.store));
+    const all = [...(await rowsOf(fixture.policyId)), ...(await rowsOf(secondPolicyId))];
+    const elsewhere = all.filter((row) => row.status === SyncStatus.SyncedElsewhere);
+    for (const policyId of [fixture.policyId, secondPolicyId]) {
+      const res = await api.get<{ items: { userId: string; status: string; syncedBy: { userId: string; policyId: string } | null }[]; totalsByStatus: Record<string, number> }>(
+        `/api/sync-status?policyId=${policyId}&status=SyncedElsewhere`,
+      );
+      expect(res.status).toBe(200);
+      const expected = elsewhere.filter((row) => row.policyId === policyId);
+      expect(res.body.items.map((item) => item.userId).sort()).toEqual(expected.map((row) => row.id).sort());
+      for (const item of res.body.items) {
+        const owner = all.find((row) => row.id === item.syncedBy?.userId)!;
+        expect(item.syncedBy).toEqual({ userId: owner.id, policyId: owner.policyId });
+        expect(owner.policyId).not.toBe(policyId);
+      }
+      expect(res.body.totalsByStatus.SyncedElsewhere).toBe(expected.length);
+    }
   });
 
   it('when the owning policy lets a user go, the other policy takes over the same sync and copies only what is new', async () => {
