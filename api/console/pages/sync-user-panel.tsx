@@ -149,6 +149,14 @@ export const SyncUserPanel: FC<PanelProps> = ({ user, policyName, items, closeHr
         <dt>Policy</dt>
         <dd>{policyName}</dd>
       </div>
+      {user.syncedBy ? (
+        <div data-testid="panel-synced-by">
+          <dt>Synced by</dt>
+          <dd>
+            <a href={`/sync-status?user=${encodeURIComponent(user.syncedBy.userId)}`}>the sync of policy {user.syncedBy.policyId}</a>: this policy starts no second copy
+          </dd>
+        </div>
+      ) : null}
       <div>
         <dt>Last sync</dt>
         <dd>

@@ -107,32 +107,10 @@ describe('the membership reconciler at scale', () => {
     expect(await auditCount(fixture.policyId, 'RECONCILE_RECOVERED')).toBe(1);
   });
 
-  it('starts a user whose row was written by a pass that did not get to start their workflow', async () => {
-    const { tenant } = fixture.m365.emulator;
-    const newcomer = tenant.addUser({ userPrincipalName: 'newcomer@contoso.example', displayName: 'Newcomer' });
-    tenant.directory.addGroupMember(smallGroup, newcomer);
-    // What a pass leaves when it dies (or Temporal refuses) between the row and the start.
-    const { user: written } = await fixture.store.syncUsers.upsertSelected({
-      policyId: fixture.policyId,
-      sourceUserId: newcomer.id,
-      workflowId: `user-sync-${fixture.policyId}-${newcomer.id}`,
-      sourceEmail: newcomer.userPrincipalName,
-      targetEmail: `newcomer@${targetDomain}`,
-      displayName: newcomer.displayName,
-    });
-    expect(written).toMatchObject({ status: SyncStatus.Pending, runId: null });
-    await reconcileOnce(membership);
-    const started = await until('the newcomer synced', async () => {
-      const row = await fixture.store.syncUsers.get(written.id);
-      return row?.status === SyncStatus.Synced && row;
-    });
-    expect(started.runId).not.toBeNull();
-  });
-
   it('sends each user one pause signal when the policy is disabled and one resume signal when it is enabled', async () => {
     const api = apiClient(createApiApp(fixture.temporal, fixture.store, { onPolicyChanged: membershipRunRequester(fixture.temporal.client, fixture.temporal.taskQueue) }));
     const users = await rows();
-    expect(users).toHaveLength(4);
+    expect(users).toHaveLength(3);
 
     let before = await passesEnded(membership);
     expect((await api.post(`/api/policies/${fixture.policyId}/disable`)).status).toBe(200);
@@ -157,7 +135,7 @@ describe('the membership reconciler at scale', () => {
     const team = tenant.addGroup({ displayName: 'Team', memberIds: members.map((user) => user.id) });
     await fixture.store.policies.update(fixture.policyId, { rules: { groupIds: [smallGroup.id, team.id] } });
     await reconcileOnce(membership);
-    await until('the team synced', async () => (await rows()).filter((row) => row.status === SyncStatus.Synced).length === 6);
+    await until('the team synced', async () => (await rows()).filter((row) => row.status === SyncStatus.Synced).length === 5);
 
     tenant.deleteGroup(team);
     await reconcileOnce(membership);
@@ -169,7 +147,30 @@ describe('the membership reconciler at scale', () => {
     expect(entries.filter((entry) => entry.details?.code === 'GROUP_NOT_FOUND')).toHaveLength(1);
     // The team's members stay as they are: a group that cannot be read proves nobody left it.
     const all = await rows();
-    expect(all).toHaveLength(6);
+    expect(all).toHaveLength(5);
     expect(all.filter((row) => row.status === SyncStatus.Excluded)).toEqual([]);
+  });
+
+  it('starts a user whose row was written by a pass that did not get to start their workflow', async () => {
+    const { tenant } = fixture.m365.emulator;
+    const newcomer = tenant.addUser({ userPrincipalName: 'newcomer@contoso.example', displayName: 'Newcomer' });
+    tenant.directory.addGroupMember(smallGroup, newcomer);
+    // (Last in the file: on code that never retries, this row stays Pending and would hold the other cases up.)
+    // What a pass leaves when it dies (or Temporal refuses) between the row and the start.
+    const { user: written } = await fixture.store.syncUsers.upsertSelected({
+      policyId: fixture.policyId,
+      sourceUserId: newcomer.id,
+      workflowId: `user-sync-${fixture.policyId}-${newcomer.id}`,
+      sourceEmail: newcomer.userPrincipalName,
+      targetEmail: `newcomer@${targetDomain}`,
+      displayName: newcomer.displayName,
+    });
+    expect(written).toMatchObject({ status: SyncStatus.Pending, runId: null });
+    await reconcileOnce(membership);
+    const started = await until('the newcomer synced', async () => {
+      const row = await fixture.store.syncUsers.get(written.id);
+      return row?.status === SyncStatus.Synced && row;
+    });
+    expect(started.runId).not.toBeNull();
   });
 });
