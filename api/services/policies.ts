@@ -52,7 +52,7 @@ export class PolicyService {
    */
   private async tellUsers(policy: PolicyView): Promise<void> {
     const users = await this.store.syncUsers.listByPolicy(policy.id);
-    const workflowIds = users.filter((user) => user.status !== 'Excluded').map((user) => user.workflowId);
+    const workflowIds = users.filter((user) => user.status !== 'Excluded' && user.status !== 'SyncedElsewhere').map((user) => user.workflowId);
     try {
       await this.workflows.sendToEach(workflowIds, { name: 'policySettingsChanged', settings: { cycleIntervalSeconds: policy.cycleIntervalSeconds, dataTypes: policy.dataTypes } });
     } catch (err) {

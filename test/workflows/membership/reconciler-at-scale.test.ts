@@ -112,20 +112,25 @@ describe('the membership reconciler at scale', () => {
     const users = await rows();
     expect(users).toHaveLength(3);
 
-    let before = await passesEnded(membership);
-    expect((await api.post(`/api/policies/${fixture.policyId}/disable`)).status).toBe(200);
-    await until('every user paused', async () => (await rows()).every((row) => row.status === SyncStatus.Paused));
-    // The API asked the reconciler to run: its pass must send nothing more.
-    await until('the pass the API asked for', async () => (await passesEnded(membership)) > before);
-    for (const row of users) expect(await signalsIn(row.workflowId, 'pause')).toBe(1);
+    try {
+      let before = await passesEnded(membership);
+      expect((await api.post(`/api/policies/${fixture.policyId}/disable`)).status).toBe(200);
+      await until('every user paused', async () => (await rows()).every((row) => row.status === SyncStatus.Paused));
+      // The API asked the reconciler to run: its pass must send nothing more.
+      await until('the pass the API asked for', async () => (await passesEnded(membership)) > before);
+      for (const row of users) expect(await signalsIn(row.workflowId, 'pause')).toBe(1);
 
-    before = await passesEnded(membership);
-    expect((await api.post(`/api/policies/${fixture.policyId}/enable`)).status).toBe(200);
-    await until('every user running again', async () => (await rows()).every((row) => row.status === SyncStatus.Synced));
-    await until('the pass the API asked for', async () => (await passesEnded(membership)) > before);
-    for (const row of users) {
-      expect(await signalsIn(row.workflowId, 'resume')).toBe(1);
-      expect(await signalsIn(row.workflowId, 'pause')).toBe(1);
+      before = await passesEnded(membership);
+      expect((await api.post(`/api/policies/${fixture.policyId}/enable`)).status).toBe(200);
+      await until('every user running again', async () => (await rows()).every((row) => row.status === SyncStatus.Synced));
+      await until('the pass the API asked for', async () => (await passesEnded(membership)) > before);
+      for (const row of users) {
+        expect(await signalsIn(row.workflowId, 'resume')).toBe(1);
+        expect(await signalsIn(row.workflowId, 'pause')).toBe(1);
+      }
+    } finally {
+      // The later cases need the policy enabled, whatever happened here.
+      await fixture.store.policies.setEnabled(fixture.policyId, true);
     }
   });
 
