@@ -81,8 +81,9 @@ describe('GET /api/sync-status and the detail panel', () => {
       lastSyncAt: null,
       nextSyncAt: null,
       counts: { exported: 2, imported: 0, failed: 2, skipped: 0 },
+      syncedBy: null,
     });
-    expect(res.body.totalsByStatus).toEqual(Object.fromEntries(statuses.map((status) => [status, 5])));
+    expect(res.body.totalsByStatus).toEqual({ ...Object.fromEntries(statuses.map((status) => [status, 5])), SyncedElsewhere: 0 });
     expect(res.body.nextCursor).toEqual(expect.any(String));
   });
 
