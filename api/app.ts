@@ -37,11 +37,15 @@ export function createApp(deps: ApiDeps): ApiApp {
   const consoleSessions = new ConsoleSessions();
   // Temporal UI's codec requests come before anything else (CORS preflight), and change nothing: no CSRF token.
   registerCodecCors(app, deps);
-  app.use('/api/*', acceptConsoleSession(consoleSessions, bearerAuth(deps.apiToken, (path) => publicPaths.has(path)), (path) => path.startsWith('/api/codec/')));
   app.use(
     '/api/*',
-    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problem(c, 413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES / 1024} KB.`) }),
+    acceptConsoleSession(
+      consoleSessions,
+      bearerAuth(deps.apiToken, (path) => publicPaths.has(path)),
+      (path) => path.startsWith('/api/codec/'),
+    ),
   );
+  app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problem(c, 413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES / 1024} KB.`) }));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
 
   registerHealthRoutes(app, deps);

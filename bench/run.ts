@@ -26,7 +26,7 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 const resultsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'results');
 const options = parseBenchOptions(process.argv.slice(2));
 const dataDir = process.env.DATA_DIR;
-if (!dataDir || !process.env.NODE_EXTRA_CA_CERTS) throw new Error('Run the benchmark with `npm run bench`: it sets DATA_DIR and trusts the emulators\' CA.');
+if (!dataDir || !process.env.NODE_EXTRA_CA_CERTS) throw new Error("Run the benchmark with `npm run bench`: it sets DATA_DIR and trusts the emulators' CA.");
 
 const began = Date.now();
 const report: BenchReport = {

@@ -125,7 +125,9 @@ export async function runOverhead(ctx: BenchContext, temporal: BenchTemporal): P
   const copies: Copy[] = [];
   for (const kind of order) {
     const copy = await copyOnce(ctx, temporal, kind, messages);
-    ctx.log(`overhead: ${kind} copy ${copies.length + 1} of ${order.length}: ${count(copy.messages)} in ${decimal(copy.seconds)} s = ${decimal(copy.messages / copy.seconds)}/s (load average ${decimal(copy.loadAverage, 2)})`);
+    ctx.log(
+      `overhead: ${kind} copy ${copies.length + 1} of ${order.length}: ${count(copy.messages)} in ${decimal(copy.seconds)} s = ${decimal(copy.messages / copy.seconds)}/s (load average ${decimal(copy.loadAverage, 2)})`,
+    );
     copies.push(copy);
   }
   const totals = (kind: CopyKind) => {
@@ -152,7 +154,13 @@ export async function runOverhead(ctx: BenchContext, temporal: BenchTemporal): P
     copies,
   };
   const rows = [
-    { scenario: '2 Overhead', metric: `Plain script (no Temporal, no DB), ${count(messages)} messages, quotas off, 2 copies`, measured: `${decimal(plain.messagesPerSecond)} msg/s`, target: '', met: null },
+    {
+      scenario: '2 Overhead',
+      metric: `Plain script (no Temporal, no DB), ${count(messages)} messages, quotas off, 2 copies`,
+      measured: `${decimal(plain.messagesPerSecond)} msg/s`,
+      target: '',
+      met: null,
+    },
     { scenario: '2 Overhead', metric: 'The sync, same mailbox, 2 copies (order plain, sync, sync, plain)', measured: `${decimal(sync.messagesPerSecond)} msg/s`, target: '', met: null },
     { scenario: '2 Overhead', metric: 'Ratio sync ÷ plain', measured: decimal(ratio, 2), target: '≥ 0.80', met: ratio >= 0.8 },
     {

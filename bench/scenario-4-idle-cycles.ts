@@ -40,7 +40,13 @@ export async function runIdleCost(ctx: BenchContext, session: SingleUserSession,
     usersTwoCoresCycleEvery15Minutes: usersOnTwoCores,
   };
   const rows = [
-    { scenario: '4 Idle cycle', metric: `Microsoft requests per ordinary idle cycle (user with ${folders} folders)`, measured: String(typicalMicrosoft), target: `≤ ${folders} (one delta per folder)`, met: typicalMicrosoft <= folders },
+    {
+      scenario: '4 Idle cycle',
+      metric: `Microsoft requests per ordinary idle cycle (user with ${folders} folders)`,
+      measured: String(typicalMicrosoft),
+      target: `≤ ${folders} (one delta per folder)`,
+      met: typicalMicrosoft <= folders,
+    },
     {
       scenario: '4 Idle cycle',
       metric: `Microsoft requests averaged over ${idle.length} idle cycles (${discovery.length} rereads the folder tree: ${discoveryMicrosoft} requests)`,

@@ -59,7 +59,9 @@ export async function runFleet(ctx: BenchContext, size: FleetSize): Promise<Scen
         const drainSeconds = initialSyncsDoneAfter === null ? null : (initialSyncsDoneAfter - began) / 1000;
         if (initialSyncsDoneAfter !== null) await sleep(intervalSeconds * 1000);
 
-        ctx.log(`${label}: starts took ${decimal(startSeconds)} s; first syncs ${drainSeconds === null ? 'still running' : `all done after ${decimal(drainSeconds)} s`}; measuring for ${measureSeconds} s`);
+        ctx.log(
+          `${label}: starts took ${decimal(startSeconds)} s; first syncs ${drainSeconds === null ? 'still running' : `all done after ${decimal(drainSeconds)} s`}; measuring for ${measureSeconds} s`,
+        );
         const window = new UsageWindow(processes);
         const threadsBefore = readThreadCpu(sync.worker.pid);
         const timingsBefore = sync.worker.storeTimings();
@@ -77,7 +79,23 @@ export async function runFleet(ctx: BenchContext, size: FleetSize): Promise<Scen
         const figures = windowFigures(await readCycles(sync.store), users, intervalSeconds, from, to);
         const peak = wholeRun.finish();
         const activityFailures = sync.worker.activityFailures();
-        return fleetResult({ size, figures, cpu, workerThreads, storeCalls, deltaPages, firstSyncsDoneAfterSeconds: drainSeconds, firstSyncsTimeoutSeconds: ctx.options.fleet.firstSyncsTimeoutSeconds, eventLoop, activityFailures, peak, startSeconds, workerLoad: sync.worker.peakLoad(), messagesPerUser, folders: (await sync.store.folders.list(selected[0]!.syncUserId)).length });
+        return fleetResult({
+          size,
+          figures,
+          cpu,
+          workerThreads,
+          storeCalls,
+          deltaPages,
+          firstSyncsDoneAfterSeconds: drainSeconds,
+          firstSyncsTimeoutSeconds: ctx.options.fleet.firstSyncsTimeoutSeconds,
+          eventLoop,
+          activityFailures,
+          peak,
+          startSeconds,
+          workerLoad: sync.worker.peakLoad(),
+          messagesPerUser,
+          folders: (await sync.store.folders.list(selected[0]!.syncUserId)).length,
+        });
       } finally {
         clearInterval(progress);
       }
@@ -94,7 +112,9 @@ async function logProgress(ctx: BenchContext, label: string, store: Awaited<Retu
   const rows = await readCycles(store).catch(() => []);
   const finished = rows.filter((row) => row.finishedAt !== null);
   const initial = finished.filter((row) => row.kind === 'initial').length;
-  ctx.log(`${label}: ${Math.round((Date.now() - began) / 1000)} s: ${count(initial)}/${count(users)} initial syncs done, ${count(finished.length - initial)} delta cycles done, ${count(rows.length - finished.length)} running`);
+  ctx.log(
+    `${label}: ${Math.round((Date.now() - began) / 1000)} s: ${count(initial)}/${count(users)} initial syncs done, ${count(finished.length - initial)} delta cycles done, ${count(rows.length - finished.length)} running`,
+  );
 }
 
 /** When every user has finished a first sync (epoch ms), or null at the deadline. */
@@ -182,11 +202,20 @@ function fleetResult(m: FleetMeasurement): ScenarioResult {
     {
       scenario: name,
       metric: `Every user through provisioning and a first sync, from the first start (starts spread over ${intervalSeconds} s)`,
-      measured: m.firstSyncsDoneAfterSeconds === null ? `not within ${count(m.firstSyncsTimeoutSeconds)} s` : `${decimal(m.firstSyncsDoneAfterSeconds, 0)} s (${decimal(m.size.users / m.firstSyncsDoneAfterSeconds, 1)} users/s)`,
+      measured:
+        m.firstSyncsDoneAfterSeconds === null
+          ? `not within ${count(m.firstSyncsTimeoutSeconds)} s`
+          : `${decimal(m.firstSyncsDoneAfterSeconds, 0)} s (${decimal(m.size.users / m.firstSyncsDoneAfterSeconds, 1)} users/s)`,
       target: '',
       met: null,
     },
-    { scenario: name, metric: `Cycles completed per minute (interval ${intervalSeconds} s asks for ${decimal(needed, 0)}/min; ${count(m.figures.usersWithoutInitialSync)} users still without a first sync at the end)`, measured: `${decimal(done, 0)}/min`, target: `≥ ${decimal(needed * 0.95, 0)}/min`, met: keptUp },
+    {
+      scenario: name,
+      metric: `Cycles completed per minute (interval ${intervalSeconds} s asks for ${decimal(needed, 0)}/min; ${count(m.figures.usersWithoutInitialSync)} users still without a first sync at the end)`,
+      measured: `${decimal(done, 0)}/min`,
+      target: `≥ ${decimal(needed * 0.95, 0)}/min`,
+      met: keptUp,
+    },
     {
       scenario: name,
       metric: `Schedule lag (start − due) p50 / p95, ${count(lag.samples)} cycles (${count(lag.overdueAtEnd)} still waiting at the end)`,

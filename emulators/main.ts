@@ -115,7 +115,7 @@ async function runFromCommandLine(): Promise<void> {
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'stopping: saving the emulators\' state');
+    log.info({ signal }, "stopping: saving the emulators' state");
     running.close().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -35,7 +35,9 @@ export function findPostgresBinDir(env: NodeJS.ProcessEnv = process.env): string
   const candidates: string[] = [];
   const debianRoot = '/usr/lib/postgresql';
   if (existsSync(debianRoot)) {
-    const versions = readdirSync(debianRoot).filter((name) => /^\d+(\.\d+)?$/.test(name)).sort((a, b) => Number(b) - Number(a));
+    const versions = readdirSync(debianRoot)
+      .filter((name) => /^\d+(\.\d+)?$/.test(name))
+      .sort((a, b) => Number(b) - Number(a));
     candidates.push(...versions.map((version) => path.join(debianRoot, version, 'bin')));
   }
   candidates.push(...(env.PATH ?? '').split(path.delimiter).filter(Boolean));
@@ -52,7 +54,9 @@ function unprivilegedAccount(): { uid: number; gid: number; wrap: (command: stri
   const uid = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
   const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
   if (uid.status !== 0 || gid.status !== 0) {
-    throw new PostgresUnavailableError('Running as root, and there is no `postgres` account to run PostgreSQL as (initdb refuses root). Install Debian\'s postgresql package, or run the tests as another user.');
+    throw new PostgresUnavailableError(
+      "Running as root, and there is no `postgres` account to run PostgreSQL as (initdb refuses root). Install Debian's postgresql package, or run the tests as another user.",
+    );
   }
   return {
     uid: Number(uid.stdout.trim()),

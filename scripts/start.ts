@@ -97,10 +97,13 @@ async function stopAll(exitCode: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   supervisor.cancel();
-  const exits = [...children.values()].map((child) => new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  }));
+  const exits = [...children.values()].map(
+    (child) =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  );
   // Everything is down within 10 s of the signal: the worker drains for up to 7 s, the dev server gets 2.5 s.
   await Promise.race([Promise.all(exits), sleep(7_000)]);
   for (const child of children.values()) child.kill('SIGKILL');
@@ -132,4 +135,6 @@ if (tokenCreated) {
   // Printed once, on the first start; afterwards it is read from the data directory.
   process.stdout.write(`\nAPI token (saved in ${path.join(config.dataDir, 'api-token')}): ${token}\n\n`);
 }
-process.stdout.write(`Console:     ${apiUrl}/ (sign in with the API token)\nAPI:         ${apiUrl}/api/health\nAPI docs:    ${apiUrl}/api/docs\nTemporal UI: ${temporalUiUrl}\nMetrics:     ${apiUrl}/metrics (API), http://localhost:${workerMetricsPort}/metrics (worker)\n`);
+process.stdout.write(
+  `Console:     ${apiUrl}/ (sign in with the API token)\nAPI:         ${apiUrl}/api/health\nAPI docs:    ${apiUrl}/api/docs\nTemporal UI: ${temporalUiUrl}\nMetrics:     ${apiUrl}/metrics (API), http://localhost:${workerMetricsPort}/metrics (worker)\n`,
+);

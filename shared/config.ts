@@ -45,7 +45,9 @@ function workerDeploymentFromEnv(env: NodeJS.ProcessEnv): WorkerDeploymentSettin
   if (!deploymentName && !buildId) return undefined;
   if (!deploymentName || !buildId) {
     const missing = deploymentName ? 'TEMPORAL_WORKER_BUILD_ID' : 'TEMPORAL_WORKER_DEPLOYMENT_NAME';
-    throw new Error(`Worker Versioning needs both TEMPORAL_WORKER_DEPLOYMENT_NAME and TEMPORAL_WORKER_BUILD_ID; ${missing} is not set. Set both (README, "Rolling deploys with Worker Versioning"), or neither to run unversioned.`);
+    throw new Error(
+      `Worker Versioning needs both TEMPORAL_WORKER_DEPLOYMENT_NAME and TEMPORAL_WORKER_BUILD_ID; ${missing} is not set. Set both (README, "Rolling deploys with Worker Versioning"), or neither to run unversioned.`,
+    );
   }
   // Temporal names a version `deploymentName.buildId` and refuses a deployment name with a dot in it.
   if (deploymentName.includes('.')) throw new Error(`TEMPORAL_WORKER_DEPLOYMENT_NAME must not contain a dot, got "${deploymentName}".`);

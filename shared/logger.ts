@@ -9,18 +9,7 @@ export function createLogger(name: string, level = process.env.LOG_LEVEL || 'inf
     name,
     level,
     redact: {
-      paths: [
-        '*.clientSecret',
-        '*.client_secret',
-        '*.privateKey',
-        '*.private_key',
-        '*.serviceAccountKey',
-        '*.password',
-        '*.token',
-        '*.access_token',
-        '*.authorization',
-        'headers.authorization',
-      ],
+      paths: ['*.clientSecret', '*.client_secret', '*.privateKey', '*.private_key', '*.serviceAccountKey', '*.password', '*.token', '*.access_token', '*.authorization', 'headers.authorization'],
       censor: '[redacted]',
     },
   });

@@ -49,7 +49,9 @@ export class PayloadEncryptionCodec implements PayloadCodec {
       if (new TextDecoder().decode(payload.metadata?.encoding ?? new Uint8Array()) !== encryptedEncoding) return payload;
       const keyId = new TextDecoder().decode(payload.metadata?.[keyIdField] ?? new Uint8Array());
       if (keyId !== this.keyId) {
-        throw new PayloadKeyMismatchError(`A Temporal payload was encrypted with key ${keyId || '(none named)'}, but this process has key ${this.keyId}: give every worker and the API the same PAYLOAD_CODEC_KEY (README, Payload encryption).`);
+        throw new PayloadKeyMismatchError(
+          `A Temporal payload was encrypted with key ${keyId || '(none named)'}, but this process has key ${this.keyId}: give every worker and the API the same PAYLOAD_CODEC_KEY (README, Payload encryption).`,
+        );
       }
       const data = Buffer.from(payload.data ?? new Uint8Array());
       const decipher = createDecipheriv('aes-256-gcm', this.key, data.subarray(0, IV_BYTES));

@@ -11,10 +11,4 @@ export const SyncPolicyIdKey = defineSearchAttributeKey('SyncPolicyId', SearchAt
 export const SyncErrorCodeKey = defineSearchAttributeKey('SyncErrorCode', SearchAttributeType.KEYWORD);
 export const SyncConnectionIdKey = defineSearchAttributeKey('SyncConnectionId', SearchAttributeType.KEYWORD);
 
-export const customSearchAttributes = [
-  SyncStatusKey,
-  SyncStageKey,
-  SyncPolicyIdKey,
-  SyncErrorCodeKey,
-  SyncConnectionIdKey,
-] as const;
+export const customSearchAttributes = [SyncStatusKey, SyncStageKey, SyncPolicyIdKey, SyncErrorCodeKey, SyncConnectionIdKey] as const;

@@ -57,11 +57,7 @@ function createAuthority(): { certPem: string; cert: forge.pki.Certificate; priv
   const subject = [{ name: 'commonName', value: 'm365-google-continuity local CA' }];
   cert.setSubject(subject);
   cert.setIssuer(subject);
-  cert.setExtensions([
-    { name: 'basicConstraints', cA: true, critical: true },
-    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
-    { name: 'subjectKeyIdentifier' },
-  ]);
+  cert.setExtensions([{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }, { name: 'subjectKeyIdentifier' }]);
   cert.sign(keys.privateKey, forge.md.sha256.create());
   return { certPem: forge.pki.certificateToPem(cert), cert, privateKey: keys.privateKey, keyPem: keys.privatePem };
 }
@@ -102,7 +98,9 @@ export function certificateCovers(certPem: string, hostnames: readonly string[])
 
 function loadAuthority(caCertPath: string, caKeyPath: string): Authority {
   if (!existsSync(caKeyPath)) {
-    throw new Error(`The local CA's key ${caKeyPath} is missing, so no certificate with new names can be issued; delete ${path.dirname(caKeyPath)} to create a new CA (processes that trust the old one must then be restarted).`);
+    throw new Error(
+      `The local CA's key ${caKeyPath} is missing, so no certificate with new names can be issued; delete ${path.dirname(caKeyPath)} to create a new CA (processes that trust the old one must then be restarted).`,
+    );
   }
   return {
     cert: forge.pki.certificateFromPem(readFileSync(caCertPath, 'utf8')),

@@ -66,7 +66,8 @@ export const recommendedAction: Record<UserErrorCode, string> = {
   USER_NOT_FOUND: 'Verify the user in Microsoft 365. If the removal was intentional there is nothing to do: the user is excluded on the next cycle.',
   RATE_LIMITED: 'Nothing, unless it persists across several cycles: the next cycle carries on where this one stopped.',
   GOOGLE_USER_CREATION_FAILED: "Check the audit log entry for Google's error (domain, licence, name rules), fix it in Google Workspace, then retry the user.",
-  MAILBOX_ACCESS_DENIED: "Grant the application access to this mailbox (Exchange Online application access policy, or unsuspend the Google Workspace account), or take the user out of the policy. The connection and the other users are not affected.",
+  MAILBOX_ACCESS_DENIED:
+    'Grant the application access to this mailbox (Exchange Online application access policy, or unsuspend the Google Workspace account), or take the user out of the policy. The connection and the other users are not affected.',
   NO_MAILBOX: 'Nothing, unless the user should have a mailbox: assign an Exchange Online licence in Microsoft 365. The user is excluded on the next cycle and no Google account is created for them.',
   TARGET_ACCOUNT_NOT_READY: 'Nothing: Google is still setting up the new account and the sync retries on its own. If it persists past a few cycles, check the account in the Google Admin console.',
   CONNECTION_UNAVAILABLE: "Check the service's status page; nothing is lost, the sync retries on its own.",
@@ -111,7 +112,8 @@ export const ReconcileErrorCode = {
   /** Anything else (the pass timed out, the database failed); retried at the next pass. */
   ReconcileFailed: 'RECONCILE_FAILED',
 } as const;
-export type ReconcileErrorCode = (typeof ReconcileErrorCode)[keyof typeof ReconcileErrorCode] | typeof UserErrorCode.AuthTokenExpired | typeof UserErrorCode.RateLimited | typeof UserErrorCode.ConnectionUnavailable;
+export type ReconcileErrorCode =
+  (typeof ReconcileErrorCode)[keyof typeof ReconcileErrorCode] | typeof UserErrorCode.AuthTokenExpired | typeof UserErrorCode.RateLimited | typeof UserErrorCode.ConnectionUnavailable;
 
 /**
  * Membership audit codes (category 'membership'): USER_SELECTED, USER_RESELECTED,

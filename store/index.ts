@@ -4,16 +4,7 @@
  */
 export { openStore, type OpenStoreOptions, type Store } from './store.js';
 export type { DatabaseDialect } from './dialect.js';
-export {
-  CredentialsDecryptionError,
-  EncryptionKeyError,
-  InvalidCursorError,
-  StoreConflictError,
-  StoreError,
-  StoreNotFoundError,
-  StoreValidationError,
-  type StoreConflictCode,
-} from './errors.js';
+export { CredentialsDecryptionError, EncryptionKeyError, InvalidCursorError, StoreConflictError, StoreError, StoreNotFoundError, StoreValidationError, type StoreConflictCode } from './errors.js';
 export { cursorCodec, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type CursorCodec, type Page, type PageRequest } from './pagination.js';
 export * from './vocabulary.js';
 export type { PolicyRules, CycleCounts } from './entities/index.js';
@@ -29,13 +20,7 @@ export type {
   NewConnection,
 } from './repositories/connection-input.js';
 export type { ConnectionPatch, ConnectionSecrets, ConnectionTestResult, ConnectionView, ConnectionsRepository } from './repositories/connections.js';
-export {
-  DEFAULT_CYCLE_INTERVAL_SECONDS,
-  MAX_CYCLE_INTERVAL_SECONDS,
-  MIN_CYCLE_INTERVAL_SECONDS,
-  type NewPolicy,
-  type PolicyPatch,
-} from './repositories/policy-input.js';
+export { DEFAULT_CYCLE_INTERVAL_SECONDS, MAX_CYCLE_INTERVAL_SECONDS, MIN_CYCLE_INTERVAL_SECONDS, type NewPolicy, type PolicyPatch } from './repositories/policy-input.js';
 export type { PoliciesRepository, PolicyListFilters, PolicyView } from './repositories/policies.js';
 export type { AuditEntryInput, AuditEntryView, AuditListFilters, AuditRepository } from './repositories/audit.js';
 export type { CountsDelta, SelectedUser, SyncUserErrorInput, SyncUserPatch } from './repositories/sync-user-input.js';

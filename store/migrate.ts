@@ -1,11 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  DeadlockException,
-  LockWaitTimeoutException,
-  TableExistsException,
-  UniqueConstraintViolationException,
-  type MikroORM,
-} from '@mikro-orm/core';
+import { DeadlockException, LockWaitTimeoutException, TableExistsException, UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlDriver } from '@mikro-orm/knex';
 import type { Migrator } from '@mikro-orm/migrations';
 import { StoreError } from './errors.js';

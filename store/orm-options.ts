@@ -10,7 +10,6 @@ import type { DatabaseDialect } from './dialect.js';
 import { StoreError } from './errors.js';
 import { migrationsList } from './migrations/index.js';
 
-
 export const SQLITE_FILE_NAME = 'sync.db';
 /** How long a connection waits for another process's write lock before SQLITE_BUSY. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5_000;

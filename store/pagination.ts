@@ -43,11 +43,7 @@ export interface CursorCodec<K, I> {
   decode(cursor: string): CursorPosition<K, I>;
 }
 
-export function cursorCodec<KS extends Scalar, IS extends Scalar>(
-  list: string,
-  keyType: KS,
-  idType: IS,
-): CursorCodec<ScalarValue<KS>, ScalarValue<IS>> {
+export function cursorCodec<KS extends Scalar, IS extends Scalar>(list: string, keyType: KS, idType: IS): CursorCodec<ScalarValue<KS>, ScalarValue<IS>> {
   return {
     encode({ key, id }) {
       return Buffer.from(JSON.stringify([list, key, id]), 'utf8').toString('base64url');

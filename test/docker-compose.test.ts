@@ -184,7 +184,13 @@ describe('docker-compose.yml: what the schema cannot check', () => {
 
   it('declares every named volume it mounts, and mounts every one it declares', () => {
     const declared = Object.keys(compose.volumes ?? {});
-    const mounted = new Set(Object.values(services).flatMap((service) => mountsOf(service).filter((mount) => mount.named).map((mount) => mount.source)));
+    const mounted = new Set(
+      Object.values(services).flatMap((service) =>
+        mountsOf(service)
+          .filter((mount) => mount.named)
+          .map((mount) => mount.source),
+      ),
+    );
     for (const volume of mounted) expect(declared, `volume ${volume}`).toContain(volume);
     expect([...mounted].sort()).toEqual([...declared].sort());
   });
@@ -239,7 +245,12 @@ describe('docker-compose.yml: what the schema cannot check', () => {
     const runsAs = dockerfile.match(/^USER\s+(\S+)/m)?.[1];
     const volumeAt = dockerfile.search(/^VOLUME\s/m);
     const mkdirs = [...dockerfile.matchAll(/mkdir -p ([^&\n]+)/g)].flatMap((match) => match[1]!.trim().split(/\s+/));
-    const chowned = [...dockerfile.matchAll(/chown -R (\S+) ([^&\n]+)/g)].flatMap((match) => match[2]!.trim().split(/\s+/).map((dir) => ({ owner: match[1]!, dir })));
+    const chowned = [...dockerfile.matchAll(/chown -R (\S+) ([^&\n]+)/g)].flatMap((match) =>
+      match[2]!
+        .trim()
+        .split(/\s+/)
+        .map((dir) => ({ owner: match[1]!, dir })),
+    );
     const preparedBeforeVolume = dockerfile.search(/mkdir -p /m) < volumeAt;
     for (const [name, service] of built) {
       expect(service.build).toBe('.');
@@ -249,8 +260,14 @@ describe('docker-compose.yml: what the schema cannot check', () => {
       expect(existsSync(service.command!.at(-1)!), `${name} command entry exists`).toBe(true);
       // A new named volume takes the owner of its mount point in the image; the processes run as ${runsAs}.
       for (const mount of mountsOf(service).filter((each) => each.named)) {
-        expect(mkdirs.some((dir) => dir === mount.target || dir.startsWith(`${mount.target}/`)), `${name}: ${mount.target} is created in the image`).toBe(true);
-        expect(chowned.some(({ owner, dir }) => owner.split(':')[0] === runsAs && (mount.target === dir || mount.target.startsWith(`${dir}/`))), `${name}: ${mount.target} belongs to ${runsAs}`).toBe(true);
+        expect(
+          mkdirs.some((dir) => dir === mount.target || dir.startsWith(`${mount.target}/`)),
+          `${name}: ${mount.target} is created in the image`,
+        ).toBe(true);
+        expect(
+          chowned.some(({ owner, dir }) => owner.split(':')[0] === runsAs && (mount.target === dir || mount.target.startsWith(`${dir}/`))),
+          `${name}: ${mount.target} belongs to ${runsAs}`,
+        ).toBe(true);
       }
     }
     expect(runsAs).toBe('node');

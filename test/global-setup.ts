@@ -48,7 +48,10 @@ export default async function setup(project: TestProject) {
   project.provide('temporalUiUrl', `http://127.0.0.1:${port + 1000}`);
   project.provide('workflowBundlePath', workflowBundlePath);
   project.provide('testDataDir', dataDir);
-  project.provide('contractSources', resolveContractSources((line) => console.error(line)));
+  project.provide(
+    'contractSources',
+    resolveContractSources((line) => console.error(line)),
+  );
 
   return async () => {
     await env.teardown();

@@ -41,7 +41,9 @@ export async function bootstrapConfiguration(store: Store, env: NodeJS.ProcessEn
           credentials: { clientSecret: demo!.microsoft365.clientSecret },
         },
   );
-  const googleKey = realGoogle ? (JSON.parse(readFileSync(env.GOOGLE_SERVICE_ACCOUNT_KEY_FILE!, 'utf8')) as GoogleServiceAccountKey) : (demo!.googleWorkspace.serviceAccountKey as unknown as GoogleServiceAccountKey);
+  const googleKey = realGoogle
+    ? (JSON.parse(readFileSync(env.GOOGLE_SERVICE_ACCOUNT_KEY_FILE!, 'utf8')) as GoogleServiceAccountKey)
+    : (demo!.googleWorkspace.serviceAccountKey as unknown as GoogleServiceAccountKey);
   const domain = realGoogle ? env.GOOGLE_DOMAIN! : demo!.googleWorkspace.domain;
   const target = await store.connections.create({
     kind: 'google-workspace',

@@ -73,7 +73,10 @@ export async function applyPageItemwise<Session, Item extends { id: string }>(
     return !verdict;
   });
   const fresh = copyable.filter((item) => !rows.has(item.id));
-  await ledger.recordIntents(syncUserId, fresh.map((item) => ({ sourceItemId: item.id, lookupKey: ops.lookupKey(item), sourceContainerId: container.sourceContainerId })));
+  await ledger.recordIntents(
+    syncUserId,
+    fresh.map((item) => ({ sourceItemId: item.id, lookupKey: ops.lookupKey(item), sourceContainerId: container.sourceContainerId })),
+  );
 
   for (const item of copyable) {
     try {
@@ -127,7 +130,10 @@ export async function applyPageItemwise<Session, Item extends { id: string }>(
     const copies = recorded.splice(0);
     if (copies.length) {
       await ledger.markImported(syncUserId, copies);
-      await store.items.clear(syncUserId, copies.map((copy) => copy.sourceItemId));
+      await store.items.clear(
+        syncUserId,
+        copies.map((copy) => copy.sourceItemId),
+      );
       countItemsCopied(dataType, copies.length);
     }
     const changes = updates.splice(0);
@@ -137,8 +143,14 @@ export async function applyPageItemwise<Session, Item extends { id: string }>(
     const refused = failed.splice(0);
     if (refused.length) {
       const subjects = await options.storeSubjects();
-      await store.items.recordOutcomes(syncUserId, refused.map(({ item, verdict }) => failedRow(dataType, container, item, verdict, subjects ? (ops.titleOf?.(item) ?? null) : null)));
-      countItemsFailed(dataType, refused.map(({ verdict }) => verdict.code));
+      await store.items.recordOutcomes(
+        syncUserId,
+        refused.map(({ item, verdict }) => failedRow(dataType, container, item, verdict, subjects ? (ops.titleOf?.(item) ?? null) : null)),
+      );
+      countItemsFailed(
+        dataType,
+        refused.map(({ verdict }) => verdict.code),
+      );
     }
   }
 }

@@ -101,9 +101,7 @@ export class GmailLabels {
     const refusedBefore = this.refused.get(key);
     if (refusedBefore) return { refusal: refusedBefore };
     try {
-      const { data } = await this.pace(5, () =>
-        this.gmail.users.labels.create({ userId: this.userId, requestBody: { name, labelListVisibility: 'labelShow', messageListVisibility: 'show' } }),
-      );
+      const { data } = await this.pace(5, () => this.gmail.users.labels.create({ userId: this.userId, requestBody: { name, labelListVisibility: 'labelShow', messageListVisibility: 'show' } }));
       known.set(key, data.id!);
       return { id: data.id! };
     } catch (err) {

@@ -59,13 +59,7 @@ export async function changeMessage(outcomes: ChangeOutcomes, item: CopiedMessag
  * never sent in it: Gmail refuses them there (labels guide, "Can be manually
  * applied: no"), and nextLabelIds keeps them as Gmail has them anyway.
  */
-export async function relabel(
-  mailbox: Mailbox,
-  outcomes: ChangeOutcomes,
-  item: CopiedMessage,
-  current: readonly string[],
-  desired: readonly string[],
-): Promise<ChangeResult | 'unchanged'> {
+export async function relabel(mailbox: Mailbox, outcomes: ChangeOutcomes, item: CopiedMessage, current: readonly string[], desired: readonly string[]): Promise<ChangeResult | 'unchanged'> {
   const diff = labelDiff(current, desired);
   if (diff) {
     diff.addLabelIds = diff.addLabelIds.filter((id) => !gmailOwnedLabelIds.has(id));

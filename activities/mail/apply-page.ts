@@ -135,13 +135,23 @@ export async function applyDeltaPage(
   };
   const outcome = await importCandidates(mailbox, candidates, options.maxImportBytes, options.keepAlive, ownership);
   if (outcome.imported.length || revived.length) await store.messageMap.markImported(syncUserId, [...revived, ...outcome.imported]);
-  await clearImportPending(mailbox, outcome.imported.flatMap((item) => (item.importPending ? [item.googleMessageId] : [])));
+  await clearImportPending(
+    mailbox,
+    outcome.imported.flatMap((item) => (item.importPending ? [item.googleMessageId] : [])),
+  );
   if (outcome.imported.length) {
-    const rowsOfCopies = await store.messageMap.findByGoogleMessageIds(syncUserId, outcome.imported.map((item) => item.googleMessageId));
+    const rowsOfCopies = await store.messageMap.findByGoogleMessageIds(
+      syncUserId,
+      outcome.imported.map((item) => item.googleMessageId),
+    );
     await clearRemovedMark(mailbox, outcome.imported, rowsOfCopies);
   }
   await recordChanges(store, syncUserId, changes, outcome.failed, folder.folderName, options.storeSubjects);
-  if (outcome.imported.length) await store.items.clear(syncUserId, outcome.imported.map((i) => i.sourceItemId));
+  if (outcome.imported.length)
+    await store.items.clear(
+      syncUserId,
+      outcome.imported.map((i) => i.sourceItemId),
+    );
   result.importedNow = outcome.imported.length;
   result.failedNow = outcome.failed.length + changes.refused.length;
   countItemsCopied('mail', outcome.imported.length);
@@ -170,7 +180,10 @@ export async function applyDeltaPage(
   result.updated += removed.updated;
   result.deleted = deleted.length;
   result.failedNow += removals.refused.length;
-  countItemsFailed('mail', removals.refused.map(() => ItemErrorCode.ChangeRejected));
+  countItemsFailed(
+    'mail',
+    removals.refused.map(() => ItemErrorCode.ChangeRejected),
+  );
   return result;
 }
 
@@ -179,10 +192,7 @@ async function recordChanges(store: Store, syncUserId: string, changes: ChangeOu
   if (changes.labelUpdates.length) await store.messageMap.updateLabels(syncUserId, changes.labelUpdates);
   if (failedImports.length || changes.refused.length) {
     const subjects = await storeSubjects();
-    await store.items.recordOutcomes(syncUserId, [
-      ...failedImports.map((f) => failedImportRow(f, folderName, subjects)),
-      ...changes.refused.map((r) => refusedChangeRow(r, folderName, subjects)),
-    ]);
+    await store.items.recordOutcomes(syncUserId, [...failedImports.map((f) => failedImportRow(f, folderName, subjects)), ...changes.refused.map((r) => refusedChangeRow(r, folderName, subjects))]);
   }
   if (changes.settled.length) await store.items.clear(syncUserId, changes.settled);
 }

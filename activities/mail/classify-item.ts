@@ -19,7 +19,10 @@ function topLevelHeaders(raw: Buffer): string[] {
   const head = raw.subarray(0, Math.min(raw.length, 64 * 1024)).toString('latin1');
   const end = head.search(/\r?\n\r?\n/);
   const block = end === -1 ? head : head.slice(0, end);
-  return block.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/).map((line) => line.toLowerCase());
+  return block
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .split(/\r?\n/)
+    .map((line) => line.toLowerCase());
 }
 
 /**
@@ -43,7 +46,7 @@ export function classifyMime(raw: Buffer): ItemVerdict | null {
   if (/application\/(x-)?pkcs7-mime/.test(contentType)) {
     return {
       code: ItemErrorCode.EncryptedItem,
-      reason: 'The message is S/MIME encrypted; only the recipient\'s private key can open it, so a copy in Gmail would be unreadable.',
+      reason: "The message is S/MIME encrypted; only the recipient's private key can open it, so a copy in Gmail would be unreadable.",
     };
   }
   if (/application\/(vnd\.)?ms-tnef/.test(contentType)) {
@@ -53,7 +56,10 @@ export function classifyMime(raw: Buffer): ItemVerdict | null {
     };
   }
   // Rights-protected (IRM / Purview) mail carries its real content in message.rpmsg.
-  const sample = raw.subarray(0, Math.min(raw.length, 4 * 1024 * 1024)).toString('latin1').toLowerCase();
+  const sample = raw
+    .subarray(0, Math.min(raw.length, 4 * 1024 * 1024))
+    .toString('latin1')
+    .toLowerCase();
   if (sample.includes('application/x-microsoft-rpmsg-message') || sample.includes('name="message.rpmsg"') || sample.includes('filename="message.rpmsg"')) {
     return {
       code: ItemErrorCode.EncryptedItem,

@@ -24,9 +24,7 @@ export interface CopyOwnership {
 
 async function metadataOf(mailbox: Mailbox, id: string, header: string): Promise<gmail_v1.Schema$Message | null> {
   try {
-    const { data } = await mailbox.gmailPace(gmailCost.messagesGet, () =>
-      mailbox.gmail.users.messages.get({ userId: mailbox.input.targetEmail, id, format: 'metadata', metadataHeaders: [header] }),
-    );
+    const { data } = await mailbox.gmailPace(gmailCost.messagesGet, () => mailbox.gmail.users.messages.get({ userId: mailbox.input.targetEmail, id, format: 'metadata', metadataHeaders: [header] }));
     return data;
   } catch (err) {
     if (classifyGoogleError(err).kind === 'notFound') return null;
@@ -92,11 +90,7 @@ export async function findOwnCopyByMessageId(
  * "Import pending" label until the id map has recorded it. A pending copy no
  * source message maps to, with the same Date header, is the crashed import.
  */
-export async function findOwnPendingCopy(
-  mailbox: Mailbox,
-  ownership: CopyOwnership,
-  candidate: { sourceItemId: string; raw: Buffer; labelIds: readonly string[] },
-): Promise<string | null> {
+export async function findOwnPendingCopy(mailbox: Mailbox, ownership: CopyOwnership, candidate: { sourceItemId: string; raw: Buffer; labelIds: readonly string[] }): Promise<string | null> {
   const pendingLabelId = await importPendingLabelId(mailbox);
   const hits: gmail_v1.Schema$Message[] = [];
   let pageToken: string | undefined;

@@ -59,13 +59,7 @@ function itemVerdictForGoogle(err: unknown): { verdict: ItemVerdict; serviceErro
  * before anything is imported again: by its Message-ID, or, for a message
  * without one, by the "Import pending" label its import carried.
  */
-export async function importCandidates(
-  mailbox: Mailbox,
-  candidates: ImportCandidate[],
-  maxImportBytes: number,
-  keepAlive: () => void,
-  ownership: CopyOwnership,
-): Promise<ImportOutcome> {
+export async function importCandidates(mailbox: Mailbox, candidates: ImportCandidate[], maxImportBytes: number, keepAlive: () => void, ownership: CopyOwnership): Promise<ImportOutcome> {
   const outcome: ImportOutcome = { imported: [], failed: [], stoppedBy: null };
   const { sourceUserId, targetEmail } = mailbox.input;
   // Once Temporal has given up on this attempt (heartbeat timeout, cancellation), another attempt

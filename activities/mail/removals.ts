@@ -94,9 +94,11 @@ export async function applyRemovals(context: RemovalContext, removedIds: readonl
     }
     if (row.state !== 'imported') continue;
 
-    const now = await mailbox.graphPace(() => findMessageFolder(mailbox.graph, mailbox.input.sourceUserId, id, (e) => classifyGraphError(e).kind === 'notFound')).catch((err) => {
-      throw graphFailure(err);
-    });
+    const now = await mailbox
+      .graphPace(() => findMessageFolder(mailbox.graph, mailbox.input.sourceUserId, id, (e) => classifyGraphError(e).kind === 'notFound'))
+      .catch((err) => {
+        throw graphFailure(err);
+      });
     const others = shared.othersLabels(copy.googleMessageId, id);
     if (now !== null && labelForFolder.has(now)) {
       if (now === folder.sourceFolderId) continue;
@@ -150,9 +152,7 @@ export async function clearRemovedMark(
   for (const item of returning) {
     if (!(rowsOfCopies.get(item.googleMessageId) ?? []).some((row) => row.labelIds.includes(label))) continue;
     try {
-      await mailbox.gmailPace(gmailCost.modify, () =>
-        mailbox.gmail.users.messages.modify({ userId: mailbox.input.targetEmail, id: item.googleMessageId, requestBody: { removeLabelIds: [label] } }),
-      );
+      await mailbox.gmailPace(gmailCost.modify, () => mailbox.gmail.users.messages.modify({ userId: mailbox.input.targetEmail, id: item.googleMessageId, requestBody: { removeLabelIds: [label] } }));
     } catch (err) {
       if (classifyGoogleError(err).kind !== 'notFound') throw googleFailure(err);
     }

@@ -27,8 +27,7 @@ interface Row {
 export async function loadSharedCopies(store: Store, syncUserId: string, rows: Iterable<Row>): Promise<SharedCopies> {
   const googleIds = [...rows].flatMap((row) => (row.googleMessageId ? [row.googleMessageId] : []));
   const byGoogleId = googleIds.length ? await store.messageMap.findByGoogleMessageIds(syncUserId, googleIds) : new Map<string, Row[]>();
-  const others = (googleMessageId: string, sourceItemId: string) =>
-    (byGoogleId.get(googleMessageId) ?? []).filter((row) => row.sourceItemId !== sourceItemId && row.state === 'imported');
+  const others = (googleMessageId: string, sourceItemId: string) => (byGoogleId.get(googleMessageId) ?? []).filter((row) => row.sourceItemId !== sourceItemId && row.state === 'imported');
   return {
     othersLabels: (googleMessageId, sourceItemId) => [...new Set(others(googleMessageId, sourceItemId).flatMap((row) => row.labelIds))],
     isShared: (googleMessageId, sourceItemId) => others(googleMessageId, sourceItemId).length > 0,

@@ -105,10 +105,11 @@ function toMessage(entry: RawDeltaEntry): ExportedMessage {
 
 /** One page of a folder's message delta, from the initial path, a nextLink or a deltaLink. */
 export async function fetchDeltaPage(graph: GraphConnection, link: string, pageSize: number): Promise<DeltaPage> {
-  const body = (await graph.client
-    .api(link)
-    .header('Prefer', `${immutableIds}, odata.maxpagesize=${pageSize}`)
-    .get()) as { value: RawDeltaEntry[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
+  const body = (await graph.client.api(link).header('Prefer', `${immutableIds}, odata.maxpagesize=${pageSize}`).get()) as {
+    value: RawDeltaEntry[];
+    '@odata.nextLink'?: string;
+    '@odata.deltaLink'?: string;
+  };
   const changed: ExportedMessage[] = [];
   const removedIds: string[] = [];
   for (const entry of latestPerId(body.value)) {
@@ -226,9 +227,7 @@ export interface SourceUser {
 }
 
 export async function getSourceUser(graph: GraphConnection, userId: string): Promise<SourceUser> {
-  return (await graph.client
-    .api(`/users/${encodeURIComponent(userId)}?$select=id,userPrincipalName,mail,displayName,givenName,surname,accountEnabled,userType`)
-    .get()) as SourceUser;
+  return (await graph.client.api(`/users/${encodeURIComponent(userId)}?$select=id,userPrincipalName,mail,displayName,givenName,surname,accountEnabled,userType`).get()) as SourceUser;
 }
 
 /** Reads the Inbox's id: the cheapest call that tells whether Exchange Online has a mailbox for the user. Errors are thrown as GraphError. */

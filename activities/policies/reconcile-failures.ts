@@ -27,12 +27,17 @@ export function directoryFailure(err: unknown): ReconcileFailure {
   if (failure.type && connectionCodes.has(failure.type)) {
     return {
       code: failure.type,
-      message: `The policy's users could not be read from Microsoft 365: ${failure.message} ${failure.type === UserErrorCode.AuthTokenExpired ? 'Update the connection\'s credentials under Connections.' : 'The next pass tries again.'}`,
+      message: `The policy's users could not be read from Microsoft 365: ${failure.message} ${failure.type === UserErrorCode.AuthTokenExpired ? "Update the connection's credentials under Connections." : 'The next pass tries again.'}`,
       details,
       retryable: !failure.nonRetryable,
     };
   }
-  return { code: ReconcileErrorCode.ReconcileFailed, message: `Microsoft 365 refused to list the policy's users (${failure.message}); the next pass tries again.`, details, retryable: !failure.nonRetryable };
+  return {
+    code: ReconcileErrorCode.ReconcileFailed,
+    message: `Microsoft 365 refused to list the policy's users (${failure.message}); the next pass tries again.`,
+    details,
+    retryable: !failure.nonRetryable,
+  };
 }
 
 export function missingGroupsFailure(groupIds: string[]): ReconcileFailure {

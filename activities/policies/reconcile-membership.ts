@@ -200,7 +200,10 @@ async function actOn(deps: MembershipDeps, input: ReconcileInput, policy: Policy
         );
       } else {
         const reselected = outcome.kind === 'reselected';
-        await audit(reselected ? MembershipAuditCode.UserReselected : MembershipAuditCode.UserSelected, reselected ? 'The user matches the policy again; the sync resumes and copies only what is new.' : 'The user matches the policy; their sync starts.');
+        await audit(
+          reselected ? MembershipAuditCode.UserReselected : MembershipAuditCode.UserSelected,
+          reselected ? 'The user matches the policy again; the sync resumes and copies only what is new.' : 'The user matches the policy; their sync starts.',
+        );
       }
       return 'started';
   }
@@ -229,7 +232,16 @@ async function excludeUnselected(deps: MembershipDeps, policy: PolicyView, rows:
     const reason = `The user no longer matches the rules of policy "${policy.name}" (removed from its groups or domain, disabled, or gone from Microsoft 365).`;
     const open = row.status !== SyncStatus.SyncedElsewhere && (await signalIfOpen(temporal.client, row.workflowId, (h) => h.signal(excludeSignal, { reason })));
     if (!open) {
-      await store.audit.write({ severity: 'Info', category: 'membership', code: MembershipAuditCode.UserExcluded, message: reason, actor: 'System', syncUserId: row.id, policyId: policy.id, details: {} });
+      await store.audit.write({
+        severity: 'Info',
+        category: 'membership',
+        code: MembershipAuditCode.UserExcluded,
+        message: reason,
+        actor: 'System',
+        syncUserId: row.id,
+        policyId: policy.id,
+        details: {},
+      });
       await store.syncUsers.update(row.id, { status: SyncStatus.Excluded, nextSyncAt: null });
     }
     excluded += 1;

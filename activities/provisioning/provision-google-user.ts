@@ -45,7 +45,17 @@ export function createProvisioningActivities(deps: ProvisioningDeps) {
       const targetEmail = targetEmailFor(source, policy.usernameMapping, policy.targetDomain);
       const { clients } = await deps.connections.google(input.targetConnectionId);
       const audit = (severity: 'Info' | 'Error', code: string, message: string, details: Record<string, unknown>) =>
-        deps.store.audit.write({ severity, category: 'provisioning', code, message, actor: 'System', syncUserId: input.syncUserId, policyId: input.policyId, connectionId: input.targetConnectionId, details });
+        deps.store.audit.write({
+          severity,
+          category: 'provisioning',
+          code,
+          message,
+          actor: 'System',
+          syncUserId: input.syncUserId,
+          policyId: input.policyId,
+          connectionId: input.targetConnectionId,
+          details,
+        });
 
       const existing = await clients.directory.users.get({ userKey: targetEmail, projection: 'basic' }).then(
         (res) => res.data,
@@ -84,7 +94,12 @@ export function createProvisioningActivities(deps: ProvisioningDeps) {
           }
         }
       }
-      await audit('Info', outcome === 'created' ? 'GOOGLE_USER_CREATED' : 'GOOGLE_USER_REUSED', outcome === 'created' ? `Created the Google Workspace account ${targetEmail}.` : `Reusing the existing Google Workspace account ${targetEmail}.`, { targetEmail, googleUserId });
+      await audit(
+        'Info',
+        outcome === 'created' ? 'GOOGLE_USER_CREATED' : 'GOOGLE_USER_REUSED',
+        outcome === 'created' ? `Created the Google Workspace account ${targetEmail}.` : `Reusing the existing Google Workspace account ${targetEmail}.`,
+        { targetEmail, googleUserId },
+      );
       await deps.store.syncUsers.update(input.syncUserId, { targetEmail, googleUserId, sourceEmail: source.mail || source.userPrincipalName, displayName: source.displayName ?? undefined });
       return { email: targetEmail, googleUserId: googleUserId! };
     },

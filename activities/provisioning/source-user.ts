@@ -19,12 +19,18 @@ async function readPresentUser(graph: GraphConnection, sourceUserId: string): Pr
   } catch (err) {
     const failure = classifyGraphError(err);
     if (failure.kind === 'notFound') {
-      throw userNotFound('The user no longer exists in Microsoft 365 (deleted). If that was intended there is nothing to do: the user is excluded on the next cycle.', { service: 'microsoft365', ...failure });
+      throw userNotFound('The user no longer exists in Microsoft 365 (deleted). If that was intended there is nothing to do: the user is excluded on the next cycle.', {
+        service: 'microsoft365',
+        ...failure,
+      });
     }
     throw graphFailure(err);
   }
   if (user.accountEnabled === false) {
-    throw userNotFound('The user is disabled in Microsoft 365 (sign-in blocked). If that was intended there is nothing to do: the user is excluded on the next cycle.', { service: 'microsoft365', accountEnabled: false });
+    throw userNotFound('The user is disabled in Microsoft 365 (sign-in blocked). If that was intended there is nothing to do: the user is excluded on the next cycle.', {
+      service: 'microsoft365',
+      accountEnabled: false,
+    });
   }
   return user;
 }
@@ -60,7 +66,10 @@ export async function assertSourceMailbox(connections: ConnectionClients, input:
   } catch (err) {
     const failure = classifyGraphError(err);
     if (failure.kind === 'noMailbox') {
-      throw noMailbox('Exchange Online has no mailbox for this user (no Exchange licence, or hosted on-premises), so no Google account is created for them and nothing is copied.', { service: 'microsoft365', ...failure });
+      throw noMailbox('Exchange Online has no mailbox for this user (no Exchange licence, or hosted on-premises), so no Google account is created for them and nothing is copied.', {
+        service: 'microsoft365',
+        ...failure,
+      });
     }
     throw graphFailure(err);
   }

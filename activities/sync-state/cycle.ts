@@ -129,7 +129,15 @@ export function createCycleActivities(deps: SyncStateDeps) {
 /** A working cycle proves both connections work again. */
 async function recordRecoveredConnections({ store }: SyncStateDeps, connectionIds: string[]): Promise<void> {
   for (const connectionId of await store.connections.recoverFromError(connectionIds)) {
-    await store.audit.write({ severity: 'Info', category: 'connection', code: 'CONNECTION_RECOVERED', message: 'The connection works again: a sync cycle completed with it.', actor: 'System', connectionId, details: {} });
+    await store.audit.write({
+      severity: 'Info',
+      category: 'connection',
+      code: 'CONNECTION_RECOVERED',
+      message: 'The connection works again: a sync cycle completed with it.',
+      actor: 'System',
+      connectionId,
+      details: {},
+    });
   }
 }
 

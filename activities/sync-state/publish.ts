@@ -60,7 +60,16 @@ export function createSyncStateActivities(deps: SyncStateDeps) {
     },
 
     async recordExclusion(input: { syncUserId: string; policyId: string; reason: string }): Promise<void> {
-      await store.audit.write({ severity: 'Info', category: 'membership', code: 'USER_EXCLUDED', message: input.reason, actor: 'System', syncUserId: input.syncUserId, policyId: input.policyId, details: {} });
+      await store.audit.write({
+        severity: 'Info',
+        category: 'membership',
+        code: 'USER_EXCLUDED',
+        message: input.reason,
+        actor: 'System',
+        syncUserId: input.syncUserId,
+        policyId: input.policyId,
+        details: {},
+      });
     },
   };
 }

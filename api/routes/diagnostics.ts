@@ -18,9 +18,7 @@ const ProbeSchema = z
     runId: z.string(),
     status: z.string(),
     temporalUiUrl: z.string(),
-    result: z
-      .object({ workerIdentity: z.string(), pid: z.number(), hostname: z.string(), uptimeSeconds: z.number(), at: z.string() })
-      .nullable(),
+    result: z.object({ workerIdentity: z.string(), pid: z.number(), hostname: z.string(), uptimeSeconds: z.number(), at: z.string() }).nullable(),
   })
   .openapi('WorkerProbe');
 

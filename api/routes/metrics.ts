@@ -13,6 +13,10 @@ import { DEFAULT_STALLED_AFTER_MS } from '../services/index.js';
  */
 export function registerMetricsRoute(app: OpenAPIHono, deps: ApiDeps): void {
   const registry = createStoreMetricsRegistry(deps.store, { stalledAfterMs: deps.stalledAfterMs ?? DEFAULT_STALLED_AFTER_MS });
-  if (deps.metricsToken) app.use('/metrics', bearerAuth(deps.metricsToken, () => false));
+  if (deps.metricsToken)
+    app.use(
+      '/metrics',
+      bearerAuth(deps.metricsToken, () => false),
+    );
   app.get('/metrics', async (c) => c.body(await metricsText([registry, processMetricsRegistry()]), 200, { 'content-type': prometheusContentType }));
 }

@@ -3,17 +3,7 @@ import type { ApiApp } from '../app.js';
 import type { ApiServices } from '../services/index.js';
 import { toPolicy } from '../presenters/policies.js';
 import { idParams, jsonContent, NoQuery, problemResponses } from '../schemas/common.js';
-import {
-  NewPolicyBody,
-  PolicyDetailSchema,
-  PolicyListQuery,
-  PolicyListSchema,
-  PolicyPatchBody,
-  PolicyPreviewSchema,
-  PolicySchema,
-  PolicySwitchSchema,
-  PreviewQuery,
-} from '../schemas/policies.js';
+import { NewPolicyBody, PolicyDetailSchema, PolicyListQuery, PolicyListSchema, PolicyPatchBody, PolicyPreviewSchema, PolicySchema, PolicySwitchSchema, PreviewQuery } from '../schemas/policies.js';
 
 const PolicyParams = idParams('id');
 const tags = ['Policies'];

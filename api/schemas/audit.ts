@@ -5,8 +5,14 @@ import { CursorQuery, DateTimeQuery, IdSchema, LimitQuery, NextCursor, Timestamp
 export const AuditQuery = z
   .object({
     severity: z.enum(AUDIT_SEVERITIES).optional(),
-    category: z.string().regex(/^[a-z][a-z-]{0,31}$/, { error: 'must be a category such as connection, policy, sync' }).optional(),
-    code: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, { error: 'must be a code such as AUTH_TOKEN_EXPIRED' }).optional(),
+    category: z
+      .string()
+      .regex(/^[a-z][a-z-]{0,31}$/, { error: 'must be a category such as connection, policy, sync' })
+      .optional(),
+    code: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_]{0,63}$/, { error: 'must be a code such as AUTH_TOKEN_EXPIRED' })
+      .optional(),
     userId: IdSchema.optional(),
     policyId: IdSchema.optional(),
     connectionId: IdSchema.optional(),

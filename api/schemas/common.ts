@@ -75,9 +75,10 @@ const errorDescriptions: Record<ErrorStatus, string> = {
 /** The problem responses a route documents, 400 and 401 always included. */
 export function problemResponses<S extends ErrorStatus>(...statuses: S[]) {
   const all = [...new Set<ErrorStatus>([400, 401, ...statuses])];
-  return Object.fromEntries(
-    all.map((status) => [status, { description: errorDescriptions[status], content: { 'application/problem+json': { schema: ProblemSchema } } }]),
-  ) as Record<400 | 401 | S, { description: string; content: { 'application/problem+json': { schema: typeof ProblemSchema } } }>;
+  return Object.fromEntries(all.map((status) => [status, { description: errorDescriptions[status], content: { 'application/problem+json': { schema: ProblemSchema } } }])) as Record<
+    400 | 401 | S,
+    { description: string; content: { 'application/problem+json': { schema: typeof ProblemSchema } } }
+  >;
 }
 
 export function jsonContent<T extends z.ZodType>(schema: T, description: string) {

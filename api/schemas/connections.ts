@@ -2,9 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { CONNECTION_STATUSES } from '../../store/index.js';
 import { Timestamp } from './common.js';
 
-const StoredErrorSchema = z
-  .object({ code: z.string(), message: z.string(), at: Timestamp, details: z.record(z.string(), z.unknown()) })
-  .openapi('ConnectionError');
+const StoredErrorSchema = z.object({ code: z.string(), message: z.string(), at: Timestamp, details: z.record(z.string(), z.unknown()) }).openapi('ConnectionError');
 
 const base = {
   id: z.guid(),

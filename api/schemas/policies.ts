@@ -23,7 +23,10 @@ export const PolicyRulesSchema = z
   .strict()
   .openapi('PolicyRules');
 
-const dataTypes = z.array(z.enum(SUPPORTED_DATA_TYPES as [DataType, ...DataType[]])).min(1).max(4);
+const dataTypes = z
+  .array(z.enum(SUPPORTED_DATA_TYPES as [DataType, ...DataType[]]))
+  .min(1)
+  .max(4);
 const cycleInterval = z
   .number()
   .int()

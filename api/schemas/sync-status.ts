@@ -1,16 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import {
-  CYCLE_KINDS,
-  CYCLE_OUTCOMES,
-  CYCLE_TRIGGERS,
-  DATA_TYPES,
-  ITEM_ERROR_CODES,
-  ITEM_OUTCOME_STATUSES,
-  PAUSED_REASONS,
-  SYNC_STAGES,
-  SYNC_STATUSES,
-  USER_ERROR_CODES,
-} from '../../store/index.js';
+import { CYCLE_KINDS, CYCLE_OUTCOMES, CYCLE_TRIGGERS, DATA_TYPES, ITEM_ERROR_CODES, ITEM_OUTCOME_STATUSES, PAUSED_REASONS, SYNC_STAGES, SYNC_STATUSES, USER_ERROR_CODES } from '../../store/index.js';
 import { CursorQuery, IdSchema, LimitQuery, NextCursor, Timestamp } from './common.js';
 
 export const SyncStatusEnum = z.enum(SYNC_STATUSES).openapi('SyncStatus');
@@ -18,9 +7,7 @@ export const SyncStageEnum = z.enum(SYNC_STAGES).openapi('SyncStage');
 
 const count = z.number().int();
 
-export const ItemCountsSchema = z
-  .object({ exported: count, imported: count, failed: count, skipped: count })
-  .openapi('ItemCounts', { description: 'exported - imported = failed + skipped' });
+export const ItemCountsSchema = z.object({ exported: count, imported: count, failed: count, skipped: count }).openapi('ItemCounts', { description: 'exported - imported = failed + skipped' });
 
 /** One number per status, every status present. */
 export const TotalsByStatusSchema = z

@@ -1,12 +1,5 @@
 import type { z } from '@hono/zod-openapi';
-import {
-  CredentialsDecryptionError,
-  type ConnectionView,
-  type GoogleWorkspaceCredentials,
-  type Microsoft365Credentials,
-  type Store,
-  type StoredError,
-} from '../../store/index.js';
+import { CredentialsDecryptionError, type ConnectionView, type GoogleWorkspaceCredentials, type Microsoft365Credentials, type Store, type StoredError } from '../../store/index.js';
 import { API_ACTOR } from '../actor.js';
 import { ApiProblem, type ServiceErrorDetails } from '../problem.js';
 import type { CredentialsBody } from '../schemas/connections.js';
@@ -103,7 +96,10 @@ export class ConnectionService {
       return await this.probe(await this.store.connections.readCredentials(connection.id));
     } catch (err) {
       if (!(err instanceof CredentialsDecryptionError)) throw err;
-      return { ok: false, failure: { service: connection.kind, kind: 'auth', code: err.code, message: `the stored credentials cannot be decrypted with this server's encryption key: ${err.message}` } };
+      return {
+        ok: false,
+        failure: { service: connection.kind, kind: 'auth', code: err.code, message: `the stored credentials cannot be decrypted with this server's encryption key: ${err.message}` },
+      };
     }
   }
 
@@ -138,9 +134,14 @@ function credentialsFor(connection: ConnectionView, body: z.infer<typeof Credent
   }
   const key = body.serviceAccountKey;
   if (key.client_email.toLowerCase() !== connection.settings.serviceAccountEmail.toLowerCase()) {
-    throw new ApiProblem(400, 'CREDENTIALS_MISMATCH', `The key belongs to ${key.client_email}, but this connection uses ${connection.settings.serviceAccountEmail}; create the key for that service account.`, {
-      errors: [{ path: 'body.serviceAccountKey.client_email', message: `must be ${connection.settings.serviceAccountEmail}` }],
-    });
+    throw new ApiProblem(
+      400,
+      'CREDENTIALS_MISMATCH',
+      `The key belongs to ${key.client_email}, but this connection uses ${connection.settings.serviceAccountEmail}; create the key for that service account.`,
+      {
+        errors: [{ path: 'body.serviceAccountKey.client_email', message: `must be ${connection.settings.serviceAccountEmail}` }],
+      },
+    );
   }
   const credentials: GoogleWorkspaceCredentials = { serviceAccountKey: { ...key } };
   return { kind: 'google-workspace', settings: connection.settings, credentials };

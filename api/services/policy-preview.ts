@@ -41,7 +41,13 @@ export class PolicyPreview {
         throw new ApiProblem(422, err.code, err.message, { errors: [{ path: 'rules.groupIds', message: `${err.groupId} does not exist in Microsoft 365` }] });
       }
       const failure = classifyGraphError(err);
-      const serviceError = { service: 'microsoft365' as const, kind: failure.kind, message: failure.message, ...(failure.status ? { status: failure.status } : {}), ...(failure.code ? { code: failure.code } : {}) };
+      const serviceError = {
+        service: 'microsoft365' as const,
+        kind: failure.kind,
+        message: failure.message,
+        ...(failure.status ? { status: failure.status } : {}),
+        ...(failure.code ? { code: failure.code } : {}),
+      };
       const { code, message } = describeFailure(serviceError);
       throw new ApiProblem(502, code, `The users could not be read from Microsoft 365: ${message}`, { serviceError });
     }

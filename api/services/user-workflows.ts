@@ -32,11 +32,7 @@ export type UserSignal =
  * time (the caller falls back to a signal).
  */
 export type UpdateOutcome =
-  | { kind: 'done'; result: OperatorActionResult }
-  | { kind: 'refused'; code: OperatorRefusal; pausedBy: PauseReason[] }
-  | { kind: 'accepted' }
-  | { kind: 'closed' }
-  | { kind: 'unanswered' };
+  { kind: 'done'; result: OperatorActionResult } | { kind: 'refused'; code: OperatorRefusal; pausedBy: PauseReason[] } | { kind: 'accepted' } | { kind: 'closed' } | { kind: 'unanswered' };
 
 const operatorUpdates = { pause: pauseSyncUpdate, resume: resumeSyncUpdate, retry: retrySyncUpdate } as const;
 

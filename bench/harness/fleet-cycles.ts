@@ -34,13 +34,16 @@ function toEpochMs(value: unknown): number | null {
 }
 
 export async function readCycles(store: Store): Promise<CycleRow[]> {
-  const rows = (await store.orm.em.fork().getConnection().execute(
-    `select sync_user_id as u, kind as k, "trigger" as t, outcome as o, started_at as s, finished_at as f,
+  const rows = (await store.orm.em
+    .fork()
+    .getConnection()
+    .execute(
+      `select sync_user_id as u, kind as k, "trigger" as t, outcome as o, started_at as s, finished_at as f,
             lag(finished_at) over (partition by sync_user_id order by started_at, id) as pf
        from sync_cycles`,
-    [],
-    'all',
-  )) as Array<{ u: string; k: 'initial' | 'delta'; t: string; o: string; s: unknown; f: unknown; pf: unknown }>;
+      [],
+      'all',
+    )) as Array<{ u: string; k: 'initial' | 'delta'; t: string; o: string; s: unknown; f: unknown; pf: unknown }>;
   return rows.map((row) => ({
     syncUserId: row.u,
     kind: row.k,
@@ -54,11 +57,9 @@ export async function readCycles(store: Store): Promise<CycleRow[]> {
 
 /** Users with a succeeded first (initial) sync: one count, not the whole cycle table. */
 export async function countUsersPastFirstSync(store: Store): Promise<number> {
-  const [row] = (await store.orm.em.fork().getConnection().execute(
-    `select count(distinct sync_user_id) as n from sync_cycles where kind = 'initial' and outcome = 'succeeded'`,
-    [],
-    'all',
-  )) as Array<{ n: number | string }>;
+  const [row] = (await store.orm.em.fork().getConnection().execute(`select count(distinct sync_user_id) as n from sync_cycles where kind = 'initial' and outcome = 'succeeded'`, [], 'all')) as Array<{
+    n: number | string;
+  }>;
   return Number(row?.n ?? 0);
 }
 

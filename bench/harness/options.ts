@@ -41,7 +41,10 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   }
   const known = new Set(['quick', 'only', 'profile', 'fleet', 'fleet-measure-seconds', 'fleet-first-syncs-timeout', 'messages', 'quota-scale']);
   for (const name of flags.keys()) {
-    if (!known.has(name)) throw new Error(`Unknown option --${name}. Options: --quick, --only=${scenarioIds.join(',')}, --profile, --messages=N, --quota-scale=K, --fleet=users:interval,..., --fleet-measure-seconds=N, --fleet-first-syncs-timeout=N.`);
+    if (!known.has(name))
+      throw new Error(
+        `Unknown option --${name}. Options: --quick, --only=${scenarioIds.join(',')}, --profile, --messages=N, --quota-scale=K, --fleet=users:interval,..., --fleet-measure-seconds=N, --fleet-first-syncs-timeout=N.`,
+      );
   }
   const quick = flags.has('quick');
   const onlyRaw = flags.get('only');
@@ -66,7 +69,14 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     fleet: {
       // 2,000 users every 180 s ask for the cycle rate of 10,000 every 15 minutes (667 a minute);
       // then the target itself: 10,000 users every 15 minutes.
-      sizes: flags.has('fleet') ? fleetSizes(flags.get('fleet')!) : quick ? [{ users: 200, intervalSeconds: 60 }] : [{ users: 2_000, intervalSeconds: 180 }, { users: 10_000, intervalSeconds: 900 }],
+      sizes: flags.has('fleet')
+        ? fleetSizes(flags.get('fleet')!)
+        : quick
+          ? [{ users: 200, intervalSeconds: 60 }]
+          : [
+              { users: 2_000, intervalSeconds: 180 },
+              { users: 10_000, intervalSeconds: 900 },
+            ],
       messagesPerUser: 2,
       measureSeconds: flags.has('fleet-measure-seconds') ? Number(flags.get('fleet-measure-seconds')) : quick ? 90 : 240,
       // About 4 first syncs a second fit on this machine: 10,000 users take some 45 minutes.

@@ -141,7 +141,12 @@ export class UsageWindow {
       if (!end || !begin) continue;
       const cpuSeconds = end.cpuSeconds - begin.cpuSeconds;
       const waited = end.runQueueWaitSeconds - begin.runQueueWaitSeconds;
-      result[name] = { cpuSeconds: Math.round(cpuSeconds * 10) / 10, runQueueWaitSeconds: Math.round(waited * 10) / 10, cores: Math.round((cpuSeconds / wallSeconds) * 100) / 100, peakRssBytes: this.peaks.get(name) ?? end.peakRssBytes };
+      result[name] = {
+        cpuSeconds: Math.round(cpuSeconds * 10) / 10,
+        runQueueWaitSeconds: Math.round(waited * 10) / 10,
+        cores: Math.round((cpuSeconds / wallSeconds) * 100) / 100,
+        peakRssBytes: this.peaks.get(name) ?? end.peakRssBytes,
+      };
     }
     return result;
   }

@@ -78,14 +78,15 @@ export async function startBenchWorker(config: WorkerProcessConfig, options: Sta
     eventLoopDelays: () => [...delays],
     activityFailures: () => summarizeActivityFailures(options.logFile),
     async profile(file, during) {
-      const reply = (type: string) => new Promise<void>((resolve) => {
-        const listener = (message: { type?: string }) => {
-          if (message.type !== type) return;
-          child.off('message', listener);
-          resolve();
-        };
-        child.on('message', listener);
-      });
+      const reply = (type: string) =>
+        new Promise<void>((resolve) => {
+          const listener = (message: { type?: string }) => {
+            if (message.type !== type) return;
+            child.off('message', listener);
+            resolve();
+          };
+          child.on('message', listener);
+        });
       const started = reply('profile-started');
       child.send({ type: 'profile-start' });
       await started;

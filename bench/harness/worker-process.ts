@@ -54,7 +54,10 @@ process.on('message', (message: { type?: string; file?: string }) => {
   if (message.type === 'stop' && worker.getState() === 'RUNNING') worker.shutdown();
   if (message.type === 'profile-start') {
     profiler.connect();
-    void profiler.post('Profiler.enable').then(() => profiler.post('Profiler.start')).then(() => process.send?.({ type: 'profile-started' }));
+    void profiler
+      .post('Profiler.enable')
+      .then(() => profiler.post('Profiler.start'))
+      .then(() => process.send?.({ type: 'profile-started' }));
   }
   if (message.type === 'profile-stop' && message.file) {
     const file = message.file;
@@ -78,7 +81,12 @@ const statusTimer = setInterval(() => {
   const { numCachedWorkflows, numInFlightWorkflowActivations, numInFlightNonLocalActivities, numInFlightLocalActivities } = worker.getStatus();
   const eventLoopDelayMs = { mean: loopDelay.mean / 1e6, p99: loopDelay.percentile(99) / 1e6 };
   loopDelay.reset();
-  process.send?.({ type: 'status', status: { numCachedWorkflows, numInFlightWorkflowActivations, numInFlightNonLocalActivities, numInFlightLocalActivities }, eventLoopDelayMs, storeTimings: timings });
+  process.send?.({
+    type: 'status',
+    status: { numCachedWorkflows, numInFlightWorkflowActivations, numInFlightNonLocalActivities, numInFlightLocalActivities },
+    eventLoopDelayMs,
+    storeTimings: timings,
+  });
 }, 2000);
 await running;
 clearInterval(statusTimer);

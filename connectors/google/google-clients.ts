@@ -46,18 +46,10 @@ export interface GoogleClients {
 }
 
 export const directoryScopes: readonly string[] = ['https://www.googleapis.com/auth/admin.directory.user'];
-export const gmailScopes: readonly string[] = [
-  'https://www.googleapis.com/auth/gmail.modify',
-  'https://www.googleapis.com/auth/gmail.labels',
-];
+export const gmailScopes: readonly string[] = ['https://www.googleapis.com/auth/gmail.modify', 'https://www.googleapis.com/auth/gmail.labels'];
 
 /** Hosts the Google clients talk to; with apiBaseUrl set, all of them lead there. */
-const googleHosts: ReadonlySet<string> = new Set([
-  'oauth2.googleapis.com',
-  'gmail.googleapis.com',
-  'admin.googleapis.com',
-  'www.googleapis.com',
-]);
+const googleHosts: ReadonlySet<string> = new Set(['oauth2.googleapis.com', 'gmail.googleapis.com', 'admin.googleapis.com', 'www.googleapis.com']);
 
 type Gaxios = gaxios.Gaxios;
 type GaxiosOptions = gaxios.GaxiosOptions;

@@ -3,17 +3,7 @@
  * OAuth token endpoint, a network failure, anything else) into one small
  * shape the sync decides on, keeping Google's own status, reason and message.
  */
-export type GoogleFailureKind =
-  | 'auth'
-  | 'accountRefused'
-  | 'throttled'
-  | 'notFound'
-  | 'conflict'
-  | 'invalid'
-  | 'tooLarge'
-  | 'precondition'
-  | 'unavailable'
-  | 'other';
+export type GoogleFailureKind = 'auth' | 'accountRefused' | 'throttled' | 'notFound' | 'conflict' | 'invalid' | 'tooLarge' | 'precondition' | 'unavailable' | 'other';
 
 export interface GoogleFailure {
   kind: GoogleFailureKind;
@@ -71,12 +61,7 @@ const oauthCredentialErrors: ReadonlySet<string> = new Set([
  */
 const subjectRefusals: readonly RegExp[] = [/^Invalid email or User ID/i, /^Not a valid email/i, /^The account has been deleted/i];
 
-const quotaReasons: ReadonlySet<string> = new Set([
-  'rateLimitExceeded',
-  'userRateLimitExceeded',
-  'quotaExceeded',
-  'dailyLimitExceeded',
-]);
+const quotaReasons: ReadonlySet<string> = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded', 'dailyLimitExceeded']);
 
 /**
  * 403 reasons that mean the connection itself lacks a permission (token scope,

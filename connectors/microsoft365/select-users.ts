@@ -102,9 +102,7 @@ export async function readSelection(graph: GraphConnection, rules: PolicyRules, 
   }
 
   const excluded = new Set((rules.exclude ?? []).map((reference) => reference.toLowerCase()));
-  const users = [...selected.values()]
-    .filter((user) => user.accountEnabled && !excluded.has(user.id.toLowerCase()) && !excluded.has(user.userPrincipalName.toLowerCase()))
-    .sort(byPrincipalName);
+  const users = [...selected.values()].filter((user) => user.accountEnabled && !excluded.has(user.id.toLowerCase()) && !excluded.has(user.userPrincipalName.toLowerCase())).sort(byPrincipalName);
   return { users, missingGroupIds };
 }
 

@@ -168,9 +168,15 @@ export function importRoutes(ctx: EmulatorContext): Hono {
 
   app.post(`${uploadPath}/import`, gmailMethod(ctx, 'messages.import', upload('messages.import')));
   app.put(`${uploadPath}/import`, resumeUpload('messages.import'));
-  app.post(`${userPath}/import`, gmailMethod(ctx, 'messages.import', async (c, call) => storeMessage(ctx, c, call, await readJsonRaw(ctx, c), 'messages.import')));
+  app.post(
+    `${userPath}/import`,
+    gmailMethod(ctx, 'messages.import', async (c, call) => storeMessage(ctx, c, call, await readJsonRaw(ctx, c), 'messages.import')),
+  );
   app.post(uploadPath, gmailMethod(ctx, 'messages.insert', upload('messages.insert')));
   app.put(uploadPath, resumeUpload('messages.insert'));
-  app.post(userPath, gmailMethod(ctx, 'messages.insert', async (c, call) => storeMessage(ctx, c, call, await readJsonRaw(ctx, c), 'messages.insert')));
+  app.post(
+    userPath,
+    gmailMethod(ctx, 'messages.insert', async (c, call) => storeMessage(ctx, c, call, await readJsonRaw(ctx, c), 'messages.insert')),
+  );
   return app;
 }

@@ -80,7 +80,10 @@ export function labelRoutes(ctx: EmulatorContext): Hono {
   const app = new Hono();
   const base = '/gmail/v1/users/:userId/labels';
 
-  app.get(base, gmailMethod(ctx, 'labels.list', (c, { mailbox }) => c.json({ labels: [...mailbox.labels.values()].map(resource) })));
+  app.get(
+    base,
+    gmailMethod(ctx, 'labels.list', (c, { mailbox }) => c.json({ labels: [...mailbox.labels.values()].map(resource) })),
+  );
   app.get(
     `${base}/:id`,
     gmailMethod(ctx, 'labels.get', (c, { mailbox }) => {

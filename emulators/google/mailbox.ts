@@ -112,10 +112,7 @@ export class Mailbox {
     if (name.startsWith('/') || name.endsWith('/') || name.split('/').some((part) => part.trim() === '')) throw invalid;
     if (isReservedLabelName(name)) throw invalid;
     const lower = name.toLowerCase();
-    const clash =
-      lower === '[gmail]' ||
-      lower.startsWith('[gmail]/') ||
-      [...this.labels.values()].some((label) => label.id !== exceptId && label.name.toLowerCase() === lower);
+    const clash = lower === '[gmail]' || lower.startsWith('[gmail]/') || [...this.labels.values()].some((label) => label.id !== exceptId && label.name.toLowerCase() === lower);
     // Status ALREADY_EXISTS as reported in the wild; the reason ('duplicate') is the emulator's choice.
     if (clash) throw new GoogleApiError({ status: 409, message: 'Label name exists or conflicts', reason: 'duplicate', googleStatus: 'ALREADY_EXISTS' });
     return name;

@@ -66,8 +66,7 @@ export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
   }
   const headers = email.headers.map((header) => ({ name: header.originalKey || header.key, value: header.value }));
   const valueOf = (name: string) => email.headers.find((header) => header.key === name)?.value;
-  const references = [valueOf('in-reply-to'), valueOf('references')]
-    .flatMap((value) => value?.match(/<[^<>\s]+>/g) ?? []);
+  const references = [valueOf('in-reply-to'), valueOf('references')].flatMap((value) => value?.match(/<[^<>\s]+>/g) ?? []);
   const date = email.date ? Date.parse(email.date) : NaN;
   const contentType = valueOf('content-type')?.split(';', 1)[0]?.trim().toLowerCase();
   return {

@@ -119,7 +119,10 @@ export function messageRoutes(ctx: EmulatorContext): Hono {
       }),
     ),
   );
-  app.get(`${base}/messages`, gmailMethod(ctx, 'messages.list', (c, { mailbox }) => listMessages(c, mailbox)));
+  app.get(
+    `${base}/messages`,
+    gmailMethod(ctx, 'messages.list', (c, { mailbox }) => listMessages(c, mailbox)),
+  );
   app.get(
     `${base}/messages/:id`,
     gmailMethod(ctx, 'messages.get', (c, { mailbox }) => c.json(render(mailbox.message(c.req.param('id') ?? ''), formatOf(c), c.req.queries('metadataHeaders') ?? []))),

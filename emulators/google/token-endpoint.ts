@@ -7,11 +7,7 @@ import { OAuthError } from './errors.js';
 const jwtBearerGrant = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 /** The audiences Google's token endpoint accepts; google-auth-library sends the first. */
-const acceptedAudiences: ReadonlySet<string> = new Set([
-  'https://oauth2.googleapis.com/token',
-  'https://www.googleapis.com/oauth2/v4/token',
-  'https://accounts.google.com/o/oauth2/token',
-]);
+const acceptedAudiences: ReadonlySet<string> = new Set(['https://oauth2.googleapis.com/token', 'https://www.googleapis.com/oauth2/v4/token', 'https://accounts.google.com/o/oauth2/token']);
 
 const maxLifetimeSeconds = 3600;
 /** Emulator's choice: how far ahead of the emulator's clock an `iat` may be. */
@@ -19,11 +15,7 @@ const allowedClockSkewSeconds = 300;
 
 const invalidSignature = () => new OAuthError(400, 'invalid_grant', 'Invalid JWT Signature.');
 const invalidTimeframe = () =>
-  new OAuthError(
-    400,
-    'invalid_grant',
-    'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.',
-  );
+  new OAuthError(400, 'invalid_grant', 'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.');
 
 interface Assertion {
   account: ServiceAccountRecord;
@@ -78,11 +70,7 @@ function checkDelegation(account: ServiceAccountRecord, scopes: string[]): void 
     throw new OAuthError(401, 'unauthorized_client', 'Unauthorized client or scope in request.');
   }
   if (!scopes.every((scope) => account.dwdScopes.includes(scope))) {
-    throw new OAuthError(
-      401,
-      'unauthorized_client',
-      'Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.',
-    );
+    throw new OAuthError(401, 'unauthorized_client', 'Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.');
   }
 }
 

@@ -59,7 +59,10 @@ export function createEmulatorApp(deps: EmulatorAppDeps): Hono<GraphEnv> {
   app.route('/', createMailFolderRoutes(tenant));
   app.route('/', createDeltaRoutes(tenant));
   app.route('/', createMessageRoutes(tenant));
-  app.route('/', createBatchRoutes((request) => Promise.resolve(app.fetch(request))));
+  app.route(
+    '/',
+    createBatchRoutes((request) => Promise.resolve(app.fetch(request))),
+  );
   // Last: its "/:tenant/..." patterns must not shadow anything above.
   app.route('/', createIdentityRoutes({ tenant, stats, tokenLifetimeSeconds: deps.tokenLifetimeSeconds }));
 

@@ -1,16 +1,5 @@
 import { createRandom, mixSeed, type SeededRandom } from './random.js';
-import {
-  attachmentKinds,
-  bodySentences,
-  closingLines,
-  externalDomains,
-  givenNames,
-  openingLines,
-  protectedMessageNotice,
-  subjectQualifiers,
-  subjectTopics,
-  surnames,
-} from './vocabulary.js';
+import { attachmentKinds, bodySentences, closingLines, externalDomains, givenNames, openingLines, protectedMessageNotice, subjectQualifiers, subjectTopics, surnames } from './vocabulary.js';
 
 /**
  * What a seeded message looks like, decided from (mailbox seed, message index)

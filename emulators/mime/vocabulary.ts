@@ -3,35 +3,102 @@
  * picks from these so that subjects, names and bodies read like office mail.
  */
 export const givenNames = [
-  'Adele', 'Alex', 'Amara', 'Bianca', 'Bruno', 'Camille', 'Chen', 'Dmitri', 'Elena', 'Farah',
-  'Gustav', 'Hana', 'Ibrahim', 'Isla', 'Jonas', 'Keiko', 'Liam', 'Lucia', 'Malik', 'Marta',
-  'Nadia', 'Noah', 'Olga', 'Omar', 'Priya', 'Quentin', 'Rosa', 'Samir', 'Sofia', 'Tariq',
-  'Ulla', 'Valentin', 'Wen', 'Ximena', 'Yusuf', 'Zoe',
+  'Adele',
+  'Alex',
+  'Amara',
+  'Bianca',
+  'Bruno',
+  'Camille',
+  'Chen',
+  'Dmitri',
+  'Elena',
+  'Farah',
+  'Gustav',
+  'Hana',
+  'Ibrahim',
+  'Isla',
+  'Jonas',
+  'Keiko',
+  'Liam',
+  'Lucia',
+  'Malik',
+  'Marta',
+  'Nadia',
+  'Noah',
+  'Olga',
+  'Omar',
+  'Priya',
+  'Quentin',
+  'Rosa',
+  'Samir',
+  'Sofia',
+  'Tariq',
+  'Ulla',
+  'Valentin',
+  'Wen',
+  'Ximena',
+  'Yusuf',
+  'Zoe',
 ] as const;
 
 export const surnames = [
-  'Andersen', 'Baptiste', 'Castillo', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Haddad', 'Ivanova', 'Jensen',
-  'Kowalski', 'Laurent', 'Moreau', 'Nakamura', 'Okafor', 'Petrov', 'Quinn', 'Rossi', 'Schmidt', 'Tanaka',
-  'Urban', 'Varga', 'Weber', 'Xu', 'Yilmaz', 'Zimmermann',
+  'Andersen',
+  'Baptiste',
+  'Castillo',
+  'Dubois',
+  'Eriksen',
+  'Fischer',
+  'Garcia',
+  'Haddad',
+  'Ivanova',
+  'Jensen',
+  'Kowalski',
+  'Laurent',
+  'Moreau',
+  'Nakamura',
+  'Okafor',
+  'Petrov',
+  'Quinn',
+  'Rossi',
+  'Schmidt',
+  'Tanaka',
+  'Urban',
+  'Varga',
+  'Weber',
+  'Xu',
+  'Yilmaz',
+  'Zimmermann',
 ] as const;
 
 /** External correspondents' domains (reserved .example names, never real mail hosts). */
-export const externalDomains = [
-  'northwind.example', 'fabrikam.example', 'tailspin.example', 'wingtip.example', 'litware.example', 'adventure-works.example',
-] as const;
+export const externalDomains = ['northwind.example', 'fabrikam.example', 'tailspin.example', 'wingtip.example', 'litware.example', 'adventure-works.example'] as const;
 
 export const subjectTopics = [
-  'Quarterly budget review', 'Onboarding checklist', 'Vendor contract renewal', 'Team offsite planning', 'Release notes draft',
-  'Customer escalation', 'Invoice', 'Travel itinerary', 'Security training reminder', 'Hiring panel feedback',
-  'Project status update', 'Board meeting minutes', 'Office move logistics', 'Expense report', 'Product roadmap',
-  'Support ticket follow-up', 'Marketing campaign results', 'Holiday schedule', 'Design review', 'Migration cut-over plan',
+  'Quarterly budget review',
+  'Onboarding checklist',
+  'Vendor contract renewal',
+  'Team offsite planning',
+  'Release notes draft',
+  'Customer escalation',
+  'Invoice',
+  'Travel itinerary',
+  'Security training reminder',
+  'Hiring panel feedback',
+  'Project status update',
+  'Board meeting minutes',
+  'Office move logistics',
+  'Expense report',
+  'Product roadmap',
+  'Support ticket follow-up',
+  'Marketing campaign results',
+  'Holiday schedule',
+  'Design review',
+  'Migration cut-over plan',
 ] as const;
 
 export const subjectQualifiers = ['', '', '', ' - action needed', ' (v2)', ' for next week', ' - final', ' - comments welcome', ' Q3', ' Q4'] as const;
 
-export const openingLines = [
-  'Hi {name},', 'Hello {name},', 'Dear {name},', 'Morning {name},', '{name},', 'Hi all,',
-] as const;
+export const openingLines = ['Hi {name},', 'Hello {name},', 'Dear {name},', 'Morning {name},', '{name},', 'Hi all,'] as const;
 
 export const bodySentences = [
   'Please find the latest figures below; the totals changed slightly after the last review.',
@@ -64,5 +131,4 @@ export const attachmentKinds = [
 ] as const;
 
 /** Outlook shows a short notice like this in place of the body of an IRM-protected message. */
-export const protectedMessageNotice =
-  'This message is protected with Microsoft Information Protection. Open it in Outlook to read its contents.';
+export const protectedMessageNotice = 'This message is protected with Microsoft Information Protection. Open it in Outlook to read its contents.';

@@ -125,4 +125,3 @@ export interface UserSyncSnapshot extends CarriedState {
   /** What the workflow is doing right now, in words. */
   currentActivity: string;
 }
-

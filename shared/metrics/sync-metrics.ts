@@ -21,14 +21,14 @@ const itemsCopied = new Counter({
 
 const itemsFailed = new Counter({
   name: 'continuity_items_failed_total',
-  help: 'Items that could not be copied, or whose change Gmail refused, by data type and item error code (each listed in the user\'s items view).',
+  help: "Items that could not be copied, or whose change Gmail refused, by data type and item error code (each listed in the user's items view).",
   labelNames: ['data_type', 'code'] as const,
   registers: [syncMetricsRegistry],
 });
 
 const throttledResponses = new Counter({
   name: 'continuity_throttled_responses_total',
-  help: 'Responses in which a service refused a request for its rate limits or quotas (429, Gmail\'s 403 rate-limit reasons, Graph\'s 503 with Retry-After), by service and HTTP status.',
+  help: "Responses in which a service refused a request for its rate limits or quotas (429, Gmail's 403 rate-limit reasons, Graph's 503 with Retry-After), by service and HTTP status.",
   labelNames: ['service', 'status_code'] as const,
   registers: [syncMetricsRegistry],
 });

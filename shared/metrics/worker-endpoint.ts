@@ -69,10 +69,7 @@ async function readTemporalRuntimeMetrics(url: string): Promise<string> {
 
 /** Everything the endpoint serves, as Prometheus text. */
 export async function readWorkerMetrics(temporalMetricsUrl?: string): Promise<string> {
-  const [own, temporal] = await Promise.all([
-    metricsText([syncMetricsRegistry, processMetricsRegistry()]),
-    temporalMetricsUrl ? readTemporalRuntimeMetrics(temporalMetricsUrl) : Promise.resolve(''),
-  ]);
+  const [own, temporal] = await Promise.all([metricsText([syncMetricsRegistry, processMetricsRegistry()]), temporalMetricsUrl ? readTemporalRuntimeMetrics(temporalMetricsUrl) : Promise.resolve('')]);
   return own + temporal;
 }
 

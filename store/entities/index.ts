@@ -18,14 +18,4 @@ export { PolicySchema, type PolicyEntity, type PolicyRules } from './policy.js';
 export { SyncCycleSchema, type SyncCycleEntity, type CycleCounts } from './sync-cycle.js';
 export { SyncUserSchema, type SyncUserEntity } from './sync-user.js';
 
-export const allEntities = [
-  ConnectionSchema,
-  PolicySchema,
-  SyncUserSchema,
-  ItemMapSchema,
-  ItemRecordSchema,
-  ContainerStateSchema,
-  DataTypeStateSchema,
-  SyncCycleSchema,
-  AuditLogSchema,
-];
+export const allEntities = [ConnectionSchema, PolicySchema, SyncUserSchema, ItemMapSchema, ItemRecordSchema, ContainerStateSchema, DataTypeStateSchema, SyncCycleSchema, AuditLogSchema];

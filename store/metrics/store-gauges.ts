@@ -100,7 +100,7 @@ export function createStoreMetricsRegistry(store: Store, options: StoreGaugeOpti
 
   new Gauge({
     name: 'continuity_connection_status',
-    help: 'Each connection\'s status: 1 for the status it is in (NotTested, Active, Error), 0 for the others.',
+    help: "Each connection's status: 1 for the status it is in (NotTested, Active, Error), 0 for the others.",
     labelNames: ['connection_id', 'kind', 'status'] as const,
     registers: [registry],
     async collect() {
@@ -114,7 +114,7 @@ export function createStoreMetricsRegistry(store: Store, options: StoreGaugeOpti
 
   new Gauge({
     name: 'continuity_item_records',
-    help: 'Items listed in the users\' items views, by data type, status (failed or skipped) and item error code.',
+    help: "Items listed in the users' items views, by data type, status (failed or skipped) and item error code.",
     labelNames: ['data_type', 'status', 'code'] as const,
     registers: [registry],
     async collect() {

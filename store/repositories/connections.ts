@@ -26,9 +26,7 @@ interface ConnectionViewBase {
 }
 
 /** A connection as the API and the workflows see it: never its credentials. */
-export type ConnectionView =
-  | (ConnectionViewBase & { kind: 'microsoft365'; settings: Microsoft365Settings })
-  | (ConnectionViewBase & { kind: 'google-workspace'; settings: GoogleWorkspaceSettings });
+export type ConnectionView = (ConnectionViewBase & { kind: 'microsoft365'; settings: Microsoft365Settings }) | (ConnectionViewBase & { kind: 'google-workspace'; settings: GoogleWorkspaceSettings });
 
 /** Settings and decrypted credentials together: what an activity needs to build its client. For activities only. */
 export type ConnectionSecrets =

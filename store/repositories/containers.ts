@@ -122,7 +122,10 @@ function createContainerStore(context: StoreContext, dataType: DataType): Contai
         if (isForeignKeyViolation(error)) throw new StoreNotFoundError('SyncUser', syncUserId);
         throw error;
       }
-      return listWhere(syncUserId, clean.map((folder) => folder.sourceContainerId));
+      return listWhere(
+        syncUserId,
+        clean.map((folder) => folder.sourceContainerId),
+      );
     },
 
     async saveDeltaLinks(syncUserId, links) {

@@ -60,7 +60,11 @@ export function createFoldersRepository(containers: ContainersRepository): Folde
     async upsert(syncUserId, folders) {
       return (await mail.upsert(syncUserId, folders.map(toContainerInput))).map(toFolderView);
     },
-    saveDeltaLinks: (syncUserId, links) => mail.saveDeltaLinks(syncUserId, links.map(({ sourceFolderId, ...link }) => ({ sourceContainerId: sourceFolderId, ...link }))),
+    saveDeltaLinks: (syncUserId, links) =>
+      mail.saveDeltaLinks(
+        syncUserId,
+        links.map(({ sourceFolderId, ...link }) => ({ sourceContainerId: sourceFolderId, ...link })),
+      ),
     addCounts: (syncUserId, sourceFolderId, delta) => mail.addCounts(syncUserId, sourceFolderId, delta),
     remove: (syncUserId, sourceFolderIds) => mail.remove(syncUserId, sourceFolderIds),
   };

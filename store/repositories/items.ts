@@ -81,7 +81,12 @@ export function createItemsRepository(context: StoreContext): ItemsRepository {
       try {
         await forkEm(context).transactional(async (em) => {
           for (const batch of chunks(rows)) {
-            await em.createQueryBuilder(ItemRecordSchema).insert(batch).onConflict(['syncUserId', 'sourceItemId']).merge([...UPDATABLE_FIELDS]).execute('run');
+            await em
+              .createQueryBuilder(ItemRecordSchema)
+              .insert(batch)
+              .onConflict(['syncUserId', 'sourceItemId'])
+              .merge([...UPDATABLE_FIELDS])
+              .execute('run');
           }
         });
       } catch (error) {

@@ -54,7 +54,11 @@ const cleared = { pausedReason: null, errorCode: null, errorMessage: null, error
  * again against what that one wrote.
  */
 export async function selectPair(context: StoreContext, input: PairSelection): Promise<PairOutcome> {
-  const selected = { ...validateSelectedUser(input), sourceConnectionId: requireText(input.sourceConnectionId, 'sourceConnectionId'), targetConnectionId: requireText(input.targetConnectionId, 'targetConnectionId') };
+  const selected = {
+    ...validateSelectedUser(input),
+    sourceConnectionId: requireText(input.sourceConnectionId, 'sourceConnectionId'),
+    targetConnectionId: requireText(input.targetConnectionId, 'targetConnectionId'),
+  };
   if (!isUuid(selected.policyId)) throw new StoreValidationError('policyId', `policyId: no policy ${selected.policyId} exists.`);
   const pairKey = pairKeyOf(selected);
   for (let attempt = 1; ; attempt++) {
@@ -75,7 +79,12 @@ async function decide(em: SqlEntityManager, selected: PairSelection, pairKey: st
   const newId = randomUUID();
   const row = newRow(selected, pairKey, now);
   // Insert first: a new pair with no row of this policy is the common case, and the statement takes SQLite's write lock.
-  const inserted = await em.createQueryBuilder(SyncUserSchema).insert({ ...row, id: newId }).onConflict().ignore().execute('run');
+  const inserted = await em
+    .createQueryBuilder(SyncUserSchema)
+    .insert({ ...row, id: newId })
+    .onConflict()
+    .ignore()
+    .execute('run');
   if (affectedRows(inserted) > 0) return { kind: 'created', user: { ...row, id: newId } };
 
   const own = await em.findOne(SyncUserSchema, { policyId: selected.policyId, sourceUserId: selected.sourceUserId });

@@ -4,14 +4,7 @@ import { PolicySchema, SyncUserSchema, type SyncUserEntity } from '../entities/i
 import { StoreNotFoundError, StoreValidationError } from '../errors.js';
 import { pageSize, toPage, type Page } from '../pagination.js';
 import { ITEM_COUNT_FIELDS, SYNC_STATUSES, type CountsByType, type ItemCounts, type PausedReason, type SyncStage, type SyncStatus } from '../vocabulary.js';
-import {
-  patchToChanges,
-  validateCountsDelta,
-  validateSelectedUser,
-  type CountsDelta,
-  type SelectedUser,
-  type SyncUserPatch,
-} from './sync-user-input.js';
+import { patchToChanges, validateCountsDelta, validateSelectedUser, type CountsDelta, type SelectedUser, type SyncUserPatch } from './sync-user-input.js';
 import { affectedRows, chunks, forkEm, isForeignKeyViolation, isUuid, type StoreContext } from './support.js';
 import { selectPair, type PairSelection } from './sync-user-pairs.js';
 import { applySyncUserFilters, buildSyncUserListQuery, syncUserCursors, type SyncUserFilters, type SyncUserListRequest } from './sync-user-list.js';
@@ -232,7 +225,10 @@ export function createSyncUsersRepository(context: StoreContext): SyncUsersRepos
     },
 
     async totalsByStatus(filters = {}) {
-      const qb = forkEm(context).createQueryBuilder(SyncUserSchema, 'u').select(['u.status', raw('count(*) as total')]).groupBy('u.status');
+      const qb = forkEm(context)
+        .createQueryBuilder(SyncUserSchema, 'u')
+        .select(['u.status', raw('count(*) as total')])
+        .groupBy('u.status');
       applySyncUserFilters(qb, { ...filters, status: undefined });
       const rows = await qb.execute<{ status: SyncStatus; total: number | string }[]>('all', false);
       const totals = Object.fromEntries(SYNC_STATUSES.map((status) => [status, 0])) as Record<SyncStatus, number>;

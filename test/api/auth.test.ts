@@ -39,7 +39,12 @@ describe('bearer-token authentication', () => {
     const all = await operations(app);
     expect(all.length).toBeGreaterThan(20);
     expect(all.filter((op) => op.isPublic).map((op) => op.path)).toEqual(['/api/health']);
-    const wrongCredentials: Record<string, string>[] = [{}, { authorization: 'Bearer wrong' }, { authorization: `Basic ${Buffer.from(`admin:${apiToken}`).toString('base64')}` }, { authorization: `Bearer ${apiToken}x` }];
+    const wrongCredentials: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer wrong' },
+      { authorization: `Basic ${Buffer.from(`admin:${apiToken}`).toString('base64')}` },
+      { authorization: `Bearer ${apiToken}x` },
+    ];
     for (const op of all.filter((candidate) => !candidate.isPublic)) {
       for (const headers of wrongCredentials) {
         const res = await app.request(op.path, { method: op.method, headers: { ...headers, 'content-type': 'application/json' }, body: op.method === 'GET' ? undefined : '{}' });

@@ -186,7 +186,9 @@ describe('bad input of every kind', () => {
   });
 
   it('names the kind mismatch when credentials of the other service are sent', async () => {
-    const toSource = await api.put<ProblemBody>(`/api/connections/${seeded.source.id}/credentials`, { serviceAccountKey: { type: 'service_account', client_email: 'a@b.example', private_key: pemShapedText('') } });
+    const toSource = await api.put<ProblemBody>(`/api/connections/${seeded.source.id}/credentials`, {
+      serviceAccountKey: { type: 'service_account', client_email: 'a@b.example', private_key: pemShapedText('') },
+    });
     expect(toSource.status).toBe(400);
     expect(toSource.body.code).toBe('CREDENTIALS_KIND_MISMATCH');
     const toTarget = await api.put<ProblemBody>(`/api/connections/${seeded.target.id}/credentials`, { clientSecret: 'abc' });

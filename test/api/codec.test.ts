@@ -21,7 +21,10 @@ describe('payload encryption and the codec endpoint for Temporal UI', () => {
   beforeAll(async () => {
     fixture = await createSyncFixture();
     user = fixture.m365.emulator.seed({ seed: 97, users: 1, messagesPerUser: 3, failingItemsPerUser: 0, groups: false }).users[0]!;
-    app = createApiApp(fixture.temporal, fixture.store, { payloadCodec: testPayloadCodec(), config: { temporalNamespace: 'default', temporalTaskQueue: fixture.temporal.taskQueue, temporalUiUrl: uiUrl } });
+    app = createApiApp(fixture.temporal, fixture.store, {
+      payloadCodec: testPayloadCodec(),
+      config: { temporalNamespace: 'default', temporalTaskQueue: fixture.temporal.taskQueue, temporalUiUrl: uiUrl },
+    });
   });
   afterAll(async () => fixture?.close());
 

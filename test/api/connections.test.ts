@@ -53,7 +53,12 @@ describe('connections: list, test, credential rotation', () => {
       settings: { tenantId: fixture.m365.graphSettings.tenantId, clientId: fixture.m365.graphSettings.clientId, authorityHost: fixture.m365.url, graphBaseUrl: fixture.m365.url },
     });
     const target = await api.get<ConnectionBody>(`/api/connections/${fixture.targetConnectionId}`);
-    expect(target.body.settings).toEqual({ serviceAccountEmail: fixture.google.googleSettings.serviceAccountKey.client_email, adminSubject: fixture.google.googleSettings.adminSubject, domain: 'example.com', apiBaseUrl: fixture.google.url });
+    expect(target.body.settings).toEqual({
+      serviceAccountEmail: fixture.google.googleSettings.serviceAccountKey.client_email,
+      adminSubject: fixture.google.googleSettings.adminSubject,
+      domain: 'example.com',
+      apiBaseUrl: fixture.google.url,
+    });
     expectNoSecret(target.body);
   });
 
@@ -71,7 +76,9 @@ describe('connections: list, test, credential rotation', () => {
 
   it('reports a refused Microsoft 365 secret as AUTH_TOKEN_EXPIRED with the service own error', async () => {
     await control(fixture.m365.url, '/_control/credentials/revoke');
-    const res = await api.post<{ ok: boolean; error: { code: string; message: string; details: { serviceError: Record<string, unknown> } }; connection: ConnectionBody }>(`/api/connections/${fixture.sourceConnectionId}/test`);
+    const res = await api.post<{ ok: boolean; error: { code: string; message: string; details: { serviceError: Record<string, unknown> } }; connection: ConnectionBody }>(
+      `/api/connections/${fixture.sourceConnectionId}/test`,
+    );
     expect(res.status).toBe(200);
     expect(res.body.ok).toBe(false);
     expect(res.body.connection.status).toBe('Error');

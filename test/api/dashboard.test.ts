@@ -49,8 +49,14 @@ describe('GET /api/dashboard', () => {
       });
     }
     // Three messages copied now, one of them later deleted; one intent that never became a copy.
-    await store.messageMap.recordIntents(synced.id, ['a', 'b', 'c', 'd'].map((id) => ({ sourceItemId: id, internetMessageId: `<${id}@contoso.com>`, sourceFolderId: 'inbox' })));
-    await store.messageMap.markImported(synced.id, ['a', 'b', 'c'].map((id) => ({ sourceItemId: id, googleMessageId: `g-${id}`, labelIds: ['INBOX'] })));
+    await store.messageMap.recordIntents(
+      synced.id,
+      ['a', 'b', 'c', 'd'].map((id) => ({ sourceItemId: id, internetMessageId: `<${id}@contoso.com>`, sourceFolderId: 'inbox' })),
+    );
+    await store.messageMap.markImported(
+      synced.id,
+      ['a', 'b', 'c'].map((id) => ({ sourceItemId: id, googleMessageId: `g-${id}`, labelIds: ['INBOX'] })),
+    );
     await store.messageMap.markDeleted(synced.id, ['c']);
 
     const res = await api.get<DashboardBody>('/api/dashboard');

@@ -72,7 +72,14 @@ describe('GET /metrics (API)', () => {
     expect(res.contentType).toMatch(/^text\/plain; version=0\.0\.4/);
     text = res.text;
     families = parsePrometheusText(text);
-    for (const name of ['continuity_users', 'continuity_failed_users', 'continuity_initial_sync_backlog_users', 'continuity_initial_sync_stalled_users', 'continuity_connection_status', 'continuity_item_records']) {
+    for (const name of [
+      'continuity_users',
+      'continuity_failed_users',
+      'continuity_initial_sync_backlog_users',
+      'continuity_initial_sync_stalled_users',
+      'continuity_connection_status',
+      'continuity_item_records',
+    ]) {
       expect(families.get(name)?.type, name).toBe('gauge');
       expect(families.get(name)?.help, name).toBeTruthy();
     }

@@ -30,14 +30,29 @@ describe('policies: create, read, change, switch, delete, preview', () => {
     ({ users, groups } = fixture.m365.emulator.seed({ seed: 7, users: 12, messagesPerUser: 0, failingItemsPerUser: 0, groups: true }));
     changed = [];
     api = apiClient(createApiApp(fixture.temporal, fixture.store, { onPolicyChanged: async (policyId) => void changed.push(policyId) }));
-    newPolicy = (name, extra = {}) => ({ name, sourceConnectionId: fixture.sourceConnectionId, targetConnectionId: fixture.targetConnectionId, rules: { allUsers: true }, targetDomain: 'example.com', ...extra });
+    newPolicy = (name, extra = {}) => ({
+      name,
+      sourceConnectionId: fixture.sourceConnectionId,
+      targetConnectionId: fixture.targetConnectionId,
+      rules: { allUsers: true },
+      targetDomain: 'example.com',
+      ...extra,
+    });
   });
   afterAll(async () => fixture?.close());
 
   it('creates a policy with defaults, audits it and tells the membership reconciler', async () => {
     const res = await api.post<PolicyBody>('/api/policies', newPolicy('Sales', { rules: { domains: ['Contoso.Example'] } }));
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ name: 'Sales', enabled: true, rules: { domains: ['contoso.example'] }, cycleIntervalSeconds: 900, usernameMapping: 'same-local-part', storeSubjects: false, dataTypes: ['mail'] });
+    expect(res.body).toMatchObject({
+      name: 'Sales',
+      enabled: true,
+      rules: { domains: ['contoso.example'] },
+      cycleIntervalSeconds: 900,
+      usernameMapping: 'same-local-part',
+      storeSubjects: false,
+      dataTypes: ['mail'],
+    });
     expect(changed).toEqual([res.body.id]);
     const audit = await fixture.store.audit.list({ policyId: res.body.id, code: 'POLICY_CREATED' });
     expect(audit.items[0]).toMatchObject({ category: 'policy', actor: 'Administrator (API token)' });

@@ -129,7 +129,16 @@ describe('GET /api/sync-status and the detail panel', () => {
     const cycle = await store.cycles.start({ syncUserId: failed.id, kind: 'delta', trigger: 'schedule' });
     await store.cycles.finish(cycle, { outcome: 'failed', errorCode: 'AUTH_TOKEN_EXPIRED' });
     await store.items.recordOutcomes(failed.id, [
-      { sourceItemId: 'm-1', type: 'mail', folderName: 'Inbox', subject: 'Quarterly numbers', sizeBytes: 170_000_000, status: 'failed', errorCode: 'ITEM_TOO_LARGE', reason: 'Larger than Gmail accepts.' },
+      {
+        sourceItemId: 'm-1',
+        type: 'mail',
+        folderName: 'Inbox',
+        subject: 'Quarterly numbers',
+        sizeBytes: 170_000_000,
+        status: 'failed',
+        errorCode: 'ITEM_TOO_LARGE',
+        reason: 'Larger than Gmail accepts.',
+      },
     ]);
 
     const res = await api.get<Record<string, any>>(`/api/sync-status/${failed.id}`);

@@ -86,7 +86,15 @@ describe('console pages, server-rendered from the API', () => {
     policyId = seeded.policy.id;
     users = await seedUsers(store, policyId);
     const failedUser = users[7]!;
-    await store.audit.write({ severity: 'Error', category: 'sync', code: 'AUTH_TOKEN_EXPIRED', message: `The sync of ${failedUser.sourceEmail} failed.`, syncUserId: failedUser.id, policyId, details: { status: 401 } });
+    await store.audit.write({
+      severity: 'Error',
+      category: 'sync',
+      code: 'AUTH_TOKEN_EXPIRED',
+      message: `The sync of ${failedUser.sourceEmail} failed.`,
+      syncUserId: failedUser.id,
+      policyId,
+      details: { status: 401 },
+    });
     await store.audit.write({ severity: 'Info', category: 'policy', code: 'POLICY_ENABLED', message: 'Policy "Everyone at Contoso" was enabled.', policyId });
     await store.audit.write({ severity: 'Warning', category: 'connection', code: 'CREDENTIALS_REJECTED', message: 'New credentials were not saved.', connectionId: seeded.source.id });
     stack = createConsoleStack(temporal, store);
@@ -151,7 +159,7 @@ describe('console pages, server-rendered from the API', () => {
     expect(text).toContain('/namespaces/default/workflows/');
   });
 
-  it('answers the script\'s refresh with the live part only', async () => {
+  it("answers the script's refresh with the live part only", async () => {
     const full = await page('/sync-status?status=Failed');
     const fragment = await page('/sync-status?status=Failed', { [FRAGMENT_HEADER]: 'live' });
     expect(full.html).toContain('<html');

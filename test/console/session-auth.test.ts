@@ -22,7 +22,13 @@ function loginRequest(token: string, headers: Record<string, string> = { origin 
 /** The API's auth exactly as app.ts is to install it: the console session in front of the bearer check. */
 function productionAuthProbe(sessions: ConsoleSessions): Hono {
   const app = new Hono();
-  app.use('/api/*', acceptConsoleSession(sessions, bearerAuth(consoleApiToken, (path) => path === '/api/health')));
+  app.use(
+    '/api/*',
+    acceptConsoleSession(
+      sessions,
+      bearerAuth(consoleApiToken, (path) => path === '/api/health'),
+    ),
+  );
   app.get('/api/thing', (c) => c.json({ read: true }));
   app.post('/api/thing', (c) => c.json({ changed: true }));
   app.get('/api/health', (c) => c.json({ ok: true }));

@@ -60,7 +60,11 @@ describe('admin console: the support article, step by step, in Chromium', () => 
       { givenName: 'Bruno', surname: 'Diaz' },
       { givenName: 'Chidi', surname: 'Okafor' },
     ];
-    [adele, bruno, chidi] = fixture.m365.emulator.seed({ seed: 41, users: 3, messagesPerUser: 12, failingItemsPerUser: [2, 0, 0], groups: false, people }).users as [DirectoryUser, DirectoryUser, DirectoryUser];
+    [adele, bruno, chidi] = fixture.m365.emulator.seed({ seed: 41, users: 3, messagesPerUser: 12, failingItemsPerUser: [2, 0, 0], groups: false, people }).users as [
+      DirectoryUser,
+      DirectoryUser,
+      DirectoryUser,
+    ];
     // Chidi's Google account cannot be created: Google says why.
     await control(fixture.google.url, '/_control/provisioning-failures', { email: targetOf(chidi), status: 412, reason: 'conditionNotMet', message: 'Not enough licenses to create the user.' });
     const started = await Promise.all([adele, bruno, chidi].map((user) => fixture.startSync(user)));

@@ -150,11 +150,7 @@ export async function createSyncFixture(
 }
 
 /** Polls the workflow's status query until `accept` holds. */
-export async function waitForSnapshot(
-  handle: WorkflowHandle<typeof userSyncWorkflow>,
-  accept: (snapshot: UserSyncSnapshot) => boolean,
-  timeoutMs = 90_000,
-): Promise<UserSyncSnapshot> {
+export async function waitForSnapshot(handle: WorkflowHandle<typeof userSyncWorkflow>, accept: (snapshot: UserSyncSnapshot) => boolean, timeoutMs = 90_000): Promise<UserSyncSnapshot> {
   const deadline = Date.now() + timeoutMs;
   let last: UserSyncSnapshot | undefined;
   while (Date.now() < deadline) {

@@ -51,10 +51,7 @@ export interface RunningWorker {
 }
 
 /** An in-process worker built by the same factory as the real one, on the prebuilt bundle. */
-export async function startTestWorker(
-  temporal: TestTemporal,
-  options: Pick<SyncWorkerOptions, 'activityDeps'> & Partial<Pick<SyncWorkerOptions, 'identity' | 'deployment'>>,
-): Promise<RunningWorker> {
+export async function startTestWorker(temporal: TestTemporal, options: Pick<SyncWorkerOptions, 'activityDeps'> & Partial<Pick<SyncWorkerOptions, 'identity' | 'deployment'>>): Promise<RunningWorker> {
   const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
   const worker = await createSyncWorker({
     connection,

@@ -8,7 +8,9 @@ describe('the throwaway PostgreSQL cluster of the tests', () => {
     const cluster = await startPostgresCluster();
     const client = knex({ client: 'pg', connection: cluster.urlFor('postgres'), pool: { min: 0, max: 1 } });
     try {
-      const { rows } = await client.raw<{ rows: { fsync: string; superuser: boolean }[] }>("select current_setting('fsync') as fsync, rolsuper as superuser from pg_roles where rolname = current_user");
+      const { rows } = await client.raw<{ rows: { fsync: string; superuser: boolean }[] }>(
+        "select current_setting('fsync') as fsync, rolsuper as superuser from pg_roles where rolname = current_user",
+      );
       expect(rows).toEqual([{ fsync: 'off', superuser: true }]);
     } finally {
       await client.destroy();

@@ -81,20 +81,28 @@ describe('npm start', () => {
     process.kill(devServer!.pid, 'SIGKILL');
     // The API stays up and says Temporal is down, then up again once the dev server is back on its database file and port.
     await waitFor('the API to report Temporal down', async () => ((await health(system.port)).temporal.ok ? undefined : true), 30_000);
-    await waitFor('the dev server to be restarted and the worker polling again', async () => {
-      const body = await health(system.port);
-      return body.temporal.ok && body.workers.ok ? true : undefined;
-    }, 120_000);
+    await waitFor(
+      'the dev server to be restarted and the worker polling again',
+      async () => {
+        const body = await health(system.port);
+        return body.temporal.ok && body.workers.ok ? true : undefined;
+      },
+      120_000,
+    );
     const restartedDevServer = processesOf(npmStart).find((p) => p.args.includes('server start-dev'));
     expect(restartedDevServer!.pid).not.toBe(devServer!.pid);
     expect(system.output()).toContain('Temporal dev server stopped unexpectedly; restarting it in 1 s');
 
     const worker = processesOf(npmStart).find((p) => p.args.includes('worker/main.ts'))!;
     process.kill(worker.pid, 'SIGKILL');
-    await waitFor('a new worker process', async () => {
-      const next = processesOf(npmStart).find((p) => p.args.includes('worker/main.ts'));
-      return next && next.pid !== worker.pid ? next : undefined;
-    }, 30_000);
+    await waitFor(
+      'a new worker process',
+      async () => {
+        const next = processesOf(npmStart).find((p) => p.args.includes('worker/main.ts'));
+        return next && next.pid !== worker.pid ? next : undefined;
+      },
+      30_000,
+    );
     expect(system.output()).toContain('worker stopped unexpectedly; restarting it in 1 s');
 
     const stop = await stopSystem(system, 'ctrl-c');

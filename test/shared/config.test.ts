@@ -33,8 +33,13 @@ describe('loadConfig', () => {
 
   it('reads the worker deployment version only from both variables, and names the missing one', () => {
     expect(loadConfig({}).workerDeployment).toBeUndefined();
-    expect(loadConfig({ TEMPORAL_WORKER_DEPLOYMENT_NAME: 'm365-google-sync', TEMPORAL_WORKER_BUILD_ID: '2026-12-01.1' }).workerDeployment).toEqual({ deploymentName: 'm365-google-sync', buildId: '2026-12-01.1' });
-    expect(() => loadConfig({ TEMPORAL_WORKER_DEPLOYMENT_NAME: 'm365-google-sync' })).toThrow(/needs both TEMPORAL_WORKER_DEPLOYMENT_NAME and TEMPORAL_WORKER_BUILD_ID; TEMPORAL_WORKER_BUILD_ID is not set/);
+    expect(loadConfig({ TEMPORAL_WORKER_DEPLOYMENT_NAME: 'm365-google-sync', TEMPORAL_WORKER_BUILD_ID: '2026-12-01.1' }).workerDeployment).toEqual({
+      deploymentName: 'm365-google-sync',
+      buildId: '2026-12-01.1',
+    });
+    expect(() => loadConfig({ TEMPORAL_WORKER_DEPLOYMENT_NAME: 'm365-google-sync' })).toThrow(
+      /needs both TEMPORAL_WORKER_DEPLOYMENT_NAME and TEMPORAL_WORKER_BUILD_ID; TEMPORAL_WORKER_BUILD_ID is not set/,
+    );
     expect(() => loadConfig({ TEMPORAL_WORKER_BUILD_ID: 'abc' })).toThrow(/TEMPORAL_WORKER_DEPLOYMENT_NAME is not set/);
     expect(() => loadConfig({ TEMPORAL_WORKER_DEPLOYMENT_NAME: 'a.b', TEMPORAL_WORKER_BUILD_ID: 'abc' })).toThrow(/must not contain a dot/);
   });

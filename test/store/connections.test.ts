@@ -20,9 +20,7 @@ async function validationFailure(promise: Promise<unknown>): Promise<StoreValida
 
 describe('connections', () => {
   it('start NotTested, with settings cleaned and typed by kind', async () => {
-    const connection = await store.connections.create(
-      microsoft365({ settings: { tenantId: ' tenant ', clientId: 'client', graphBaseUrl: 'https://localhost:3001/' } }),
-    );
+    const connection = await store.connections.create(microsoft365({ settings: { tenantId: ' tenant ', clientId: 'client', graphBaseUrl: 'https://localhost:3001/' } }));
     expect(connection).toMatchObject({
       kind: 'microsoft365',
       status: 'NotTested',
@@ -38,9 +36,9 @@ describe('connections', () => {
     expect((await validationFailure(store.connections.create(microsoft365({ name: '  ' })))).field).toBe('name');
     expect((await validationFailure(store.connections.create(microsoft365({ kind: 'dropbox' as 'microsoft365' })))).field).toBe('kind');
     expect((await validationFailure(store.connections.create(microsoft365({ settings: { tenantId: 'tenant' } as never })))).field).toBe('settings.clientId');
-    expect(
-      (await validationFailure(store.connections.create(microsoft365({ settings: { tenantId: 't', clientId: 'c', authorityHost: 'http://login.example' } })))).field,
-    ).toBe('settings.authorityHost');
+    expect((await validationFailure(store.connections.create(microsoft365({ settings: { tenantId: 't', clientId: 'c', authorityHost: 'http://login.example' } })))).field).toBe(
+      'settings.authorityHost',
+    );
     expect((await validationFailure(store.connections.create(microsoft365({ credentials: { clientSecret: '' } })))).field).toBe('credentials.clientSecret');
     const google = {
       kind: 'google-workspace',
@@ -68,9 +66,7 @@ describe('connections', () => {
 
   it('markError reports the status change to exactly one of many concurrent callers', async () => {
     const connection = await store.connections.create(microsoft365());
-    const results = await Promise.all(
-      Array.from({ length: 25 }, (_, index) => store.connections.markError(connection.id, { code: 'AUTH_TOKEN_EXPIRED', message: `expired ${index}` })),
-    );
+    const results = await Promise.all(Array.from({ length: 25 }, (_, index) => store.connections.markError(connection.id, { code: 'AUTH_TOKEN_EXPIRED', message: `expired ${index}` })));
     expect(results.filter(Boolean)).toHaveLength(1);
     expect((await store.connections.get(connection.id))?.status).toBe('Error');
     expect(await store.connections.markError(connection.id, { code: 'CONNECTION_UNAVAILABLE', message: 'down' })).toBe(false);

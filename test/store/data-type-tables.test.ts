@@ -21,7 +21,12 @@ describe('tables every data type shares', () => {
     await calendar.markImported(user.id, [{ sourceItemId: 'AAMk-1', targetItemId: 'google-event-1', targetState: { etag: '"1"' } }]);
 
     expect((await mail.findBySourceIds(user.id, ['AAMk-1'])).get('AAMk-1')).toMatchObject({ dataType: 'mail', state: 'intent', targetItemId: null, lookupKey: '<one@contoso.com>' });
-    expect((await calendar.findBySourceIds(user.id, ['AAMk-1'])).get('AAMk-1')).toMatchObject({ dataType: 'calendar', state: 'imported', targetItemId: 'google-event-1', targetState: { etag: '"1"' } });
+    expect((await calendar.findBySourceIds(user.id, ['AAMk-1'])).get('AAMk-1')).toMatchObject({
+      dataType: 'calendar',
+      state: 'imported',
+      targetItemId: 'google-event-1',
+      targetState: { etag: '"1"' },
+    });
     expect(await mail.countImported(user.id)).toBe(0);
     expect(await calendar.countImported(user.id)).toBe(1);
     expect((await mail.findIntents(user.id)).map((row) => row.sourceItemId)).toEqual(['AAMk-1']);
@@ -37,7 +42,9 @@ describe('tables every data type shares', () => {
     await store.containers.forType('contacts').saveDeltaLinks(user.id, [{ sourceContainerId: 'AAMk-f', deltaLink: 'https://graph/delta?token=c', initialSyncComplete: true }]);
 
     expect(await store.folders.list(user.id)).toMatchObject([{ sourceFolderId: 'AAMk-f', googleLabelId: 'INBOX', deltaLink: null, initialSyncComplete: false }]);
-    expect(await store.containers.forType('contacts').list(user.id)).toMatchObject([{ dataType: 'contacts', sourceContainerId: 'AAMk-f', deltaLink: 'https://graph/delta?token=c', initialSyncComplete: true }]);
+    expect(await store.containers.forType('contacts').list(user.id)).toMatchObject([
+      { dataType: 'contacts', sourceContainerId: 'AAMk-f', deltaLink: 'https://graph/delta?token=c', initialSyncComplete: true },
+    ]);
     expect(await store.containers.forType('calendar').list(user.id)).toEqual([]);
   });
 

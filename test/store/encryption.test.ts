@@ -102,9 +102,7 @@ describe('credentials at rest', () => {
     const dataDir = harness.newDir();
     const encryptionModule = pathToFileURL(path.resolve('shared/encryption-key.ts')).href;
     const script = `const { loadEncryptionKey } = await import(${JSON.stringify(encryptionModule)}); process.stdout.write(loadEncryptionKey({ dataDir: process.argv[1] }).toString('base64'));`;
-    const keys = await Promise.all(
-      [1, 2, 3].map(async () => (await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, dataDir])).stdout),
-    );
+    const keys = await Promise.all([1, 2, 3].map(async () => (await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, dataDir])).stdout));
     expect(keys[0]).toHaveLength(44);
     expect(new Set(keys).size).toBe(1);
     expect(loadEncryptionKey({ dataDir }).toString('base64')).toBe(keys[0]);

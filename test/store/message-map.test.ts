@@ -66,7 +66,12 @@ describe('message map (exactly-once id map)', () => {
       { sourceItemId: 'c', internetMessageId: null, sourceFolderId: 'inbox' },
     ]);
     await store.messageMap.markImported(user.id, [{ sourceItemId: 'a', googleMessageId: 'ga', labelIds: ['INBOX'] }]);
-    expect(await store.messageMap.updateLabels(user.id, [{ sourceItemId: 'a', labelIds: ['Label_9'], sourceFolderId: 'projects' }, { sourceItemId: 'zzz', labelIds: [] }])).toBe(1);
+    expect(
+      await store.messageMap.updateLabels(user.id, [
+        { sourceItemId: 'a', labelIds: ['Label_9'], sourceFolderId: 'projects' },
+        { sourceItemId: 'zzz', labelIds: [] },
+      ]),
+    ).toBe(1);
     expect((await store.messageMap.findBySourceIds(user.id, ['a'])).get('a')).toMatchObject({ labelIds: ['Label_9'], sourceFolderId: 'projects', state: 'imported' });
 
     expect(await store.messageMap.markDeleted(user.id, ['a', 'a', 'missing'])).toBe(1);
@@ -95,7 +100,12 @@ describe('message map (exactly-once id map)', () => {
     const found = await store.messageMap.findByGoogleMessageIds(user.id, ['g-shared', 'g-alone', 'g-shared', 'g-none']);
     expect([...found.keys()].sort()).toEqual(['g-alone', 'g-shared']);
     // Rows recorded in one batch share their creation time: no order among them is promised.
-    expect(found.get('g-shared')!.map((row) => [row.sourceItemId, row.state, row.labelIds]).sort()).toEqual([
+    expect(
+      found
+        .get('g-shared')!
+        .map((row) => [row.sourceItemId, row.state, row.labelIds])
+        .sort(),
+    ).toEqual([
       ['inbox-copy', 'imported', ['INBOX']],
       ['sent-copy', 'deleted', ['SENT']],
     ]);

@@ -32,15 +32,75 @@ describe('migration: one sync per mailbox pair', () => {
     const at = (minutes: number) => new Date(Date.UTC(2026, 10, 30, 12, minutes));
     const source = randomUUID();
     const target = randomUUID();
-    await em.insert(ConnectionSchema, { id: source, kind: 'microsoft365', name: 'Contoso', settings: { tenantId: 't', clientId: 'c' }, credentialsCiphertext: cipher.encrypt(JSON.stringify({ clientSecret: 's' }), `connection ${source}`), status: 'Active', lastError: null, lastTestedAt: null, createdAt: at(0), updatedAt: at(0) } as never);
-    await em.insert(ConnectionSchema, { id: target, kind: 'google-workspace', name: 'Example', settings: { serviceAccountEmail: 'a@b.iam.gserviceaccount.com', adminSubject: 'admin@example.com', domain: 'example.com' }, credentialsCiphertext: cipher.encrypt('{}', `connection ${target}`), status: 'Active', lastError: null, lastTestedAt: null, createdAt: at(0), updatedAt: at(0) } as never);
-    const policy = (name: string, enabled: boolean) => ({ id: randomUUID(), name, enabled, sourceConnectionId: source, targetConnectionId: target, rules: { allUsers: true }, dataTypes: ['mail'], cycleIntervalSeconds: 900, targetDomain: 'example.com', usernameMapping: 'same-local-part', storeSubjects: false, createdAt: at(0), updatedAt: at(0) });
+    await em.insert(ConnectionSchema, {
+      id: source,
+      kind: 'microsoft365',
+      name: 'Contoso',
+      settings: { tenantId: 't', clientId: 'c' },
+      credentialsCiphertext: cipher.encrypt(JSON.stringify({ clientSecret: 's' }), `connection ${source}`),
+      status: 'Active',
+      lastError: null,
+      lastTestedAt: null,
+      createdAt: at(0),
+      updatedAt: at(0),
+    } as never);
+    await em.insert(ConnectionSchema, {
+      id: target,
+      kind: 'google-workspace',
+      name: 'Example',
+      settings: { serviceAccountEmail: 'a@b.iam.gserviceaccount.com', adminSubject: 'admin@example.com', domain: 'example.com' },
+      credentialsCiphertext: cipher.encrypt('{}', `connection ${target}`),
+      status: 'Active',
+      lastError: null,
+      lastTestedAt: null,
+      createdAt: at(0),
+      updatedAt: at(0),
+    } as never);
+    const policy = (name: string, enabled: boolean) => ({
+      id: randomUUID(),
+      name,
+      enabled,
+      sourceConnectionId: source,
+      targetConnectionId: target,
+      rules: { allUsers: true },
+      dataTypes: ['mail'],
+      cycleIntervalSeconds: 900,
+      targetDomain: 'example.com',
+      usernameMapping: 'same-local-part',
+      storeSubjects: false,
+      createdAt: at(0),
+      updatedAt: at(0),
+    });
     const [a, b] = [policy('A', true), policy('B', false)];
     for (const p of [a, b]) await em.insert(PolicySchema, p as never);
     const row = (policyId: string, sourceUserId: string, minutes: number) => ({
-      id: randomUUID(), policyId, sourceUserId, workflowId: `user-sync-${policyId}-${sourceUserId}`, runId: null, sourceEmail: `${sourceUserId}@contoso.com`, targetEmail: `${sourceUserId}@example.com`, displayName: sourceUserId,
-      status: 'Synced', stage: 'Recurring', errorCode: null, errorMessage: null, errorAt: null, errorDetails: null, pausedReason: null, googleUserId: null, lastSyncAt: null, nextSyncAt: null, lastProgressAt: null,
-      exported: 0, imported: 0, failed: 0, skipped: 0, countsByType: {}, initialSyncTotal: null, createdAt: at(minutes), updatedAt: at(minutes),
+      id: randomUUID(),
+      policyId,
+      sourceUserId,
+      workflowId: `user-sync-${policyId}-${sourceUserId}`,
+      runId: null,
+      sourceEmail: `${sourceUserId}@contoso.com`,
+      targetEmail: `${sourceUserId}@example.com`,
+      displayName: sourceUserId,
+      status: 'Synced',
+      stage: 'Recurring',
+      errorCode: null,
+      errorMessage: null,
+      errorAt: null,
+      errorDetails: null,
+      pausedReason: null,
+      googleUserId: null,
+      lastSyncAt: null,
+      nextSyncAt: null,
+      lastProgressAt: null,
+      exported: 0,
+      imported: 0,
+      failed: 0,
+      skipped: 0,
+      countsByType: {},
+      initialSyncTotal: null,
+      createdAt: at(minutes),
+      updatedAt: at(minutes),
     });
     const laterA = row(a.id, 'shared', 5);
     const earlierB = row(b.id, 'shared', 1);
@@ -54,7 +114,16 @@ describe('migration: one sync per mailbox pair', () => {
     expect(rows.get(laterA.id)!.ownsPair).toBe(false);
     expect(rows.get(alone.id)!.ownsPair).toBe(true);
     // The keys are the ones selectPair computes: a new selection of the shared person by A finds B's sync.
-    const outcome = await store.syncUsers.selectPair({ policyId: a.id, sourceUserId: 'shared', workflowId: laterA.workflowId, sourceEmail: 'shared@contoso.com', targetEmail: 'shared@example.com', displayName: 'shared', sourceConnectionId: source, targetConnectionId: target });
+    const outcome = await store.syncUsers.selectPair({
+      policyId: a.id,
+      sourceUserId: 'shared',
+      workflowId: laterA.workflowId,
+      sourceEmail: 'shared@contoso.com',
+      targetEmail: 'shared@example.com',
+      displayName: 'shared',
+      sourceConnectionId: source,
+      targetConnectionId: target,
+    });
     expect(outcome).toMatchObject({ kind: 'duplicate', owner: { id: earlierB.id } });
     // Each policy's users were told its current state: a disabled policy's users get no second pause.
     expect(await store.policies.claimUsersTold(b.id, false)).toBe(false);

@@ -2,14 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlDriver } from '@mikro-orm/knex';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  AuditLogSchema,
-  ConnectionSchema,
-  ItemRecordSchema,
-  PolicySchema,
-  SyncCycleSchema,
-  SyncUserSchema,
-} from '../../store/entities/index.js';
+import { AuditLogSchema, ConnectionSchema, ItemRecordSchema, PolicySchema, SyncCycleSchema, SyncUserSchema } from '../../store/entities/index.js';
 import { createCredentialCipher } from '../../store/encryption.js';
 import { migrationsList } from '../../store/migrations/index.js';
 import { buildOrmOptions, resolveDatabaseTarget } from '../../store/orm-options.js';
@@ -229,7 +222,12 @@ describe('migrations: upgrade from the previous release', () => {
     expect(await store.folders.list(ids.user)).toMatchObject([{ sourceFolderId: 'inbox', googleLabelId: 'INBOX', googleLabelName: null, initialSyncComplete: true }]);
     // Every data type's tables: mail's rows keep their ids, and mail's stage is the user's.
     expect(await store.dataTypeStates.list(ids.user)).toMatchObject([{ dataType: 'mail', stage: 'Recurring', initialSyncTotal: 3 }]);
-    expect((await store.itemMap.forType('mail').findBySourceIds(ids.user, ['item-1'])).get('item-1')).toMatchObject({ dataType: 'mail', targetItemId: 'gmail-1', lookupKey: '<one@contoso.com>', targetState: ['INBOX', 'Label_1'] });
+    expect((await store.itemMap.forType('mail').findBySourceIds(ids.user, ['item-1'])).get('item-1')).toMatchObject({
+      dataType: 'mail',
+      targetItemId: 'gmail-1',
+      lookupKey: '<one@contoso.com>',
+      targetState: ['INBOX', 'Label_1'],
+    });
     expect(await store.itemMap.forType('calendar').findBySourceIds(ids.user, ['item-1'])).toEqual(new Map());
     expect(await store.cycles.listRecent(ids.user)).toMatchObject([{ id: ids.cycle, outcome: 'succeeded' }]);
     expect((await store.audit.list({ code: 'KEPT_ACROSS_UPGRADE' })).items).toMatchObject([{ message: 'Written by the previous release.', details: { round: 1 } }]);

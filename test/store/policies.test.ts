@@ -80,7 +80,13 @@ describe('policies', () => {
     const local = await harness.open();
     const { source, target } = await seedPolicy(local, { name: 'Policy 00' });
     for (let i = 1; i < 12; i++) {
-      await local.policies.create({ name: `Policy ${String(i).padStart(2, '0')}`, sourceConnectionId: source.id, targetConnectionId: target.id, rules: { allUsers: true }, targetDomain: 'example.com' });
+      await local.policies.create({
+        name: `Policy ${String(i).padStart(2, '0')}`,
+        sourceConnectionId: source.id,
+        targetConnectionId: target.id,
+        rules: { allUsers: true },
+        targetDomain: 'example.com',
+      });
     }
     const names: string[] = [];
     let cursor: string | undefined;

@@ -103,9 +103,7 @@ describe('sync users: selection and updates', () => {
 
   it('addCounts increments atomically under concurrent calls, totals and per type', async () => {
     const user = await seedUser(store, policyId, 'counts');
-    await Promise.all(
-      Array.from({ length: 40 }, (_, i) => store.syncUsers.addCounts(user.id, { mail: { exported: 3, imported: 2, failed: i % 2, skipped: 1 - (i % 2) } })),
-    );
+    await Promise.all(Array.from({ length: 40 }, (_, i) => store.syncUsers.addCounts(user.id, { mail: { exported: 3, imported: 2, failed: i % 2, skipped: 1 - (i % 2) } })));
     const counted = await store.syncUsers.get(user.id);
     expect(counted?.counts).toEqual({ exported: 120, imported: 80, failed: 20, skipped: 20 });
     expect(counted?.countsByType).toEqual({ mail: { exported: 120, imported: 80, failed: 20, skipped: 20 } });

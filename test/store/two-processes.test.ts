@@ -18,8 +18,7 @@ describe('two Store instances on one database', () => {
     const worker = harness.track(await openStoreForTest({ dataDir }));
     const { policy } = await seedPolicy(api);
     const user = await seedUser(api, policy.id, 'shared');
-    const intents = (from: number): MessageIntent[] =>
-      Array.from({ length: 50 }, (_, i) => ({ sourceItemId: `item-${from + i}`, internetMessageId: `<${from + i}@x>`, sourceFolderId: 'inbox' }));
+    const intents = (from: number): MessageIntent[] => Array.from({ length: 50 }, (_, i) => ({ sourceItemId: `item-${from + i}`, internetMessageId: `<${from + i}@x>`, sourceFolderId: 'inbox' }));
 
     const rounds = Array.from({ length: 10 }, (_, round) => round);
     await Promise.all([

@@ -15,8 +15,7 @@ import { UserErrorCode, type SyncError } from '../../shared/vocabulary.js';
 /** How activities written before cancellationOf (activities/mail/import-messages.ts) ended an attempt Temporal gave up on; they now end it with the CancelledFailure itself. */
 const attemptSuperseded = 'ATTEMPT_SUPERSEDED';
 
-const isUserErrorCode = (type: string | undefined | null): type is UserErrorCode =>
-  !!type && (Object.values(UserErrorCode) as string[]).includes(type);
+const isUserErrorCode = (type: string | undefined | null): type is UserErrorCode => !!type && (Object.values(UserErrorCode) as string[]).includes(type);
 
 /** The classified service error in a failure's cause chain (the timeout's last attempt included), if there is one. */
 export function serviceErrorIn(err: unknown): ApplicationFailure | null {
@@ -70,13 +69,13 @@ export function carryOnAfterInterruption<A extends unknown[], R>(activity: (...a
 
 /** What a failed cycle shows: the service's classified error, or CONNECTION_UNAVAILABLE for anything else. */
 export function toSyncError(err: unknown): SyncError {
-    // A timeout names the last attempt's error as its cause: that error, not "timeout", says what went wrong.
-    const failure = serviceErrorIn(err) ?? (err instanceof ActivityFailure ? err.cause : err);
-    if (failure instanceof ApplicationFailure && failure.type && Object.values(UserErrorCode).includes(failure.type as UserErrorCode)) {
-      const details = (failure.details?.[0] ?? undefined) as Record<string, unknown> | undefined;
-      return { code: failure.type as UserErrorCode, message: failure.message, at: new Date().toISOString(), details };
-    }
-    // Anything unclassified after the retries: the service did not let us finish.
-    const message = failure instanceof Error ? failure.message : String(failure);
-    return { code: UserErrorCode.ConnectionUnavailable, message: `The cycle could not finish: ${message}`, at: new Date().toISOString() };
+  // A timeout names the last attempt's error as its cause: that error, not "timeout", says what went wrong.
+  const failure = serviceErrorIn(err) ?? (err instanceof ActivityFailure ? err.cause : err);
+  if (failure instanceof ApplicationFailure && failure.type && Object.values(UserErrorCode).includes(failure.type as UserErrorCode)) {
+    const details = (failure.details?.[0] ?? undefined) as Record<string, unknown> | undefined;
+    return { code: failure.type as UserErrorCode, message: failure.message, at: new Date().toISOString(), details };
   }
+  // Anything unclassified after the retries: the service did not let us finish.
+  const message = failure instanceof Error ? failure.message : String(failure);
+  return { code: UserErrorCode.ConnectionUnavailable, message: `The cycle could not finish: ${message}`, at: new Date().toISOString() };
+}

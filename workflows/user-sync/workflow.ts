@@ -92,7 +92,13 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     const target = state.target!;
     const names = dataTypeActivityNames[step.dataType];
     const progress = progressOf(state, step.dataType);
-    const pair = { syncUserId: input.syncUserId, sourceUserId: input.sourceUserId, sourceConnectionId: input.sourceConnectionId, targetConnectionId: input.targetConnectionId, targetEmail: target.email };
+    const pair = {
+      syncUserId: input.syncUserId,
+      sourceUserId: input.sourceUserId,
+      sourceConnectionId: input.sourceConnectionId,
+      targetConnectionId: input.targetConnectionId,
+      targetEmail: target.email,
+    };
     let containers = knownContainerIds;
     if (!containers) {
       doing(`listing ${names.containers}`);
@@ -106,9 +112,7 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       const done = containers.length - remaining.length;
       // Container names stay out of Temporal; the position says enough.
       doing(`${step.kind === 'initial' ? 'initial sync' : 'delta cycle'}: ${done} of ${containers.length} ${names.containers} done`);
-      const result = await unlessPaused(isPaused, () =>
-        act.dataTypes[names.sync]({ ...pair, cycleId, sourceContainerIds: remaining, itemBudget: tuning.messagesPerActivity ?? 2000 }),
-      );
+      const result = await unlessPaused(isPaused, () => act.dataTypes[names.sync]({ ...pair, cycleId, sourceContainerIds: remaining, itemBudget: tuning.messagesPerActivity ?? 2000 }));
       // Paused part-way: the checkpoint above waits; the containers carry on from their saved pages.
       if (result === 'paused') continue;
       if (result.counts) state.counts = result.counts;

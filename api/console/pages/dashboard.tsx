@@ -33,8 +33,8 @@ const ConnectionAlert: FC<{ connections: ConnectionList['items'] }> = ({ connect
   return (
     <Notice tone="danger" title={failing.length === 1 ? 'A connection is in Error' : `${failing.length} connections are in Error`} testId="connection-alert">
       <p>
-        {failing.map((connection) => connection.name).join(', ')}: every user synced through it fails until its credentials work again.{' '}
-        <a href="/connections">Go to Connections</a> to update the credentials and run Test connection.
+        {failing.map((connection) => connection.name).join(', ')}: every user synced through it fails until its credentials work again. <a href="/connections">Go to Connections</a> to update the
+        credentials and run Test connection.
       </p>
     </Notice>
   );

@@ -106,7 +106,12 @@ export const Pagination: FC<{ state: ListState; list: SyncStatusList }> = ({ sta
         ? hereWith(state, { cursor: state.back[state.back.length - 1], back: state.back.slice(0, -1).join('.') || undefined, page: state.page - 1, user: undefined })
         : null;
   const next = list.nextCursor
-    ? hereWith(state, { cursor: list.nextCursor, back: [...state.back, ...(state.cursor ? [state.cursor] : [])].slice(-MAX_BACK_CURSORS).join('.') || undefined, page: state.page + 1, user: undefined })
+    ? hereWith(state, {
+        cursor: list.nextCursor,
+        back: [...state.back, ...(state.cursor ? [state.cursor] : [])].slice(-MAX_BACK_CURSORS).join('.') || undefined,
+        page: state.page + 1,
+        user: undefined,
+      })
     : null;
   return (
     <nav class="pagination" aria-label="Pages">

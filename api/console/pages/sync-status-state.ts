@@ -41,7 +41,12 @@ export function readState(c: Context): ListState {
     },
     limit: intParam(query.limit, PAGE_SIZES, DEFAULT_PAGE_SIZE),
     ...(cursor ? { cursor } : {}),
-    back: cursor ? (query.back ?? '').split('.').filter((value) => cursorParam(value) !== undefined).slice(-MAX_BACK_CURSORS) : [],
+    back: cursor
+      ? (query.back ?? '')
+          .split('.')
+          .filter((value) => cursorParam(value) !== undefined)
+          .slice(-MAX_BACK_CURSORS)
+      : [],
     page: cursor ? positiveIntParam(query.page, 2) : 1,
     user: uuidParam(query.user),
     itemsCursor: cursorParam(query.itemsCursor),

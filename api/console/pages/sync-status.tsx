@@ -11,7 +11,13 @@ import { SyncUserPanel } from './sync-user-panel.js';
 
 const ITEMS_PER_PANEL = 20;
 
-const UserRow: FC<{ user: SyncStatusList['items'][number]; href: string; selected: boolean; policyName: string; syncedByName: string | null }> = ({ user, href, selected, policyName, syncedByName }) => (
+const UserRow: FC<{ user: SyncStatusList['items'][number]; href: string; selected: boolean; policyName: string; syncedByName: string | null }> = ({
+  user,
+  href,
+  selected,
+  policyName,
+  syncedByName,
+}) => (
   <tr data-href={href} class={selected ? 'is-selected' : undefined} aria-selected={selected ? 'true' : undefined} data-testid="user-row">
     <td>
       <a href={href} class="row-link">
@@ -29,7 +35,11 @@ const UserRow: FC<{ user: SyncStatusList['items'][number]; href: string; selecte
         </div>
       ) : null}
       {user.status === 'Paused' && user.pausedReason ? <div class="small muted">{pausedReasonLabel(user.pausedReason)}</div> : null}
-      {user.syncedBy ? <div class="small muted" data-testid="synced-by">Synced by policy {syncedByName ?? user.syncedBy.policyId}</div> : null}
+      {user.syncedBy ? (
+        <div class="small muted" data-testid="synced-by">
+          Synced by policy {syncedByName ?? user.syncedBy.policyId}
+        </div>
+      ) : null}
     </td>
     <td class="small col-optional">{stageLabel(user.stage)}</td>
     <td class="small col-optional">
@@ -53,9 +63,7 @@ async function readPanel(deps: PageDeps, state: ListState, policyNames: Map<stri
       deps.api.attempt<ItemList>(`/api/sync-status/${state.user}/items`, { limit: ITEMS_PER_PANEL, cursor: state.itemsCursor }),
     ]);
     const moreItemsHref = items.ok && items.value.nextCursor ? hereWith(state, { user: state.user, itemsCursor: items.value.nextCursor }) : null;
-    return (
-      <SyncUserPanel user={user} policyName={policyNames.get(user.policyId) ?? 'Unknown policy'} items={items} closeHref={hereWith(state, { user: undefined })} moreItemsHref={moreItemsHref} />
-    );
+    return <SyncUserPanel user={user} policyName={policyNames.get(user.policyId) ?? 'Unknown policy'} items={items} closeHref={hereWith(state, { user: undefined })} moreItemsHref={moreItemsHref} />;
   } catch (err) {
     if (err instanceof ConsoleApiError && err.status === 404) {
       return <Notice tone="warning">This user is no longer in the list (the id is unknown). Pick another user in the table.</Notice>;
@@ -105,7 +113,13 @@ export async function syncStatusPage(c: Context, deps: PageDeps): Promise<Respon
           </thead>
           <tbody>
             {list.items.map((user) => (
-              <UserRow user={user} href={hereWith(state, { user: user.userId })} selected={user.userId === state.user} policyName={policyNames.get(user.policyId) ?? '—'} syncedByName={user.syncedBy ? (policyNames.get(user.syncedBy.policyId) ?? null) : null} />
+              <UserRow
+                user={user}
+                href={hereWith(state, { user: user.userId })}
+                selected={user.userId === state.user}
+                policyName={policyNames.get(user.policyId) ?? '—'}
+                syncedByName={user.syncedBy ? (policyNames.get(user.syncedBy.policyId) ?? null) : null}
+              />
             ))}
           </tbody>
         </table>

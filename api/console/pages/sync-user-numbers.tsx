@@ -18,10 +18,18 @@ export const Counts: FC<{ user: SyncUserDetail }> = ({ user }) => {
             <tr>
               <th scope="col">Type</th>
               <th scope="col">Stage</th>
-              <th scope="col" class="num">Exported</th>
-              <th scope="col" class="num">Imported</th>
-              <th scope="col" class="num">Failed</th>
-              <th scope="col" class="num">Skipped</th>
+              <th scope="col" class="num">
+                Exported
+              </th>
+              <th scope="col" class="num">
+                Imported
+              </th>
+              <th scope="col" class="num">
+                Failed
+              </th>
+              <th scope="col" class="num">
+                Skipped
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -109,7 +117,9 @@ export const ItemsView: FC<{ user: SyncUserDetail; items: Attempt<ItemList>; mor
               <tr>
                 <th scope="col">Item</th>
                 <th scope="col">Reason</th>
-                <th scope="col" class="num">Size</th>
+                <th scope="col" class="num">
+                  Size
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -105,7 +105,11 @@ const InitialSyncProgress: FC<{ user: SyncUserDetail }> = ({ user }) => {
   return (
     <section class="panel__section" aria-labelledby="progress-title">
       <h3 id="progress-title">Initial Sync progress</h3>
-      {total ? <progress max={total} value={Math.min(done, total)} aria-labelledby="progress-title" data-testid="initial-sync-progress" /> : <progress aria-labelledby="progress-title" data-testid="initial-sync-progress" />}
+      {total ? (
+        <progress max={total} value={Math.min(done, total)} aria-labelledby="progress-title" data-testid="initial-sync-progress" />
+      ) : (
+        <progress aria-labelledby="progress-title" data-testid="initial-sync-progress" />
+      )}
       <p class="small">
         {formatNumber(done)} {total ? `of about ${formatNumber(total)}` : ''} items read; last progress <Time iso={user.initialSync.lastProgressAt} empty="not yet" />.
       </p>

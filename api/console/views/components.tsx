@@ -30,15 +30,11 @@ export const Badge: FC<{ tone: Tone; label: string; testId?: string }> = ({ tone
 
 export const StatusBadge: FC<{ status: string }> = ({ status }) => <Badge tone={statusTones[status] ?? 'neutral'} label={statusLabel(status)} testId="status" />;
 
-export const ConnectionStatusBadge: FC<{ status: string }> = ({ status }) => (
-  <Badge tone={connectionTones[status] ?? 'neutral'} label={connectionStatusLabel(status)} testId="connection-status" />
-);
+export const ConnectionStatusBadge: FC<{ status: string }> = ({ status }) => <Badge tone={connectionTones[status] ?? 'neutral'} label={connectionStatusLabel(status)} testId="connection-status" />;
 
 export const SeverityBadge: FC<{ severity: string }> = ({ severity }) => <Badge tone={severityTones[severity] ?? 'neutral'} label={severity} testId="severity" />;
 
-export const EnabledBadge: FC<{ enabled: boolean }> = ({ enabled }) => (
-  <Badge tone={enabled ? 'success' : 'neutral'} label={enabled ? 'Enabled' : 'Disabled'} testId="policy-state" />
-);
+export const EnabledBadge: FC<{ enabled: boolean }> = ({ enabled }) => <Badge tone={enabled ? 'success' : 'neutral'} label={enabled ? 'Enabled' : 'Disabled'} testId="policy-state" />;
 
 /** A stable code (AUTH_TOKEN_EXPIRED) that may wrap after its underscores, never inside a word. */
 export const Code: FC<{ value: string; testId?: string; className?: string }> = ({ value, testId, className }) => (
@@ -89,16 +85,9 @@ export const TableScroll: FC<PropsWithChildren<{ label: string }>> = ({ label, c
 );
 
 /** A button the console script turns into an API call (with the session's CSRF token). */
-export const ApiButton: FC<PropsWithChildren<{ method: 'POST' | 'PUT' | 'DELETE'; path: string; variant?: 'primary' | 'secondary' | 'danger'; disabled?: boolean; title?: string; result?: string; testId?: string }>> = ({
-  method,
-  path,
-  variant = 'secondary',
-  disabled,
-  title,
-  result,
-  testId,
-  children,
-}) => (
+export const ApiButton: FC<
+  PropsWithChildren<{ method: 'POST' | 'PUT' | 'DELETE'; path: string; variant?: 'primary' | 'secondary' | 'danger'; disabled?: boolean; title?: string; result?: string; testId?: string }>
+> = ({ method, path, variant = 'secondary', disabled, title, result, testId, children }) => (
   <button type="button" class={`button button--${variant}`} data-api={`${method} ${path}`} data-api-result={result} disabled={disabled} title={title} data-testid={testId}>
     {children}
   </button>

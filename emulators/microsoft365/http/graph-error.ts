@@ -33,8 +33,7 @@ export const notFoundUser = (c: GraphContext, idOrUpn: string): Response =>
   graphError(c, 404, 'Request_ResourceNotFound', `Resource '${idOrUpn}' does not exist or one of its queried reference-property objects are not present.`);
 
 /** Mail endpoints name a missing mailbox owner this way rather than with the directory's code. */
-export const invalidMailboxUser = (c: GraphContext, idOrUpn: string): Response =>
-  graphError(c, 404, 'ErrorInvalidUser', `The requested user '${idOrUpn}' is invalid.`);
+export const invalidMailboxUser = (c: GraphContext, idOrUpn: string): Response => graphError(c, 404, 'ErrorInvalidUser', `The requested user '${idOrUpn}' is invalid.`);
 
 export const itemNotFound = (c: GraphContext): Response => graphError(c, 404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
 
@@ -46,8 +45,7 @@ export const malformedId = (c: GraphContext): Response => graphError(c, 400, 'Er
  * (microsoftgraph/msgraph-sdk-javascript#1756; body as in iyear/E5SubBot#39;
  * status 404 as in jasonjoh/php-tutorial#2 and O365/python-o365#438).
  */
-export const mailboxNotEnabled = (c: GraphContext): Response =>
-  graphError(c, 404, 'MailboxNotEnabledForRESTAPI', 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.');
+export const mailboxNotEnabled = (c: GraphContext): Response => graphError(c, 404, 'MailboxNotEnabledForRESTAPI', 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.');
 
 /**
  * A mailbox an application access policy leaves out (Graph docs,

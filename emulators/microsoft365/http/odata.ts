@@ -16,7 +16,10 @@ export class ODataQueryError extends Error {
 /** $select as a list, checked against the properties the entity has. Undefined when absent. */
 export function parseSelect(raw: string | undefined, known: ReadonlySet<string>, entityType: string): string[] | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
-  const properties = raw.split(',').map((property) => property.trim()).filter(Boolean);
+  const properties = raw
+    .split(',')
+    .map((property) => property.trim())
+    .filter(Boolean);
   for (const property of properties) {
     if (!known.has(property)) {
       throw new ODataQueryError('RequestBroker--ParseUri', `Could not find a property named '${property}' on type '${entityType}'.`);

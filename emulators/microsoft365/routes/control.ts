@@ -23,10 +23,7 @@ export interface ControlDeps {
   reset(): void;
 }
 
-const flagSchema = z.union([
-  z.enum(['notFlagged', 'flagged', 'complete']),
-  z.object({ flagStatus: z.enum(['notFlagged', 'flagged', 'complete']) }).transform((flag) => flag.flagStatus),
-]);
+const flagSchema = z.union([z.enum(['notFlagged', 'flagged', 'complete']), z.object({ flagStatus: z.enum(['notFlagged', 'flagged', 'complete']) }).transform((flag) => flag.flagStatus)]);
 
 const upnPattern = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
@@ -60,7 +57,10 @@ const schemas = {
   /** One message as raw MIME, base64 of its exact bytes (raw-mime.ts). */
   addRawMessage: z
     .object({
-      mime: z.string().min(1).regex(/^[A-Za-z0-9+/\s]*={0,2}\s*$/, 'mime must be the base64 of the raw message'),
+      mime: z
+        .string()
+        .min(1)
+        .regex(/^[A-Za-z0-9+/\s]*={0,2}\s*$/, 'mime must be the base64 of the raw message'),
       folder: z.string().min(1).optional(),
       isRead: z.boolean().optional(),
       receivedDateTime: z.iso.datetime().optional(),
@@ -230,11 +230,15 @@ export function createControlRoutes(deps: ControlDeps): Hono {
     const refusal = rawMimeRefusal(bytes);
     if (refusal) return controlError(c, 400, 'InvalidMimeContent', refusal);
     const receivedAt = body.value.receivedDateTime ? Math.floor(Date.parse(body.value.receivedDateTime) / 1000) : undefined;
-    const record = tenant.addRawMessage(user, { bytes, summary: await summariseRawMime(bytes) }, {
-      ...(body.value.folder !== undefined ? { folder: body.value.folder } : {}),
-      ...(body.value.isRead !== undefined ? { isRead: body.value.isRead } : {}),
-      ...(receivedAt !== undefined ? { receivedAt } : {}),
-    });
+    const record = tenant.addRawMessage(
+      user,
+      { bytes, summary: await summariseRawMime(bytes) },
+      {
+        ...(body.value.folder !== undefined ? { folder: body.value.folder } : {}),
+        ...(body.value.isRead !== undefined ? { isRead: body.value.isRead } : {}),
+        ...(receivedAt !== undefined ? { receivedAt } : {}),
+      },
+    );
     const mailbox = tenant.mailboxOf(user);
     return c.json({ id: mailbox.idOf(record, false), immutableId: mailbox.idOf(record, true), size: record.size }, 201);
   };

@@ -82,10 +82,7 @@ export function createDeltaRoutes(tenant: TenantState): Hono<GraphEnv> {
       immutableIds: preferences.immutableIds,
     };
     const page = buildDeltaPage(mailbox, folder, position, pageSize, view);
-    applyPreferences(c, [
-      ...(preferences.maxPageSize !== undefined ? [`odata.maxpagesize=${pageSize}`] : []),
-      ...(preferences.immutableIds ? ['IdType="ImmutableId"'] : []),
-    ]);
+    applyPreferences(c, [...(preferences.maxPageSize !== undefined ? [`odata.maxpagesize=${pageSize}`] : []), ...(preferences.immutableIds ? ['IdType="ImmutableId"'] : [])]);
     const link = `${originOf(c)}${c.req.path}?${page.finished ? '$deltatoken' : '$skiptoken'}=${encodeDeltaToken(tenant.stateKey, page.next)}`;
     return c.json({
       '@odata.context': `${originOf(c)}/v1.0/$metadata#Collection(message)`,

@@ -91,9 +91,7 @@ export function createMessageRoutes(tenant: TenantState): Hono<GraphEnv> {
   });
 
   // Graph does not serve MIME content below a folder path; it answers 405 ErrorInvalidRequest there.
-  app.get('/v1.0/users/:userId/mailFolders/:folderId/messages/:messageId/$value', (c) =>
-    graphError(c, 405, 'ErrorInvalidRequest', 'The OData request is not supported.'),
-  );
+  app.get('/v1.0/users/:userId/mailFolders/:folderId/messages/:messageId/$value', (c) => graphError(c, 405, 'ErrorInvalidRequest', 'The OData request is not supported.'));
 
   return app;
 }

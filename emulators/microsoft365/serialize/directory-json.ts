@@ -2,8 +2,19 @@ import type { DirectoryGroup, DirectoryUser } from '../state/directory.js';
 
 /** Properties a user has in v1.0 that the emulator can answer; accountEnabled only comes back when selected. */
 export const userProperties: ReadonlySet<string> = new Set([
-  'id', 'userPrincipalName', 'mail', 'displayName', 'givenName', 'surname', 'jobTitle', 'accountEnabled', 'userType',
-  'businessPhones', 'mobilePhone', 'officeLocation', 'preferredLanguage',
+  'id',
+  'userPrincipalName',
+  'mail',
+  'displayName',
+  'givenName',
+  'surname',
+  'jobTitle',
+  'accountEnabled',
+  'userType',
+  'businessPhones',
+  'mobilePhone',
+  'officeLocation',
+  'preferredLanguage',
 ]);
 
 const defaultUserProperties = ['businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName', 'id'];

@@ -3,9 +3,7 @@ import type { Mailbox } from '../state/mailbox.js';
 import { folderId } from '../state/ids.js';
 
 /** v1.0 mailFolder properties; there is no wellKnownName in v1.0 (beta only). */
-export const folderProperties: ReadonlySet<string> = new Set([
-  'id', 'displayName', 'parentFolderId', 'childFolderCount', 'unreadItemCount', 'totalItemCount', 'isHidden',
-]);
+export const folderProperties: ReadonlySet<string> = new Set(['id', 'displayName', 'parentFolderId', 'childFolderCount', 'unreadItemCount', 'totalItemCount', 'isHidden']);
 
 /** The root's parent is the mailbox's invisible "IPM subtree" parent; any stable id that is not a folder of ours does. */
 const rootParentNumber = 0xffffffff;

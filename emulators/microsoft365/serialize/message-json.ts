@@ -11,17 +11,56 @@ import type { Mailbox, MessageRecord } from '../state/mailbox.js';
  * (or its 64-bit form 'Long 0x0E08').
  */
 export const messageProperties: ReadonlySet<string> = new Set([
-  'id', 'createdDateTime', 'lastModifiedDateTime', 'changeKey', 'categories', 'receivedDateTime', 'sentDateTime',
-  'hasAttachments', 'internetMessageId', 'subject', 'bodyPreview', 'importance', 'parentFolderId', 'conversationId',
-  'isDeliveryReceiptRequested', 'isReadReceiptRequested', 'isRead', 'isDraft', 'webLink', 'inferenceClassification',
-  'body', 'uniqueBody', 'sender', 'from', 'toRecipients', 'ccRecipients', 'bccRecipients', 'replyTo', 'flag',
+  'id',
+  'createdDateTime',
+  'lastModifiedDateTime',
+  'changeKey',
+  'categories',
+  'receivedDateTime',
+  'sentDateTime',
+  'hasAttachments',
+  'internetMessageId',
+  'subject',
+  'bodyPreview',
+  'importance',
+  'parentFolderId',
+  'conversationId',
+  'isDeliveryReceiptRequested',
+  'isReadReceiptRequested',
+  'isRead',
+  'isDraft',
+  'webLink',
+  'inferenceClassification',
+  'body',
+  'uniqueBody',
+  'sender',
+  'from',
+  'toRecipients',
+  'ccRecipients',
+  'bccRecipients',
+  'replyTo',
+  'flag',
 ]);
 
 /** Returned when no $select is given (uniqueBody is only returned on request, as in Graph). */
 const defaultProperties = [...messageProperties].filter((property) => property !== 'uniqueBody');
 
 /** Properties that need the message plan (subject, addresses, body) rather than the stored record. */
-const planProperties = new Set(['subject', 'bodyPreview', 'body', 'uniqueBody', 'sender', 'from', 'toRecipients', 'ccRecipients', 'replyTo', 'hasAttachments', 'internetMessageId', 'sentDateTime', 'conversationId']);
+const planProperties = new Set([
+  'subject',
+  'bodyPreview',
+  'body',
+  'uniqueBody',
+  'sender',
+  'from',
+  'toRecipients',
+  'ccRecipients',
+  'replyTo',
+  'hasAttachments',
+  'internetMessageId',
+  'sentDateTime',
+  'conversationId',
+]);
 
 export interface MessageView {
   select?: readonly string[];

@@ -48,5 +48,12 @@ export class MailFolder {
 /** Every well-known name Graph accepts; the ones not in defaultFolders answer 404 rather than 400. */
 export const allWellKnownFolderNames: ReadonlySet<string> = new Set([
   ...defaultFolders.map((folder) => folder.name),
-  'clutter', 'conflicts', 'localfailures', 'recoverableitemsdeletions', 'scheduled', 'searchfolders', 'serverfailures', 'syncissues',
+  'clutter',
+  'conflicts',
+  'localfailures',
+  'recoverableitemsdeletions',
+  'scheduled',
+  'searchfolders',
+  'serverfailures',
+  'syncissues',
 ]);

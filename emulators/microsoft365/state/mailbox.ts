@@ -249,9 +249,7 @@ export class Mailbox {
     if (changes.categories !== undefined) record.categories = changes.categories.length > 0 ? Object.freeze([...changes.categories]) : noCategories;
     this.touch(record);
     const aspects =
-      (changes.isRead !== undefined ? ChangedAspect.isRead : 0) |
-      (changes.flagStatus !== undefined ? ChangedAspect.flag : 0) |
-      (changes.categories !== undefined ? ChangedAspect.categories : 0);
+      (changes.isRead !== undefined ? ChangedAspect.isRead : 0) | (changes.flagStatus !== undefined ? ChangedAspect.flag : 0) | (changes.categories !== undefined ? ChangedAspect.categories : 0);
     folder.log.append(++this.seq, record.number, record.moveCount, aspects);
   }
 

@@ -92,22 +92,25 @@ function restoreMailbox(snapshot: MailboxSnapshot, changeLogRetention: number): 
   }
   const rawMessages = new Map((snapshot.rawMessages ?? []).map(([number, bytes, summary]) => [number, { bytes: Buffer.from(bytes, 'base64'), summary }]));
   for (const [number, folder, moveCount, receivedAt, lastModifiedAt, size, kind, outgoing, isRead, flag, categories, changeCount, contentOf, withoutMessageId] of snapshot.messages) {
-    mailbox.restoreMessage({
-      number,
-      folder,
-      moveCount,
-      receivedAt,
-      lastModifiedAt,
-      size,
-      kind: kinds[kind] ?? 'normal',
-      outgoing: outgoing === 1,
-      isRead: isRead === 1,
-      flagStatus: flags[flag] ?? 'notFlagged',
-      categories: categories === 0 ? [] : categories,
-      changeCount,
-      ...(contentOf !== undefined && contentOf >= 0 ? { contentOf } : {}),
-      ...(withoutMessageId === 1 ? { withoutMessageId: true } : {}),
-    } satisfies MessageRecord, rawMessages.get(number));
+    mailbox.restoreMessage(
+      {
+        number,
+        folder,
+        moveCount,
+        receivedAt,
+        lastModifiedAt,
+        size,
+        kind: kinds[kind] ?? 'normal',
+        outgoing: outgoing === 1,
+        isRead: isRead === 1,
+        flagStatus: flags[flag] ?? 'notFlagged',
+        categories: categories === 0 ? [] : categories,
+        changeCount,
+        ...(contentOf !== undefined && contentOf >= 0 ? { contentOf } : {}),
+        ...(withoutMessageId === 1 ? { withoutMessageId: true } : {}),
+      } satisfies MessageRecord,
+      rawMessages.get(number),
+    );
   }
   mailbox.restoreCounters(snapshot.counters);
   return mailbox;

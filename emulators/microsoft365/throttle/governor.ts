@@ -52,7 +52,10 @@ export class ThrottleGovernor {
   private readonly buckets = new Map<string, Bucket>();
   private gate: Promise<void> | undefined;
 
-  constructor(base: QuotaSettings, private readonly now: () => number = () => Date.now()) {
+  constructor(
+    base: QuotaSettings,
+    private readonly now: () => number = () => Date.now(),
+  ) {
     this.base = base;
     this.enabled = base.enabled;
   }

@@ -94,7 +94,13 @@ describe('the engine applying a page item by item through the item map', () => {
     const user = await seedUser(store, policyId, 'itemwise-crash');
     const container = await containerOf(user.id);
     const target = new TargetSide();
-    const page = { changed: [{ id: 'c-1', title: 'Contact 1', version: 1 }, { id: 'c-2', title: 'Contact 2', version: 1 }], removedIds: [] };
+    const page = {
+      changed: [
+        { id: 'c-1', title: 'Contact 1', version: 1 },
+        { id: 'c-2', title: 'Contact 2', version: 1 },
+      ],
+      removedIds: [],
+    };
     target.dieAfterNextWrite = true;
     await expect(applyPageItemwise(store, 'contacts', user.id, target.operations(), null, container, page, options)).rejects.toThrow('The worker died.');
     expect((await store.itemMap.forType('contacts').findIntents(user.id)).map((row) => row.sourceItemId).sort()).toEqual(['c-1', 'c-2']);
@@ -111,9 +117,33 @@ describe('the engine applying a page item by item through the item map', () => {
     const container = await containerOf(user.id);
     const target = new TargetSide();
     const ops = target.operations();
-    await applyPageItemwise(store, 'contacts', user.id, ops, null, container, { changed: [{ id: 'c-1', title: 'Contact 1', version: 1 }, { id: 'c-2', title: 'Contact 2', version: 1 }], removedIds: [] }, options);
+    await applyPageItemwise(
+      store,
+      'contacts',
+      user.id,
+      ops,
+      null,
+      container,
+      {
+        changed: [
+          { id: 'c-1', title: 'Contact 1', version: 1 },
+          { id: 'c-2', title: 'Contact 2', version: 1 },
+        ],
+        removedIds: [],
+      },
+      options,
+    );
 
-    const outcome = await applyPageItemwise(store, 'contacts', user.id, ops, null, container, { changed: [{ id: 'c-1', title: 'Contact 1', version: 2 }], removedIds: ['c-2', 'never-copied'] }, options);
+    const outcome = await applyPageItemwise(
+      store,
+      'contacts',
+      user.id,
+      ops,
+      null,
+      container,
+      { changed: [{ id: 'c-1', title: 'Contact 1', version: 2 }], removedIds: ['c-2', 'never-copied'] },
+      options,
+    );
     expect(outcome).toEqual({ updated: 1, deleted: 1 });
     expect(target.writes).toBe(2);
     const rows = await store.itemMap.forType('contacts').findBySourceIds(user.id, ['c-1', 'c-2']);

@@ -26,7 +26,11 @@ beforeEach(() => {
   gmail = createGoogleClients(google.googleSettings).gmailFor(mailbox);
 });
 
-const labelNames = async () => ((await gmail.users.labels.list({ userId: 'me' })).data.labels ?? []).filter((l) => l.type === 'user').map((l) => l.name).sort();
+const labelNames = async () =>
+  ((await gmail.users.labels.list({ userId: 'me' })).data.labels ?? [])
+    .filter((l) => l.type === 'user')
+    .map((l) => l.name)
+    .sort();
 
 describe('GmailLabels: names Gmail refuses', () => {
   it('maps Archive, localised system names and over-long paths to names Gmail takes, before asking', async () => {
@@ -77,7 +81,7 @@ describe('GmailLabels: names Gmail refuses', () => {
     expect(inbox.name).toBe('INBOX (Outlook)');
   });
 
-  it('throws LabelUnavailableError, with Google\'s answer, when every alternative is refused too', async () => {
+  it("throws LabelUnavailableError, with Google's answer, when every alternative is refused too", async () => {
     const labels = new GmailLabels(gmail, mailbox, unpaced);
     const error = await labels.ensureNamed('CATEGORY_Old').catch((err: unknown) => err);
     expect(error).toBeInstanceOf(LabelUnavailableError);

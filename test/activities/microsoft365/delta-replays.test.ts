@@ -16,8 +16,23 @@ describe('latestPerId: one entry per id within a delta page', () => {
 
   it('lets a removal replace a change and a change replace a removal', () => {
     const removed = { '@removed': { reason: 'deleted' } };
-    expect(latestPerId([{ id: 'a', isRead: true }, { id: 'a', ...removed }])).toEqual([{ id: 'a', ...removed }]);
-    expect(latestPerId([{ id: 'a', ...removed }, { id: 'a', isRead: true }])).toEqual([{ id: 'a', isRead: true }]);
-    expect(latestPerId([{ id: 'a', ...removed }, { id: 'a', ...removed }])).toEqual([{ id: 'a', ...removed }]);
+    expect(
+      latestPerId([
+        { id: 'a', isRead: true },
+        { id: 'a', ...removed },
+      ]),
+    ).toEqual([{ id: 'a', ...removed }]);
+    expect(
+      latestPerId([
+        { id: 'a', ...removed },
+        { id: 'a', isRead: true },
+      ]),
+    ).toEqual([{ id: 'a', isRead: true }]);
+    expect(
+      latestPerId([
+        { id: 'a', ...removed },
+        { id: 'a', ...removed },
+      ]),
+    ).toEqual([{ id: 'a', ...removed }]);
   });
 });

@@ -62,7 +62,10 @@ describe('createGoogleClients', () => {
 });
 
 describe('classifyGoogleError', () => {
-  const answer = (status: number, data: unknown, headers: Record<string, string> = {}) => ({ response: { status, data, headers: new Headers(headers) }, message: `Request failed with status code ${status}` });
+  const answer = (status: number, data: unknown, headers: Record<string, string> = {}) => ({
+    response: { status, data, headers: new Headers(headers) },
+    message: `Request failed with status code ${status}`,
+  });
   const apiError = (code: number, reason: string, message: string, status?: string) => ({ error: { code, message, errors: [{ message, domain: 'global', reason }], status } });
 
   it('sorts Google answers into the kinds the sync acts on, keeping Google detail', () => {
@@ -73,7 +76,12 @@ describe('classifyGoogleError', () => {
     expect(classifyGoogleError(answer(403, apiError(403, 'insufficientPermissions', 'Request had insufficient authentication scopes.')))).toMatchObject({ kind: 'auth' });
     // A refusal of one request (e.g. users.insert in a domain the tenant does not own), not of the credentials.
     expect(classifyGoogleError(answer(403, apiError(403, 'forbidden', 'Not Authorized to access this resource/api')))).toMatchObject({ kind: 'other', reason: 'forbidden' });
-    expect(classifyGoogleError(answer(400, { error: 'invalid_grant', error_description: 'Robot is disabled.' }))).toEqual({ kind: 'auth', status: 400, reason: 'invalid_grant', message: 'Robot is disabled.' });
+    expect(classifyGoogleError(answer(400, { error: 'invalid_grant', error_description: 'Robot is disabled.' }))).toEqual({
+      kind: 'auth',
+      status: 400,
+      reason: 'invalid_grant',
+      message: 'Robot is disabled.',
+    });
     expect(classifyGoogleError(answer(500, { error: 'internal_failure' }))).toMatchObject({ kind: 'unavailable', reason: 'internal_failure' });
     expect(classifyGoogleError(new Error('something else'))).toEqual({ kind: 'other', reason: undefined, message: 'something else' });
   });

@@ -14,7 +14,14 @@ describe('selectUsers against Microsoft Graph (emulator)', () => {
     m365 = await startMicrosoft365Emulator({ quota: { enabled: false } });
     const tenant = m365.emulator.tenant;
     const add = (key: string, upn: string, extra: { mail?: string | null; accountEnabled?: boolean } = {}) => {
-      people[key] = tenant.addUser({ userPrincipalName: upn, mail: extra.mail === undefined ? upn : extra.mail, displayName: key, givenName: key, surname: 'Test', accountEnabled: extra.accountEnabled ?? true });
+      people[key] = tenant.addUser({
+        userPrincipalName: upn,
+        mail: extra.mail === undefined ? upn : extra.mail,
+        displayName: key,
+        givenName: key,
+        surname: 'Test',
+        accountEnabled: extra.accountEnabled ?? true,
+      });
     };
     add('alice', 'alice@contoso.com');
     add('bob', 'bob@contoso.com');
@@ -33,7 +40,15 @@ describe('selectUsers against Microsoft Graph (emulator)', () => {
   it('selects every enabled user for allUsers, sorted by userPrincipalName, with the fields the sync needs', async () => {
     const users = await selectUsers(graph, { allUsers: true });
     expect(upns(users)).toEqual(['alice@contoso.com', 'bob@contoso.com', 'carol@fabrikam.com', 'dave@contoso.onmicrosoft.com', 'frank@northwind.com']);
-    expect(users[0]).toEqual({ id: people.alice!.id, userPrincipalName: 'alice@contoso.com', mail: 'alice@contoso.com', displayName: 'alice', givenName: 'alice', surname: 'Test', accountEnabled: true });
+    expect(users[0]).toEqual({
+      id: people.alice!.id,
+      userPrincipalName: 'alice@contoso.com',
+      mail: 'alice@contoso.com',
+      displayName: 'alice',
+      givenName: 'alice',
+      surname: 'Test',
+      accountEnabled: true,
+    });
     expect(users.find((user) => user.userPrincipalName.startsWith('frank'))?.mail).toBeNull();
   });
 

@@ -50,7 +50,9 @@ describe('Graph contract (JSON Schema from @microsoft/microsoft-graph-types)', (
   it('reports a broken OData envelope: unknown members, relative links, delta pages without exactly one link, bad @removed', () => {
     expect(graph.check(json('GET', '/v1.0/groups', { value: [], '@odata.totalCount': 1 }))).toEqual(['(body) has a member the OData collection envelope lacks: "@odata.totalCount"']);
     expect(graph.check(json('GET', '/v1.0/groups', { value: [], '@odata.nextLink': '/v1.0/groups?$skiptoken=1' }))).toEqual(['@odata.nextLink must be an absolute URL']);
-    expect(graph.check(json('GET', '/v1.0/groups', { value: [], '@odata.deltaLink': 'https://graph.example/x' }))).toEqual(['(body) has a member the OData collection envelope lacks: "@odata.deltaLink"']);
+    expect(graph.check(json('GET', '/v1.0/groups', { value: [], '@odata.deltaLink': 'https://graph.example/x' }))).toEqual([
+      '(body) has a member the OData collection envelope lacks: "@odata.deltaLink"',
+    ]);
     expect(graph.check(json('GET', '/v1.0/users/u/mailFolders/f/messages/delta', { value: [] }))).toEqual(['a delta page carries exactly one of @odata.nextLink and @odata.deltaLink']);
     const removed = { value: [{ id: 'm2', '@removed': { reason: 'moved' } }], '@odata.nextLink': 'https://graph.example/x' };
     expect(graph.check(json('GET', '/v1.0/users/u/mailFolders/f/messages/delta', removed))).toEqual(['/value/0/@removed must be {"reason": "changed" | "deleted"}']);
@@ -70,7 +72,7 @@ describe('Graph contract (JSON Schema from @microsoft/microsoft-graph-types)', (
   });
 });
 
-describe("Google contract (Gmail v1 and Admin SDK Directory v1 discovery documents)", () => {
+describe('Google contract (Gmail v1 and Admin SDK Directory v1 discovery documents)', () => {
   const message = { id: '18c', threadId: '18c', labelIds: ['INBOX'], sizeEstimate: 2048, historyId: '4021', internalDate: '1704187800000' };
 
   it('accepts a message, a label list and a directory user as the discovery documents describe them', () => {
@@ -129,7 +131,12 @@ describe('the test helpers check every response their emulators send', () => {
     const tokenResponse = await fetch(`${microsoft.url}/${microsoft.emulator.tenantId}/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: microsoft.emulator.clientId, client_secret: microsoft.emulator.clientSecret ?? '', scope: 'https://graph.microsoft.com/.default' }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: microsoft.emulator.clientId,
+        client_secret: microsoft.emulator.clientSecret ?? '',
+        scope: 'https://graph.microsoft.com/.default',
+      }),
     });
     const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
     const before = checkedResponseCount('Microsoft 365');

@@ -31,7 +31,12 @@ describe('Microsoft 365 emulator: every Graph route answers as Graph describes i
     running = await startMicrosoft365Emulator({ seed: { seed: 12, users: 2, messagesPerUser: 6 } });
     const token = await fetch(`${running.url}/${running.emulator.tenantId}/oauth2/v2.0/token`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: running.emulator.clientId, client_secret: running.emulator.clientSecret ?? '', scope: 'https://graph.microsoft.com/.default' }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: running.emulator.clientId,
+        client_secret: running.emulator.clientSecret ?? '',
+        scope: 'https://graph.microsoft.com/.default',
+      }),
     });
     headers = { authorization: `Bearer ${((await token.json()) as { access_token: string }).access_token}` };
   });
@@ -124,7 +129,14 @@ describe('Google emulator: every Gmail and Directory route answers as the discov
     await gmail.users.labels.get({ userId: 'me', id: label.id! });
     await gmail.users.labels.update({ userId: 'me', id: label.id!, requestBody: { name: 'Projects 2024' } });
     await gmail.users.labels.patch({ userId: 'me', id: label.id!, requestBody: { labelListVisibility: 'labelHide' } });
-    const imported = (await gmail.users.messages.import({ userId: 'me', internalDateSource: 'dateHeader', requestBody: { labelIds: ['INBOX', label.id!] }, media: { mimeType: 'message/rfc822', body: (await raw()).toString('latin1') } })).data;
+    const imported = (
+      await gmail.users.messages.import({
+        userId: 'me',
+        internalDateSource: 'dateHeader',
+        requestBody: { labelIds: ['INBOX', label.id!] },
+        media: { mimeType: 'message/rfc822', body: (await raw()).toString('latin1') },
+      })
+    ).data;
     await gmail.users.messages.insert({ userId: 'me', requestBody: { raw: (await raw()).toString('base64url'), labelIds: ['INBOX'] } });
     await gmail.users.messages.list({ userId: 'me', q: 'in:inbox', maxResults: 1 });
     for (const format of ['minimal', 'metadata', 'full', 'raw']) await gmail.users.messages.get({ userId: 'me', id: imported.id!, format, metadataHeaders: ['Subject'] });

@@ -21,8 +21,7 @@ describe('control API', () => {
   afterAll(() => google.close());
   beforeEach(() => google.emulator.reset());
 
-  const control = <T>(method: 'GET' | 'POST', route: string, data?: unknown) =>
-    rawTransport().request<T>({ url: `${google.url}/_control/${route}`, method, headers: controlHeaders, data });
+  const control = <T>(method: 'GET' | 'POST', route: string, data?: unknown) => rawTransport().request<T>({ url: `${google.url}/_control/${route}`, method, headers: controlHeaders, data });
 
   it('refuses invalid bodies with 400 and a message saying what is wrong', async () => {
     const cases: Array<[string, unknown, RegExp]> = [

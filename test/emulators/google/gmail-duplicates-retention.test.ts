@@ -74,11 +74,19 @@ describe('Trash and Spam retention', () => {
 
     expect((await advanceClock({ advanceDays: 29 })).status).toBe(200);
     await gmail.users.messages.untrash({ userId: 'me', id: rescued.id });
-    expect(arrived().map((m) => m.id).sort()).toEqual([trashed.id, spam.id, kept.id, rescued.id].sort());
+    expect(
+      arrived()
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual([trashed.id, spam.id, kept.id, rescued.id].sort());
 
     const { data } = await advanceClock({ advanceDays: 1 });
     expect(Date.parse(data.mailClock!)).toBeGreaterThanOrEqual(Date.now() + 30 * day - 60_000);
-    expect(arrived().map((m) => m.id).sort()).toEqual([kept.id, rescued.id].sort());
+    expect(
+      arrived()
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual([kept.id, rescued.id].sort());
     // Gone for good: the API answers 404 for it, and a search does not find it either.
     await expect(gmail.users.messages.get({ userId: 'me', id: trashed.id })).rejects.toMatchObject({ status: 404 });
     const { data: all } = await gmail.users.messages.list({ userId: 'me', includeSpamTrash: true });

@@ -72,10 +72,7 @@ describe('messages.import by media upload', () => {
 
   it('imports a plain media upload (uploadType=media) when no metadata is sent', async () => {
     const raw = await buildMessage({ messageId: '<media@contoso.example>' });
-    const { data } = await gmail.users.messages.import(
-      { userId: 'me', media: { mimeType: 'message/rfc822', body: raw.toString('latin1') } },
-      { rootUrl: configuredRootUrl(gmail) },
-    );
+    const { data } = await gmail.users.messages.import({ userId: 'me', media: { mimeType: 'message/rfc822', body: raw.toString('latin1') } }, { rootUrl: configuredRootUrl(gmail) });
     expect(data.id).toBeTruthy();
     expect(await arrived()).toMatchObject([{ id: data.id, messageId: '<media@contoso.example>', labelIds: [] }]);
   });

@@ -26,7 +26,21 @@ describe('Gmail labels', () => {
   it('lists the system labels of a new mailbox', async () => {
     const { data } = await gmail.users.labels.list({ userId: 'me' });
     const ids = data.labels?.map((label) => label.id);
-    for (const id of ['INBOX', 'SENT', 'DRAFT', 'TRASH', 'SPAM', 'UNREAD', 'STARRED', 'IMPORTANT', 'CATEGORY_PERSONAL', 'CATEGORY_SOCIAL', 'CATEGORY_PROMOTIONS', 'CATEGORY_UPDATES', 'CATEGORY_FORUMS']) {
+    for (const id of [
+      'INBOX',
+      'SENT',
+      'DRAFT',
+      'TRASH',
+      'SPAM',
+      'UNREAD',
+      'STARRED',
+      'IMPORTANT',
+      'CATEGORY_PERSONAL',
+      'CATEGORY_SOCIAL',
+      'CATEGORY_PROMOTIONS',
+      'CATEGORY_UPDATES',
+      'CATEGORY_FORUMS',
+    ]) {
       expect(ids).toContain(id);
     }
     expect(data.labels?.every((label) => label.type === 'system')).toBe(true);
@@ -56,7 +70,25 @@ describe('Gmail labels', () => {
   });
 
   it('refuses the names reported refused: Archive and its kin, localised system names, a reserved top level, over 225 characters', async () => {
-    const refused = ['Archive', 'archived', 'ARCHIVE', 'muted', 'Migrated', 'todo', 'voicemail', 'arxiv', 'Posteingang', 'Gesendet', 'Nepřečtené', 'Messages envoyés', 'No leídos', 'Gearchiveerd', 'Archive/2023', 'CATEGORY_Old', 'x'.repeat(226)];
+    const refused = [
+      'Archive',
+      'archived',
+      'ARCHIVE',
+      'muted',
+      'Migrated',
+      'todo',
+      'voicemail',
+      'arxiv',
+      'Posteingang',
+      'Gesendet',
+      'Nepřečtené',
+      'Messages envoyés',
+      'No leídos',
+      'Gearchiveerd',
+      'Archive/2023',
+      'CATEGORY_Old',
+      'x'.repeat(226),
+    ];
     for (const name of refused) {
       const failure = await failureOf(gmail.users.labels.create({ userId: 'me', requestBody: { name } }));
       expect(failure.status, name).toBe(400);

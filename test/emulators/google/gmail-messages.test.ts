@@ -135,7 +135,11 @@ describe('messages.get, modify, batchModify, trash, untrash, delete', () => {
 
   it('refuses what the control API armed for one message, and only that message', async () => {
     const arm = async (body: Record<string, unknown>) => {
-      const response = await fetch(`${google.url}/_control/message-failures`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ann@example.com', ...body }) });
+      const response = await fetch(`${google.url}/_control/message-failures`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'ann@example.com', ...body }),
+      });
       expect(response.status).toBe(201);
     };
     await arm({ rfc822MessageId: '<inboxRead@contoso.example>', methods: ['messages.modify'], status: 400, reason: 'invalidArgument', message: 'Precondition check failed.' });

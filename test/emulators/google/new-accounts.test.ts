@@ -96,13 +96,13 @@ describe('Google emulator: accounts Google cannot impersonate yet, or at all', (
 describe('classifyGoogleError: the impersonated user refused, or the key', () => {
   const tokenAnswer = (description: string) => ({ response: { status: 400, data: { error: 'invalid_grant', error_description: description }, headers: new Headers() }, message: 'invalid_grant' });
 
-  it('calls the texts about the `sub` user accountRefused (service-account guide; GAM\'s token errors)', () => {
+  it("calls the texts about the `sub` user accountRefused (service-account guide; GAM's token errors)", () => {
     for (const text of ['Invalid email or User ID', 'Not a valid email.', 'The account has been deleted']) {
       expect(classifyGoogleError(tokenAnswer(text)), text).toMatchObject({ kind: 'accountRefused', reason: 'invalid_grant', message: text });
     }
   });
 
-  it('keeps the key\'s own refusals as auth', () => {
+  it("keeps the key's own refusals as auth", () => {
     for (const text of ['Invalid JWT Signature.', 'Robot is disabled.', 'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe.']) {
       expect(classifyGoogleError(tokenAnswer(text)).kind, text).toBe('auth');
     }

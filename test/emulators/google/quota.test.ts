@@ -70,7 +70,11 @@ describe('Gmail per-user units', () => {
     await throttle({ quotaScale: 0.5 });
     await importInto(ann);
     await importInto(ann);
-    expect(await failureOf(importInto(ann))).toMatchObject({ status: 403, reason: 'userRateLimitExceeded', message: `User-rate limit exceeded.  Retry after ${new Date(clock + 30_000).toISOString()}` });
+    expect(await failureOf(importInto(ann))).toMatchObject({
+      status: 403,
+      reason: 'userRateLimitExceeded',
+      message: `User-rate limit exceeded.  Retry after ${new Date(clock + 30_000).toISOString()}`,
+    });
   });
 });
 
@@ -91,10 +95,7 @@ describe('Gmail project budget and per-user concurrency', () => {
   it('answers 429 "Too many concurrent requests for user" while another request of the user is in flight', async () => {
     // An upload whose body is still being sent holds the user's only slot.
     const pending = new PassThrough();
-    const held = ann.users.messages.import(
-      { userId: 'me', media: { mimeType: 'message/rfc822', body: pending } },
-      { rootUrl: configuredRootUrl(ann) },
-    );
+    const held = ann.users.messages.import({ userId: 'me', media: { mimeType: 'message/rfc822', body: pending } }, { rootUrl: configuredRootUrl(ann) });
     pending.write('From: dana@contoso.example\r\nSubject: held\r\n');
 
     await vi.waitFor(

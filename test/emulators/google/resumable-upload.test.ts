@@ -113,7 +113,7 @@ describe('messages.import as a resumable upload', () => {
 describe('what Gmail import refuses and what it stores as given', () => {
   const corpus = (file: string) => readFileSync(path.join(corpusDir, file));
 
-  it("refuses a message without a From field, or with two: 400 \"Expected a single 'From' header\"", async () => {
+  it('refuses a message without a From field, or with two: 400 "Expected a single \'From\' header"', async () => {
     const none = await failureOf(importMessage(gmail, { userId: 'me', raw: Buffer.from('Subject: no sender\r\nTo: ann@example.com\r\n\r\nbody\r\n'), labelIds: [] }));
     expect(none).toMatchObject({ kind: 'invalid', status: 400, message: "Expected a single 'From' header" });
     const two = await failureOf(importMessage(gmail, { userId: 'me', raw: Buffer.from('From: a@contoso.example\r\nFrom: b@contoso.example\r\nSubject: x\r\n\r\nbody\r\n'), labelIds: [] }));
@@ -132,7 +132,10 @@ describe('what Gmail import refuses and what it stores as given', () => {
     for (const file of ['mikel-mail/rfc2822/example13.eml', 'mikel-mail/plain_emails/basic_email_lf.eml', 'mikel-mail/multi_charset/ks_c_5601-1987.eml']) {
       const raw = corpus(file);
       await importMessage(gmail, { userId: 'me', raw, labelIds: [] });
-      expect((await arrived()).map((message) => message.sha256), file).toContain(sha256(raw));
+      expect(
+        (await arrived()).map((message) => message.sha256),
+        file,
+      ).toContain(sha256(raw));
     }
   });
 });

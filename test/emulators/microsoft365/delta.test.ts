@@ -84,7 +84,11 @@ describe('Microsoft 365 emulator: per-folder message delta', () => {
     expect(round.pages).toBe(Math.ceil(inbox.totalItemCount / 4) + (inbox.totalItemCount % 4 === 0 ? 1 : 0));
     expect(round.deltaLink).toMatch(/\/messages\/delta\?\$deltatoken=/);
     for (const item of round.items) {
-      expect(Object.keys(item).filter((key) => !key.startsWith('@odata')).sort()).toEqual([...selected].sort());
+      expect(
+        Object.keys(item)
+          .filter((key) => !key.startsWith('@odata'))
+          .sort(),
+      ).toEqual([...selected].sort());
       expect(item.parentFolderId).toBe(inbox.id);
     }
 
@@ -145,7 +149,10 @@ describe('Microsoft 365 emulator: per-folder message delta', () => {
     const changes = await deltaRound(connection, round.deltaLink, preferences);
     // One entry per change (see the replay test below), each carrying only what that change touched.
     const entriesOf = (id: string) => changes.items.filter((item) => item.id === id);
-    const fields = (item: object | undefined) => Object.keys(item ?? {}).filter((key) => !key.startsWith('@odata')).sort();
+    const fields = (item: object | undefined) =>
+      Object.keys(item ?? {})
+        .filter((key) => !key.startsWith('@odata'))
+        .sort();
     expect(entriesOf(read).map(fields)).toEqual([['id', 'isRead', 'parentFolderId']]);
     expect(entriesOf(read)[0]).toMatchObject({ isRead: true, parentFolderId: inboxId });
     expect(entriesOf(flaggedAndCategorised).map(fields)).toEqual([
@@ -196,7 +203,11 @@ describe('Microsoft 365 emulator: per-folder message delta', () => {
     expect(next.items).toEqual([]);
     for (const isRead of [false, true, false]) await control(running, `/users/${user}/messages/${added}/update`, { isRead });
     const paged = await deltaRound(connection, next.deltaLink, { maxPageSize: 2, immutableIds: true });
-    expect(paged.items.map((item) => [item.id, item.isRead])).toEqual([[added, false], [added, false], [added, false]]);
+    expect(paged.items.map((item) => [item.id, item.isRead])).toEqual([
+      [added, false],
+      [added, false],
+      [added, false],
+    ]);
     expect(paged.pages).toBe(2);
   });
 
@@ -229,7 +240,8 @@ describe('Microsoft 365 emulator: per-folder message delta', () => {
     const plain = ((await (await control(running, `/users/${user}/messages`, { count: 1, withoutMessageId: true })).json()) as { immutableIds: string[] }).immutableIds[0]!;
     expect((await control(running, `/users/${user}/messages/${archived.id}/move-to-archive-mailbox`)).status).toBe(200);
 
-    const read = async (id: string) => (await connection.client.api(`/users/${user}/messages/${id}?$select=internetMessageId`).header('Prefer', 'IdType="ImmutableId"').get()) as { internetMessageId: string | null };
+    const read = async (id: string) =>
+      (await connection.client.api(`/users/${user}/messages/${id}?$select=internetMessageId`).header('Prefer', 'IdType="ImmutableId"').get()) as { internetMessageId: string | null };
     expect(copy.immutableId).not.toBe(original.id);
     expect((await read(copy.immutableId)).internetMessageId).toBe((await read(original.id)).internetMessageId);
     expect((await read(original.id)).internetMessageId).toMatch(/^<.+@.+>$/);
@@ -282,11 +294,7 @@ describe('Microsoft 365 emulator: per-folder message delta', () => {
   });
 
   it('carries $expand of the size property into later pages', async () => {
-    const round = await deltaRound(
-      connection,
-      `/users/${user}/mailFolders/sentitems/messages/delta?$select=id&$expand=singleValueExtendedProperties($filter=id eq 'Long 0x0E08')`,
-      { maxPageSize: 2 },
-    );
+    const round = await deltaRound(connection, `/users/${user}/mailFolders/sentitems/messages/delta?$select=id&$expand=singleValueExtendedProperties($filter=id eq 'Long 0x0E08')`, { maxPageSize: 2 });
     expect(round.pages).toBeGreaterThan(1);
     for (const item of round.items) expect(item.singleValueExtendedProperties).toEqual([{ id: 'Long 0xe08', value: expect.stringMatching(/^\d+$/) }]);
   });

@@ -30,7 +30,7 @@ describe('Microsoft 365 emulator: mailboxes the app may not open', () => {
   });
   afterAll(() => m365.close());
 
-  it('answers a guest\'s mail routes 404 MailboxNotEnabledForRESTAPI, with Graph\'s body, while the directory knows the guest', async () => {
+  it("answers a guest's mail routes 404 MailboxNotEnabledForRESTAPI, with Graph's body, while the directory knows the guest", async () => {
     const res = await control(m365, '/users', {
       userPrincipalName: 'john_gmail.com#EXT#@contoso.example',
       displayName: 'John (guest)',

@@ -31,8 +31,7 @@ describe('Microsoft 365 emulator: messages held as raw MIME (control API)', () =
     });
     return { status: response.status, json: (await response.json()) as { id: string; immutableId: string; size: number; error?: { code: string; message: string } } };
   };
-  const get = async (id: string) =>
-    (await connection.client.api(`/users/${upn}/messages/${id}`).expand("singleValueExtendedProperties($filter=id eq 'Integer 0x0E08')").get()) as GraphMessage;
+  const get = async (id: string) => (await connection.client.api(`/users/${upn}/messages/${id}`).expand("singleValueExtendedProperties($filter=id eq 'Integer 0x0E08')").get()) as GraphMessage;
 
   beforeAll(async () => {
     running = await startMicrosoft365Emulator({ seed: { seed: 7, users: 1, messagesPerUser: 0, failingItemsPerUser: 0, groups: false } });
@@ -93,7 +92,10 @@ describe('Microsoft 365 emulator: messages held as raw MIME (control API)', () =
     const first = createMicrosoft365Emulator({ persistDir, seed: { seed: 3, users: 1, messagesPerUser: 0, failingItemsPerUser: 0, groups: false } });
     const user = first.tenant.directory.listUsers()[0]!;
     const bytes = fixture('mikel-mail/plain_emails/basic_email_lf.eml');
-    const record = first.tenant.addRawMessage(user, { bytes, summary: { messageId: '<a@b>', subject: 's', from: { name: '', address: 'a@b' }, to: [], cc: [], sentAt: null, inReplyTo: null, references: [], text: '', hasAttachments: false } });
+    const record = first.tenant.addRawMessage(user, {
+      bytes,
+      summary: { messageId: '<a@b>', subject: 's', from: { name: '', address: 'a@b' }, to: [], cc: [], sentAt: null, inReplyTo: null, references: [], text: '', hasAttachments: false },
+    });
     first.persist();
     first.close();
     const second = createMicrosoft365Emulator({ persistDir });

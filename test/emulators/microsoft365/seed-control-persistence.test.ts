@@ -84,7 +84,10 @@ describe('Microsoft 365 emulator: deterministic seeding, control API and persist
     const upn = first.emulator.tenant.directory.listUsers()[0]?.userPrincipalName ?? '';
     await control(first, '/reset');
     await connection.client.api(`/users/${upn}`).get();
-    await connection.client.api('/users/nobody@contoso.example').get().catch(() => undefined);
+    await connection.client
+      .api('/users/nobody@contoso.example')
+      .get()
+      .catch(() => undefined);
     const stats = (await (await fetch(`${first.url}/_control/stats`)).json()) as { byRoute: Record<string, Record<string, number>>; quotaRefusals: { total: number } };
     expect(stats.byRoute['GET /v1.0/users/:userId']).toEqual({ '200': 1, '404': 1 });
     expect(stats.byRoute['POST /:tenant/oauth2/v2.0/token']?.['200']).toBeGreaterThanOrEqual(1);

@@ -27,7 +27,12 @@ export const graphErrorSchema: JsonSchema = {
         target: { type: ['string', 'null'] },
         details: {
           type: 'array',
-          items: { type: 'object', required: ['code', 'message'], additionalProperties: false, properties: { code: { type: 'string' }, message: { type: 'string' }, target: { type: ['string', 'null'] } } },
+          items: {
+            type: 'object',
+            required: ['code', 'message'],
+            additionalProperties: false,
+            properties: { code: { type: 'string' }, message: { type: 'string' }, target: { type: ['string', 'null'] } },
+          },
         },
         innerError: {
           type: 'object',

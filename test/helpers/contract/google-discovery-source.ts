@@ -48,7 +48,9 @@ export function resolveGoogleDiscoveryDir(log: (line: string) => void): string {
     run('python3', ['-m', 'pip', 'download', '--quiet', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check', '-d', work, `google-api-python-client==${pythonClientVersion}`]);
     const wheel = readdirSync(work).find((file) => file === wheelName);
     if (!wheel) throw new Error(`pip did not download ${wheelName}.`);
-    const digest = createHash('sha256').update(readFileSync(path.join(work, wheel))).digest('hex');
+    const digest = createHash('sha256')
+      .update(readFileSync(path.join(work, wheel)))
+      .digest('hex');
     if (digest !== wheelSha256) throw new Error(`${wheelName} has SHA-256 ${digest}, expected ${wheelSha256}.`);
     const extracted = path.join(work, 'documents');
     // A wheel is a zip archive; Python (which pip needs anyway) unpacks the two members.

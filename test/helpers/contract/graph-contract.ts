@@ -98,7 +98,7 @@ export class GraphContract {
       if (link in body && !isAbsoluteUrl(body[link])) problems.push(`${link} must be an absolute URL`);
     }
     if ('@odata.count' in body && !Number.isInteger(body['@odata.count'])) problems.push('@odata.count must be an integer');
-    if (delta && ('@odata.nextLink' in body) === ('@odata.deltaLink' in body)) problems.push('a delta page carries exactly one of @odata.nextLink and @odata.deltaLink');
+    if (delta && '@odata.nextLink' in body === '@odata.deltaLink' in body) problems.push('a delta page carries exactly one of @odata.nextLink and @odata.deltaLink');
     if (!Array.isArray(body.value)) return [...problems, '/value must be an array'];
     body.value.forEach((item, index) => {
       const where = `/value/${index}`;
@@ -131,7 +131,9 @@ export class GraphContract {
     if (!validate) throw new Error(`No schema for ${actual} in the generated Graph types.`);
     if (validate(entity)) return [];
     // Ajv paths are relative to the entity; put them under its place in the body.
-    return describeErrors(validate.errors).map((problem) => `${definitionOf[actual]}: ${problem.startsWith('(body)') ? `${where || '(body)'}${problem.slice('(body)'.length)}` : `${where}${problem}`}`);
+    return describeErrors(validate.errors).map(
+      (problem) => `${definitionOf[actual]}: ${problem.startsWith('(body)') ? `${where || '(body)'}${problem.slice('(body)'.length)}` : `${where}${problem}`}`,
+    );
   }
 
   private checkBatch(body: unknown): string[] {

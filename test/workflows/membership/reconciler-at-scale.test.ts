@@ -136,7 +136,10 @@ describe('the membership reconciler at scale', () => {
 
   it('a group that no longer exists is reported as GROUP_NOT_FOUND and excludes nobody', async () => {
     const { tenant } = fixture.m365.emulator;
-    const members = [tenant.addUser({ userPrincipalName: 'team.one@contoso.example', displayName: 'Team One' }), tenant.addUser({ userPrincipalName: 'team.two@contoso.example', displayName: 'Team Two' })];
+    const members = [
+      tenant.addUser({ userPrincipalName: 'team.one@contoso.example', displayName: 'Team One' }),
+      tenant.addUser({ userPrincipalName: 'team.two@contoso.example', displayName: 'Team Two' }),
+    ];
     const team = tenant.addGroup({ displayName: 'Team', memberIds: members.map((user) => user.id) });
     await fixture.store.policies.update(fixture.policyId, { rules: { groupIds: [smallGroup.id, team.id] } });
     await reconcileOnce(membership);

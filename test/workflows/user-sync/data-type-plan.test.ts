@@ -44,7 +44,14 @@ describe('the carried state across continue-as-new', () => {
       skippedFolderIds: ['outbox-id'],
     };
     const state = upgradeCarriedState(v1);
-    expect(state).toMatchObject({ version: 2, stage: SyncStage.Recurring, cyclesCompleted: 7, statusBeforePause: null, cycleInProgress: null, dataTypes: { mail: { stage: SyncStage.Recurring, skippedContainerIds: ['outbox-id'] } } });
+    expect(state).toMatchObject({
+      version: 2,
+      stage: SyncStage.Recurring,
+      cyclesCompleted: 7,
+      statusBeforePause: null,
+      cycleInProgress: null,
+      dataTypes: { mail: { stage: SyncStage.Recurring, skippedContainerIds: ['outbox-id'] } },
+    });
     expect(state).not.toHaveProperty('skippedFolderIds');
     // A user still being provisioned has no data type begun.
     expect(upgradeCarriedState({ ...v1, stage: SyncStage.Provisioning }).dataTypes).toEqual({});

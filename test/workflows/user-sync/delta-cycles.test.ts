@@ -23,7 +23,10 @@ describe('user sync: recurring delta cycles', () => {
     const arrived = fixture.google.emulator.messagesOf(targetEmail);
     const counts = new Map<string, number>();
     for (const message of arrived) counts.set(message.messageId!, (counts.get(message.messageId!) ?? 0) + 1);
-    expect([...counts.values()].every((n) => n === 1), 'no message twice').toBe(true);
+    expect(
+      [...counts.values()].every((n) => n === 1),
+      'no message twice',
+    ).toBe(true);
     expect(arrived.length).toBe(source.length + deletedMessageIds.length);
     for (const message of source) {
       const copy = arrived.find((m) => m.messageId === message.internetMessageId);
@@ -69,7 +72,10 @@ describe('user sync: recurring delta cycles', () => {
     fixture.m365.emulator.tenant.addMessages(user, { count: 2 });
     await handle.signal(retrySignal);
     await waitForSnapshot(handle, (s) => s.status === SyncStatus.Synced && s.cyclesCompleted === before + 1);
-    const deleted = fixture.google.emulator.messagesOf(targetEmail).filter((m) => m.labelIds.includes('TRASH')).map((m) => m.messageId!);
+    const deleted = fixture.google.emulator
+      .messagesOf(targetEmail)
+      .filter((m) => m.labelIds.includes('TRASH'))
+      .map((m) => m.messageId!);
     expectMirrored(deleted);
     const audit = await fixture.store.audit.list({ code: 'DELTA_TOKEN_EXPIRED', limit: 50 });
     expect(audit.items.length).toBeGreaterThan(0);
@@ -92,7 +98,10 @@ describe('user sync: recurring delta cycles', () => {
     }
     const folders = await fixture.store.folders.list((await fixture.store.syncUsers.getByWorkflowId(handle.workflowId))!.id);
     const sum = (keep: (route: string) => boolean) => [...made].filter(([route]) => keep(route)).reduce((total, [, n]) => total + n, 0);
-    expect(sum((route) => route.endsWith('/messages/delta')), 'one delta request per folder').toBe(folders.length);
+    expect(
+      sum((route) => route.endsWith('/messages/delta')),
+      'one delta request per folder',
+    ).toBe(folders.length);
     // folderDiscoveryEveryCycles is 1 in this file, so the tree is read again: the root's folders once and
     // the children of folders that have some, and nothing else (which folders are well-known is known).
     const listings = [...made.keys()].filter((route) => !route.endsWith('/messages/delta'));

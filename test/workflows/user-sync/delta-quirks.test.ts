@@ -36,7 +36,10 @@ describe('user sync: partial delta entries, Gmail-owned labels, poison items', (
     expect(copies.length, `copies of ${messageIdOf(user, record)}`).toBeLessThanOrEqual(1);
     return copies[0];
   };
-  const labelNamesOf = (user: DirectoryUser, record: MessageRecord) => copyOf(user, record)?.labels.map((l) => l.name).sort();
+  const labelNamesOf = (user: DirectoryUser, record: MessageRecord) =>
+    copyOf(user, record)
+      ?.labels.map((l) => l.name)
+      .sort();
   const expectedFor = (user: DirectoryUser, record: MessageRecord) => {
     const source = sourceMessages(fixture.m365.emulator, user).find((m) => m.internetMessageId === messageIdOf(user, record))!;
     return expectedLabelNames(source);
@@ -142,7 +145,15 @@ describe('user sync: partial delta entries, Gmail-owned labels, poison items', (
     expect(first.status).toBe(SyncStatus.Synced);
     expect(copyOf(user, poisonImport!)).toBeUndefined();
 
-    await armGmail({ email, rfc822MessageId: messageIdOf(user, poisonRelabel!), methods: ['messages.modify'], status: 400, reason: 'invalidArgument', message: 'Precondition check failed.', count: 1 });
+    await armGmail({
+      email,
+      rfc822MessageId: messageIdOf(user, poisonRelabel!),
+      methods: ['messages.modify'],
+      status: 400,
+      reason: 'invalidArgument',
+      message: 'Precondition check failed.',
+      count: 1,
+    });
     await armGmail({ email, rfc822MessageId: messageIdOf(user, poisonTrash!), methods: ['messages.trash'], status: 409, message: 'unused', rawBody: 'Conflict' });
     const relabelLabelsBefore = labelNamesOf(user, poisonRelabel!);
     tenant.updateMessage(user, poisonRelabel!, { flagStatus: 'flagged' });
@@ -160,8 +171,15 @@ describe('user sync: partial delta entries, Gmail-owned labels, poison items', (
     const mailbox = tenant.mailboxOf(user);
     const items = new Map((await fixture.store.items.list({ syncUserId })).items.map((i) => [i.sourceItemId, i]));
     expect(items.size).toBe(3);
-    expect(items.get(mailbox.idOf(poisonImport!, true))).toMatchObject({ errorCode: ItemErrorCode.ItemRejected, status: 'failed', serviceError: { status: 422, message: '<html>Unprocessable</html>' } });
-    expect(items.get(mailbox.idOf(poisonRelabel!, true))).toMatchObject({ errorCode: ItemErrorCode.ChangeRejected, serviceError: { status: 400, reason: 'invalidArgument', message: 'Precondition check failed.' } });
+    expect(items.get(mailbox.idOf(poisonImport!, true))).toMatchObject({
+      errorCode: ItemErrorCode.ItemRejected,
+      status: 'failed',
+      serviceError: { status: 422, message: '<html>Unprocessable</html>' },
+    });
+    expect(items.get(mailbox.idOf(poisonRelabel!, true))).toMatchObject({
+      errorCode: ItemErrorCode.ChangeRejected,
+      serviceError: { status: 400, reason: 'invalidArgument', message: 'Precondition check failed.' },
+    });
     expect(items.get(mailbox.idOf(poisonTrash!, true))).toMatchObject({ errorCode: ItemErrorCode.ChangeRejected, serviceError: { status: 409, message: 'Conflict' } });
     for (const item of items.values()) expect(item.reason).toMatch(/Gmail refused/);
     // Counted failed once each: exported = imported + failed, one count per message.

@@ -37,7 +37,10 @@ describe('user sync: a message Graph reports more than once', () => {
     for (let i = 0; i < 30; i++) tenant.updateMessage(user, busy, { isRead: i % 2 === 0 });
     tenant.updateMessage(user, spread!, { categories: ['Travel'] });
 
-    const deltaRequests = () => Object.entries(fixture.m365.emulator.stats.snapshot().byRoute).filter(([route]) => route.endsWith('/messages/delta')).reduce((n, [, s]) => n + Object.values(s).reduce((a, b) => a + b, 0), 0);
+    const deltaRequests = () =>
+      Object.entries(fixture.m365.emulator.stats.snapshot().byRoute)
+        .filter(([route]) => route.endsWith('/messages/delta'))
+        .reduce((n, [, s]) => n + Object.values(s).reduce((a, b) => a + b, 0), 0);
     const requestsBefore = deltaRequests();
     await handle.signal(retrySignal);
     const snapshot = await waitForSnapshot(handle, (s) => s.cyclesCompleted === 2 && (s.status === SyncStatus.Synced || s.status === SyncStatus.Failed));
@@ -53,7 +56,11 @@ describe('user sync: a message Graph reports more than once', () => {
       expect(copies[0]!.labels.map((l) => l.name).sort(), `labels of ${message.internetMessageId}`).toEqual(expectedLabelNames(message));
     }
     expect(arrived.length).toBe(source.length);
-    const labelsOf = (record: typeof busy) => arrived.find((m) => m.messageId === mailbox.plan(record).messageId)!.labels.map((l) => l.name).sort();
+    const labelsOf = (record: typeof busy) =>
+      arrived
+        .find((m) => m.messageId === mailbox.plan(record).messageId)!
+        .labels.map((l) => l.name)
+        .sort();
     expect(labelsOf(fresh!)).toEqual(['INBOX', 'STARRED']);
     expect(labelsOf(spread!)).toEqual(['Categories/Travel', 'INBOX', 'UNREAD']);
     expect(labelsOf(busy)).toContain('UNREAD');

@@ -51,7 +51,7 @@ describe('user sync: user-level failures', () => {
     await recordHistoryIfAsked(handle, 'credentials-healed');
   });
 
-  it('records GOOGLE_USER_CREATION_FAILED with Google\'s own error when the account cannot be created', async () => {
+  it("records GOOGLE_USER_CREATION_FAILED with Google's own error when the account cannot be created", async () => {
     const user = users[1]!;
     await control(fixture.google.url, '/_control/provisioning-failures', { email: targetOf(user), status: 412, reason: 'conditionNotMet', message: 'Not enough licenses to create the user.' });
     const { syncUserId, handle } = await fixture.startSync(user);

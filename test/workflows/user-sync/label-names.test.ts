@@ -20,7 +20,12 @@ describe('user sync: folder names Gmail refuses as labels', () => {
     user = fixture.m365.emulator.seed({ seed: 29, users: 1, messagesPerUser: 40, failingItemsPerUser: 0, groups: false }).users[0]!;
     targetEmail = `${user.mail!.split('@')[0]}@${targetDomain}`;
     const tenant = fixture.m365.emulator.tenant;
-    for (const [folder, count] of [['Muted', 2], ['[Gmail]/Sent Mail', 2], ['CATEGORY_Old', 3], [longFolder, 1]] as const) {
+    for (const [folder, count] of [
+      ['Muted', 2],
+      ['[Gmail]/Sent Mail', 2],
+      ['CATEGORY_Old', 3],
+      [longFolder, 1],
+    ] as const) {
       tenant.addFolder(user, folder);
       tenant.addMessages(user, { count, folder });
     }
@@ -70,7 +75,10 @@ describe('user sync: folder names Gmail refuses as labels', () => {
     expect(renamed.every((e) => e.severity === 'Warning')).toBe(true);
     const unavailable = await audit('LABEL_UNAVAILABLE');
     expect(unavailable).toHaveLength(1);
-    expect(unavailable[0]).toMatchObject({ severity: 'Warning', details: { sourceFolderId: folderOf(folders, 'CATEGORY_Old').sourceFolderId, googleError: { status: 400, message: 'Invalid label name' } } });
+    expect(unavailable[0]).toMatchObject({
+      severity: 'Warning',
+      details: { sourceFolderId: folderOf(folders, 'CATEGORY_Old').sourceFolderId, googleError: { status: 400, message: 'Invalid label name' } },
+    });
     expect(unavailable[0]!.message).toMatch(/not copied until it can be labelled/);
     const row = await fixture.store.syncUsers.get(syncUserId);
     expect(row!.initialSyncTotal).toBe(source.length - unlabelled.length);
@@ -82,7 +90,12 @@ describe('user sync: folder names Gmail refuses as labels', () => {
 
     // Next cycles, with the folder tree read again and without: new mail in the renamed folders arrives
     // under the same labels, the unlabelled folder stays out without a new warning, nothing is created twice.
-    const userLabels = () => fixture.google.emulator.labelsOf(targetEmail).filter((l) => l.type === 'user').map((l) => l.name).sort();
+    const userLabels = () =>
+      fixture.google.emulator
+        .labelsOf(targetEmail)
+        .filter((l) => l.type === 'user')
+        .map((l) => l.name)
+        .sort();
     const labelsBefore = userLabels();
     fixture.m365.emulator.tenant.addMessages(user, { count: 2, folder: 'Muted' });
     fixture.m365.emulator.tenant.addMessages(user, { count: 1, folder: '[Gmail]/Sent Mail' });

@@ -35,13 +35,22 @@ describe(`user sync: a ${size}-message mailbox`, () => {
     let wrongLabels = 0;
     for (const message of copyable) {
       const copy = byId.get(message.internetMessageId);
-      if (!copy || copy.labels.map((l) => l.name).sort().join('|') !== expectedLabelNames(message).join('|')) wrongLabels += 1;
+      if (
+        !copy ||
+        copy.labels
+          .map((l) => l.name)
+          .sort()
+          .join('|') !== expectedLabelNames(message).join('|')
+      )
+        wrongLabels += 1;
     }
     expect(wrongLabels).toBe(0);
     const row = await fixture.store.syncUsers.get(syncUserId);
     expect(row!.counts).toEqual({ exported: copyable.length + 4, imported: copyable.length, failed: 4, skipped: 0 });
 
     const history = await handle.fetchHistory();
-    console.log(`${size}-message mailbox: ${copyable.length} messages in ${seconds.toFixed(1)} s (${(copyable.length / seconds).toFixed(0)} msg/s, quotas off), ${history.events?.length} history events in the current run`);
+    console.log(
+      `${size}-message mailbox: ${copyable.length} messages in ${seconds.toFixed(1)} s (${(copyable.length / seconds).toFixed(0)} msg/s, quotas off), ${history.events?.length} history events in the current run`,
+    );
   }, 660_000);
 });

@@ -97,7 +97,13 @@ describe('user sync: a corpus of real-world e-mails', () => {
     expect(mailboxes.length).toBeGreaterThan(1);
     expect(corpus.filter((m) => /^[\x21-\x39\x3b-\x7e]+[ \t]+:/m.test(header(m))).length).toBeGreaterThanOrEqual(2);
     expect(corpus.some((m) => /^content-transfer-encoding:\s*binary/im.test(text(m)))).toBe(true);
-    expect(corpus.some((m) => text(m).split(/\r?\n/).some((line) => line.length > 998))).toBe(true);
+    expect(
+      corpus.some((m) =>
+        text(m)
+          .split(/\r?\n/)
+          .some((line) => line.length > 998),
+      ),
+    ).toBe(true);
     expect(corpus.filter((m) => m.strippedMboxLine).length).toBeGreaterThan(0);
   });
 });

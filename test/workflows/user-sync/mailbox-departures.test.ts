@@ -34,7 +34,10 @@ describe('user sync: Deleted Items, Junk Email and messages that leave the mailb
   const mailbox = () => tenant().mailboxOf(user);
   const mirrored = () => sourceMessages(fixture.m365.emulator, user).filter((m) => !['outbox', 'conversationhistory'].includes(m.wellKnownFolder ?? ''));
   const copyOf = (messageId: string) => fixture.google.emulator.messagesOf(targetEmail).find((m) => m.messageId === messageId);
-  const labelNames = (messageId: string) => copyOf(messageId)?.labels.map((l) => l.name).sort();
+  const labelNames = (messageId: string) =>
+    copyOf(messageId)
+      ?.labels.map((l) => l.name)
+      .sort();
   const inFolder = (name: string) => [...mailbox().allMessages()].filter((r) => mailbox().folder(r.folder)?.wellKnownName === name);
   const source = (record: MessageRecord): SourceMessage => mirrored().find((m) => m.immutableId === mailbox().idOf(record, true))!;
 

@@ -13,7 +13,7 @@ async function control(baseUrl: string, path: string, body: unknown = {}): Promi
  * A refusal of one mailbox or one account is that user's: the connection
  * stays usable (never Error) and the other users of it keep syncing.
  */
-describe('user sync: per-mailbox refusals are the user\'s, not the connection\'s', () => {
+describe("user sync: per-mailbox refusals are the user's, not the connection's", () => {
   let fixture: SyncFixture;
   let users: DirectoryUser[];
   const targetOf = (user: DirectoryUser) => `${user.mail!.split('@')[0]}@${targetDomain}`;
@@ -147,7 +147,7 @@ describe('user sync: a new Google account that stays refused past the retry budg
   });
   afterAll(async () => fixture?.close());
 
-  it('ends the cycle as TARGET_ACCOUNT_NOT_READY (not the connection\'s error), and the next cycle copies everything once Google accepts the account', async () => {
+  it("ends the cycle as TARGET_ACCOUNT_NOT_READY (not the connection's error), and the next cycle copies everything once Google accepts the account", async () => {
     const [user] = fixture.m365.emulator.seed({ seed: 59, users: 1, messagesPerUser: 8, failingItemsPerUser: 0, groups: false }).users;
     const { handle } = await fixture.startSync(user!);
     const failed = await waitForSnapshot(handle, (s) => s.status === SyncStatus.Failed, 60_000);

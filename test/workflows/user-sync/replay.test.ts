@@ -11,11 +11,21 @@ import { historiesDir, historyFromFixture } from '../../helpers/history-recordin
  * replay diverge (a DeterminismViolationError) and fails here.
  */
 describe('user sync workflow: replay of recorded histories', () => {
-  const files = readdirSync(historiesDir).filter((name) => name.endsWith('.json')).sort();
+  const files = readdirSync(historiesDir)
+    .filter((name) => name.endsWith('.json'))
+    .sort();
 
   it('has the recorded scenarios to replay', () => {
     expect(files).toEqual(
-      expect.arrayContaining(['initial-sync-paused.json', 'failed-cycle.json', 'credentials-healed.json', 'excluded.json', 'continued-as-new.json', 'paused-across-runs.json', 'paused-across-runs.next-run.json']),
+      expect.arrayContaining([
+        'initial-sync-paused.json',
+        'failed-cycle.json',
+        'credentials-healed.json',
+        'excluded.json',
+        'continued-as-new.json',
+        'paused-across-runs.json',
+        'paused-across-runs.next-run.json',
+      ]),
     );
   });
 

@@ -32,7 +32,10 @@ describe('user sync: Outlook messages that share a Message-ID, and intents left 
   const mailbox = () => tenant().mailboxOf(user);
   const source = (record: MessageRecord): SourceMessage => sourceMessages(fixture.m365.emulator, user).find((m) => m.immutableId === mailbox().idOf(record, true))!;
   const copiesOf = (messageId: string) => fixture.google.emulator.messagesOf(targetEmail).filter((m) => m.messageId === messageId);
-  const labelNames = (messageId: string) => copiesOf(messageId)[0]!.labels.map((l) => l.name).sort();
+  const labelNames = (messageId: string) =>
+    copiesOf(messageId)[0]!
+      .labels.map((l) => l.name)
+      .sort();
   const union = (...messages: SourceMessage[]) => [...new Set(messages.flatMap(expectedLabelNames))].sort();
   const inboxRecords = () => [...mailbox().allMessages()].filter((r) => mailbox().folder(r.folder)?.wellKnownName === 'inbox');
 

@@ -83,10 +83,14 @@ describe('user sync: the Temporal server killed (SIGKILL) and restarted on its d
     const atKill = users.map((user) => messagesArrived(fixture, user));
     expect(atKill[0]).toBeLessThan(880);
 
-    const down = await waitUntil('health to report Temporal down', async () => {
-      const report = await health();
-      return report.status === 503 && !report.body.temporal.ok ? report : undefined;
-    }, 60_000);
+    const down = await waitUntil(
+      'health to report Temporal down',
+      async () => {
+        const report = await health();
+        return report.status === 503 && !report.body.temporal.ok ? report : undefined;
+      },
+      60_000,
+    );
     expect(down.body.workers.ok).toBe(false);
     // Down for longer than the heartbeat timeout: the attempt that ran at the kill is given up on after the restart.
     const downUntil = Date.now() + 10_000;
@@ -100,10 +104,14 @@ describe('user sync: the Temporal server killed (SIGKILL) and restarted on its d
 
     devServer = await startDevServer(devServerOptions);
     // Nobody restarts anything else: the API's and the worker's connections find the server again.
-    await waitUntil('health to recover by itself', async () => {
-      const report = await health();
-      return report.status === 200 && report.body.temporal.ok && report.body.workers.ok ? true : undefined;
-    }, 120_000);
+    await waitUntil(
+      'health to recover by itself',
+      async () => {
+        const report = await health();
+        return report.status === 200 && report.body.temporal.ok && report.body.workers.ok ? true : undefined;
+      },
+      120_000,
+    );
 
     for (const [index, { syncUserId, handle }] of started.entries()) {
       const snapshot = await waitForSnapshot(handle, (s) => s.status === SyncStatus.Synced || s.status === SyncStatus.Failed, 300_000);

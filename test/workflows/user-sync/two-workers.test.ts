@@ -40,8 +40,11 @@ describe('user sync: two workers on one task queue, the one running the copy kil
     const { handle } = await fixture.startSync(user, { tuning: { heartbeatTimeoutSeconds: undefined, messagesPerActivity: 5000 } });
 
     await waitUntil('300 messages across', () => (messagesArrived(fixture, user) >= 300 ? true : undefined), 180_000);
-    const running = await waitUntil<PendingActivity>('the copy running on one of the workers', async () =>
-      (await pendingActivities(handle)).find((a) => a.name === 'syncMailFolders' && a.started && workers.some((w) => w.identity === a.lastWorkerIdentity)), 30_000);
+    const running = await waitUntil<PendingActivity>(
+      'the copy running on one of the workers',
+      async () => (await pendingActivities(handle)).find((a) => a.name === 'syncMailFolders' && a.started && workers.some((w) => w.identity === a.lastWorkerIdentity)),
+      30_000,
+    );
     const victim = workers.find((w) => w.identity === running.lastWorkerIdentity)!;
     const survivor = workers.find((w) => w !== victim)!;
     await killWorkerProcess(victim);
@@ -50,8 +53,11 @@ describe('user sync: two workers on one task queue, the one running the copy kil
     expect(atKill).toBeLessThan(950);
 
     // The next attempt, on the survivor: Temporal gives the copy to it once the heartbeat timeout expired.
-    const takeover = await waitUntil<PendingActivity>('the survivor to run the copy', async () =>
-      (await pendingActivities(handle)).find((a) => a.name === 'syncMailFolders' && a.started && a.lastWorkerIdentity === survivor.identity), 240_000);
+    const takeover = await waitUntil<PendingActivity>(
+      'the survivor to run the copy',
+      async () => (await pendingActivities(handle)).find((a) => a.name === 'syncMailFolders' && a.started && a.lastWorkerIdentity === survivor.identity),
+      240_000,
+    );
     expect(takeover.attempt).toBeGreaterThan(running.attempt);
     const firstNewMessageAt = await waitUntil('the survivor to copy a message', () => (messagesArrived(fixture, user) > atKill ? Date.now() : undefined), 120_000);
     const lastHeartbeatBeforeKill = running.lastHeartbeatAtMs ?? running.lastStartedAtMs!;
