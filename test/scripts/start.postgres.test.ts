@@ -55,7 +55,7 @@ describe('npm start with DATABASE_URL=postgres://…', () => {
     try {
       const rows = await database('sync_users').select('display_name', 'status', 'imported');
       expect(rows).toHaveLength(demoPeople.length);
-      const imported = await database('message_map').where({ state: 'imported' }).count<{ count: string }[]>('* as count');
+      const imported = await database('item_map').where({ data_type: 'mail', state: 'imported' }).count<{ count: string }[]>('* as count');
       const sum = syncsNormally.reduce((total, name) => total + users.get(name)!.counts.imported, 0);
       expect(Number(imported[0]!.count)).toBeGreaterThanOrEqual(sum);
     } finally {
