@@ -8,6 +8,8 @@ import { StoreValidationError } from './errors.js';
 export function requireText(value: unknown, field: string, maxLength = 255): string {
   if (typeof value !== 'string' || value.trim() === '') throw new StoreValidationError(field, `${field} is required.`);
   const trimmed = value.trim();
+  // PostgreSQL refuses a NUL in text, and SQLite cuts a statement's text at one.
+  if (trimmed.includes('\u0000')) throw new StoreValidationError(field, `${field} must not contain NUL characters.`);
   if (trimmed.length > maxLength) throw new StoreValidationError(field, `${field} must be at most ${maxLength} characters.`);
   return trimmed;
 }

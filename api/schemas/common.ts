@@ -14,6 +14,15 @@ export function idParams<N extends string>(name: N) {
 }
 
 /** For routes without query parameters: any given is a mistake worth a 400. */
+/** A name an administrator gives (policy, ...): shown in lists and the audit log, so no control characters (a NUL cannot even be stored). */
+export const DisplayNameSchema = z
+  .string()
+  .trim()
+  .min(1, { error: 'is required' })
+  .max(255)
+  // eslint-disable-next-line no-control-regex
+  .regex(/^[^\u0000-\u001f\u007f]*$/, { error: 'must not contain control characters' });
+
 export const NoQuery = z.object({}).strict();
 
 export const LimitQuery = z.coerce

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { MAX_CYCLE_INTERVAL_SECONDS, MIN_CYCLE_INTERVAL_SECONDS, SUPPORTED_DATA_TYPES, USERNAME_MAPPINGS, type DataType } from '../../store/index.js';
-import { CursorQuery, IdSchema, LimitQuery, NextCursor, Timestamp } from './common.js';
+import { CursorQuery, DisplayNameSchema, IdSchema, LimitQuery, NextCursor, Timestamp } from './common.js';
 import { TotalsByStatusSchema } from './sync-status.js';
 
 /** A domain name as the store accepts it (letters in any case; stored lower-case). */
@@ -34,7 +34,7 @@ const cycleInterval = z
   .max(MAX_CYCLE_INTERVAL_SECONDS, { error: `must be at most ${MAX_CYCLE_INTERVAL_SECONDS} seconds (7 days)` });
 
 const policyFields = {
-  name: z.string().trim().min(1, { error: 'is required' }).max(255),
+  name: DisplayNameSchema,
   enabled: z.boolean(),
   sourceConnectionId: IdSchema.openapi({ description: 'A microsoft365 connection.' }),
   targetConnectionId: IdSchema.openapi({ description: 'A google-workspace connection.' }),

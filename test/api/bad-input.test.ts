@@ -137,6 +137,9 @@ describe('bad input of every kind', () => {
       [{ ...valid, name: 42 }, 'body.name'],
       [{ ...valid, name: '' }, 'body.name'],
       [{ ...valid, name: 'n'.repeat(256) }, 'body.name'],
+      // Found by schemathesis: a NUL in a name was a 500 from SQLite.
+      [{ ...valid, name: 'Sales\u0000' }, 'body.name'],
+      [{ ...valid, name: 'Sa\bles' }, 'body.name'],
       [{ ...valid, rules: { allUsers: 'yes' } }, 'body.rules.allUsers'],
       [{ ...valid, rules: { everyone: true } }, 'body.rules'],
       [{ ...valid, rules: { groupIds: Array.from({ length: 501 }, (_, i) => `3f2b8c1e-6d4a-4f7e-9a51-${String(i).padStart(12, '0')}`) } }, 'body.rules.groupIds'],
