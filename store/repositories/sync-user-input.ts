@@ -134,3 +134,32 @@ function optionalDate(value: unknown, field: string): Date | undefined {
   if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new StoreValidationError(field, `${field} must be a valid date.`);
   return value;
 }
+
+/** A selected user's row before its workflow has run; `pairKey` when the row syncs the pair (sync-user-pairs.ts). */
+export function newSyncUserRow(selected: SelectedUser, pairKey: string | null, now: Date): Omit<SyncUserEntity, 'id'> {
+  return {
+    ...selected,
+    runId: null,
+    status: 'Pending',
+    stage: 'Provisioning',
+    errorCode: null,
+    errorMessage: null,
+    errorAt: null,
+    errorDetails: null,
+    pausedReason: null,
+    googleUserId: null,
+    lastSyncAt: null,
+    nextSyncAt: null,
+    lastProgressAt: null,
+    exported: 0,
+    imported: 0,
+    failed: 0,
+    skipped: 0,
+    countsByType: {},
+    initialSyncTotal: null,
+    pairKey,
+    syncedByUserId: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}

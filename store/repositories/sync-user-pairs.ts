@@ -3,7 +3,7 @@ import type { SqlEntityManager } from '@mikro-orm/knex';
 import { SyncUserSchema, type SyncUserEntity } from '../entities/index.js';
 import { StoreValidationError } from '../errors.js';
 import { requireText } from '../validate.js';
-import { validateSelectedUser, type SelectedUser } from './sync-user-input.js';
+import { newSyncUserRow, validateSelectedUser, type SelectedUser } from './sync-user-input.js';
 import { affectedRows, forkEm, isForeignKeyViolation, isUniqueViolation, isUuid, type StoreContext } from './support.js';
 
 /**
@@ -139,34 +139,6 @@ async function decide(em: SqlEntityManager, selected: PairSelection, pairKey: st
 }
 
 function newRow(selected: PairSelection, pairKey: string, now: Date): Omit<SyncUserEntity, 'id'> {
-  return {
-    policyId: selected.policyId,
-    sourceUserId: selected.sourceUserId,
-    workflowId: selected.workflowId,
-    sourceEmail: selected.sourceEmail,
-    targetEmail: selected.targetEmail,
-    displayName: selected.displayName,
-    runId: null,
-    status: 'Pending',
-    stage: 'Provisioning',
-    errorCode: null,
-    errorMessage: null,
-    errorAt: null,
-    errorDetails: null,
-    pausedReason: null,
-    googleUserId: null,
-    lastSyncAt: null,
-    nextSyncAt: null,
-    lastProgressAt: null,
-    exported: 0,
-    imported: 0,
-    failed: 0,
-    skipped: 0,
-    countsByType: {},
-    initialSyncTotal: null,
-    pairKey,
-    syncedByUserId: null,
-    createdAt: now,
-    updatedAt: now,
-  };
+  const { sourceConnectionId: _source, targetConnectionId: _target, ...user } = selected;
+  return newSyncUserRow(user, pairKey, now);
 }

@@ -7,6 +7,7 @@ import { ITEM_COUNT_FIELDS, SYNC_STATUSES, type CountsByType, type ItemCounts, t
 import { patchToChanges, validateCountsDelta, validateSelectedUser, type CountsDelta, type SelectedUser, type SyncUserPatch } from './sync-user-input.js';
 import { affectedRows, chunks, forkEm, isForeignKeyViolation, isUuid, type StoreContext } from './support.js';
 import { selectPair, type PairSelection } from './sync-user-pairs.js';
+import { newSyncUserRow } from './sync-user-input.js';
 import { applySyncUserFilters, buildSyncUserListQuery, syncUserCursors, type SyncUserFilters, type SyncUserListRequest } from './sync-user-list.js';
 
 export interface SyncUserView {
@@ -114,7 +115,7 @@ export function createSyncUsersRepository(context: StoreContext): SyncUsersRepos
           const newId = randomUUID();
           const inserted = await em
             .createQueryBuilder(SyncUserSchema)
-            .insert({ ...newRow(selected, now), id: newId })
+            .insert({ ...newSyncUserRow(selected, null, now), id: newId })
             .onConflict(['policyId', 'sourceUserId'])
             .ignore()
             .execute('run');
@@ -252,34 +253,6 @@ export function createSyncUsersRepository(context: StoreContext): SyncUsersRepos
       const rows = await em.find(SyncUserSchema, { policyId: { $in: policies.map((policy) => policy.id) } }, { orderBy: { sourceEmail: 'asc', id: 'asc' } });
       return rows.map(toView);
     },
-  };
-}
-
-function newRow(selected: SelectedUser, now: Date): Omit<SyncUserEntity, 'id'> {
-  return {
-    ...selected,
-    runId: null,
-    status: 'Pending',
-    stage: 'Provisioning',
-    errorCode: null,
-    errorMessage: null,
-    errorAt: null,
-    errorDetails: null,
-    pausedReason: null,
-    googleUserId: null,
-    lastSyncAt: null,
-    nextSyncAt: null,
-    lastProgressAt: null,
-    exported: 0,
-    imported: 0,
-    failed: 0,
-    skipped: 0,
-    countsByType: {},
-    initialSyncTotal: null,
-    pairKey: null,
-    syncedByUserId: null,
-    createdAt: now,
-    updatedAt: now,
   };
 }
 
