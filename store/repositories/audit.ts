@@ -4,7 +4,7 @@ import { StoreValidationError } from '../errors.js';
 import { cursorCodec, pageSize, toPage, type Page, type PageRequest } from '../pagination.js';
 import { requireOneOf, requireText } from '../validate.js';
 import { AUDIT_SEVERITIES, type AuditCategory, type AuditSeverity } from '../vocabulary.js';
-import { chunks, forkEm, isUuid, type StoreContext } from './support.js';
+import { chunks, forkEm, isUuid, type StoreContext, writeTransaction } from './support.js';
 
 export interface AuditEntryInput {
   /** Default now. */
@@ -73,7 +73,7 @@ export function createAuditRepository(context: StoreContext): AuditRepository {
     async writeMany(entries) {
       if (entries.length === 0) return 0;
       const rows = entries.map((entry, index) => toRow(entry, `entries[${index}]`));
-      await forkEm(context).transactional(async (em) => {
+      await writeTransaction(context, async (em) => {
         for (const batch of chunks(rows)) await em.insertMany(AuditLogSchema, batch as AuditLogEntity[]);
       });
       return rows.length;

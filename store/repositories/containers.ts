@@ -4,7 +4,7 @@ import { ContainerStateSchema, type ContainerStateEntity } from '../entities/ind
 import { StoreNotFoundError, StoreValidationError } from '../errors.js';
 import { requireText, wholeNumber } from '../validate.js';
 import { ITEM_COUNT_FIELDS, type DataType, type ItemCounts } from '../vocabulary.js';
-import { affectedRows, chunks, forkEm, isForeignKeyViolation, isUuid, type StoreContext } from './support.js';
+import { affectedRows, chunks, forkEm, isForeignKeyViolation, isUuid, type StoreContext, writeTransaction } from './support.js';
 
 /** One data type's containers (mail folders, calendars, contact folders) of a user, with their delta positions. */
 export interface ContainerInput {
@@ -100,7 +100,7 @@ function createContainerStore(context: StoreContext, dataType: DataType): Contai
       const clean = containers.map((folder, index) => validateContainer(folder, index));
       const now = new Date();
       try {
-        await forkEm(context).transactional(async (em) => {
+        await writeTransaction(context, async (em) => {
           // Inserts first (they take the write lock), then refresh what the caller gave.
           for (const batch of chunks(clean)) {
             await em
@@ -137,7 +137,7 @@ function createContainerStore(context: StoreContext, dataType: DataType): Contai
         return { sourceContainerId: link.sourceContainerId, changes };
       });
       if (!isUuid(syncUserId)) throw new StoreNotFoundError('Container', links[0]!.sourceContainerId);
-      await forkEm(context).transactional(async (em) => {
+      await writeTransaction(context, async (em) => {
         for (const row of rows) {
           const updated = affectedRows(await em.nativeUpdate(ContainerStateSchema, { syncUserId, dataType, sourceContainerId: row.sourceContainerId }, row.changes));
           if (updated === 0) throw new StoreNotFoundError('Container', row.sourceContainerId);
@@ -164,7 +164,7 @@ function createContainerStore(context: StoreContext, dataType: DataType): Contai
 
     async remove(syncUserId, sourceContainerIds) {
       if (!isUuid(syncUserId) || sourceContainerIds.length === 0) return 0;
-      return forkEm(context).transactional(async (em) => {
+      return writeTransaction(context, async (em) => {
         let removed = 0;
         for (const batch of chunks([...new Set(sourceContainerIds)])) {
           removed += affectedRows(await em.nativeDelete(ContainerStateSchema, { syncUserId, dataType, sourceContainerId: { $in: batch } }));

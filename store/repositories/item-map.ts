@@ -3,7 +3,7 @@ import { ItemMapSchema, type ItemMapEntity } from '../entities/index.js';
 import { StoreConflictError, StoreNotFoundError, StoreValidationError } from '../errors.js';
 import { requireText } from '../validate.js';
 import type { DataType, ItemMapState } from '../vocabulary.js';
-import { affectedRows, chunks, forkEm, isForeignKeyViolation, isUuid, type StoreContext } from './support.js';
+import { affectedRows, chunks, forkEm, isForeignKeyViolation, isUuid, type StoreContext, writeTransaction } from './support.js';
 
 export interface ItemMapView {
   id: string;
@@ -158,7 +158,7 @@ function createLedger(context: StoreContext, dataType: DataType): ItemLedger {
         updatedAt: now,
       }));
       try {
-        return await forkEm(context).transactional(async (em) => {
+        return await writeTransaction(context, async (em) => {
           let inserted = 0;
           for (const batch of chunks(rows)) {
             const result = await em.createQueryBuilder(ItemMapSchema).insert(batch).onConflict(['syncUserId', 'dataType', 'sourceItemId']).ignore().execute('run');
@@ -176,7 +176,7 @@ function createLedger(context: StoreContext, dataType: DataType): ItemLedger {
       requireSyncUserId(syncUserId);
       if (copies.length === 0) return;
       const now = new Date();
-      await forkEm(context).transactional(async (em) => {
+      await writeTransaction(context, async (em) => {
         const missing: string[] = [];
         for (const [index, copy] of copies.entries()) {
           const changes = { targetItemId: requireText(copy.targetItemId, `copies[${index}].targetItemId`), targetState: copy.targetState ?? null, state: 'imported' as const, updatedAt: now };
@@ -199,7 +199,7 @@ function createLedger(context: StoreContext, dataType: DataType): ItemLedger {
       requireSyncUserId(syncUserId);
       if (updates.length === 0) return 0;
       const now = new Date();
-      return forkEm(context).transactional(async (em) => {
+      return writeTransaction(context, async (em) => {
         let updated = 0;
         for (const [index, update] of updates.entries()) {
           const changes: Partial<ItemMapEntity> = { targetState: update.targetState ?? null, updatedAt: now };
@@ -214,7 +214,7 @@ function createLedger(context: StoreContext, dataType: DataType): ItemLedger {
       requireSyncUserId(syncUserId);
       if (sourceItemIds.length === 0) return 0;
       const now = new Date();
-      return forkEm(context).transactional(async (em) => {
+      return writeTransaction(context, async (em) => {
         let updated = 0;
         for (const batch of chunks([...new Set(sourceItemIds)])) {
           updated += affectedRows(await em.nativeUpdate(ItemMapSchema, { syncUserId, dataType, sourceItemId: { $in: batch } }, { state: 'deleted', updatedAt: now }));

@@ -5,7 +5,7 @@ import { StoreNotFoundError, StoreValidationError } from '../errors.js';
 import { cursorCodec, pageSize, toPage, type Page, type PageRequest } from '../pagination.js';
 import { requireOneOf, requireText } from '../validate.js';
 import { DATA_TYPES, ITEM_ERROR_CODES, ITEM_OUTCOME_STATUSES, type DataType, type ItemErrorCode, type ItemOutcomeStatus } from '../vocabulary.js';
-import { affectedRows, chunks, forkEm, isForeignKeyViolation, isUuid, type StoreContext } from './support.js';
+import { affectedRows, chunks, forkEm, isForeignKeyViolation, isUuid, type StoreContext, writeTransaction } from './support.js';
 
 export interface ItemOutcome {
   sourceItemId: string;
@@ -79,7 +79,7 @@ export function createItemsRepository(context: StoreContext): ItemsRepository {
       const now = new Date();
       const rows = outcomes.map((outcome, index) => toRow(syncUserId, outcome, index, keepSubjects, now));
       try {
-        await forkEm(context).transactional(async (em) => {
+        await writeTransaction(context, async (em) => {
           for (const batch of chunks(rows)) {
             await em
               .createQueryBuilder(ItemRecordSchema)
@@ -97,7 +97,7 @@ export function createItemsRepository(context: StoreContext): ItemsRepository {
 
     async clear(syncUserId, sourceItemIds) {
       if (!isUuid(syncUserId) || sourceItemIds.length === 0) return 0;
-      return forkEm(context).transactional(async (em) => {
+      return writeTransaction(context, async (em) => {
         let removed = 0;
         for (const batch of chunks([...new Set(sourceItemIds)])) {
           removed += affectedRows(await em.nativeDelete(ItemRecordSchema, { syncUserId, sourceItemId: { $in: batch } }));

@@ -7,7 +7,7 @@ import type { ConnectionKind, DataType, UsernameMapping } from '../vocabulary.js
 import { validatePolicy, type NewPolicy, type PolicyPatch, type ValidPolicy } from './policy-input.js';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { StoredError } from '../vocabulary.js';
-import { affectedRows, forkEm, fromStoredErrorJson, isUniqueViolation, isUuid, toStoredErrorJson, type StoreContext } from './support.js';
+import { affectedRows, forkEm, fromStoredErrorJson, isUniqueViolation, isUuid, type StoreContext, toStoredErrorJson, writeTransaction } from './support.js';
 
 export interface PolicyView {
   id: string;
@@ -173,7 +173,7 @@ export function createPoliciesRepository(context: StoreContext): PoliciesReposit
       if (users > 0) {
         throw new StoreConflictError('POLICY_IN_USE', `The policy still syncs ${users} users; disable it and exclude its users before deleting it.`);
       }
-      return forkEm(context).transactional(async (em) => {
+      return writeTransaction(context, async (em) => {
         await handOverPairs(em, id);
         // Its other rows (Excluded, or SyncedElsewhere) cascade with it (foreign keys, on delete cascade).
         return affectedRows(await em.nativeDelete(PolicySchema, { id })) > 0;

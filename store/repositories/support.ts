@@ -1,4 +1,5 @@
-import { ForeignKeyConstraintViolationException, UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DeadlockException, ForeignKeyConstraintViolationException, LockWaitTimeoutException, UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/knex';
 import type { CredentialCipher } from '../encryption.js';
 import type { StoredErrorJson } from '../entities/index.js';
@@ -16,6 +17,33 @@ export interface StoreContext {
  */
 export function forkEm(context: StoreContext): SqlEntityManager {
   return context.orm.em.fork() as SqlEntityManager;
+}
+
+const WRITE_TRANSACTION_ATTEMPTS = 5;
+
+/**
+ * A transaction that writes, run again from the start when the database refuses
+ * it for contention. SQLite begins every transaction deferred (knex issues a
+ * plain BEGIN): one that reads before its first write holds a snapshot, and if
+ * another process (the API beside the worker) commits in between, the write
+ * "will fail with SQLITE_BUSY" at once, without waiting out the busy timeout
+ * (https://www.sqlite.org/lang_transaction.html, "Read transactions versus
+ * write transactions"). PostgreSQL's deadlock victim is refused the same way.
+ * Only the database work may live in `work`: it can run more than once.
+ */
+export async function writeTransaction<T>(context: StoreContext, work: (em: SqlEntityManager) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await forkEm(context).transactional(work);
+    } catch (error) {
+      if (!isContention(error) || attempt >= WRITE_TRANSACTION_ATTEMPTS) throw error;
+      await sleep(20 * attempt + Math.random() * 50);
+    }
+  }
+}
+
+function isContention(error: unknown): boolean {
+  return error instanceof LockWaitTimeoutException || error instanceof DeadlockException;
 }
 
 /** Rows per INSERT statement and ids per IN list: far below SQLite's and PostgreSQL's parameter limits. */

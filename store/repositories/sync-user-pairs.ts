@@ -4,7 +4,7 @@ import { SyncUserSchema, type SyncUserEntity } from '../entities/index.js';
 import { StoreValidationError } from '../errors.js';
 import { requireText } from '../validate.js';
 import { newSyncUserRow, validateSelectedUser, type SelectedUser } from './sync-user-input.js';
-import { affectedRows, forkEm, isForeignKeyViolation, isUniqueViolation, isUuid, type StoreContext } from './support.js';
+import { affectedRows, isForeignKeyViolation, isUniqueViolation, isUuid, type StoreContext, writeTransaction } from './support.js';
 
 /**
  * One sync per mailbox pair (product contract, "One sync per mailbox pair").
@@ -63,7 +63,7 @@ export async function selectPair(context: StoreContext, input: PairSelection): P
   const pairKey = pairKeyOf(selected);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await forkEm(context).transactional((em) => decide(em, selected, pairKey));
+      return await writeTransaction(context, (em) => decide(em, selected, pairKey));
     } catch (error) {
       if (isForeignKeyViolation(error)) throw new StoreValidationError('policyId', `policyId: no policy ${selected.policyId} exists.`);
       if (!(isUniqueViolation(error) || error instanceof LostRace) || attempt >= 3) throw error;

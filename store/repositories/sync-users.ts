@@ -5,7 +5,7 @@ import { StoreNotFoundError, StoreValidationError } from '../errors.js';
 import { pageSize, toPage, type Page } from '../pagination.js';
 import { ITEM_COUNT_FIELDS, SYNC_STATUSES, type CountsByType, type ItemCounts, type PausedReason, type SyncStage, type SyncStatus } from '../vocabulary.js';
 import { patchToChanges, validateCountsDelta, validateSelectedUser, type CountsDelta, type SelectedUser, type SyncUserPatch } from './sync-user-input.js';
-import { affectedRows, chunks, forkEm, isForeignKeyViolation, isUuid, type StoreContext } from './support.js';
+import { affectedRows, chunks, forkEm, isForeignKeyViolation, isUuid, type StoreContext, writeTransaction } from './support.js';
 import { selectPair, type PairSelection } from './sync-user-pairs.js';
 import { newSyncUserRow } from './sync-user-input.js';
 import { applySyncUserFilters, buildSyncUserListQuery, syncUserCursors, type SyncUserFilters, type SyncUserListRequest } from './sync-user-list.js';
@@ -110,7 +110,7 @@ export function createSyncUsersRepository(context: StoreContext): SyncUsersRepos
       const now = new Date();
       let result: { id: string; change: SelectionChange };
       try {
-        result = await forkEm(context).transactional(async (em) => {
+        result = await writeTransaction(context, async (em) => {
           // The insert comes first: in SQLite it takes the write lock, so the read below cannot go stale.
           const newId = randomUUID();
           const inserted = await em
@@ -196,7 +196,7 @@ export function createSyncUsersRepository(context: StoreContext): SyncUsersRepos
         for (const field of ITEM_COUNT_FIELDS) totals[field] += counts?.[field] ?? 0;
       }
       const now = new Date();
-      return forkEm(context).transactional(async (em) => {
+      return writeTransaction(context, async (em) => {
         // Increment first: the UPDATE takes the row (PostgreSQL) or write (SQLite) lock, so the
         // per-type JSON read and rewrite below cannot interleave with another writer.
         const increments = Object.fromEntries(ITEM_COUNT_FIELDS.map((field) => [field, raw(`${field} + ?`, [totals[field]])]));

@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { PolicySchema } from '../../store/entities/index.js';
 import type { MessageIntent } from '../../store/index.js';
+import { writeTransaction } from '../../store/repositories/support.js';
 import { openStoreForTest } from '../helpers/store.js';
 import { seedPolicy, seedUser, StoreHarness } from './fixtures.js';
 
@@ -48,5 +50,38 @@ describe('two Store instances on one database', () => {
     expect((await second.policies.get(policy.id))?.name).toBe(policy.name);
     await second.policies.setEnabled(policy.id, false);
     expect((await first.policies.get(policy.id))?.enabled).toBe(false);
+  });
+
+  it('run a transaction again when the other committed between its read and its write, instead of failing with SQLITE_BUSY', async () => {
+    const dataDir = harness.newDir();
+    const api = harness.track(await openStoreForTest({ dataDir }));
+    const worker = harness.track(await openStoreForTest({ dataDir }));
+    const { policy } = await seedPolicy(api);
+    let attempts = 0;
+    let readDone!: () => void;
+    let otherCommitted!: () => void;
+    const afterRead = new Promise<void>((resolve) => (readDone = resolve));
+    const afterOtherWrite = new Promise<void>((resolve) => (otherCommitted = resolve));
+
+    // The worker's write runs outside the transaction's async context (as it would in its own process).
+    const renamed = writeTransaction({ orm: api.orm, cipher: undefined as never }, async (em) => {
+      attempts++;
+      const before = await em.findOneOrFail(PolicySchema, { id: policy.id });
+      if (attempts === 1) {
+        readDone();
+        await afterOtherWrite;
+      }
+      await em.nativeUpdate(PolicySchema, { id: policy.id }, { name: `${before.name} (renamed)` });
+      return before.enabled;
+    });
+    await afterRead;
+    await worker.policies.setEnabled(policy.id, false);
+    otherCommitted();
+
+    // The retried transaction read the worker's write: it saw enabled=false.
+    expect(await renamed).toBe(api.dialect === 'sqlite' ? false : true);
+    expect(attempts).toBe(api.dialect === 'sqlite' ? 2 : 1);
+    const after = await worker.policies.get(policy.id);
+    expect(after).toMatchObject({ name: `${policy.name} (renamed)`, enabled: false });
   });
 });
