@@ -5,6 +5,7 @@ import { createDiagnosticsActivities } from './diagnostics/worker-health.js';
 import { defaultMaxImportBytes } from './mail/classify-item.js';
 import type { MailDeps } from './mail/mailbox.js';
 import { createMailModule } from './mail/module.js';
+import { createContactsModule } from './contacts/module.js';
 import { createDataTypeActivities } from './engine/activities.js';
 import { defaultTargetAccountSettings, type TargetAccountSettings } from './engine/target-account.js';
 import { defaultPacing, MailboxPacers, type PacingSettings } from './pacing.js';
@@ -32,10 +33,12 @@ export interface ActivityDeps {
 
 export function createActivities(deps: ActivityDeps) {
   const connections = new ConnectionClients(deps.store);
+  // One set of pacers for every type: Graph's per-mailbox budget is shared by mail and contacts.
+  const pacers = new MailboxPacers(deps.pacing ?? defaultPacing);
   const mail: MailDeps = {
     store: deps.store,
     connections,
-    pacers: new MailboxPacers(deps.pacing ?? defaultPacing),
+    pacers,
     maxImportBytes: deps.maxImportBytes ?? defaultMaxImportBytes,
     deltaPageSize: deps.deltaPageSize ?? 100,
   };
@@ -45,7 +48,10 @@ export function createActivities(deps: ActivityDeps) {
     ...createSyncStateActivities({ store: deps.store }),
     ...createCycleActivities({ store: deps.store }),
     // One module per data type behind the engine; each contributes its discover and sync activities.
-    ...createDataTypeActivities({ store: deps.store, connections, targetAccount: deps.targetAccount ?? defaultTargetAccountSettings }, [createMailModule(mail)]),
+    ...createDataTypeActivities({ store: deps.store, connections, targetAccount: deps.targetAccount ?? defaultTargetAccountSettings }, [
+      createMailModule(mail),
+      createContactsModule({ store: deps.store, connections, pacers, deltaPageSize: deps.deltaPageSize ?? 100 }),
+    ]),
     reconcilePolicyMembership: (input: ReconcileInput) => {
       if (!deps.temporal) throw new Error('This worker was built without a Temporal client, so it cannot run the membership reconciler.');
       return reconcilePolicyMembership({ store: deps.store, connections, temporal: deps.temporal }, input);

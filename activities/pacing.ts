@@ -98,6 +98,13 @@ export interface PacingSettings {
   graphRequestsPerTenMinutes: number;
   /** Microsoft Graph requests in flight per mailbox (4). */
   graphConcurrency: number;
+  /**
+   * People API requests per minute per user. Google publishes no number; third-party
+   * reports give 60 writes and 90 reads per minute per user (calendar-contacts-files-facts §2.2),
+   * so the lower one is the default. One at a time: "Mutate requests for the same user should be
+   * sent sequentially" (people.batchCreateContacts reference).
+   */
+  peopleUserRequestsPerMinute: number;
 }
 
 export const defaultPacing: PacingSettings = {
@@ -105,6 +112,7 @@ export const defaultPacing: PacingSettings = {
   gmailConcurrency: 8,
   graphRequestsPerTenMinutes: 10_000,
   graphConcurrency: 4,
+  peopleUserRequestsPerMinute: 60,
 };
 
 /** Gmail quota units per method (api-facts B3). */
@@ -123,6 +131,7 @@ export function pacingFromEnv(env: NodeJS.ProcessEnv = process.env): PacingSetti
     gmailConcurrency: num('GMAIL_CONCURRENCY', defaultPacing.gmailConcurrency),
     graphRequestsPerTenMinutes: num('GRAPH_REQUESTS_PER_10_MINUTES', defaultPacing.graphRequestsPerTenMinutes),
     graphConcurrency: num('GRAPH_CONCURRENCY', defaultPacing.graphConcurrency),
+    peopleUserRequestsPerMinute: num('PEOPLE_USER_REQUESTS_PER_MINUTE', defaultPacing.peopleUserRequestsPerMinute),
   };
 }
 
@@ -130,6 +139,7 @@ export function pacingFromEnv(env: NodeJS.ProcessEnv = process.env): PacingSetti
 export class MailboxPacers {
   private readonly gmail = new Map<string, Pacer>();
   private readonly graph = new Map<string, Pacer>();
+  private readonly people = new Map<string, Pacer>();
 
   constructor(private readonly settings: PacingSettings) {}
 
@@ -150,6 +160,16 @@ export class MailboxPacers {
       const perSecond = this.settings.graphRequestsPerTenMinutes / 600;
       pacer = new Pacer(perSecond, Math.max(1, perSecond * 5), this.settings.graphConcurrency);
       this.graph.set(mailboxKey, pacer);
+    }
+    return pacer;
+  }
+
+  peopleFor(userKey: string): Pacer {
+    let pacer = this.people.get(userKey);
+    if (!pacer) {
+      const perSecond = this.settings.peopleUserRequestsPerMinute / 60;
+      pacer = new Pacer(perSecond, Math.max(1, perSecond * 5), 1);
+      this.people.set(userKey, pacer);
     }
     return pacer;
   }

@@ -1,4 +1,4 @@
-import type { PacingSettings } from '../activities/pacing.js';
+import { defaultPacing, type PacingSettings } from '../activities/pacing.js';
 import type { DirectoryUser } from '../emulators/microsoft365/state/directory.js';
 import type { BenchContext, ScenarioResult } from './harness/context.js';
 import { sampleImports, steadyRate, waitForInitialSync } from './harness/copy-progress.js';
@@ -45,7 +45,13 @@ export async function runThroughput(ctx: BenchContext, temporal: BenchTemporal):
     google: { quota: { enabled: true, userUnitsPerMinute: gmailUnitsPerMinute, projectUnitsPerMinute: 1_200_000 * k, perUserConcurrency: 10, importCost } },
   });
   const user = emulators.m365.emulator.seed({ seed: 7, users: 1, messagesPerUser: messages, failingItemsPerUser: 0, groups: false }).users[0]!;
-  const pacing: PacingSettings = { gmailUserUnitsPerMinute: gmailUnitsPerMinute, gmailConcurrency: 8, graphRequestsPerTenMinutes, graphConcurrency: 4 };
+  const pacing: PacingSettings = {
+    gmailUserUnitsPerMinute: gmailUnitsPerMinute,
+    gmailConcurrency: 8,
+    graphRequestsPerTenMinutes,
+    graphConcurrency: 4,
+    peopleUserRequestsPerMinute: defaultPacing.peopleUserRequestsPerMinute,
+  };
   const sync = await startBenchSync({ bench: { dataDir: ctx.dataDir, profileDir: ctx.profileDirFor('throughput') }, temporal, emulators, pacing, deltaPageSize, label: 'throughput' });
 
   const gmailCeiling = gmailUnitsPerMinute / 60 / importCost;

@@ -11,6 +11,7 @@ export type DataType = (typeof DATA_TYPES)[number];
  */
 export const dataTypeActivityNames = {
   mail: { discover: 'discoverMailFolders', sync: 'syncMailFolders', containers: 'mail folders' },
+  contacts: { discover: 'discoverContactFolders', sync: 'syncContactFolders', containers: 'contact folders' },
 } as const satisfies Partial<Record<DataType, { discover: string; sync: string; containers: string }>>;
 
 export type SyncableDataType = keyof typeof dataTypeActivityNames;

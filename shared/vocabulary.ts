@@ -57,6 +57,8 @@ export const ItemErrorCode = {
    * its labels are behind, which is what the administrator must know.
    */
   ChangeRejected: 'CHANGE_REJECTED',
+  /** The contact is in Google Contacts, but Google refused its photo; tried again when the contact changes. */
+  PhotoRejected: 'PHOTO_REJECTED',
 } as const;
 export type ItemErrorCode = (typeof ItemErrorCode)[keyof typeof ItemErrorCode];
 

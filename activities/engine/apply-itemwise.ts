@@ -15,6 +15,8 @@ export interface TargetCopy {
   targetItemId: string;
   /** What the type keeps of the copy as written (an etag, group memberships...). */
   targetState: unknown;
+  /** The copy was written without a part Google refused (a contact's photo): listed in the items view. */
+  partial?: ItemVerdictOf;
 }
 
 /**
@@ -32,9 +34,13 @@ export interface ItemOperations<Session, Item extends { id: string }> {
   findExisting(session: Session, item: Item, lookupKey: string | null): Promise<TargetCopy | null>;
   write(session: Session, container: ContainerStateView, item: Item): Promise<TargetCopy>;
   /** Brings the copy up to date; returns what is kept of it now. */
-  update(session: Session, container: ContainerStateView, item: Item, row: ItemMapView): Promise<{ targetState: unknown }>;
-  /** The source item is gone: the copy goes where a deletion can still be undone. */
-  remove(session: Session, row: ItemMapView): Promise<void>;
+  update(session: Session, container: ContainerStateView, item: Item, row: ItemMapView): Promise<Omit<TargetCopy, 'targetItemId'>>;
+  /**
+   * The item was @removed from a container's delta: deleted, or moved to another container. The
+   * copy of a deleted item goes where a deletion can still be undone (true); a moved one stays (false),
+   * and the other container's delta brings its new place.
+   */
+  remove(session: Session, row: ItemMapView): Promise<boolean>;
   /** Google's refusal of this one item (listed, the page goes on), or null when the error must stop the page. */
   refusalOf(err: unknown): ItemVerdictOf | null;
   /** The subject-like title to list with a failed item (kept only when the policy allows it). */
@@ -62,6 +68,8 @@ export async function applyPageItemwise<Session, Item extends { id: string }>(
   const ledger = store.itemMap.forType(dataType);
   const rows = await ledger.findBySourceIds(syncUserId, [...page.changed.map((item) => item.id), ...page.removedIds]);
   const failed: { item: Item; verdict: ItemVerdictOf }[] = [];
+  /** Copied, but without a part Google refused: listed after the copy is recorded (which clears the item's old entry). */
+  const incomplete: { item: Item; verdict: ItemVerdictOf }[] = [];
   const recorded: RecordedCopy[] = [];
   const updates: TargetStateUpdate[] = [];
   const settled: string[] = [];
@@ -82,7 +90,9 @@ export async function applyPageItemwise<Session, Item extends { id: string }>(
     try {
       const row = rows.get(item.id);
       const existing = row ? await ops.findExisting(session, item, row.lookupKey) : null;
-      recorded.push({ sourceItemId: item.id, ...(existing ?? (await ops.write(session, container, item))) });
+      const { partial, ...copy } = existing ?? (await ops.write(session, container, item));
+      recorded.push({ sourceItemId: item.id, ...copy });
+      if (partial) incomplete.push({ item, verdict: partial });
     } catch (err) {
       const verdict = ops.refusalOf(err);
       if (!verdict) {
@@ -99,9 +109,10 @@ export async function applyPageItemwise<Session, Item extends { id: string }>(
     const row = rows.get(item.id);
     if (row?.state !== 'imported') continue;
     try {
-      const { targetState } = await ops.update(session, container, item, row);
+      const { targetState, partial } = await ops.update(session, container, item, row);
       updates.push({ sourceItemId: item.id, targetState, sourceContainerId: container.sourceContainerId });
-      settled.push(item.id);
+      if (partial) incomplete.push({ item, verdict: partial });
+      else settled.push(item.id);
       updated += 1;
     } catch (err) {
       const verdict = ops.refusalOf(err);
@@ -118,8 +129,7 @@ export async function applyPageItemwise<Session, Item extends { id: string }>(
   for (const id of page.removedIds) {
     const row = rows.get(id);
     if (row?.state !== 'imported') continue;
-    await ops.remove(session, row);
-    deleted.push(id);
+    if (await ops.remove(session, row)) deleted.push(id);
   }
   await record();
   if (deleted.length) await ledger.markDeleted(syncUserId, deleted);
@@ -140,7 +150,7 @@ export async function applyPageItemwise<Session, Item extends { id: string }>(
     if (changes.length) await ledger.updateTargetState(syncUserId, changes);
     const done = settled.splice(0);
     if (done.length) await store.items.clear(syncUserId, done);
-    const refused = failed.splice(0);
+    const refused = [...failed.splice(0), ...incomplete.splice(0)];
     if (refused.length) {
       const subjects = await options.storeSubjects();
       await store.items.recordOutcomes(

@@ -142,4 +142,5 @@ export async function walkContainer(deps: EngineDeps, input: UserPairInput & { s
 /** How the audit log names a container of each type. */
 const containerWords: Record<AnyDataTypeModule['dataType'], string> = {
   mail: 'folder',
+  contacts: 'contact folder',
 };

@@ -8,6 +8,7 @@ import { gaxios, JWT } from 'google-auth-library';
 // index, which builds every Google API client (about a second per process).
 import { admin_directory_v1 } from 'googleapis/build/src/apis/admin/directory_v1.js';
 import { gmail_v1 } from 'googleapis/build/src/apis/gmail/v1.js';
+import { people_v1 } from 'googleapis/build/src/apis/people/v1.js';
 import { googleThrottleCounter } from '../../shared/metrics/throttle-counting.js';
 import { classifyGoogleError } from './google-errors.js';
 import type { ServiceAccountKeyJson } from '../../shared/google-service-account-key.js';
@@ -37,6 +38,8 @@ export interface GoogleClients {
   directory: admin_directory_v1.Admin;
   /** Gmail authorized as `userEmail` (domain-wide delegation); one client per user, cached. */
   gmailFor(userEmail: string): gmail_v1.Gmail;
+  /** The People API (Google Contacts) authorized as `userEmail`; one client per user, cached. */
+  peopleFor(userEmail: string): people_v1.People;
   /**
    * Reads the admin subject from the Directory (a delegated token plus one
    * cheap call), then asks for a Gmail-scoped token, so a missing
@@ -47,9 +50,11 @@ export interface GoogleClients {
 
 export const directoryScopes: readonly string[] = ['https://www.googleapis.com/auth/admin.directory.user'];
 export const gmailScopes: readonly string[] = ['https://www.googleapis.com/auth/gmail.modify', 'https://www.googleapis.com/auth/gmail.labels'];
+/** Asked for only when a policy copies contacts, so a tenant that syncs mail alone need not authorize it. */
+export const contactsScopes: readonly string[] = ['https://www.googleapis.com/auth/contacts'];
 
 /** Hosts the Google clients talk to; with apiBaseUrl set, all of them lead there. */
-const googleHosts: ReadonlySet<string> = new Set(['oauth2.googleapis.com', 'gmail.googleapis.com', 'admin.googleapis.com', 'www.googleapis.com']);
+const googleHosts: ReadonlySet<string> = new Set(['oauth2.googleapis.com', 'gmail.googleapis.com', 'admin.googleapis.com', 'www.googleapis.com', 'people.googleapis.com']);
 
 type Gaxios = gaxios.Gaxios;
 type GaxiosOptions = gaxios.GaxiosOptions;
@@ -168,6 +173,7 @@ export function createGoogleClients(settings: GoogleConnectionSettings): GoogleC
 
   const directory = new admin_directory_v1.Admin({ auth: authorize(settings.adminSubject, directoryScopes), rootUrl });
   const gmailClients = new Map<string, gmail_v1.Gmail>();
+  const peopleClients = new Map<string, people_v1.People>();
 
   return {
     directory,
@@ -179,6 +185,15 @@ export function createGoogleClients(settings: GoogleConnectionSettings): GoogleC
         gmailClients.set(cacheKey, gmail);
       }
       return gmail;
+    },
+    peopleFor(userEmail: string): people_v1.People {
+      const cacheKey = userEmail.toLowerCase();
+      let people = peopleClients.get(cacheKey);
+      if (!people) {
+        people = new people_v1.People({ auth: authorize(userEmail, contactsScopes), rootUrl });
+        peopleClients.set(cacheKey, people);
+      }
+      return people;
     },
     async testAccess(): Promise<GoogleAccessCheck> {
       const { data } = await directory.users.get({ userKey: settings.adminSubject, projection: 'basic', fields: 'id,primaryEmail' });

@@ -55,6 +55,8 @@ export interface GraphConnection {
   acquireToken(options?: { forceRefresh?: boolean }): Promise<string>;
   /** The RFC 822 bytes of a message (GET /users/{id}/messages/{id}/$value). Errors are thrown as GraphError. */
   getMimeContent(userId: string, messageId: string, preferences?: GraphPreferences): Promise<Buffer>;
+  /** A binary resource (a contact's photo/$value...) with its Content-Type. Errors are thrown as GraphError. */
+  getBinary(path: string, preferences?: GraphPreferences): Promise<{ bytes: Buffer; contentType: string | null }>;
 }
 
 /** A held token is renewed this long before it expires, as MSAL itself does. */
@@ -192,14 +194,19 @@ export function createGraphClient(settings: GraphConnectionSettings): GraphConne
     ...(graphHost !== new URL(defaultGraphBaseUrl).hostname ? { customHosts: new Set([graphHost]) } : {}),
   });
 
+  async function getBinary(path: string, preferences: GraphPreferences = {}): Promise<{ bytes: Buffer; contentType: string | null }> {
+    const response = (await withPreferences(client.api(path).responseType(ResponseType.RAW), preferences).get()) as Response;
+    if (!response.ok) throw await graphErrorFrom(response);
+    return { bytes: Buffer.from(await response.arrayBuffer()), contentType: response.headers.get('content-type') };
+  }
+
   return {
     client,
     acquireToken,
     async getMimeContent(userId, messageId, preferences = {}) {
-      const request = client.api(`/users/${encodeURIComponent(userId)}/messages/${encodeURIComponent(messageId)}/$value`).responseType(ResponseType.RAW);
-      const response = (await withPreferences(request, preferences).get()) as Response;
-      if (!response.ok) throw await graphErrorFrom(response);
-      return Buffer.from(await response.arrayBuffer());
+      const { bytes } = await getBinary(`/users/${encodeURIComponent(userId)}/messages/${encodeURIComponent(messageId)}/$value`, preferences);
+      return bytes;
     },
+    getBinary,
   };
 }

@@ -11,11 +11,12 @@ export interface DataTypeStep {
  * The data types a cycle copies, in a fixed order, each with its own kind:
  * a type the policy enabled since the last cycle starts its initial sync
  * while the others carry on with their deltas. A type the policy names but
- * no module copies yet (calendar, contacts today) is left out; the API does
- * not let a policy name one.
+ * no module copies yet (calendar today) is left out; the API does not let a
+ * policy name one. `isCopiedByThisCode` says whether the workflow code that
+ * runs knows the type (a type added later joins behind its patch).
  */
-export function planDataTypes(state: CarriedState, policyDataTypes: readonly string[]): DataTypeStep[] {
-  const enabled = new Set(policyDataTypes.filter(isSyncableDataType));
+export function planDataTypes(state: CarriedState, policyDataTypes: readonly string[], isCopiedByThisCode: (dataType: SyncableDataType) => boolean = () => true): DataTypeStep[] {
+  const enabled = new Set(policyDataTypes.filter(isSyncableDataType).filter(isCopiedByThisCode));
   return SYNCABLE_DATA_TYPES.filter((dataType) => enabled.has(dataType)).map((dataType) => ({
     dataType,
     kind: state.dataTypes[dataType]?.stage === SyncStage.Recurring ? 'delta' : 'initial',

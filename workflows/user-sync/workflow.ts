@@ -1,6 +1,6 @@
-import { condition, ContinueAsNew, continueAsNew, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, ContinueAsNew, continueAsNew, patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { SyncStage, SyncStatus, UserErrorCode, type ItemCounts } from '../../shared/vocabulary.js';
-import { dataTypeActivityNames } from '../../shared/data-types.js';
+import { dataTypeActivityNames, type SyncableDataType } from '../../shared/data-types.js';
 import { userSyncActivities } from './activities.js';
 import { upgradeCarriedState } from './carried-state.js';
 import { UserSyncControls } from './controls.js';
@@ -12,6 +12,13 @@ import { planDataTypes, progressOf, userStageOf, type DataTypeStep } from './dat
 import type { CarriedState, CycleInProgress, CycleTrigger, UserSyncInput } from '../../shared/contracts/user-sync.js';
 
 type CycleOutcome = 'succeeded' | 'failed' | 'excluded';
+
+/**
+ * Mail was copied from the first release; every type added since joins a
+ * user's cycles behind its own patch, so histories recorded before it
+ * replay unchanged (the patch marker goes in the first time a cycle copies it).
+ */
+const isCopiedByThisCode = (dataType: SyncableDataType): boolean => dataType === 'mail' || patched(`copies-${dataType}`);
 
 /**
  * One Microsoft 365 user, kept in sync with Google Workspace for as long as a
@@ -151,7 +158,7 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     try {
       if (state.stage === SyncStage.Provisioning) await provision();
       // The plan from the policy as last read (an edit is pushed at once); the cycle's own read may add a type below.
-      const expected = planDataTypes(state, controls.policy.dataTypes ?? ['mail']);
+      const expected = planDataTypes(state, controls.policy.dataTypes ?? ['mail'], isCopiedByThisCode);
       const kind = expected.some((step) => step.kind === 'initial') ? 'initial' : 'delta';
       const status = kind === 'initial' ? SyncStatus.InitialSync : SyncStatus.Syncing;
       const rediscoverEvery = tuning.folderDiscoveryEveryCycles ?? 12;
@@ -176,7 +183,7 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       cycleId = begun.cycleId;
       if (!resumed) countsAtStart = state.counts;
       currentCycle = { cycleId, countsAtStart, trigger: resumed?.trigger ?? trigger };
-      const plan = planDataTypes(state, controls.policy.dataTypes ?? ['mail']);
+      const plan = planDataTypes(state, controls.policy.dataTypes ?? ['mail'], isCopiedByThisCode);
       for (const step of plan) await copyDataType(step, cycleId, begun.knownContainers[step.dataType] ?? null);
       state.stage = userStageOf(state, plan);
       state.lastError = null;

@@ -20,6 +20,10 @@ class TargetSide {
   /** The next write lands, then the attempt dies before anything is recorded (a worker crash). */
   dieAfterNextWrite = false;
   refuse = new Set<string>();
+  /** Items that still exist at the source, elsewhere: their removal from a container is a move. */
+  movedAway = new Set<string>();
+  /** Items written without a part the target refused (a contact's photo). */
+  partly = new Set<string>();
 
   operations(): ItemOperations<null, Item> {
     return {
@@ -38,6 +42,7 @@ class TargetSide {
           this.dieAfterNextWrite = false;
           throw new Error('The worker died.');
         }
+        if (this.partly.has(item.id)) return { targetItemId: id, targetState: { version: item.version }, partial: { code: 'PHOTO_REJECTED', reason: 'Written without its photo.' } };
         return { targetItemId: id, targetState: { version: item.version } };
       },
       update: async (_session, _container, item, row) => {
@@ -45,7 +50,9 @@ class TargetSide {
         return { targetState: { version: item.version } };
       },
       remove: async (_session, row) => {
+        if (this.movedAway.has(row.sourceItemId)) return false;
         this.copies.get(row.targetItemId!)!.trashed = true;
+        return true;
       },
       refusalOf: (err) => ((err as { refusal?: boolean }).refusal ? { code: 'ITEM_REJECTED', reason: 'The target refused the item.' } : null),
       titleOf: (item) => item.title,
@@ -153,5 +160,33 @@ describe('the engine applying a page item by item through the item map', () => {
       ['c-1', 2, false],
       ['c-2', 1, true],
     ]);
+  });
+
+  it('keeps the copy of an item removed from one container because it moved to another', async () => {
+    const user = await seedUser(store, policyId, 'itemwise-move');
+    const container = await containerOf(user.id);
+    const target = new TargetSide();
+    const ops = target.operations();
+    await applyPageItemwise(store, 'contacts', user.id, ops, null, container, { changed: [{ id: 'c-1', title: 'Contact 1', version: 1 }], removedIds: [] }, options);
+    target.movedAway.add('c-1');
+
+    const outcome = await applyPageItemwise(store, 'contacts', user.id, ops, null, container, { changed: [], removedIds: ['c-1'] }, options);
+
+    expect(outcome).toEqual({ updated: 0, deleted: 0 });
+    expect((await store.itemMap.forType('contacts').findBySourceIds(user.id, ['c-1'])).get('c-1')).toMatchObject({ state: 'imported' });
+    expect([...target.copies.values()].map((copy) => copy.trashed)).toEqual([false]);
+  });
+
+  it('records a copy written without a part the target refused, and lists it with that code', async () => {
+    const user = await seedUser(store, policyId, 'itemwise-partial');
+    const container = await containerOf(user.id);
+    const target = new TargetSide();
+    target.partly.add('c-1');
+
+    await applyPageItemwise(store, 'contacts', user.id, target.operations(), null, container, { changed: [{ id: 'c-1', title: 'Contact 1', version: 1 }], removedIds: [] }, options);
+
+    expect((await store.itemMap.forType('contacts').findBySourceIds(user.id, ['c-1'])).get('c-1')).toMatchObject({ state: 'imported' });
+    const listed = (await store.items.list({ syncUserId: user.id })).items;
+    expect(listed.map((item) => [item.sourceItemId, item.errorCode, item.reason])).toEqual([['c-1', 'PHOTO_REJECTED', 'Written without its photo.']]);
   });
 });

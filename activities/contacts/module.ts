@@ -1,0 +1,48 @@
+import type { DataTypeModule } from '../engine/data-type-module.js';
+import { applyPageItemwise } from '../engine/apply-itemwise.js';
+import { fetchContactsDeltaPage, initialContactsDeltaPath, type ExportedContact } from '../microsoft365/contacts-export.js';
+import { openAddressBook, type ContactsDeps } from './address-book.js';
+import { contactOperations, type ContactsSession } from './contact-copies.js';
+import { DEFAULT_CONTACTS_FOLDER, discoverContactFolders } from './discover-folders.js';
+import { contactsServiceFailure } from './service-failure.js';
+
+interface ContactsActivitySession extends ContactsSession {
+  storeSubjects: () => Promise<boolean>;
+}
+
+/**
+ * Contacts as a data type: each Outlook contact folder is walked by its own
+ * contacts delta; a contact becomes a Google person (person-mapping.ts), a
+ * folder other than the default one becomes a contact group, and a page is
+ * applied item by item through the engine's ledger, writes one after
+ * another as the People API asks.
+ */
+export function createContactsModule(deps: ContactsDeps): DataTypeModule<ContactsActivitySession, ExportedContact> {
+  const { store } = deps;
+  return {
+    dataType: 'contacts',
+
+    discoverContainers: (input) => discoverContactFolders(deps, input),
+
+    async openSession(input) {
+      let storeSubjects: Promise<boolean> | undefined;
+      const readStoreSubjects = () =>
+        (storeSubjects ??= store.syncUsers.get(input.syncUserId).then(async (user) => (user ? ((await store.policies.get(user.policyId))?.storeSubjects ?? false) : false)));
+      return { book: await openAddressBook(deps, input), copiesBySourceId: null, storeSubjects: readStoreSubjects };
+    },
+
+    isWalkable: (_session, folder) => folder.wellKnownName === DEFAULT_CONTACTS_FOLDER || folder.targetContainerId !== null,
+
+    initialDeltaLink: (input, sourceFolderId) => initialContactsDeltaPath(input.sourceUserId, sourceFolderId),
+
+    readDeltaPage: (session, link) => session.book.graphPace(() => fetchContactsDeltaPage(session.book.graph, session.book.input.sourceUserId, link, deps.deltaPageSize)),
+
+    async applyPage(session, folder, page, keepAlive) {
+      try {
+        return await applyPageItemwise(store, 'contacts', session.book.input.syncUserId, contactOperations, session, folder, page, { storeSubjects: session.storeSubjects, keepAlive });
+      } catch (err) {
+        throw contactsServiceFailure(err);
+      }
+    },
+  };
+}
