@@ -7,22 +7,15 @@ export const SyncStageEnum = z.enum(SYNC_STAGES).openapi('SyncStage');
 
 const count = z.number().int();
 
+/** An object with one count per key of a vocabulary, written once here rather than key by key. */
+function countsPer<K extends string>(keys: readonly K[]) {
+  return z.object(Object.fromEntries(keys.map((key) => [key, count])) as Record<K, typeof count>);
+}
+
 export const ItemCountsSchema = z.object({ exported: count, imported: count, failed: count, skipped: count }).openapi('ItemCounts', { description: 'exported - imported = failed + skipped' });
 
 /** One number per status, every status present. */
-export const TotalsByStatusSchema = z
-  .object({
-    Pending: count,
-    Provisioning: count,
-    InitialSync: count,
-    Syncing: count,
-    Synced: count,
-    Failed: count,
-    Paused: count,
-    Excluded: count,
-    SyncedElsewhere: count,
-  })
-  .openapi('TotalsByStatus');
+export const TotalsByStatusSchema = countsPer(SYNC_STATUSES).openapi('TotalsByStatus');
 
 export const SyncUserSummarySchema = z
   .object({
@@ -107,9 +100,9 @@ export const SyncUserDetailSchema = SyncUserSummarySchema.extend({
   sourceUserId: z.string(),
   googleUserId: z.string().nullable(),
   error: StoredErrorSchema.nullable(),
-  countsByType: z.object({ mail: ItemCountsSchema.optional(), calendar: ItemCountsSchema.optional(), contacts: ItemCountsSchema.optional(), files: ItemCountsSchema.optional() }),
+  countsByType: z.object(Object.fromEntries(DATA_TYPES.map((type) => [type, ItemCountsSchema.optional()])) as Record<(typeof DATA_TYPES)[number], z.ZodOptional<typeof ItemCountsSchema>>),
   dataTypes: z.array(DataTypeStateSchema),
-  itemErrorsByCode: z.object({ ITEM_TOO_LARGE: count, ENCRYPTED_ITEM: count, UNSUPPORTED_FORMAT: count, ITEM_REJECTED: count, CHANGE_REJECTED: count }),
+  itemErrorsByCode: countsPer(ITEM_ERROR_CODES),
   initialSync: z.object({
     estimatedTotal: count.nullable(),
     lastProgressAt: Timestamp.nullable(),

@@ -24,6 +24,7 @@ const errorTitles: Record<string, string> = {
   UNSUPPORTED_FORMAT: 'Unsupported format',
   ITEM_REJECTED: 'Rejected by Google',
   CHANGE_REJECTED: 'Change refused by Google',
+  PHOTO_REJECTED: 'Photo refused by Google',
 };
 
 export const statusLabel = (status: string): string => statusLabels[status] ?? status;
