@@ -6,15 +6,24 @@ export interface StatsView {
   /** `METHOD /route/pattern` → HTTP status → count. */
   requests: Record<string, Record<string, number>>;
   quotaRefusals: Record<QuotaRefusalKind, number>;
+  /** People API writes that succeeded, mutates that overlapped another for the same user, and 429s. */
+  people: Record<PeopleEvent, number>;
+}
+
+export type PeopleEvent = 'creates' | 'updates' | 'deletes' | 'photoUpdates' | 'groupWrites' | 'concurrentMutates' | 'throttled';
+
+function noPeopleEvents(): Record<PeopleEvent, number> {
+  return { creates: 0, updates: 0, deletes: 0, photoUpdates: 0, groupWrites: 0, concurrentMutates: 0, throttled: 0 };
 }
 
 function noRefusals(): Record<QuotaRefusalKind, number> {
-  return { userUnits: 0, projectUnits: 0, concurrency: 0, directoryQueries: 0, injected: 0 };
+  return { userUnits: 0, projectUnits: 0, concurrency: 0, directoryQueries: 0, peopleReads: 0, peopleWrites: 0, injected: 0 };
 }
 
 export class StatsRecorder {
   private requests = new Map<string, Map<number, number>>();
   private refusals = noRefusals();
+  private peopleEvents = noPeopleEvents();
   private total = 0;
   private since: number;
 
@@ -31,6 +40,11 @@ export class StatsRecorder {
 
   refusal(kind: QuotaRefusalKind): void {
     this.refusals[kind]++;
+    if (kind === 'peopleReads' || kind === 'peopleWrites') this.peopleEvents.throttled++;
+  }
+
+  people(event: PeopleEvent, count = 1): void {
+    this.peopleEvents[event] += count;
   }
 
   view(): StatsView {
@@ -38,12 +52,13 @@ export class StatsRecorder {
     for (const [route, byStatus] of this.requests) {
       requests[route] = Object.fromEntries([...byStatus].map(([status, count]) => [String(status), count]));
     }
-    return { since: new Date(this.since).toISOString(), totalRequests: this.total, requests, quotaRefusals: { ...this.refusals } };
+    return { since: new Date(this.since).toISOString(), totalRequests: this.total, requests, quotaRefusals: { ...this.refusals }, people: { ...this.peopleEvents } };
   }
 
   reset(): void {
     this.requests = new Map();
     this.refusals = noRefusals();
+    this.peopleEvents = noPeopleEvents();
     this.total = 0;
     this.since = this.now();
   }
