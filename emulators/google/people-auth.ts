@@ -62,12 +62,11 @@ export function peopleMethod(ctx: EmulatorContext, kind: PeopleMethodKind, handl
     ctx.quota.admitPeople(user.primaryEmail, projectNumber(grant.projectId), kind);
     const call = { grant, user, book: ctx.state.contactBookOf(user) };
     if (kind === 'read') return handler(c, call);
-    const mutate = ctx.quota.beginPeopleMutate(user.primaryEmail);
-    if (mutate.concurrent) ctx.stats.people('concurrentMutates');
+    const end = ctx.stats.beginPeopleMutate(user.primaryEmail);
     try {
       return await handler(c, call);
     } finally {
-      mutate.end();
+      end();
     }
   };
 }

@@ -93,7 +93,6 @@ export class QuotaGuard {
   private throttle: ThrottleSettings = { ...defaultThrottle };
   private readonly units = new UnitBuckets();
   private readonly inFlight = new Map<string, number>();
-  private readonly peopleMutatesInFlight = new Map<string, number>();
   private injectedCredit = 0;
 
   constructor(
@@ -117,7 +116,6 @@ export class QuotaGuard {
     this.injectedCredit = 0;
     this.units.clear();
     this.inFlight.clear();
-    this.peopleMutatesInFlight.clear();
   }
 
   /**
@@ -213,27 +211,6 @@ export class QuotaGuard {
         },
       ],
     );
-  }
-
-  /**
-   * "Mutate requests for the same user should be sent sequentially to avoid increased latency
-   * and failures" (people.createContact reference). No public report quotes what Google answers
-   * a concurrent mutate, so the emulator admits it and reports it (`concurrent`: true) for the stats.
-   */
-  beginPeopleMutate(user: string): { concurrent: boolean; end: () => void } {
-    const running = this.peopleMutatesInFlight.get(user) ?? 0;
-    this.peopleMutatesInFlight.set(user, running + 1);
-    let ended = false;
-    return {
-      concurrent: running > 0,
-      end: () => {
-        if (ended) return;
-        ended = true;
-        const left = (this.peopleMutatesInFlight.get(user) ?? 1) - 1;
-        if (left <= 0) this.peopleMutatesInFlight.delete(user);
-        else this.peopleMutatesInFlight.set(user, left);
-      },
-    };
   }
 
   private takeUnits(user: string, project: string, cost: number): void {

@@ -6,8 +6,11 @@ export interface StatsView {
   /** `METHOD /route/pattern` → HTTP status → count. */
   requests: Record<string, Record<string, number>>;
   quotaRefusals: Record<QuotaRefusalKind, number>;
-  /** People API writes that succeeded, mutates that overlapped another for the same user, and 429s. */
-  people: Record<PeopleEvent, number>;
+  /**
+   * People API writes that succeeded, mutates that overlapped another for the same user,
+   * 429s; inFlightMutates is how many mutates are being served right now.
+   */
+  people: Record<PeopleEvent, number> & { inFlightMutates: number };
 }
 
 export type PeopleEvent = 'creates' | 'updates' | 'deletes' | 'photoUpdates' | 'groupWrites' | 'concurrentMutates' | 'throttled';
@@ -24,6 +27,7 @@ export class StatsRecorder {
   private requests = new Map<string, Map<number, number>>();
   private refusals = noRefusals();
   private peopleEvents = noPeopleEvents();
+  private readonly mutatesInFlight = new Map<string, number>();
   private total = 0;
   private since: number;
 
@@ -47,12 +51,31 @@ export class StatsRecorder {
     this.peopleEvents[event] += count;
   }
 
+  /**
+   * "Mutate requests for the same user should be sent sequentially to avoid increased latency
+   * and failures" (people.createContact reference). No public report quotes what Google answers
+   * a concurrent mutate, so the emulator serves it and counts it (concurrentMutates).
+   */
+  beginPeopleMutate(user: string): () => void {
+    const running = this.mutatesInFlight.get(user) ?? 0;
+    if (running > 0) this.peopleEvents.concurrentMutates++;
+    this.mutatesInFlight.set(user, running + 1);
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      const left = (this.mutatesInFlight.get(user) ?? 1) - 1;
+      if (left <= 0) this.mutatesInFlight.delete(user);
+      else this.mutatesInFlight.set(user, left);
+    };
+  }
+
   view(): StatsView {
     const requests: StatsView['requests'] = {};
     for (const [route, byStatus] of this.requests) {
       requests[route] = Object.fromEntries([...byStatus].map(([status, count]) => [String(status), count]));
     }
-    return { since: new Date(this.since).toISOString(), totalRequests: this.total, requests, quotaRefusals: { ...this.refusals }, people: { ...this.peopleEvents } };
+    return { since: new Date(this.since).toISOString(), totalRequests: this.total, requests, quotaRefusals: { ...this.refusals }, people: { ...this.peopleEvents, inFlightMutates: [...this.mutatesInFlight.values()].reduce((sum, count) => sum + count, 0) } };
   }
 
   reset(): void {
