@@ -114,6 +114,35 @@ describe('Google contract (Gmail v1 and Admin SDK Directory v1 discovery documen
   });
 });
 
+describe('Google contract (People v1 discovery document)', () => {
+  const source = { type: 'CONTACT', id: '1a2b' };
+  const person = {
+    resourceName: 'people/c1234',
+    etag: '%EgUBAi43PRoEAQIFByIM',
+    metadata: { sources: [{ ...source, etag: '#AbCd', updateTime: '2024-01-02T09:30:00.000Z' }], objectType: 'PERSON' },
+    names: [{ metadata: { primary: true, source }, givenName: 'Ann', displayName: 'Ann', displayNameLastFirst: 'Ann' }],
+    memberships: [{ metadata: { source }, contactGroupMembership: { contactGroupId: 'myContacts', contactGroupResourceName: 'contactGroups/myContacts' } }],
+  };
+
+  it('tells people.get from contactGroups.get by their flat paths, and accepts the People answers the emulator sends', () => {
+    expect(google.check(json('GET', '/v1/people/c1234', person))).toEqual([]);
+    expect(google.check(json('PATCH', '/v1/people/c1234:updateContact', person))).toEqual([]);
+    expect(google.check(json('POST', '/v1/people:batchCreateContacts', { createdPeople: [{ httpStatusCode: 200, person, status: {} }] }))).toEqual([]);
+    expect(google.check(json('GET', '/v1/people/me/connections', { connections: [person], totalPeople: 1, totalItems: 1, nextPageToken: 'x' }))).toEqual([]);
+    const group = { resourceName: 'contactGroups/myContacts', etag: 'e', groupType: 'SYSTEM_CONTACT_GROUP', name: 'My Contacts', memberCount: 1 };
+    expect(google.check(json('GET', '/v1/contactGroups/myContacts', group))).toEqual([]);
+    expect(google.check(json('POST', '/v1/contactGroups/abc/members:modify', { notFoundResourceNames: ['people/c9'] }))).toEqual([]);
+    expect(google.check(json('DELETE', '/v1/people/c1234:deleteContact', {}))).toEqual([]);
+  });
+
+  it('reports a person field the document lacks and a group answered where a person is described', () => {
+    expect(google.check(json('GET', '/v1/people/c1234', { ...person, groupNames: ['My Contacts'] }))).toEqual(['people.people.get: (body) has a property the description lacks: "groupNames"']);
+    expect(google.check(json('GET', '/v1/people/c1234', { resourceName: 'people/c1234', memberCount: 1 }))).toEqual(['people.people.get: (body) has a property the description lacks: "memberCount"']);
+    const error = { error: { code: 400, message: 'Request person.etag is different than the current person.etag. Clear local cache and get the latest person.', status: 'FAILED_PRECONDITION' } };
+    expect(google.check(json('PATCH', '/v1/people/c1234:updateContact', error, 400))).toEqual([]);
+  });
+});
+
 describe('the test helpers check every response their emulators send', () => {
   let microsoft: RunningMicrosoft365Emulator;
   let googleEmulator: StartedGoogleEmulator;
