@@ -76,7 +76,10 @@ function checkEtags(book: ContactBook, person: StoredPerson, body: Record<string
 async function updateContact(ctx: EmulatorContext, c: Context, book: ContactBook, resourceName: string): Promise<Response> {
   const person = personByResourceName(book, resourceName);
   const maskText = c.req.query('updatePersonFields');
-  if (!maskText) throw peopleInvalidArgument('updatePersonFields mask is required. Please specify one or more valid paths. Valid paths are documented at https://developers.google.com/people/api/rest/v1/people/updateContact.');
+  if (!maskText)
+    throw peopleInvalidArgument(
+      'updatePersonFields mask is required. Please specify one or more valid paths. Valid paths are documented at https://developers.google.com/people/api/rest/v1/people/updateContact.',
+    );
   const mask = parseMask(maskText, 'updatePersonFields', 'people/updateContact', new Set([...readableFields].filter((path) => path !== 'metadata' && path !== 'photos' && path !== 'coverPhotos')));
   for (const path of mask) {
     if (!updatableFields.has(path)) throw peopleInvalidArgument(`The Google emulator does not model person.${path}; leave it out of updatePersonFields.`);

@@ -75,7 +75,13 @@ export class StatsRecorder {
     for (const [route, byStatus] of this.requests) {
       requests[route] = Object.fromEntries([...byStatus].map(([status, count]) => [String(status), count]));
     }
-    return { since: new Date(this.since).toISOString(), totalRequests: this.total, requests, quotaRefusals: { ...this.refusals }, people: { ...this.peopleEvents, inFlightMutates: [...this.mutatesInFlight.values()].reduce((sum, count) => sum + count, 0) } };
+    return {
+      since: new Date(this.since).toISOString(),
+      totalRequests: this.total,
+      requests,
+      quotaRefusals: { ...this.refusals },
+      people: { ...this.peopleEvents, inFlightMutates: [...this.mutatesInFlight.values()].reduce((sum, count) => sum + count, 0) },
+    };
   }
 
   reset(): void {

@@ -110,7 +110,12 @@ describe('People API: control routes and stats', () => {
     const transport = rawTransport();
     const contacts = await transport.request<{ contacts: Array<Record<string, unknown>> }>({ url: `${google.url}/_control/users/ann@example.com/contacts` });
     expect(contacts.data.contacts).toEqual([
-      expect.objectContaining({ resourceName: created.resourceName, names: [expect.objectContaining({ givenName: 'Anne' })], clientData: [expect.objectContaining({ key: 'm365Id', value: 'AAMk-1' })], groupNames: ['My Contacts', 'Clients'] }),
+      expect.objectContaining({
+        resourceName: created.resourceName,
+        names: [expect.objectContaining({ givenName: 'Anne' })],
+        clientData: [expect.objectContaining({ key: 'm365Id', value: 'AAMk-1' })],
+        groupNames: ['My Contacts', 'Clients'],
+      }),
     ]);
     const groups = await transport.request<{ contactGroups: Array<Record<string, unknown>> }>({ url: `${google.url}/_control/users/ann@example.com/contact-groups` });
     expect(groups.data.contactGroups).toContainEqual({ resourceName: group.resourceName, name: 'Clients', groupType: 'USER_CONTACT_GROUP', memberCount: 1 });

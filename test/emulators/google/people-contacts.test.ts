@@ -103,7 +103,11 @@ describe('People API: batchCreateContacts', () => {
     const contacts = Array.from({ length: 200 }, (_, index) => ({ contactPerson: { names: [{ givenName: `Person ${index}` }], clientData: [{ key: 'm365Id', value: `id-${index}` }] } }));
     const { data } = await people.people.batchCreateContacts({ requestBody: { contacts, readMask: 'names,clientData' } });
     expect(data.createdPeople).toHaveLength(200);
-    expect(data.createdPeople?.[7]).toMatchObject({ httpStatusCode: 200, status: {}, person: { resourceName: expect.stringMatching(/^people\/c\d+$/), names: [expect.objectContaining({ givenName: 'Person 7' })] } });
+    expect(data.createdPeople?.[7]).toMatchObject({
+      httpStatusCode: 200,
+      status: {},
+      person: { resourceName: expect.stringMatching(/^people\/c\d+$/), names: [expect.objectContaining({ givenName: 'Person 7' })] },
+    });
     expect(new Set(data.createdPeople?.map((created) => created.person?.resourceName)).size).toBe(200);
     expect(google.emulator.contactsOf('ann@example.com')).toHaveLength(200);
   });
@@ -166,12 +170,13 @@ describe('People API: updateContact', () => {
       resourceName: created.resourceName!,
       updatePersonFields: 'memberships',
       personFields: 'memberships,metadata',
-      requestBody: { metadata: created.metadata, memberships: [{ contactGroupMembership: { contactGroupResourceName: group.resourceName! } }, { contactGroupMembership: { contactGroupResourceName: 'contactGroups/myContacts' } }] },
+      requestBody: {
+        metadata: created.metadata,
+        memberships: [{ contactGroupMembership: { contactGroupResourceName: group.resourceName! } }, { contactGroupMembership: { contactGroupResourceName: 'contactGroups/myContacts' } }],
+      },
     });
     expect(data.memberships?.map((membership) => membership.contactGroupMembership?.contactGroupResourceName)).toEqual([group.resourceName, 'contactGroups/myContacts']);
-    const none = await failureOf(
-      people.people.updateContact({ resourceName: created.resourceName!, updatePersonFields: 'memberships', requestBody: { metadata: data.metadata, memberships: [] } }),
-    );
+    const none = await failureOf(people.people.updateContact({ resourceName: created.resourceName!, updatePersonFields: 'memberships', requestBody: { metadata: data.metadata, memberships: [] } }));
     expect(none).toMatchObject({ status: 400, googleStatus: 'INVALID_ARGUMENT', message: expect.stringContaining('at least one contact group') });
     const friends = await failureOf(
       people.people.updateContact({
@@ -199,9 +204,7 @@ describe('People API: deleteContact and updateContactPhoto', () => {
     const { data } = await people.people.updateContactPhoto({ resourceName: created.resourceName!, requestBody: { photoBytes: pngBase64, personFields: 'photos' } });
     expect(data.person?.photos).toEqual([expect.objectContaining({ url: expect.stringMatching(/^https:\/\//) })]);
     expect(data.person?.photos?.[0]?.default).toBeUndefined();
-    const failure = await failureOf(
-      people.people.updateContactPhoto({ resourceName: created.resourceName!, requestBody: { photoBytes: Buffer.from('not an image at all').toString('base64') } }),
-    );
+    const failure = await failureOf(people.people.updateContactPhoto({ resourceName: created.resourceName!, requestBody: { photoBytes: Buffer.from('not an image at all').toString('base64') } }));
     expect(failure).toMatchObject({ status: 400, googleStatus: 'INVALID_ARGUMENT', message: 'Invalid photo format' });
     const [stored] = google.emulator.contactsOf('ann@example.com') as Array<{ photo?: { mimeType: string } }>;
     expect(stored?.photo?.mimeType).toBe('image/png');
