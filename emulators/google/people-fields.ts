@@ -109,7 +109,10 @@ const ignoredPersonKeys = new Set(['resourceName', 'etag', 'metadata', 'photos',
 
 const validBiographyTypes = new Set(['TEXT_PLAIN', 'TEXT_HTML', 'CONTENT_TYPE_UNSPECIFIED']);
 
-/** Google's error when a read mask is missing (the reference marks personFields/readMask "Required"). */
+/**
+ * A missing read mask is a 400 INVALID_ARGUMENT (the reference marks personFields/readMask "Required").
+ * Emulator's wording: Google's text was not found in a source.
+ */
 export function requireMask(value: string | undefined, parameter: 'personFields' | 'readMask', method: string): Set<string> {
   if (value === undefined || value.trim() === '') {
     throw invalidArgument(`${parameter} mask is required. Please specify one or more valid paths. Valid paths are documented at https://developers.google.com/people/api/rest/v1/${method}.`);
