@@ -2,15 +2,17 @@ import { Hono } from 'hono';
 import { routePath } from 'hono/route';
 import { observeResponses, type ResponseObserver } from '../response-observer.js';
 import type { EmulatorContext } from './context.js';
+import { contactGroupRoutes } from './contact-group-routes.js';
 import { controlRoutes } from './control.js';
 import { directoryRoutes } from './directory.js';
 import { GoogleApiError, renderError } from './errors.js';
 import { importRoutes } from './import.js';
 import { labelRoutes } from './labels.js';
 import { messageRoutes } from './messages.js';
+import { peopleRoutes } from './people-routes.js';
 import { tokenRoutes } from './token-endpoint.js';
 
-/** One host for every Google path: /token, Admin SDK Directory, Gmail, uploads, /_control. */
+/** One host for every Google path: /token, Admin SDK Directory, Gmail, uploads, People API (/v1/...), /_control. */
 export function createGoogleApp(ctx: EmulatorContext, reset: () => void, observeResponse?: ResponseObserver): Hono {
   const app = new Hono();
   // Opt-in (tests): first, so it sees the final response of every request.
@@ -28,6 +30,8 @@ export function createGoogleApp(ctx: EmulatorContext, reset: () => void, observe
   app.route('/', labelRoutes(ctx));
   app.route('/', importRoutes(ctx));
   app.route('/', messageRoutes(ctx));
+  app.route('/', peopleRoutes(ctx));
+  app.route('/', contactGroupRoutes(ctx));
   app.route('/', controlRoutes(ctx, reset));
 
   app.notFound((c) => {

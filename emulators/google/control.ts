@@ -5,6 +5,7 @@ import type { ServiceAccountRecord } from './credentials.js';
 import { ControlError } from './errors.js';
 import { armableMessageMethods } from './message-failures.js';
 import { retryAfterForms } from './quota.js';
+import { controlContactView, controlGroupView } from './people-view.js';
 import { controlMessageView } from './views.js';
 
 /** Control routes are a local tool: no auth, but every body is checked. */
@@ -135,6 +136,19 @@ export function controlRoutes(ctx: EmulatorContext, reset: () => void): Hono {
     if (!user) throw new ControlError(404, `No user ${c.req.param('email')} in the emulator.`);
     const mailbox = state.mailboxOf(user);
     return c.json({ email: user.primaryEmail, messages: [...mailbox.messages.values()].map((message) => controlMessageView(message, mailbox)) });
+  });
+
+  app.get('/_control/users/:email/contacts', (c) => {
+    const user = state.users.find(c.req.param('email'));
+    if (!user) throw new ControlError(404, `No user ${c.req.param('email')} in the emulator.`);
+    const book = state.contactBookOf(user);
+    return c.json({ email: user.primaryEmail, contacts: [...book.people.values()].map((person) => controlContactView(book, person)) });
+  });
+  app.get('/_control/users/:email/contact-groups', (c) => {
+    const user = state.users.find(c.req.param('email'));
+    if (!user) throw new ControlError(404, `No user ${c.req.param('email')} in the emulator.`);
+    const book = state.contactBookOf(user);
+    return c.json({ email: user.primaryEmail, contactGroups: [...book.groups.values()].map((group) => controlGroupView(book, group)) });
   });
 
   app.get('/_control/credentials', (c) => {

@@ -19,7 +19,13 @@ export interface GoogleErrorDetail {
   /** Extra fields of the `errors[0]` entry (e.g. location, locationType). */
   errorFields?: Record<string, string>;
   headers?: Record<string, string>;
+  /** APIs on Google's newer front end (People API) answer without the legacy `errors` list. */
+  omitErrorItems?: boolean;
+  /** google.rpc detail messages (ErrorInfo, Help...), each with its `@type`. */
+  details?: Array<Record<string, unknown>>;
 }
+
+type ErrorBody = { error: { code: number; message: string; errors?: Array<Record<string, string>>; status?: string; details?: Array<Record<string, unknown>> } };
 
 export class GoogleApiError extends Error {
   constructor(readonly detail: GoogleErrorDetail) {
@@ -27,14 +33,12 @@ export class GoogleApiError extends Error {
     this.name = 'GoogleApiError';
   }
 
-  body(): { error: { code: number; message: string; errors: Array<Record<string, string>>; status?: string } } {
-    const { status, message, itemMessage, reason, domain, googleStatus, errorFields } = this.detail;
-    const error: { code: number; message: string; errors: Array<Record<string, string>>; status?: string } = {
-      code: status,
-      message,
-      errors: [{ message: itemMessage ?? message, domain: domain ?? 'global', reason, ...errorFields }],
-    };
+  body(): ErrorBody {
+    const { status, message, itemMessage, reason, domain, googleStatus, errorFields, omitErrorItems, details } = this.detail;
+    const error: ErrorBody['error'] = { code: status, message };
+    if (!omitErrorItems) error.errors = [{ message: itemMessage ?? message, domain: domain ?? 'global', reason, ...errorFields }];
     if (googleStatus) error.status = googleStatus;
+    if (details) error.details = details.map((entry) => structuredClone(entry));
     return { error };
   }
 }
@@ -157,4 +161,19 @@ export function notAuthorizedForDirectory(): GoogleApiError {
  */
 export function payloadTooLarge(limitBytes: number): GoogleApiError {
   return new GoogleApiError({ status: 400, message: `Request payload size exceeds the limit: ${limitBytes} bytes.`, reason: 'badRequest' });
+}
+
+/**
+ * A People API error: {error: {code, message, status, details?}} without the
+ * legacy `errors` list, as the People API answers (the bodies quoted in
+ * googleapis/google-api-python-client#2417, rapidwebltd/php-google-people-api#45,
+ * mrmattwilkins/google-contacts-sync#1).
+ */
+export function peopleError(status: ContentfulStatusCode, googleStatus: string, message: string, details?: Array<Record<string, unknown>>): GoogleApiError {
+  const reason = googleStatus.toLowerCase().replace(/_([a-z])/g, (_m, letter: string) => letter.toUpperCase());
+  return new GoogleApiError({ status, message, reason, googleStatus, omitErrorItems: true, ...(details ? { details } : {}) });
+}
+
+export function peopleInvalidArgument(message: string): GoogleApiError {
+  return peopleError(400, 'INVALID_ARGUMENT', message);
 }

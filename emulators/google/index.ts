@@ -1,7 +1,8 @@
 /**
  * The Google Workspace emulator: OAuth token endpoint (service-account
  * JWT-bearer grant with domain-wide delegation), Admin SDK Directory users,
- * Gmail labels and messages (import by media upload), Google's quotas and
+ * Gmail labels and messages (import by media upload), People API contacts and
+ * contact groups, Google's quotas and
  * error shapes, and a control API under /_control. One host serves every
  * path; the sync reaches it only through GoogleConnectionSettings.apiBaseUrl.
  *
@@ -19,6 +20,7 @@ import { QuotaGuard, type ThrottleSettings } from './quota.js';
 import type { ServiceAccountKeyJson } from './service-account-key.js';
 import { EmulatorState } from './state.js';
 import { StatsRecorder, type StatsView } from './stats.js';
+import { controlContactView, controlGroupView } from './people-view.js';
 import { userResource } from './users.js';
 import { controlMessageView, type ControlMessageView } from './views.js';
 
@@ -53,6 +55,10 @@ export interface GoogleEmulator {
   getUser(email: string): Record<string, unknown> | undefined;
   /** What arrived in a user's mailbox, in arrival order (as GET /_control/users/{email}/messages). */
   messagesOf(email: string): ControlMessageView[];
+  /** A user's contacts in People API shape with every field, plus groupNames and photo (as GET /_control/users/{email}/contacts). */
+  contactsOf(email: string): Array<Record<string, unknown>>;
+  /** A user's contact groups: resourceName, name, groupType, memberCount. */
+  contactGroupsOf(email: string): Array<Record<string, unknown>>;
   /** A user's labels, system and user ones. */
   labelsOf(email: string): Array<{ id: string; name: string; type: 'system' | 'user' }>;
   throttle(settings: Partial<ThrottleSettings>): ThrottleSettings;
@@ -123,6 +129,14 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
     messagesOf: (email) => {
       const mailbox = state.mailboxOf(requireUser(email));
       return [...mailbox.messages.values()].map((message) => controlMessageView(message, mailbox));
+    },
+    contactsOf: (email) => {
+      const book = state.contactBookOf(requireUser(email));
+      return [...book.people.values()].map((person) => controlContactView(book, person));
+    },
+    contactGroupsOf: (email) => {
+      const book = state.contactBookOf(requireUser(email));
+      return [...book.groups.values()].map((group) => controlGroupView(book, group));
     },
     labelsOf: (email) => [...state.mailboxOf(requireUser(email)).labels.values()].map(({ id, name, type }) => ({ id, name, type })),
     throttle: (settings) => quota.configure(settings),

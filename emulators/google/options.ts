@@ -49,6 +49,14 @@ export interface GoogleQuotaOptions {
   perUserConcurrency: number;
   /** Admin SDK Directory queries per minute per (admin) user. */
   directoryQueriesPerMinute: number;
+  /**
+   * People API read requests per minute per user. Google publishes no number; third-party
+   * reports give 90 (MrCaspan/GAS-Gmail-Signature-Templator#1) and 180 (onmyway133/notes#517):
+   * the lower one is the default.
+   */
+  peopleReadsPerMinute: number;
+  /** People API write requests per minute per user; 60 is the conservative third-party figure (unconfirmed). */
+  peopleWritesPerMinute: number;
   methodCosts: Record<GmailMethod, number>;
 }
 
@@ -58,6 +66,8 @@ export const defaultQuota: Readonly<Omit<GoogleQuotaOptions, 'methodCosts'>> = {
   projectUnitsPerMinute: 1_200_000,
   perUserConcurrency: 10,
   directoryQueriesPerMinute: 2_400,
+  peopleReadsPerMinute: 90,
+  peopleWritesPerMinute: 60,
 };
 
 export interface UserSeed {
@@ -110,6 +120,11 @@ export interface GoogleEmulatorOptions {
    * while a new account propagates. Default 20; 0 turns it off (benchmarks).
    */
   newAccountTokenDelaySeconds?: number;
+  /**
+   * Contacts one account may hold; createContact past it fails. "A limit of 25,000 contacts"
+   * is a third-party figure (contactsplus.com blog; SimpleMobileTools/Simple-Contacts#1067), unconfirmed by Google.
+   */
+  maxContactsPerUser?: number;
   /** Keep the raw bytes of imported messages (format=raw); off by default to spare memory. */
   keepRawMessages?: boolean;
   /** Directory that holds the state across restarts; in memory only when unset. */
@@ -127,6 +142,7 @@ export interface ResolvedOptions {
   serviceAccounts: ServiceAccountSeed[];
   quota: GoogleQuotaOptions;
   maxImportBytes: number;
+  maxContactsPerUser: number;
   tokenLifetimeSeconds: number;
   newAccountTokenDelaySeconds: number;
   keepRawMessages: boolean;
@@ -138,6 +154,7 @@ export const syncDelegatedScopes: readonly string[] = [
   'https://www.googleapis.com/auth/admin.directory.user',
   'https://www.googleapis.com/auth/gmail.modify',
   'https://www.googleapis.com/auth/gmail.labels',
+  'https://www.googleapis.com/auth/contacts',
 ];
 
 export const defaultMaxImportBytes = 150 * 1024 * 1024;
@@ -165,6 +182,7 @@ export function resolveOptions(options: GoogleEmulatorOptions = {}): ResolvedOpt
     ],
     quota: resolveQuota(options.quota),
     maxImportBytes: options.maxImportBytes ?? defaultMaxImportBytes,
+    maxContactsPerUser: options.maxContactsPerUser ?? 25_000,
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
     // Sources give no figure ("propagation delay", "minutes" in reports); 20 s shows the behaviour without stalling a demo.
     newAccountTokenDelaySeconds: options.newAccountTokenDelaySeconds ?? 20,

@@ -1,7 +1,7 @@
-import { GoogleApiError } from './errors.js';
+import { GoogleApiError, peopleError } from './errors.js';
 import type { GoogleQuotaOptions } from './options.js';
 
-export type QuotaRefusalKind = 'userUnits' | 'projectUnits' | 'concurrency' | 'directoryQueries' | 'injected';
+export type QuotaRefusalKind = 'userUnits' | 'projectUnits' | 'concurrency' | 'directoryQueries' | 'peopleReads' | 'peopleWrites' | 'injected';
 
 /**
  * Where an injected refusal says how long to wait. Gmail's quota refusals are
@@ -177,6 +177,40 @@ export class QuotaGuard {
       domain: 'usageLimits',
       headers: retryAfter(wait),
     });
+  }
+
+  /**
+   * One People API request for `user`: a read or a write against its per-minute
+   * bucket. The 429 is the People API's: RESOURCE_EXHAUSTED with the quota named in
+   * the message and a google.rpc.ErrorInfo detail, no Retry-After header (the read
+   * refusal quoted in mrmattwilkins/google-contacts-sync#1 and taers232c/GAMADV-XTD3#315).
+   */
+  admitPeople(user: string, projectNumber: string, kind: 'read' | 'write'): void {
+    if (!this.quota.enabled) return;
+    const perMinute = this.scaled(kind === 'read' ? this.quota.peopleReadsPerMinute : this.quota.peopleWritesPerMinute);
+    if (this.units.take(`people-${kind}:${user}`, 1, perMinute, this.now()) === 0) return;
+    this.onRefusal(kind === 'read' ? 'peopleReads' : 'peopleWrites');
+    // The read wording is Google's; the write one mirrors it (emulator's choice: no write refusal was found quoted).
+    const metric = kind === 'read' ? 'Critical read requests (Contact and Profile Reads)' : 'Write requests (Contact and Contact Group Writes)';
+    const limitName = kind === 'read' ? 'CriticalReadsPerMinutePerProjectPerUser' : 'WritesPerMinutePerProjectPerUser';
+    throw peopleError(
+      429,
+      'RESOURCE_EXHAUSTED',
+      `Quota exceeded for quota metric '${metric}' and limit '${metric} per minute per user' of service 'people.googleapis.com' for consumer 'project_number:${projectNumber}'.`,
+      [
+        {
+          '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+          reason: 'RATE_LIMIT_EXCEEDED',
+          domain: 'googleapis.com',
+          metadata: {
+            quota_limit: limitName,
+            service: 'people.googleapis.com',
+            quota_metric: kind === 'read' ? 'people.googleapis.com/critical_read_requests' : 'people.googleapis.com/write_requests',
+            consumer: `projects/${projectNumber}`,
+          },
+        },
+      ],
+    );
   }
 
   private takeUnits(user: string, project: string, cost: number): void {

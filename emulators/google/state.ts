@@ -1,3 +1,4 @@
+import { ContactBook, type ContactBookSnapshot } from './contact-book.js';
 import { CredentialStore, type ServiceAccountRecord } from './credentials.js';
 import { Mailbox, type MailboxSnapshot } from './mailbox.js';
 import { MessageFailures, type MessageFailure } from './message-failures.js';
@@ -22,6 +23,8 @@ export interface StateSnapshot {
   provisioningFailures: ProvisioningFailure[];
   /** Absent in snapshots saved before message failures existed. */
   messageFailures?: MessageFailure[];
+  /** People API contacts and contact groups per user (absent in snapshots saved before contacts existed). */
+  contactBooks?: Array<ContactBookSnapshot & { userId: string }>;
   /** How far the mailbox clock runs ahead of the emulator's clock (absent in older files: 0). */
   mailClockOffsetMs?: number;
 }
@@ -36,6 +39,7 @@ export class EmulatorState {
   readonly provisioningFailures = new Map<string, ProvisioningFailure>();
   readonly messageFailures: MessageFailures;
   private readonly mailboxes = new Map<string, Mailbox>();
+  private readonly contactBooks = new Map<string, ContactBook>();
   /** Bumped on every change; the persistence writer saves when it moves. */
   revision = 0;
   /** How long an account made by users.insert is refused at the token endpoint (options; POST /_control/new-accounts). */
@@ -84,6 +88,18 @@ export class EmulatorState {
     return mailbox;
   }
 
+  /** The user's People API contacts and groups (created with the system groups on first use). */
+  contactBookOf(user: DirectoryUser): ContactBook {
+    let book = this.contactBooks.get(user.id);
+    if (!book) {
+      book = new ContactBook(() => {
+        this.revision++;
+      }, this.options.now);
+      this.contactBooks.set(user.id, book);
+    }
+    return book;
+  }
+
   /** Moves the mailbox clock on; what has now spent 30 days in Trash or Spam is purged at once. */
   advanceMailClock(ms: number): number {
     this.mailClockOffsetMs += ms;
@@ -119,6 +135,7 @@ export class EmulatorState {
       users: this.users.all().map((user) => ({ ...user, aliases: [...user.aliases] })),
       serviceAccounts: this.credentials.list().map((record) => ({ ...record, dwdScopes: [...record.dwdScopes], keys: record.keys.map((key) => ({ ...key })) })),
       mailboxes: [...this.mailboxes].map(([userId, mailbox]) => ({ userId, ...mailbox.snapshot() })),
+      contactBooks: [...this.contactBooks].map(([userId, book]) => ({ userId, ...book.snapshot() })),
       provisioningFailures: [...this.provisioningFailures.values()].map((failure) => ({ ...failure })),
       messageFailures: this.messageFailures.list(),
       mailClockOffsetMs: this.mailClockOffsetMs,
@@ -138,6 +155,19 @@ export class EmulatorState {
             this.revision++;
           },
           this.mailNow,
+        ),
+      );
+    }
+    this.contactBooks.clear();
+    for (const { userId, ...book } of snapshot.contactBooks ?? []) {
+      this.contactBooks.set(
+        userId,
+        ContactBook.fromSnapshot(
+          book,
+          () => {
+            this.revision++;
+          },
+          this.options.now,
         ),
       );
     }

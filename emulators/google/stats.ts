@@ -6,15 +6,28 @@ export interface StatsView {
   /** `METHOD /route/pattern` → HTTP status → count. */
   requests: Record<string, Record<string, number>>;
   quotaRefusals: Record<QuotaRefusalKind, number>;
+  /**
+   * People API writes that succeeded, mutates that overlapped another for the same user,
+   * 429s; inFlightMutates is how many mutates are being served right now.
+   */
+  people: Record<PeopleEvent, number> & { inFlightMutates: number };
+}
+
+export type PeopleEvent = 'creates' | 'updates' | 'deletes' | 'photoUpdates' | 'groupWrites' | 'concurrentMutates' | 'throttled';
+
+function noPeopleEvents(): Record<PeopleEvent, number> {
+  return { creates: 0, updates: 0, deletes: 0, photoUpdates: 0, groupWrites: 0, concurrentMutates: 0, throttled: 0 };
 }
 
 function noRefusals(): Record<QuotaRefusalKind, number> {
-  return { userUnits: 0, projectUnits: 0, concurrency: 0, directoryQueries: 0, injected: 0 };
+  return { userUnits: 0, projectUnits: 0, concurrency: 0, directoryQueries: 0, peopleReads: 0, peopleWrites: 0, injected: 0 };
 }
 
 export class StatsRecorder {
   private requests = new Map<string, Map<number, number>>();
   private refusals = noRefusals();
+  private peopleEvents = noPeopleEvents();
+  private readonly mutatesInFlight = new Map<string, number>();
   private total = 0;
   private since: number;
 
@@ -31,6 +44,30 @@ export class StatsRecorder {
 
   refusal(kind: QuotaRefusalKind): void {
     this.refusals[kind]++;
+    if (kind === 'peopleReads' || kind === 'peopleWrites') this.peopleEvents.throttled++;
+  }
+
+  people(event: PeopleEvent, count = 1): void {
+    this.peopleEvents[event] += count;
+  }
+
+  /**
+   * "Mutate requests for the same user should be sent sequentially to avoid increased latency
+   * and failures" (people.createContact reference). No public report quotes what Google answers
+   * a concurrent mutate, so the emulator serves it and counts it (concurrentMutates).
+   */
+  beginPeopleMutate(user: string): () => void {
+    const running = this.mutatesInFlight.get(user) ?? 0;
+    if (running > 0) this.peopleEvents.concurrentMutates++;
+    this.mutatesInFlight.set(user, running + 1);
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      const left = (this.mutatesInFlight.get(user) ?? 1) - 1;
+      if (left <= 0) this.mutatesInFlight.delete(user);
+      else this.mutatesInFlight.set(user, left);
+    };
   }
 
   view(): StatsView {
@@ -38,12 +75,19 @@ export class StatsRecorder {
     for (const [route, byStatus] of this.requests) {
       requests[route] = Object.fromEntries([...byStatus].map(([status, count]) => [String(status), count]));
     }
-    return { since: new Date(this.since).toISOString(), totalRequests: this.total, requests, quotaRefusals: { ...this.refusals } };
+    return {
+      since: new Date(this.since).toISOString(),
+      totalRequests: this.total,
+      requests,
+      quotaRefusals: { ...this.refusals },
+      people: { ...this.peopleEvents, inFlightMutates: [...this.mutatesInFlight.values()].reduce((sum, count) => sum + count, 0) },
+    };
   }
 
   reset(): void {
     this.requests = new Map();
     this.refusals = noRefusals();
+    this.peopleEvents = noPeopleEvents();
     this.total = 0;
     this.since = this.now();
   }

@@ -100,7 +100,7 @@ describe('Google contract (Gmail v1 and Admin SDK Directory v1 discovery documen
     expect(google.check(json('GET', '/gmail/v1/users/me/labels/L9', error, 400))).toEqual(['error.code 404 differs from the HTTP status 400']);
     expect(google.check(json('GET', '/gmail/v1/users/me/labels/L9', { error: 'not_found' }, 404))).toEqual(['google-error: /error must be object']);
     expect(google.check(json('DELETE', '/gmail/v1/users/me/labels/L9', {}))).toEqual(['gmail.users.labels.delete has no response body in the discovery document, but one was sent']);
-    expect(google.check(json('GET', '/gmail/v1/users/me/notAThing', {}))).toEqual(['no method of Gmail v1 or Admin SDK Directory v1 answers GET /gmail/v1/users/me/notAThing']);
+    expect(google.check(json('GET', '/gmail/v1/users/me/notAThing', {}))).toEqual(['no method of Gmail v1, Admin SDK Directory v1 or People v1 answers GET /gmail/v1/users/me/notAThing']);
     expect(google.check(json('POST', '/token', { token_type: 'Bearer' }))).toEqual(['oauth-token: (body) lacks the required property "access_token"']);
   });
 
@@ -111,6 +111,35 @@ describe('Google contract (Gmail v1 and Admin SDK Directory v1 discovery documen
     const last = { ...json('PUT', '/upload/gmail/v1/users/me/messages/import', message), search: 'uploadType=resumable&upload_id=u1' };
     expect(google.check(last)).toEqual([]);
     expect(google.check({ ...last, body: JSON.stringify({ ...message, sizeEstimate: '2048' }) })).toEqual(['gmail.users.messages.import: /sizeEstimate must be integer']);
+  });
+});
+
+describe('Google contract (People v1 discovery document)', () => {
+  const source = { type: 'CONTACT', id: '1a2b' };
+  const person = {
+    resourceName: 'people/c1234',
+    etag: '%EgUBAi43PRoEAQIFByIM',
+    metadata: { sources: [{ ...source, etag: '#AbCd', updateTime: '2024-01-02T09:30:00.000Z' }], objectType: 'PERSON' },
+    names: [{ metadata: { primary: true, source }, givenName: 'Ann', displayName: 'Ann', displayNameLastFirst: 'Ann' }],
+    memberships: [{ metadata: { source }, contactGroupMembership: { contactGroupId: 'myContacts', contactGroupResourceName: 'contactGroups/myContacts' } }],
+  };
+
+  it('tells people.get from contactGroups.get by their flat paths, and accepts the People answers the emulator sends', () => {
+    expect(google.check(json('GET', '/v1/people/c1234', person))).toEqual([]);
+    expect(google.check(json('PATCH', '/v1/people/c1234:updateContact', person))).toEqual([]);
+    expect(google.check(json('POST', '/v1/people:batchCreateContacts', { createdPeople: [{ httpStatusCode: 200, person, status: {} }] }))).toEqual([]);
+    expect(google.check(json('GET', '/v1/people/me/connections', { connections: [person], totalPeople: 1, totalItems: 1, nextPageToken: 'x' }))).toEqual([]);
+    const group = { resourceName: 'contactGroups/myContacts', etag: 'e', groupType: 'SYSTEM_CONTACT_GROUP', name: 'My Contacts', memberCount: 1 };
+    expect(google.check(json('GET', '/v1/contactGroups/myContacts', group))).toEqual([]);
+    expect(google.check(json('POST', '/v1/contactGroups/abc/members:modify', { notFoundResourceNames: ['people/c9'] }))).toEqual([]);
+    expect(google.check(json('DELETE', '/v1/people/c1234:deleteContact', {}))).toEqual([]);
+  });
+
+  it('reports a person field the document lacks and a group answered where a person is described', () => {
+    expect(google.check(json('GET', '/v1/people/c1234', { ...person, groupNames: ['My Contacts'] }))).toEqual(['people.people.get: (body) has a property the description lacks: "groupNames"']);
+    expect(google.check(json('GET', '/v1/people/c1234', { resourceName: 'people/c1234', memberCount: 1 }))).toEqual(['people.people.get: (body) has a property the description lacks: "memberCount"']);
+    const error = { error: { code: 400, message: 'Request person.etag is different than the current person.etag. Clear local cache and get the latest person.', status: 'FAILED_PRECONDITION' } };
+    expect(google.check(json('PATCH', '/v1/people/c1234:updateContact', error, 400))).toEqual([]);
   });
 });
 

@@ -6,11 +6,11 @@ import path from 'node:path';
 import { contractCacheDir } from './cache-dir.js';
 
 /**
- * Google's discovery documents for Gmail v1 and Admin SDK Directory v1.
+ * Google's discovery documents for Gmail v1, Admin SDK Directory v1 and People v1.
  *
  * No npm package ships them: googleapis (and @googleapis/gmail,
  * @googleapis/admin) ship TypeScript generated from them, and
- * @maxim_mazurok/gapi.client.* ship only typings. Google's Python client,
+ * @maxim_mazurok/gapi.client.* ship only typings (so for People v1). Google's Python client,
  * google-api-python-client on PyPI, ships the documents themselves
  * (googleapiclient/discovery_cache/documents/*.json), so we take them from
  * that wheel, pinned by version and SHA-256, and cache them.
@@ -19,7 +19,7 @@ import { contractCacheDir } from './cache-dir.js';
 export const pythonClientVersion = '2.202.0';
 const wheelName = `google_api_python_client-${pythonClientVersion}-py3-none-any.whl`;
 const wheelSha256 = 'aaa90064c9bb642ff1d065b22ca8958a2cb6e345909cefe70d0e5452fc50e08b';
-export const discoveryDocumentFiles = ['gmail.v1.json', 'admin.directory_v1.json'] as const;
+export const discoveryDocumentFiles = ['gmail.v1.json', 'admin.directory_v1.json', 'people.v1.json'] as const;
 
 function hasAll(dir: string): boolean {
   return discoveryDocumentFiles.every((file) => existsSync(path.join(dir, file)));
@@ -32,7 +32,7 @@ function run(command: string, args: string[]): void {
   }
 }
 
-/** A folder holding gmail.v1.json and admin.directory_v1.json; downloads the pinned wheel on first use. */
+/** A folder holding the discovery documents above; downloads the pinned wheel on first use (again when one is added). */
 export function resolveGoogleDiscoveryDir(log: (line: string) => void): string {
   const override = process.env.GOOGLE_DISCOVERY_DIR;
   if (override) {

@@ -73,14 +73,17 @@ export function describedMethods(document: DiscoveryDocument): DescribedMethod[]
   const methods: DescribedMethod[] = [];
   const visit = (resource: DiscoveryResource): void => {
     for (const method of Object.values(resource.methods ?? {})) {
-      const templates = [`${base}${method.path}`, ...(method.flatPath ? [`${base}${method.flatPath}`] : [])];
+      // flatPath, where given, names each segment ("v1/people/{peopleId}" against "v1/{+resourceName}"),
+      // which tells apart methods whose paths differ only in their parameter's pattern (people.get, contactGroups.get).
+      const template = method.flatPath ?? method.path;
+      const templates = [`${base}${template}`];
       // Media uploads are served at their own absolute paths (e.g. /upload/gmail/v1/users/{userId}/messages/import).
       for (const protocol of Object.values(method.mediaUpload?.protocols ?? {})) templates.push(protocol.path);
       methods.push({
         id: method.id,
         httpMethod: method.httpMethod,
         patterns: [...new Set(templates)].map(templatePattern),
-        literalLength: method.path.replace(/\{[^}]+\}/g, '').length,
+        literalLength: template.replace(/\{[^}]+\}/g, '').length,
         responseRef: method.response?.$ref,
         document,
       });

@@ -4,7 +4,7 @@ import { resolveGraphSchemaFile } from './graph-schema-source.js';
 
 /** Where the published descriptions are on this machine, resolved once per test run (test/global-setup.ts). */
 export interface ContractSources {
-  /** Holds gmail.v1.json and admin.directory_v1.json. */
+  /** Holds gmail.v1.json, admin.directory_v1.json and people.v1.json. */
   googleDiscoveryDir: string;
   /** JSON Schema generated from @microsoft/microsoft-graph-types. */
   graphSchemaFile: string;
