@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { classifyGoogleError } from '../connectors/google/google-errors.js';
+import { classifyGraphError } from '../connectors/microsoft365/graph-errors.js';
 
 /**
  * Keeps one mailbox's calls under the service's own quota instead of running
@@ -22,6 +24,10 @@ export function throttleBackoffMs(attempt: number): number {
 
 /** A throttled call's own delay, or the exponential back-off when it named none. */
 export type RetryDelayOf = (err: unknown, attempt: number) => number | undefined;
+
+/** In-activity retries of throttled calls: the service's delay, or exponential back-off. */
+export const graphRetryAfter: RetryDelayOf = (err, attempt) => throttleRetryDelay(classifyGraphError(err), attempt);
+export const googleRetryAfter: RetryDelayOf = (err, attempt) => throttleRetryDelay(classifyGoogleError(err), attempt);
 
 /**
  * The wait before in-activity retry `attempt` of a failed call: for a

@@ -2,9 +2,7 @@ import type { people_v1 } from 'googleapis/build/src/apis/people/v1.js';
 import type { Store } from '../../store/index.js';
 import type { ConnectionClients } from '../../connectors/connection-clients.js';
 import type { GraphConnection } from '../../connectors/microsoft365/graph-client.js';
-import { classifyGoogleError } from '../../connectors/google/google-errors.js';
-import { classifyGraphError } from '../../connectors/microsoft365/graph-errors.js';
-import { throttleRetryDelay, type MailboxPacers, type RetryDelayOf } from '../pacing.js';
+import { googleRetryAfter, graphRetryAfter, type MailboxPacers } from '../pacing.js';
 import type { UserPairInput } from '../engine/data-type-module.js';
 import { ContactGroups } from './contact-groups.js';
 
@@ -26,9 +24,6 @@ export interface AddressBook {
   graphPace: <T>(task: () => Promise<T>) => Promise<T>;
   peoplePace: <T>(task: () => Promise<T>) => Promise<T>;
 }
-
-const graphRetryAfter: RetryDelayOf = (err, attempt) => throttleRetryDelay(classifyGraphError(err), attempt);
-const googleRetryAfter: RetryDelayOf = (err, attempt) => throttleRetryDelay(classifyGoogleError(err), attempt);
 
 const groupCaches = new WeakMap<people_v1.People, ContactGroups>();
 

@@ -1,4 +1,5 @@
 import type { DataTypeModule } from '../engine/data-type-module.js';
+import { policyStoresSubjects } from '../engine/store-subjects.js';
 import { applyPageItemwise } from '../engine/apply-itemwise.js';
 import { fetchContactsDeltaPage, initialContactsDeltaPath, type ExportedContact } from '../microsoft365/contacts-export.js';
 import { openAddressBook, type ContactsDeps } from './address-book.js';
@@ -25,10 +26,7 @@ export function createContactsModule(deps: ContactsDeps): DataTypeModule<Contact
     discoverContainers: (input) => discoverContactFolders(deps, input),
 
     async openSession(input) {
-      let storeSubjects: Promise<boolean> | undefined;
-      const readStoreSubjects = () =>
-        (storeSubjects ??= store.syncUsers.get(input.syncUserId).then(async (user) => (user ? ((await store.policies.get(user.policyId))?.storeSubjects ?? false) : false)));
-      return { book: await openAddressBook(deps, input), copiesBySourceId: null, storeSubjects: readStoreSubjects };
+      return { book: await openAddressBook(deps, input), copiesBySourceId: null, storeSubjects: policyStoresSubjects(store, input.syncUserId) };
     },
 
     isWalkable: (_session, folder) => folder.wellKnownName === DEFAULT_CONTACTS_FOLDER || folder.targetContainerId !== null,

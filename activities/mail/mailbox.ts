@@ -3,9 +3,7 @@ import type { Store } from '../../store/index.js';
 import type { ConnectionClients } from '../../connectors/connection-clients.js';
 import { GmailLabels } from '../google/gmail-labels.js';
 import type { GraphConnection } from '../../connectors/microsoft365/graph-client.js';
-import { throttleRetryDelay, type MailboxPacers, type Pacer, type RetryDelayOf } from '../pacing.js';
-import { classifyGoogleError } from '../../connectors/google/google-errors.js';
-import { classifyGraphError } from '../../connectors/microsoft365/graph-errors.js';
+import { googleRetryAfter, graphRetryAfter, type MailboxPacers, type Pacer } from '../pacing.js';
 import type { UserPairInput } from '../engine/data-type-module.js';
 
 export interface MailDeps {
@@ -30,10 +28,6 @@ export interface Mailbox {
   graphPace: <T>(task: () => Promise<T>) => Promise<T>;
   gmailPace: <T>(cost: number, task: () => Promise<T>) => Promise<T>;
 }
-
-/** In-activity retries of throttled calls: the service's delay, or exponential back-off (pacing.ts). */
-const graphRetryAfter: RetryDelayOf = (err, attempt) => throttleRetryDelay(classifyGraphError(err), attempt);
-const googleRetryAfter: RetryDelayOf = (err, attempt) => throttleRetryDelay(classifyGoogleError(err), attempt);
 
 const labelCaches = new WeakMap<gmail_v1.Gmail, GmailLabels>();
 

@@ -1,5 +1,6 @@
 import type { ContainerStateView } from '../../store/index.js';
 import type { DataTypeModule } from '../engine/data-type-module.js';
+import { policyStoresSubjects } from '../engine/store-subjects.js';
 import { fetchDeltaPage, initialDeltaPath, type ExportedMessage } from '../microsoft365/mail-export.js';
 import { applyDeltaPage } from './apply-page.js';
 import { discoverMailFolders } from './discover-folders.js';
@@ -35,15 +36,11 @@ export function createMailModule(deps: MailDeps): DataTypeModule<MailSession, Ex
         const label = systemLabelForFolder(folder.wellKnownName) ?? folder.targetContainerId;
         if (label) labelForFolder.set(folder.sourceContainerId, label);
       }
-      let storeSubjects: Promise<boolean> | undefined;
-      // Only an item that cannot be copied needs the policy (whether its subject may be stored).
-      const readStoreSubjects = () =>
-        (storeSubjects ??= store.syncUsers.get(input.syncUserId).then(async (user) => (user ? ((await store.policies.get(user.policyId))?.storeSubjects ?? false) : false)));
       return {
         mailbox: await openMailbox(deps, input),
         labelForFolder,
         deletedItemsFolderId: containers.find((folder) => folder.wellKnownName === 'deleteditems')?.sourceContainerId,
-        storeSubjects: readStoreSubjects,
+        storeSubjects: policyStoresSubjects(store, input.syncUserId),
       };
     },
 

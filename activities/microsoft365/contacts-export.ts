@@ -1,6 +1,7 @@
 import type { Contact } from '@microsoft/microsoft-graph-types';
 import type { GraphConnection } from '../../connectors/microsoft365/graph-client.js';
 import { latestPerId } from './delta-replays.js';
+import { allPages, immutableIds } from './graph-pages.js';
 
 /**
  * The Microsoft Graph calls of the contacts export. Contact ids are
@@ -8,7 +9,6 @@ import { latestPerId } from './delta-replays.js';
  * contact keeps its id when it moves between folders and the id map
  * survives the move.
  */
-const immutableIds = 'IdType="ImmutableId"';
 
 /** A contact as the sync reads it: Graph's own shape, with the id always present. */
 export type ExportedContact = Contact & { id: string };
@@ -69,17 +69,6 @@ interface GraphContactFolder {
 }
 
 const userPath = (userId: string) => `/users/${encodeURIComponent(userId)}`;
-
-async function allPages<T>(graph: GraphConnection, firstPath: string): Promise<T[]> {
-  const items: T[] = [];
-  let link: string | undefined = firstPath;
-  while (link) {
-    const body = (await graph.client.api(link).header('Prefer', immutableIds).get()) as { value: T[]; '@odata.nextLink'?: string };
-    items.push(...body.value);
-    link = body['@odata.nextLink'];
-  }
-  return items;
-}
 
 /**
  * The default Contacts folder and every folder under it, nested ones

@@ -1,13 +1,10 @@
 import type { GraphConnection } from '../../connectors/microsoft365/graph-client.js';
 import { latestPerId } from './delta-replays.js';
+import { allPages, immutableIds } from './graph-pages.js';
 import { countThrottledResponse } from '../../shared/metrics/sync-metrics.js';
 
-/**
- * The Microsoft Graph calls of the mail export. Every request asks for
- * immutable ids: ordinary ids change when a message moves between folders,
- * and the id map must survive moves.
- */
-const immutableIds = 'IdType="ImmutableId"';
+/** The Microsoft Graph calls of the mail export, with immutable ids throughout (graph-pages.ts). */
+
 /** PidTagMessageSize (PtypInteger32): v1.0 messages have no size property. */
 export const messageSizeProperty = 'Integer 0x0E08';
 const messageSizeTag = 0x0e08;
@@ -136,17 +133,6 @@ export async function findMessageFolder(graph: GraphConnection, userId: string, 
     if (isNotFound(err)) return null;
     throw err;
   }
-}
-
-async function allPages<T>(graph: GraphConnection, firstPath: string): Promise<T[]> {
-  const items: T[] = [];
-  let link: string | undefined = firstPath;
-  while (link) {
-    const body = (await graph.client.api(link).header('Prefer', immutableIds).get()) as { value: T[]; '@odata.nextLink'?: string };
-    items.push(...body.value);
-    link = body['@odata.nextLink'];
-  }
-  return items;
 }
 
 export interface FolderNode extends GraphMailFolder {
