@@ -36,12 +36,7 @@ export interface EmulatorAppDeps {
  * count per app per mailbox (learn.microsoft.com/graph/throttling-limits,
  * "Outlook service limits"), so contacts draw on the same budget as mail.
  */
-const mailboxRoutePatterns = [
-  '/v1.0/users/:userId/mailFolders/*',
-  '/v1.0/users/:userId/messages/*',
-  '/v1.0/users/:userId/contactFolders/*',
-  '/v1.0/users/:userId/contacts/*',
-];
+const mailboxRoutePatterns = ['/v1.0/users/:userId/mailFolders/*', '/v1.0/users/:userId/messages/*', '/v1.0/users/:userId/contactFolders/*', '/v1.0/users/:userId/contacts/*'];
 
 /**
  * The emulator's HTTP surface, in pipeline order: request ids and stats for
