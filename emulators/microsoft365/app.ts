@@ -32,9 +32,10 @@ export interface EmulatorAppDeps {
 
 /**
  * Mail and contacts routes are where Outlook's per-mailbox throttling applies:
- * the Outlook service limits cover "mail, calendar and contacts" alike and
- * count per app per mailbox (learn.microsoft.com/graph/throttling-limits,
- * "Outlook service limits"), so contacts draw on the same budget as mail.
+ * the Outlook limits count per app per mailbox (learn.microsoft.com/graph/throttling-limits,
+ * "Outlook service limits"), and "Contact resources" are among the resources
+ * subject to them ("Throttling coming to Outlook API and Microsoft Graph",
+ * Microsoft 365 Developer Blog, 2017), so contacts draw on the same budget as mail.
  */
 const mailboxRoutePatterns = ['/v1.0/users/:userId/mailFolders/*', '/v1.0/users/:userId/messages/*', '/v1.0/users/:userId/contactFolders/*', '/v1.0/users/:userId/contacts/*'];
 
