@@ -55,6 +55,8 @@ const contactFieldsSchema = z
   })
   .strict();
 
+const contactChangesSchema = contactFieldsSchema.refine((body) => Object.keys(body).length > 0, 'give at least one contact property to change');
+
 const photoSchema = z
   .object({
     contentType: z.string().regex(/^image\/[\w.+-]+$/, 'contentType must be an image type such as image/jpeg'),
@@ -161,7 +163,7 @@ export function createContactControlRoutes(tenant: TenantState): Hono {
 
   app.post('/_control/users/:idOrUpn/contacts/:contactId/update', async (c) => {
     const { book, record } = contactOf(c);
-    const body = await parseBody(c, contactFieldsSchema);
+    const body = await parseBody(c, contactChangesSchema);
     if (!body.ok) return body.response;
     book.updateContact(record, body.value as ContactFields);
     tenant.changed();

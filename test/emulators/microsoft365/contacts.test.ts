@@ -229,6 +229,20 @@ describe('Microsoft 365 emulator: Outlook contacts and contact folders', () => {
     expect((await api(`/users/${upn}/contacts/${plain.id}/photo`).get()) as ProfilePhoto).toMatchObject({ width: 48, height: 32 });
   });
 
+  it('refuses bad control requests with a code and a sentence: unknown user or contact, unknown property, empty update, undecodable photo', async () => {
+    const post = async (route: string, body: unknown): Promise<[number, string]> => {
+      const response = await fetch(`${running.url}/_control${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return [response.status, ((await response.json()) as { error: { code: string } }).error.code];
+    };
+    const added = await control<{ id: string }>(running, `/users/${upn}/contacts`, { givenName: 'Ann' });
+    expect(await post('/users/nobody@contoso.example/contacts', { givenName: 'X' })).toEqual([404, 'UserNotFound']);
+    expect(await post(`/users/${upn}/contacts/AAMhAGnothing/update`, { givenName: 'X' })).toEqual([404, 'ContactNotFound']);
+    expect(await post(`/users/${upn}/contacts`, { givenName: 'X', phones: [] })).toEqual([400, 'InvalidControlRequest']);
+    expect(await post(`/users/${upn}/contacts/${encodeURIComponent(added.id)}/update`, {})).toEqual([400, 'InvalidControlRequest']);
+    expect(await post(`/users/${upn}/contacts/${encodeURIComponent(added.id)}/photo`, { contentType: 'image/gif', base64: 'R0lGODlh' })).toEqual([400, 'InvalidControlRequest']);
+    expect(await post(`/users/${upn}/contact-folders/AQMhAGnothing/rename`, { displayName: 'X' })).toEqual([404, 'ContactFolderNotFound']);
+  });
+
   it('counts contacts routes against the mailbox request budget shared with mail', async () => {
     await control(running, '/throttle', { quotaScale: 0.0003 });
     await api(`/users/${upn}/mailFolders/inbox`).get();
