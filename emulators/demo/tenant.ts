@@ -50,6 +50,8 @@ export const demoMicrosoft365Seed: SeedOptions = {
   people: demoPeople.map(({ givenName, surname, jobTitle }) => ({ givenName, surname, ...(jobTitle ? { jobTitle } : {}) })),
   messagesPerUser: demoPeople.map((person) => person.messages),
   failingItemsPerUser: demoPeople.map((person) => person.failingItems),
+  // Outlook contacts for everyone: nested folders, photos, year-less birthdays, three addresses and many phones (seed/contact-generator.ts).
+  contactsPerUser: 24,
   groups: true,
 };
 

@@ -7,6 +7,8 @@ import { delayDirectoryPages, directoryPagePatterns, type DirectoryLatency } fro
 import { injectFaults, recordStats, requestContext, requireBearerToken, throttleMailbox } from './http/middleware.js';
 import { ODataQueryError } from './http/odata.js';
 import { createBatchRoutes } from './routes/batch.js';
+import { createContactFolderRoutes } from './routes/contact-folders.js';
+import { createContactRoutes } from './routes/contacts.js';
 import { createControlRoutes } from './routes/control.js';
 import { createDeltaRoutes } from './routes/delta.js';
 import { createGroupRoutes } from './routes/groups.js';
@@ -28,8 +30,14 @@ export interface EmulatorAppDeps {
   observeResponse?: ResponseObserver | undefined;
 }
 
-/** Mail routes are where Outlook's per-mailbox throttling applies. */
-const mailboxRoutePatterns = ['/v1.0/users/:userId/mailFolders/*', '/v1.0/users/:userId/messages/*'];
+/**
+ * Mail and contacts routes are where Outlook's per-mailbox throttling applies:
+ * the Outlook limits count per app per mailbox (learn.microsoft.com/graph/throttling-limits,
+ * "Outlook service limits"), and "Contact resources" are among the resources
+ * subject to them ("Throttling coming to Outlook API and Microsoft Graph",
+ * Microsoft 365 Developer Blog, 2017), so contacts draw on the same budget as mail.
+ */
+const mailboxRoutePatterns = ['/v1.0/users/:userId/mailFolders/*', '/v1.0/users/:userId/messages/*', '/v1.0/users/:userId/contactFolders/*', '/v1.0/users/:userId/contacts/*'];
 
 /**
  * The emulator's HTTP surface, in pipeline order: request ids and stats for
@@ -59,6 +67,8 @@ export function createEmulatorApp(deps: EmulatorAppDeps): Hono<GraphEnv> {
   app.route('/', createMailFolderRoutes(tenant));
   app.route('/', createDeltaRoutes(tenant));
   app.route('/', createMessageRoutes(tenant));
+  app.route('/', createContactFolderRoutes(tenant));
+  app.route('/', createContactRoutes(tenant));
   app.route(
     '/',
     createBatchRoutes((request) => Promise.resolve(app.fetch(request))),

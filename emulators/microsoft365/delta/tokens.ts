@@ -15,6 +15,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 export interface DeltaPosition {
   mailbox: number;
+  /** Which kind of folder `folder` numbers; absent for mail folders (tokens from before contacts existed). */
+  collection?: 'contacts';
   folder: number;
   generation: number;
   phase: 'initial' | 'changes' | 'caughtUp';

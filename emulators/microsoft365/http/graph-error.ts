@@ -53,3 +53,12 @@ export const mailboxNotEnabled = (c: GraphContext): Response => graphError(c, 40
  * reports it with statusCode 403, msgraph-sdk-javascript#252).
  */
 export const applicationAccessDenied = (c: GraphContext): Response => graphError(c, 403, 'ErrorAccessDenied', 'Access to OData is disabled.');
+
+/**
+ * No photo on an Outlook item: 404 ErrorItemNotFound "The photo wasn't
+ * found." (reported for GET .../photo in microsoftgraph/microsoft-graph-docs#2248;
+ * profilephoto-get: "If no photo exists, the operation returns 404 Not Found").
+ * ImageNotFound is the code of the directory's profile store for user photos
+ * (msgraph-sdk-dotnet-core#851), not of Exchange items.
+ */
+export const photoNotFound = (c: GraphContext): Response => graphError(c, 404, 'ErrorItemNotFound', "The photo wasn't found.");

@@ -1,5 +1,4 @@
 import { Hono, type Context } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { originOf } from '../http/env.js';
 import type { DirectoryUser } from '../state/directory.js';
@@ -9,6 +8,8 @@ import type { RequestStats } from '../throttle/stats.js';
 import type { DirectoryLatency } from '../http/directory-latency.js';
 import { DirectoryError } from '../state/directory.js';
 import { rawMimeRefusal, summariseRawMime } from '../state/raw-mime.js';
+import { controlError, parseBody } from './control-body.js';
+import { createContactControlRoutes } from './contact-control.js';
 
 /**
  * The control API: faults and verification for tests and demos. It is a
@@ -95,26 +96,6 @@ function hasMimeField(text: string): boolean {
   } catch {
     return false;
   }
-}
-
-function controlError(c: Context, status: ContentfulStatusCode, code: string, message: string): Response {
-  return c.json({ error: { code, message } }, status);
-}
-
-async function parseBody<T>(c: Context, schema: z.ZodType<T>): Promise<{ ok: true; value: T } | { ok: false; response: Response }> {
-  const text = await c.req.text();
-  let raw: unknown = {};
-  if (text.trim() !== '') {
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      return { ok: false, response: controlError(c, 400, 'InvalidControlRequest', 'The body is not valid JSON.') };
-    }
-  }
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return { ok: true, value: parsed.data };
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ');
-  return { ok: false, response: controlError(c, 400, 'InvalidControlRequest', `Invalid request body (${problems}).`) };
 }
 
 export function createControlRoutes(deps: ControlDeps): Hono {
@@ -272,6 +253,8 @@ export function createControlRoutes(deps: ControlDeps): Hono {
     tenant.moveToArchiveMailbox(user, tenant.requireMessage(user, c.req.param('messageId')));
     return ok(c);
   });
+
+  app.route('/', createContactControlRoutes(tenant));
 
   app.post('/_control/throttle', async (c) => {
     const body = await parseBody(c, schemas.throttle);

@@ -7,6 +7,7 @@ import type { FlagStatus, Mailbox } from '../state/mailbox.js';
 import type { MailFolder } from '../state/mail-folder.js';
 import { seededGuid } from '../state/ids.js';
 import type { TenantState } from '../state/tenant.js';
+import { seedContacts } from './contacts.js';
 
 /** A named person for one seeded user, instead of a name drawn from the seed. */
 export interface SeedPerson {
@@ -35,6 +36,8 @@ export interface SeedOptions {
   newestMessageDate?: string;
   /** Days of history the messages are spread over. Default 730. */
   historyDays?: number;
+  /** Outlook contacts per user, in the default Contacts folder and a few nested folders; one count for every user or one per user. Default 0. */
+  contactsPerUser?: number | number[];
 }
 
 export interface SeedResult {
@@ -162,6 +165,8 @@ export function seedTenant(tenant: TenantState, options: SeedOptions): SeedResul
     const user = seedUser(tenant, options, index, domain);
     const count = perUser(options.messagesPerUser, index);
     seedMailbox(tenant, user, tenant.mailboxOf(user), count, perUser(options.failingItemsPerUser ?? failingKinds.length, index), options);
+    const newest = Date.parse(options.newestMessageDate ?? '2025-06-01T00:00:00Z') / 1000;
+    seedContacts(tenant.mailboxOf(user).contacts, mixSeed(options.seed, index), perUser(options.contactsPerUser ?? 0, index), newest);
     users.push(user);
     messages += count;
   }

@@ -9,13 +9,17 @@ import { createRandom, mixSeed } from '../../mime/random.js';
  * The ordinary message id includes the move count, so it changes when the
  * message moves between folders, as Exchange ids do; the immutable id does not.
  */
-type IdKind = 'message' | 'immutableMessage' | 'folder' | 'conversation';
+type IdKind = 'message' | 'immutableMessage' | 'folder' | 'conversation' | 'contact' | 'immutableContact' | 'contactFolder';
 
 const prefixes: Record<IdKind, string> = {
   message: 'AAMkA',
   immutableMessage: 'AAkALg',
   folder: 'AQMkA',
   conversation: 'AAQkA',
+  // Contacts and their folders get prefixes no other kind starts with, so an id of one kind never decodes as another.
+  contact: 'AAMhAG',
+  immutableContact: 'AAkAGQ',
+  contactFolder: 'AQMhAG',
 };
 const suffix = 'AAA=';
 const payloadBytes = 12;
@@ -61,6 +65,24 @@ export function decodeMessageId(id: string): (DecodedItemId & { immutable: boole
 }
 
 export const decodeFolderId = (id: string): DecodedItemId | null => decode('folder', id);
+
+/**
+ * Contacts, like messages, have an ordinary id that changes when the contact
+ * moves to another folder and an immutable one that does not
+ * (learn.microsoft.com/graph/outlook-immutable-id lists contact among the
+ * resources immutable ids cover).
+ */
+export const contactId = (mailbox: number, item: number, moveCount: number): string => encode('contact', mailbox, item, moveCount);
+export const immutableContactId = (mailbox: number, item: number): string => encode('immutableContact', mailbox, item, 0);
+export const contactFolderId = (mailbox: number, folder: number): string => encode('contactFolder', mailbox, folder, 0);
+export const decodeContactFolderId = (id: string): DecodedItemId | null => decode('contactFolder', id);
+
+export function decodeContactId(id: string): (DecodedItemId & { immutable: boolean }) | null {
+  const ordinary = decode('contact', id);
+  if (ordinary) return { ...ordinary, immutable: false };
+  const immutable = decode('immutableContact', id);
+  return immutable ? { ...immutable, immutable: true } : null;
+}
 
 /** A version-4-shaped GUID from a seed, so seeded tenants get the same object ids every run. */
 export function seededGuid(...seedParts: number[]): string {

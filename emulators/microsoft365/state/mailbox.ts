@@ -1,5 +1,6 @@
 import { planMessage, type MailAddress, type MessagePlan, type SeededMessageKind } from '../../mime/message-plan.js';
 import { ChangedAspect } from './change-log.js';
+import { ContactBook } from './contact-book.js';
 import { decodeFolderId, decodeMessageId, folderId, immutableMessageId, messageId } from './ids.js';
 import { planOfRaw, type RawMime } from './raw-mime.js';
 import { defaultFolders, firstCustomFolderNumber, folderNumberOf, MailFolder, rootFolderNumber, wellKnownFolderNumbers } from './mail-folder.js';
@@ -88,14 +89,17 @@ export class Mailbox {
   private nextMessageNumber = 0;
   private seq = 0;
   private liveMessages = 0;
-  /** Bumped to invalidate every outstanding delta and next link of this mailbox. */
+  /** Bumped to invalidate every outstanding delta and next link of this mailbox (mail and contacts). */
   deltaGeneration = 1;
+  /** The mailbox's Outlook contacts and contact folders. */
+  readonly contacts: ContactBook;
 
   constructor(init: MailboxInit) {
     this.number = init.number;
     this.seed = init.seed;
     this.owner = init.owner;
     this.changeLogRetention = init.changeLogRetention;
+    this.contacts = new ContactBook(init.number, init.changeLogRetention);
     for (const folder of defaultFolders) {
       this.folders.set(folder.number, new MailFolder(folder.number, folder.displayName, folder.parent, folder.name, false, this.changeLogRetention));
     }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { MailAddress, SeededMessageKind } from '../../mime/message-plan.js';
 import type { CredentialsSnapshot } from '../identity/credentials.js';
 import type { ChangeLogSnapshot } from './change-log.js';
+import type { ContactBookSnapshot } from './contact-book.js';
 import type { DirectoryGroup, DirectoryUser } from './directory.js';
 import type { RawMimeSummary } from './raw-mime.js';
 import { Mailbox, type FlagStatus, type MailboxCounters, type MessageRecord } from './mailbox.js';
@@ -40,6 +41,8 @@ interface MailboxSnapshot {
   messages: MessageTuple[];
   /** Messages given as raw MIME: [number, base64 of the bytes, summary]. */
   rawMessages?: Array<[number, string, RawMimeSummary]>;
+  /** Contact folders and contacts; absent in files saved before contacts existed. */
+  contacts?: ContactBookSnapshot;
 }
 
 interface TenantSnapshot {
@@ -80,6 +83,7 @@ function mailboxSnapshot(mailbox: Mailbox): MailboxSnapshot {
     folders: mailbox.allFolders().map((folder) => ({ number: folder.number, displayName: folder.displayName, parent: folder.parent, hidden: folder.hidden, log: folder.log.toSnapshot() })),
     messages,
     rawMessages: [...mailbox.allRawMessages()].map(([number, raw]) => [number, raw.bytes.toString('base64'), raw.summary]),
+    contacts: mailbox.contacts.toSnapshot(),
   };
 }
 
@@ -113,6 +117,7 @@ function restoreMailbox(snapshot: MailboxSnapshot, changeLogRetention: number): 
     );
   }
   mailbox.restoreCounters(snapshot.counters);
+  if (snapshot.contacts) mailbox.contacts.restore(snapshot.contacts);
   return mailbox;
 }
 

@@ -39,6 +39,16 @@ describe('Graph contract (JSON Schema from @microsoft/microsoft-graph-types)', (
     expect(graph.check(json('GET', '/v1.0/users/u1/mailFolders/f/messages/delta', delta))).toEqual([]);
   });
 
+  it('accepts a contact, a page of contact folders, a contact delta page and photo metadata; reports what the contact type lacks', () => {
+    const contact = { id: 'c1', displayName: 'Ann Lee', emailAddresses: [{ name: 'Ann', address: 'ann@example.com' }], homeAddress: {}, birthday: '1604-03-14T00:00:00Z', categories: [] };
+    expect(graph.check(json('GET', '/v1.0/users/u1/contacts/c1', { '@odata.context': context, ...contact }))).toEqual([]);
+    expect(graph.check(json('GET', '/v1.0/users/u1/contactFolders', { value: [{ id: 'f1', displayName: 'Clients', parentFolderId: 'f0' }] }))).toEqual([]);
+    const delta = { value: [contact, { id: 'c2', '@removed': { reason: 'deleted' } }], '@odata.deltaLink': 'https://graph.example/v1.0/users/u1/contactFolders/f/contacts/delta?$deltatoken=1' };
+    expect(graph.check(json('GET', '/v1.0/users/u1/contactFolders/f/contacts/delta', delta))).toEqual([]);
+    expect(graph.check(json('GET', '/v1.0/users/u1/contacts/c1/photo', { '@odata.mediaContentType': 'image/png', id: '48X48', width: 48, height: 48 }))).toEqual([]);
+    expect(graph.check(json('GET', '/v1.0/users/u1/contacts/c1', { ...contact, phones: [] }))).toEqual(['Contact: (body) has a property the description lacks: "phones"']);
+  });
+
   it('reports a property the types lack and a value of the wrong type', () => {
     const problems = graph.check(json('GET', '/v1.0/users/u1/messages/m1', { ...graphMessage, size: 2048, isRead: 'no' }));
     expect(problems).toContain('Message: (body) has a property the description lacks: "size"');

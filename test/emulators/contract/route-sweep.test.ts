@@ -4,6 +4,7 @@ import { createGoogleClients } from '../../../connectors/google/google-clients.j
 import { messageProperties } from '../../../emulators/microsoft365/serialize/message-json.js';
 import { folderProperties } from '../../../emulators/microsoft365/serialize/folder-json.js';
 import { groupProperties, userProperties } from '../../../emulators/microsoft365/serialize/directory-json.js';
+import { contactFolderProperties, contactProperties } from '../../../emulators/microsoft365/serialize/contact-json.js';
 import { checkedResponseCount } from '../../helpers/contract/recorder.js';
 import { startGoogleEmulator, type StartedGoogleEmulator } from '../../helpers/google-emulator.js';
 import { startMicrosoft365Emulator, type RunningMicrosoft365Emulator } from '../../helpers/microsoft365-emulator.js';
@@ -28,7 +29,7 @@ describe('Microsoft 365 emulator: every Graph route answers as Graph describes i
   const firstId = async (path: string): Promise<string> => ((await graph(path)).body.value as { id: string }[])[0]!.id;
 
   beforeAll(async () => {
-    running = await startMicrosoft365Emulator({ seed: { seed: 12, users: 2, messagesPerUser: 6 } });
+    running = await startMicrosoft365Emulator({ seed: { seed: 12, users: 2, messagesPerUser: 6, contactsPerUser: 6 } });
     const token = await fetch(`${running.url}/${running.emulator.tenantId}/oauth2/v2.0/token`, {
       method: 'POST',
       body: new URLSearchParams({
@@ -82,6 +83,37 @@ describe('Microsoft 365 emulator: every Graph route answers as Graph describes i
     const changes = (await (await fetch(deltaLink!, { headers })).json()) as { value: Record<string, unknown>[] };
     expect(changes.value.some((item) => '@removed' in item)).toBe(true);
     expect((await graph(`/users/${userId}/messages/${messageId}`)).status).toBe(404);
+  });
+
+  it('contact folders, contacts with every selectable property, photos and contact delta', async () => {
+    const userId = await firstId('/users');
+    const folders = await graph(`/users/${userId}/contactFolders?$select=${[...contactFolderProperties].join(',')}`);
+    const folder = (folders.body.value as { id: string; parentFolderId: string }[])[0]!;
+    expect((await graph(`/users/${userId}/contactFolders/${folder.parentFolderId}`)).status).toBe(200);
+    expect((await graph(`/users/${userId}/contactFolders/${folder.id}/childFolders`)).status).toBe(200);
+    const everything = [...contactProperties].join(',');
+    expect((await graph(`/users/${userId}/contacts?$select=${everything}&$top=2`)).status).toBe(200);
+    const listed = await graph(`/users/${userId}/contactFolders/${folder.parentFolderId}/contacts`);
+    const contactId = (listed.body.value as { id: string }[])[0]!.id;
+    expect((await graph(`/users/${userId}/contacts/${contactId}`)).status).toBe(200);
+    expect((await graph(`/users/${userId}/contactFolders/${folder.parentFolderId}/contacts/${contactId}?$select=${everything}`)).status).toBe(200);
+    // The seed gives every third contact a photo; the first one has one.
+    for (const base of [`/users/${userId}/contacts/${contactId}`, `/users/${userId}/contactFolders/${folder.parentFolderId}/contacts/${contactId}`]) {
+      expect((await graph(`${base}/photo`)).status).toBe(200);
+      expect((await graph(`${base}/photo/$value`)).status).toBe(200);
+    }
+
+    let next: string | undefined = `${running.url}/v1.0/users/${userId}/contactFolders/${folder.parentFolderId}/contacts/delta?$select=displayName,emailAddresses`;
+    let deltaLink: string | undefined;
+    while (next) {
+      const page = (await (await fetch(next, { headers: { ...headers, prefer: 'odata.maxpagesize=2' } })).json()) as Record<string, string | undefined>;
+      next = page['@odata.nextLink'];
+      deltaLink = page['@odata.deltaLink'];
+    }
+    await fetch(`${running.url}/_control/users/${userId}/contacts/${encodeURIComponent(contactId)}/delete`, { method: 'POST' });
+    const changes = (await (await fetch(deltaLink!, { headers })).json()) as { value: Record<string, unknown>[] };
+    expect(changes.value).toEqual([{ id: contactId, '@removed': { reason: 'deleted' } }]);
+    expect((await graph(`/users/${userId}/contacts/${contactId}/photo`)).status).toBe(404);
   });
 
   it('$batch, with a failing part and a part that depends on it', async () => {

@@ -8,16 +8,26 @@ import { parseJsonBody } from './json-body.js';
 import { cachedValidators } from './validator-cache.js';
 
 const typesId = 'microsoft-graph-types';
-const definitionOf: Record<GraphResource, string> = { message: 'Message', mailFolder: 'MailFolder', user: 'User', group: 'Group', directoryObject: 'DirectoryObject' };
+const definitionOf: Record<GraphResource, string> = {
+  message: 'Message',
+  mailFolder: 'MailFolder',
+  user: 'User',
+  group: 'Group',
+  directoryObject: 'DirectoryObject',
+  contact: 'Contact',
+  contactFolder: 'ContactFolder',
+  profilePhoto: 'ProfilePhoto',
+};
 /** Derived types a collection of the base may hold, told apart by @odata.type. */
 const derivedTypes: Partial<Record<GraphResource, readonly GraphResource[]>> = { directoryObject: ['user', 'group'] };
 
 /**
  * OData control information an entity or complex value may carry
- * (OData JSON Format 4.01 §4.5: odata.type, odata.etag, odata.id); the
+ * (OData JSON Format 4.01 §4.5: odata.type, odata.etag, odata.id, and
+ * odata.mediaContentType of a media entity such as profilePhoto); the
  * types package describes properties only, so every closed object admits these.
  */
-const annotationPattern = '^@odata\\.(type|etag|id)$';
+const annotationPattern = '^@odata\\.(type|etag|id|mediaContentType)$';
 
 type JsonObject = Record<string, unknown>;
 const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);

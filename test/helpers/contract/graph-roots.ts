@@ -3,7 +3,7 @@
  * declares them. graph-schema-source.ts turns this interface (and everything it reaches)
  * into JSON Schema at test time; nothing here is written by hand but the list.
  */
-import type { DirectoryObject, Group, MailFolder, Message, User } from '@microsoft/microsoft-graph-types';
+import type { Contact, ContactFolder, DirectoryObject, Group, MailFolder, Message, ProfilePhoto, User } from '@microsoft/microsoft-graph-types';
 
 export interface GraphContractRoots {
   message: Message;
@@ -11,4 +11,7 @@ export interface GraphContractRoots {
   user: User;
   group: Group;
   directoryObject: DirectoryObject;
+  contact: Contact;
+  contactFolder: ContactFolder;
+  profilePhoto: ProfilePhoto;
 }

@@ -3,7 +3,7 @@
  * Graph's documentation gives there. A new emulator route needs a line here,
  * or its successful responses are reported as undescribed.
  */
-export type GraphResource = 'message' | 'mailFolder' | 'user' | 'group' | 'directoryObject';
+export type GraphResource = 'message' | 'mailFolder' | 'user' | 'group' | 'directoryObject' | 'contact' | 'contactFolder' | 'profilePhoto';
 
 export type GraphAnswer =
   | { kind: 'entity'; resource: GraphResource }
@@ -38,6 +38,18 @@ export const graphRoutes: readonly GraphRoute[] = [
   { method: 'GET', template: '/v1.0/users/{}/mailFolders/{}/messages/delta', answer: { kind: 'delta', resource: 'message' } },
   { method: 'GET', template: '/v1.0/users/{}/mailFolders/{}/messages/{}', answer: { kind: 'entity', resource: 'message' } },
   { method: 'GET', template: '/v1.0/users/{}/mailFolders/{}/messages/{}/$value', answer: { kind: 'media' } },
+  { method: 'GET', template: '/v1.0/users/{}/contactFolders', answer: { kind: 'collection', resource: 'contactFolder' } },
+  { method: 'GET', template: '/v1.0/users/{}/contactFolders/{}', answer: { kind: 'entity', resource: 'contactFolder' } },
+  { method: 'GET', template: '/v1.0/users/{}/contactFolders/{}/childFolders', answer: { kind: 'collection', resource: 'contactFolder' } },
+  { method: 'GET', template: '/v1.0/users/{}/contacts', answer: { kind: 'collection', resource: 'contact' } },
+  { method: 'GET', template: '/v1.0/users/{}/contacts/{}', answer: { kind: 'entity', resource: 'contact' } },
+  { method: 'GET', template: '/v1.0/users/{}/contacts/{}/photo', answer: { kind: 'entity', resource: 'profilePhoto' } },
+  { method: 'GET', template: '/v1.0/users/{}/contacts/{}/photo/$value', answer: { kind: 'media' } },
+  { method: 'GET', template: '/v1.0/users/{}/contactFolders/{}/contacts', answer: { kind: 'collection', resource: 'contact' } },
+  { method: 'GET', template: '/v1.0/users/{}/contactFolders/{}/contacts/delta', answer: { kind: 'delta', resource: 'contact' } },
+  { method: 'GET', template: '/v1.0/users/{}/contactFolders/{}/contacts/{}', answer: { kind: 'entity', resource: 'contact' } },
+  { method: 'GET', template: '/v1.0/users/{}/contactFolders/{}/contacts/{}/photo', answer: { kind: 'entity', resource: 'profilePhoto' } },
+  { method: 'GET', template: '/v1.0/users/{}/contactFolders/{}/contacts/{}/photo/$value', answer: { kind: 'media' } },
   { method: 'POST', template: '/v1.0/$batch', answer: { kind: 'batch' } },
 ];
 
