@@ -68,8 +68,9 @@ async function syncPhoto(session: ContactsSession, resourceName: string, contact
   }
 }
 
+/** The contact source's etag: what updateContact checks in person.metadata.sources (the person's own etag is another value). */
 function etagOf(person: people_v1.Schema$Person | undefined): string | null {
-  return person?.etag ?? person?.metadata?.sources?.find((source) => source.type === 'CONTACT')?.etag ?? null;
+  return person?.metadata?.sources?.find((source) => source.type === 'CONTACT')?.etag ?? null;
 }
 
 async function readEtag(session: ContactsSession, resourceName: string): Promise<string | null> {
@@ -129,7 +130,7 @@ export const contactOperations: ItemOperations<ContactsSession, ExportedContact>
             resourceName,
             updatePersonFields: PERSON_FIELDS.join(','),
             personFields: 'metadata',
-            requestBody: { ...person, etag, metadata: { sources: [contactSource] } },
+            requestBody: { ...person, metadata: { sources: [contactSource] } },
           }),
         );
         etag = etagOf(data) ?? etag;

@@ -51,6 +51,8 @@ export const storedFieldKeys = {
   clientData: ['key', 'value'],
   externalIds: ['value', 'type'],
   genders: ['value', 'addressMeAs'],
+  // Schema$Occupation: "The person's occupation" (value); Outlook's profession lands here.
+  occupations: ['value'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type StoredFieldName = keyof typeof storedFieldKeys;
