@@ -53,7 +53,9 @@ export async function runContacts(ctx: BenchContext, temporal: BenchTemporal): P
   });
   let started: StartedUser | undefined;
   try {
-    ctx.log(`contacts: ${count(contacts)} contacts, People quotas and pacing ×${k} (${peopleWritesPerMinute} writes/min), Graph at ${graphQuota.requestsPerWindow} per ${graphQuota.windowSeconds} s; copying...`);
+    ctx.log(
+      `contacts: ${count(contacts)} contacts, People quotas and pacing ×${k} (${peopleWritesPerMinute} writes/min), Graph at ${graphQuota.requestsPerWindow} per ${graphQuota.windowSeconds} s; copying...`,
+    );
     const timeline = sampleCounter(() => contactsCreated(emulators));
     const [one] = await sync.startUsers([user], { intervalSeconds: sessionIntervalSeconds });
     started = one!;
