@@ -33,6 +33,14 @@ export interface ItemOperations<Session, Item extends { id: string }> {
   /** The copy an attempt that died after writing may have made, found by the lookup key; null when there is none. */
   findExisting(session: Session, item: Item, lookupKey: string | null): Promise<TargetCopy | null>;
   write(session: Session, container: ContainerStateView, item: Item): Promise<TargetCopy>;
+  /**
+   * Writes several new items in one call (the People API's batchCreateContacts), the copies in
+   * the items' order. A refusal of the call that concerns an item (refusalOf) makes the engine
+   * write that batch's items one by one, so only the item refused is listed.
+   */
+  writeMany?(session: Session, container: ContainerStateView, items: Item[]): Promise<TargetCopy[]>;
+  /** Items per writeMany call. */
+  readonly batchSize?: number;
   /** Brings the copy up to date; returns what is kept of it now. */
   update(session: Session, container: ContainerStateView, item: Item, row: ItemMapView): Promise<Omit<TargetCopy, 'targetItemId'>>;
   /**
@@ -86,22 +94,55 @@ export async function applyPageItemwise<Session, Item extends { id: string }>(
     fresh.map((item) => ({ sourceItemId: item.id, lookupKey: ops.lookupKey(item), sourceContainerId: container.sourceContainerId })),
   );
 
-  for (const item of copyable) {
-    try {
-      const row = rows.get(item.id);
-      const existing = row ? await ops.findExisting(session, item, row.lookupKey) : null;
-      const { partial, ...copy } = existing ?? (await ops.write(session, container, item));
-      recorded.push({ sourceItemId: item.id, ...copy });
-      if (partial) incomplete.push({ item, verdict: partial });
-    } catch (err) {
-      const verdict = ops.refusalOf(err);
-      if (!verdict) {
-        await record();
-        throw err;
-      }
-      failed.push({ item, verdict });
+  const settle = (item: Item, { partial, ...copy }: TargetCopy) => {
+    recorded.push({ sourceItemId: item.id, ...copy });
+    if (partial) incomplete.push({ item, verdict: partial });
+  };
+  /** An item Google refused is listed and the page goes on; any other failure stops it, what was written recorded. */
+  const refused = async (item: Item, err: unknown) => {
+    const verdict = ops.refusalOf(err);
+    if (!verdict) {
+      await record();
+      throw err;
     }
-    options.keepAlive();
+    failed.push({ item, verdict });
+  };
+
+  const toWrite: Item[] = [];
+  for (const item of copyable) {
+    const row = rows.get(item.id);
+    try {
+      const existing = row ? await ops.findExisting(session, item, row.lookupKey) : null;
+      if (existing) settle(item, existing);
+      else toWrite.push(item);
+    } catch (err) {
+      await refused(item, err);
+    }
+  }
+  const batchSize = ops.writeMany ? Math.max(1, ops.batchSize ?? 1) : 1;
+  for (let start = 0; start < toWrite.length; start += batchSize) {
+    const batch = toWrite.slice(start, start + batchSize);
+    if (ops.writeMany && batch.length > 1) {
+      try {
+        const copies = await ops.writeMany(session, container, batch);
+        batch.forEach((item, index) => settle(item, copies[index]!));
+        options.keepAlive();
+        continue;
+      } catch (err) {
+        if (!ops.refusalOf(err)) {
+          await record();
+          throw err;
+        }
+      }
+    }
+    for (const item of batch) {
+      try {
+        settle(item, await ops.write(session, container, item));
+      } catch (err) {
+        await refused(item, err);
+      }
+      options.keepAlive();
+    }
   }
 
   let updated = 0;

@@ -24,6 +24,24 @@ class TargetSide {
   movedAway = new Set<string>();
   /** Items written without a part the target refused (a contact's photo). */
   partly = new Set<string>();
+  /** Calls of writeMany, with how many items each carried. */
+  batches: number[] = [];
+
+  /** The same target with batch writes: all or nothing, as one refused item refuses the call. */
+  batchOperations(batchSize: number): ItemOperations<null, Item> {
+    const single = this.operations();
+    return {
+      ...single,
+      batchSize,
+      writeMany: async (session, container, items) => {
+        this.batches.push(items.length);
+        if (items.some((item) => this.refuse.has(item.id))) throw Object.assign(new Error('refused'), { refusal: true });
+        const copies: TargetCopy[] = [];
+        for (const item of items) copies.push(await single.write(session, container, item));
+        return copies;
+      },
+    };
+  }
 
   operations(): ItemOperations<null, Item> {
     return {
@@ -188,5 +206,21 @@ describe('the engine applying a page item by item through the item map', () => {
     expect((await store.itemMap.forType('contacts').findBySourceIds(user.id, ['c-1'])).get('c-1')).toMatchObject({ state: 'imported' });
     const listed = (await store.items.list({ syncUserId: user.id })).items;
     expect(listed.map((item) => [item.sourceItemId, item.errorCode, item.reason])).toEqual([['c-1', 'PHOTO_REJECTED', 'Written without its photo.']]);
+  });
+
+  it('writes new items in batches, and one by one when an item refuses its batch, so only that one is listed', async () => {
+    const user = await seedUser(store, policyId, 'itemwise-batch');
+    const container = await containerOf(user.id);
+    const target = new TargetSide();
+    target.refuse.add('c-5');
+    const page = { changed: Array.from({ length: 7 }, (_, n) => ({ id: `c-${n + 1}`, title: `Contact ${n + 1}`, version: 1 })), removedIds: [] };
+
+    await applyPageItemwise(store, 'contacts', user.id, target.batchOperations(3), null, container, page, options);
+
+    // 1-3 in one call; 4-6 refused as a batch, then written one by one; 7, alone, by a single write.
+    expect(target.batches).toEqual([3, 3]);
+    expect(target.writes).toBe(6);
+    expect(await store.itemMap.forType('contacts').countImported(user.id)).toBe(6);
+    expect((await store.items.list({ syncUserId: user.id })).items.map((item) => [item.sourceItemId, item.errorCode])).toEqual([['c-5', 'ITEM_REJECTED']]);
   });
 });
