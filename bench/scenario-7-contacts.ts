@@ -6,7 +6,7 @@ import type { BenchContext, ScenarioResult } from './harness/context.js';
 import { sampleCounter, steadyRate, waitForInitialSync } from './harness/copy-progress.js';
 import { benchDomain, googleRequests, microsoftRequests, startBenchEmulators } from './harness/emulators.js';
 import { driveIdleCycles, type IdleCycle } from './harness/idle-cycles.js';
-import { contactsCreated, peopleRequests } from './harness/people-requests.js';
+import { peopleRequests } from './harness/people-requests.js';
 import { count, decimal, percent } from './harness/report.js';
 import { startBenchSync, type StartedUser } from './harness/sync-setup.js';
 import type { BenchTemporal } from './harness/temporal.js';
@@ -56,7 +56,8 @@ export async function runContacts(ctx: BenchContext, temporal: BenchTemporal): P
     ctx.log(
       `contacts: ${count(contacts)} contacts, People quotas and pacing ×${k} (${peopleWritesPerMinute} writes/min), Graph at ${graphQuota.requestsPerWindow} per ${graphQuota.windowSeconds} s; copying...`,
     );
-    const timeline = sampleCounter(() => contactsCreated(emulators));
+    // People write requests, not contacts created: a batch creates 200 at once, the photos follow one by one.
+    const timeline = sampleCounter(() => peopleRequests(emulators).writes);
     const [one] = await sync.startUsers([user], { intervalSeconds: sessionIntervalSeconds });
     started = one!;
     // Allow for the slowest plausible cost: one create and one photo per contact at the scaled write quota.
@@ -72,8 +73,8 @@ export async function runContacts(ctx: BenchContext, temporal: BenchTemporal): P
     const exactlyOnce = copied.length === contacts && distinctSourceIds === contacts;
 
     const rate = contacts / cycle.seconds;
-    const cruising = steadyRate(timeline.samples);
     const writesPerContact = people.writes / contacts;
+    const cruising = steadyRate(timeline.samples) / writesPerContact;
     const graphPerContact = microsoft.total / contacts;
     const peopleCeiling = peopleWritesPerMinute / 60 / writesPerContact;
     const graphCeiling = graphQuota.requestsPerWindow / graphQuota.windowSeconds / graphPerContact;
@@ -133,7 +134,13 @@ export async function runContacts(ctx: BenchContext, temporal: BenchTemporal): P
         target: '≥ 90 %',
         met: rate / ceiling >= 0.9,
       },
-      { scenario, metric: 'Same, cruising (between 10 % and 90 % of the copy)', measured: `${decimal(cruising, 2)}/s = ${percent(cruising / ceiling)}`, target: '', met: null },
+      {
+        scenario,
+        metric: 'Same, cruising (People writes/s between 10 % and 90 % of them ÷ writes per contact)',
+        measured: `${decimal(cruising, 2)}/s = ${percent(cruising / ceiling)}`,
+        target: '',
+        met: null,
+      },
       {
         scenario,
         metric: 'Requests per contact: People writes / Graph',

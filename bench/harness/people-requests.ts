@@ -39,8 +39,3 @@ export function peopleRequests(emulators: BenchEmulators): PeopleRequests {
   }
   return result;
 }
-
-/** Contacts created so far (a batch counts each contact it created): the progress figure of a contacts copy. */
-export function contactsCreated(emulators: BenchEmulators): number {
-  return emulators.google.emulator.stats().people.creates;
-}
