@@ -41,6 +41,11 @@ export const UserErrorCode = {
   /** The Google account was just created and Google does not accept it yet; retried with back-off within the cycle. */
   TargetAccountNotReady: 'TARGET_ACCOUNT_NOT_READY',
   ConnectionUnavailable: 'CONNECTION_UNAVAILABLE',
+  /**
+   * Google refused a scope a data type needs (the contacts scope missing from the client id's
+   * domain-wide delegation): that type stops, mail and the connection carry on.
+   */
+  ScopeNotAuthorized: 'SCOPE_NOT_AUTHORIZED',
 } as const;
 export type UserErrorCode = (typeof UserErrorCode)[keyof typeof UserErrorCode];
 
@@ -73,6 +78,8 @@ export const recommendedAction: Record<UserErrorCode, string> = {
   NO_MAILBOX: 'Nothing, unless the user should have a mailbox: assign an Exchange Online licence in Microsoft 365. The user is excluded on the next cycle and no Google account is created for them.',
   TARGET_ACCOUNT_NOT_READY: 'Nothing: Google is still setting up the new account and the sync retries on its own. If it persists past a few cycles, check the account in the Google Admin console.',
   CONNECTION_UNAVAILABLE: "Check the service's status page; nothing is lost, the sync retries on its own.",
+  SCOPE_NOT_AUTHORIZED:
+    "In the Google Admin console (Security > Access and data control > API controls > Domain-wide delegation), add the scope the message names to the sync's client ID, or take the data type out of the policy. Mail keeps syncing meanwhile, and the type carries on at the next cycle once the scope is added.",
 };
 
 export interface SyncError {

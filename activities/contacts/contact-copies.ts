@@ -26,7 +26,11 @@ export interface ContactsSession {
 
 const isGraphNotFound = (err: unknown) => classifyGraphError(err).kind === 'notFound';
 const isGoogleNotFound = (err: unknown) => classifyGoogleError(err).kind === 'notFound';
-const isStaleEtag = (err: unknown) => classifyGoogleError(err).kind === 'precondition';
+/** updateContact's 400 FAILED_PRECONDITION "Request person.metadata.sources.etag is different than the current ..." */
+const isStaleEtag = (err: unknown) => {
+  const failure = classifyGoogleError(err);
+  return failure.kind === 'precondition' && /etag/i.test(failure.message);
+};
 const hashOf = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 /** A stale etag is re-read and the write sent again this many times before the page stops (and is retried). */
 const ETAG_ATTEMPTS = 3;
@@ -41,7 +45,17 @@ async function groupsFor(session: ContactsSession, container: ContainerStateView
   return [...groups];
 }
 
+/**
+ * Google's refusal of this one contact, or null when the page must stop. A
+ * FAILED_PRECONDITION that is not about an etag refuses the contact itself
+ * (the account's contact limit, "a limit of 25,000 contacts" per account by
+ * third-party accounts: calendar-contacts-files-facts §2.2): listed, the page goes on.
+ */
 function verdictOf(err: unknown, code: ItemErrorCode = ItemErrorCode.ItemRejected): ItemVerdictOf | null {
+  const failure = classifyGoogleError(err);
+  if (failure.kind === 'precondition' && failure.status === 400 && !isStaleEtag(err)) {
+    return { code, reason: `Google Contacts refused it: ${failure.message}`, serviceError: { service: 'google-workspace', ...failure } };
+  }
   const refusal = itemRefusalOf(err);
   return refusal ? { code, reason: `Google Contacts refused it: ${refusal.failure.message}`, serviceError: refusal.serviceError } : null;
 }

@@ -9,7 +9,8 @@ import { classifyGoogleError, type GoogleFailure } from '../../connectors/google
  */
 function concernsMoreThanTheItem(failure: GoogleFailure): boolean {
   if (failure.status === undefined) return true; // no answer at all: network, timeout
-  if (failure.kind === 'auth' || failure.kind === 'throttled' || failure.kind === 'unavailable' || failure.kind === 'precondition') return true;
+  // accountRefused: the token endpoint refused the user (a new account Google is still setting up): target-account.ts waits for it.
+  if (failure.kind === 'auth' || failure.kind === 'accountRefused' || failure.kind === 'throttled' || failure.kind === 'unavailable' || failure.kind === 'precondition') return true;
   return failure.status === 403;
 }
 

@@ -19,6 +19,7 @@ const errorTitles: Record<string, string> = {
   NO_MAILBOX: 'No mailbox in Microsoft 365',
   TARGET_ACCOUNT_NOT_READY: 'Google account not ready yet',
   CONNECTION_UNAVAILABLE: 'Service unavailable',
+  SCOPE_NOT_AUTHORIZED: 'Scope not authorized in Google',
   ITEM_TOO_LARGE: 'Item too large',
   ENCRYPTED_ITEM: 'Encrypted item',
   UNSUPPORTED_FORMAT: 'Unsupported format',

@@ -7,6 +7,7 @@ import { createGoogleClients } from '../../../connectors/google/google-clients.j
 import { apiClient, createApiApp, type ApiClient } from '../../api/support.js';
 import { birthdayWithoutYear, clientContact, fullContact, keyAccountContact, minimalContact, pngPhoto } from '../../helpers/contacts-corpus.js';
 import { control, controlGet } from '../../helpers/emulator-control.js';
+import { recordHistoryIfAsked } from '../../helpers/history-recording.js';
 import { createSyncFixture, targetDomain, waitForSnapshot, type SyncFixture } from '../../helpers/sync-fixture.js';
 
 type GooglePerson = people_v1.Schema$Person & { groupNames?: string[] };
@@ -162,5 +163,7 @@ describe('user sync: contacts', () => {
     expect(moved.groupNames ?? []).not.toContain('Clients');
     expect(await copyOf(ids.minimal!)).toBeUndefined();
     expect((await copyOf(ids.keyAccount!))!.groupNames).toContain('Clients/Top accounts');
+    // Mail's history, then contacts joining it behind their patch, then a delta cycle of both.
+    await recordHistoryIfAsked(handle, 'contacts-enabled');
   });
 });

@@ -25,6 +25,7 @@ describe('user sync workflow: replay of recorded histories', () => {
         'continued-as-new.json',
         'paused-across-runs.json',
         'paused-across-runs.next-run.json',
+        'contacts-enabled.json',
       ]),
     );
   });
