@@ -31,7 +31,14 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'postgres',
-          include: ['test/store/**/*.test.ts', 'test/api/**/*.test.ts', 'test/workflows/user-sync/initial-sync.test.ts', 'test/workflows/user-sync/worker-crash.test.ts', 'test/workflows/user-sync/contacts-crash.test.ts', ...postgresOnly],
+          include: [
+            'test/store/**/*.test.ts',
+            'test/api/**/*.test.ts',
+            'test/workflows/user-sync/initial-sync.test.ts',
+            'test/workflows/user-sync/worker-crash.test.ts',
+            'test/workflows/user-sync/contacts-crash.test.ts',
+            ...postgresOnly,
+          ],
           exclude: [...configDefaults.exclude, ...sqliteOnly],
           env: { TEST_DATABASE: 'postgres' },
           globalSetup: ['test/postgres-global-setup.ts'],
