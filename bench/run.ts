@@ -15,6 +15,7 @@ import { runHistory } from './scenario-3-history.js';
 import { runIdleCost } from './scenario-4-idle-cycles.js';
 import { runFleet } from './scenario-5-fleet.js';
 import { runApi } from './scenario-6-api.js';
+import { runContacts } from './scenario-7-contacts.js';
 
 /**
  * The bench itself, started by scripts/bench.ts with DATA_DIR, the trusted
@@ -73,7 +74,7 @@ const wants = (id: ScenarioId) => options.only.has(id);
 const ctx = createContext(options, dataDir);
 ctx.log(`${options.quick ? 'quick' : 'full'} run of ${[...options.only].join(', ')}`);
 
-if (wants('throughput') || wants('history') || wants('idle') || wants('overhead')) {
+if (wants('throughput') || wants('history') || wants('idle') || wants('overhead') || wants('contacts')) {
   const temporal = await startBenchTemporal(dataDir);
   try {
     if (wants('throughput') || wants('history') || wants('idle')) {
@@ -101,6 +102,7 @@ if (wants('throughput') || wants('history') || wants('idle') || wants('overhead'
       await session?.close();
     }
     if (wants('overhead')) await scenario(ctx, 'overhead', () => runOverhead(ctx, temporal));
+    if (wants('contacts')) await scenario(ctx, 'contacts', () => runContacts(ctx, temporal));
   } finally {
     await temporal.close();
   }

@@ -13,9 +13,14 @@ export interface CopyTimeline {
 }
 
 export function sampleImports(emulators: BenchEmulators): CopyTimeline {
+  return sampleCounter(() => importsAccepted(emulators));
+}
+
+/** Any counter of copied items (`read`), once a second. */
+export function sampleCounter(read: () => number): CopyTimeline {
   const began = Date.now();
   const samples: Array<[number, number]> = [];
-  const take = () => samples.push([(Date.now() - began) / 1000, importsAccepted(emulators)]);
+  const take = () => samples.push([(Date.now() - began) / 1000, read()]);
   take();
   const timer = setInterval(take, 1000);
   return {

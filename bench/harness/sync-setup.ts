@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { PacingSettings } from '../../activities/pacing.js';
 import type { DirectoryUser } from '../../emulators/microsoft365/state/directory.js';
+import type { DataType } from '../../shared/data-types.js';
 import { startUserSync } from '../../shared/start-user-sync.js';
 import { userSyncWorkflowId } from '../../shared/workflow-ids.js';
 import { openStore, type Store } from '../../store/index.js';
@@ -59,6 +60,8 @@ export interface BenchSyncOptions {
   deltaPageSize?: number;
   /** The worker's workflow cache (WORKER_MAX_CACHED_WORKFLOWS); the SDK's default when absent. */
   maxCachedWorkflows?: number;
+  /** What the policy copies; mail when absent. */
+  dataTypes?: DataType[];
   label: string;
 }
 
@@ -89,7 +92,7 @@ export async function startBenchSync(options: BenchSyncOptions): Promise<BenchSy
     sourceConnectionId: source.id,
     targetConnectionId: target.id,
     rules: { allUsers: true },
-    dataTypes: ['mail'],
+    dataTypes: options.dataTypes ?? ['mail'],
     cycleIntervalSeconds: 900,
     targetDomain: benchDomain,
     usernameMapping: 'same-local-part',
