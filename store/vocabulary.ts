@@ -4,6 +4,7 @@ import {
   SyncStage as SyncStageWords,
   SyncStatus as SyncStatusWords,
   UserErrorCode as UserErrorCodeWords,
+  type ItemCounts,
   type ItemErrorCode,
   type SyncStage,
   type SyncStatus,
@@ -73,15 +74,10 @@ export type CycleOutcome = (typeof CYCLE_OUTCOMES)[number];
 export const USERNAME_MAPPINGS = ['same-local-part', 'upn-prefix', 'first.last'] as const;
 export type UsernameMapping = (typeof USERNAME_MAPPINGS)[number];
 
-/** Item counters kept per user, per folder and per data type; exported - imported = failed + skipped. */
-export interface ItemCounts {
-  exported: number;
-  imported: number;
-  failed: number;
-  skipped: number;
-}
+/** Item counters kept per user, per folder and per data type; exported - imported = failed + skipped (defined once, in shared/vocabulary.ts). */
+export type { ItemCounts };
 
-export const ITEM_COUNT_FIELDS = ['exported', 'imported', 'failed', 'skipped'] as const;
+export const ITEM_COUNT_FIELDS = ['exported', 'imported', 'failed', 'skipped'] as const satisfies readonly (keyof ItemCounts)[];
 
 export type CountsByType = Partial<Record<DataType, ItemCounts>>;
 

@@ -1,13 +1,10 @@
 import type { z } from '@hono/zod-openapi';
-import type { ConnectionView, StoredError } from '../../store/index.js';
+import type { ConnectionView } from '../../store/index.js';
 import { iso, isoOrNull } from '../schemas/common.js';
 import type { ConnectionSchema } from '../schemas/connections.js';
+import { toStoredError } from './stored-error.js';
 
 export type ConnectionBody = z.infer<typeof ConnectionSchema>;
-
-export function toStoredError(error: StoredError | null) {
-  return error ? { code: error.code, message: error.message, at: iso(error.at), details: error.details ?? {} } : null;
-}
 
 /** Settings are copied field by field: nothing stored beside them can slip into a response. */
 export function toConnection(view: ConnectionView): ConnectionBody {

@@ -1,7 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import type { PolicyView } from '../../store/index.js';
 import { iso } from '../schemas/common.js';
-import { toStoredError } from './connections.js';
+import { toStoredError } from './stored-error.js';
 import type { PolicySchema } from '../schemas/policies.js';
 
 export function toPolicy(policy: PolicyView): z.infer<typeof PolicySchema> {

@@ -1,7 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import type { ItemRecordView, SyncCycleView, SyncUserView } from '../../store/index.js';
 import { iso, isoOrNull } from '../schemas/common.js';
-import type { ItemRecordSchema, SyncUserSummarySchema } from '../schemas/sync-status.js';
+import type { CycleSchema, ItemRecordSchema, SyncUserSummarySchema } from '../schemas/sync-status.js';
 
 export type SyncUserSummary = z.infer<typeof SyncUserSummarySchema>;
 
@@ -28,7 +28,7 @@ export function toSyncUserSummary(user: SyncUserView, owners: OwnerPolicies = ne
   };
 }
 
-export function toCycle(cycle: SyncCycleView) {
+export function toCycle(cycle: SyncCycleView): z.infer<typeof CycleSchema> {
   return {
     id: cycle.id,
     kind: cycle.kind,

@@ -1,7 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { ApiApp } from '../app.js';
 import type { ApiServices } from '../services/index.js';
-import { toConnection, toStoredError } from '../presenters/connections.js';
+import { toConnection } from '../presenters/connections.js';
+import { toStoredError } from '../presenters/stored-error.js';
 import { ApiProblem } from '../problem.js';
 import { idParams, jsonContent, NoQuery, problemResponses } from '../schemas/common.js';
 import { ConnectionListSchema, ConnectionSchema, ConnectionTestSchema, CredentialsBody, CredentialsUpdatedSchema } from '../schemas/connections.js';

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { MAX_PAGE_SIZE } from '../../store/index.js';
+import { CONNECTION_KINDS, MAX_PAGE_SIZE } from '../../store/index.js';
 
 /**
  * Building blocks every route's schemas share. Request objects are strict:
@@ -46,9 +46,18 @@ export const Timestamp = z.iso.datetime();
 
 export const NextCursor = z.string().nullable().openapi({ description: 'Pass as cursor to get the next page; null on the last page.' });
 
+/** When a resource was created and last changed: the last two fields of every resource that has them. */
+export const timestampFields = { createdAt: Timestamp, updatedAt: Timestamp };
+
+/** A stored error (a connection's, a policy's, a user's) as the API shows it: what the administrator reads, and the service's own words. */
+export const storedErrorFields = { code: z.string(), message: z.string(), at: Timestamp, details: z.record(z.string(), z.unknown()) };
+
+/** The stored error on its own (each resource registers it under its own name). */
+export const StoredErrorBodySchema = z.object(storedErrorFields);
+
 export const ServiceErrorSchema = z
   .object({
-    service: z.enum(['microsoft365', 'google-workspace']),
+    service: z.enum(CONNECTION_KINDS),
     kind: z.string().openapi({ description: 'auth, throttled, notFound, unavailable, other...' }),
     status: z.number().int().optional(),
     code: z.string().optional(),

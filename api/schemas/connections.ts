@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { CONNECTION_STATUSES } from '../../store/index.js';
-import { Timestamp } from './common.js';
+import { StoredErrorBodySchema, Timestamp, timestampFields } from './common.js';
 
-const StoredErrorSchema = z.object({ code: z.string(), message: z.string(), at: Timestamp, details: z.record(z.string(), z.unknown()) }).openapi('ConnectionError');
+const StoredErrorSchema = StoredErrorBodySchema.openapi('ConnectionError');
 
 const base = {
   id: z.guid(),
@@ -10,8 +10,7 @@ const base = {
   status: z.enum(CONNECTION_STATUSES),
   lastError: StoredErrorSchema.nullable(),
   lastTestedAt: Timestamp.nullable(),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
+  ...timestampFields,
 };
 
 const Microsoft365ConnectionSchema = z

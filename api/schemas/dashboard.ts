@@ -1,14 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { Timestamp } from './common.js';
-import { ItemCountsSchema, TotalsByStatusSchema } from './sync-status.js';
+import { ItemCountsSchema, SyncUserSummarySchema, TotalsByStatusSchema } from './sync-status.js';
 
-export const FailedUserSchema = z.object({
-  userId: z.guid(),
-  sourceEmail: z.string(),
-  displayName: z.string(),
-  policyId: z.guid(),
-  errorCode: z.string().nullable(),
-  errorMessage: z.string().nullable(),
+/** A failed user in brief: who (as in the users list), the error, and what to do. */
+export const FailedUserSchema = SyncUserSummarySchema.pick({ userId: true, sourceEmail: true, displayName: true, policyId: true, errorCode: true, errorMessage: true }).extend({
   errorAt: Timestamp.nullable(),
   recommendedAction: z.string().nullable(),
 });

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { MAX_CYCLE_INTERVAL_SECONDS, MIN_CYCLE_INTERVAL_SECONDS, SUPPORTED_DATA_TYPES, USERNAME_MAPPINGS, type DataType } from '../../store/index.js';
-import { CursorQuery, DisplayNameSchema, IdSchema, LimitQuery, NextCursor, Timestamp } from './common.js';
+import { CursorQuery, DisplayNameSchema, IdSchema, LimitQuery, NextCursor, StoredErrorBodySchema, timestampFields } from './common.js';
 import { TotalsByStatusSchema } from './sync-status.js';
 
 /** A domain name as the store accepts it (letters in any case; stored lower-case). */
@@ -46,31 +46,14 @@ const policyFields = {
   storeSubjects: z.boolean().openapi({ description: 'Whether the items view may keep message subjects (personal data).' }),
 };
 
-export const NewPolicyBody = z
-  .object({
-    ...policyFields,
-    enabled: policyFields.enabled.optional(),
-    dataTypes: policyFields.dataTypes.optional(),
-    cycleIntervalSeconds: policyFields.cycleIntervalSeconds.optional(),
-    usernameMapping: policyFields.usernameMapping.optional(),
-    storeSubjects: policyFields.storeSubjects.optional(),
-  })
-  .strict()
-  .openapi('NewPolicy');
+/** The fields with a default (the store's): a new policy may leave them out. */
+export const NewPolicyBody = z.object(policyFields).partial({ enabled: true, dataTypes: true, cycleIntervalSeconds: true, usernameMapping: true, storeSubjects: true }).strict().openapi('NewPolicy');
 
 /** Enabling and disabling go through their own routes, which also tell the users' workflows. */
 export const PolicyPatchBody = z
-  .object({
-    name: policyFields.name.optional(),
-    sourceConnectionId: policyFields.sourceConnectionId.optional(),
-    targetConnectionId: policyFields.targetConnectionId.optional(),
-    rules: policyFields.rules.optional(),
-    dataTypes: policyFields.dataTypes.optional(),
-    cycleIntervalSeconds: policyFields.cycleIntervalSeconds.optional(),
-    targetDomain: policyFields.targetDomain.optional(),
-    usernameMapping: policyFields.usernameMapping.optional(),
-    storeSubjects: policyFields.storeSubjects.optional(),
-  })
+  .object(policyFields)
+  .omit({ enabled: true })
+  .partial()
   .strict()
   .refine((patch) => Object.keys(patch).length > 0, { error: 'must change at least one field (switch a policy on or off with /enable and /disable)' })
   .openapi('PolicyPatch');
@@ -99,15 +82,11 @@ export const PolicySchema = z
     targetDomain: z.string(),
     usernameMapping: z.enum(USERNAME_MAPPINGS),
     storeSubjects: z.boolean(),
-    lastReconcileError: z
-      .object({ code: z.string(), message: z.string(), at: Timestamp, details: z.record(z.string(), z.unknown()) })
-      .nullable()
-      .openapi('ReconcileError', {
-        description:
-          "Why the membership reconciler's last pass failed (GROUP_NOT_FOUND, AUTH_TOKEN_EXPIRED, RATE_LIMITED, CONNECTION_UNAVAILABLE, WORKFLOW_START_FAILED, RECONCILE_FAILED) and what to do; null after a pass that succeeded.",
-      }),
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
+    lastReconcileError: StoredErrorBodySchema.nullable().openapi('ReconcileError', {
+      description:
+        "Why the membership reconciler's last pass failed (GROUP_NOT_FOUND, AUTH_TOKEN_EXPIRED, RATE_LIMITED, CONNECTION_UNAVAILABLE, WORKFLOW_START_FAILED, RECONCILE_FAILED) and what to do; null after a pass that succeeded.",
+    }),
+    ...timestampFields,
   })
   .openapi('Policy');
 

@@ -1,18 +1,35 @@
 import { z } from '@hono/zod-openapi';
-import { CYCLE_KINDS, CYCLE_OUTCOMES, CYCLE_TRIGGERS, DATA_TYPES, ITEM_ERROR_CODES, ITEM_OUTCOME_STATUSES, PAUSED_REASONS, SYNC_STAGES, SYNC_STATUSES, USER_ERROR_CODES } from '../../store/index.js';
-import { CursorQuery, IdSchema, LimitQuery, NextCursor, Timestamp } from './common.js';
+import {
+  CYCLE_KINDS,
+  CYCLE_OUTCOMES,
+  CYCLE_TRIGGERS,
+  DATA_TYPES,
+  ITEM_COUNT_FIELDS,
+  ITEM_ERROR_CODES,
+  ITEM_OUTCOME_STATUSES,
+  PAUSED_REASONS,
+  SYNC_STAGES,
+  SYNC_STATUSES,
+  USER_ERROR_CODES,
+} from '../../store/index.js';
+import { CursorQuery, IdSchema, LimitQuery, NextCursor, storedErrorFields, Timestamp, timestampFields } from './common.js';
 
 export const SyncStatusEnum = z.enum(SYNC_STATUSES).openapi('SyncStatus');
 export const SyncStageEnum = z.enum(SYNC_STAGES).openapi('SyncStage');
 
 const count = z.number().int();
 
-/** An object with one count per key of a vocabulary, written once here rather than key by key. */
-function countsPer<K extends string>(keys: readonly K[]) {
-  return z.object(Object.fromEntries(keys.map((key) => [key, count])) as Record<K, typeof count>);
+/** An object with one field per key of a vocabulary, each of the same schema, written once here rather than key by key. */
+function fieldPer<K extends string, S extends z.ZodType>(keys: readonly K[], schema: S) {
+  return z.object(Object.fromEntries(keys.map((key) => [key, schema])) as Record<K, S>);
 }
 
-export const ItemCountsSchema = z.object({ exported: count, imported: count, failed: count, skipped: count }).openapi('ItemCounts', { description: 'exported - imported = failed + skipped' });
+/** One count per key of a vocabulary. */
+function countsPer<K extends string>(keys: readonly K[]) {
+  return fieldPer(keys, count);
+}
+
+export const ItemCountsSchema = countsPer(ITEM_COUNT_FIELDS).openapi('ItemCounts', { description: 'exported - imported = failed + skipped' });
 
 /** One number per status, every status present. */
 export const TotalsByStatusSchema = countsPer(SYNC_STATUSES).openapi('TotalsByStatus');
@@ -60,14 +77,12 @@ export const SyncStatusListSchema = z
   .openapi('SyncStatusList');
 
 const StoredErrorSchema = z.object({
-  code: z.string(),
-  message: z.string(),
-  at: Timestamp,
-  details: z.record(z.string(), z.unknown()).openapi({ description: "The service's own error and other facts." }),
+  ...storedErrorFields,
+  details: storedErrorFields.details.openapi({ description: "The service's own error and other facts." }),
   recommendedAction: z.string().nullable().openapi({ description: 'What the administrator should do.' }),
 });
 
-const CycleSchema = z.object({
+export const CycleSchema = z.object({
   id: z.guid(),
   kind: z.enum(CYCLE_KINDS),
   trigger: z.enum(CYCLE_TRIGGERS),
@@ -77,7 +92,7 @@ const CycleSchema = z.object({
   errorCode: z.string().nullable(),
 });
 
-const LiveStateSchema = z
+export const LiveStateSchema = z
   .object({
     status: SyncStatusEnum,
     stage: SyncStageEnum,
@@ -100,7 +115,7 @@ export const SyncUserDetailSchema = SyncUserSummarySchema.extend({
   sourceUserId: z.string(),
   googleUserId: z.string().nullable(),
   error: StoredErrorSchema.nullable(),
-  countsByType: z.object(Object.fromEntries(DATA_TYPES.map((type) => [type, ItemCountsSchema.optional()])) as Record<(typeof DATA_TYPES)[number], z.ZodOptional<typeof ItemCountsSchema>>),
+  countsByType: fieldPer(DATA_TYPES, ItemCountsSchema.optional()),
   dataTypes: z.array(DataTypeStateSchema),
   itemErrorsByCode: countsPer(ITEM_ERROR_CODES),
   initialSync: z.object({
@@ -113,8 +128,7 @@ export const SyncUserDetailSchema = SyncUserSummarySchema.extend({
   runId: z.string().nullable(),
   temporalUiUrl: z.string(),
   live: LiveStateSchema.nullable(),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
+  ...timestampFields,
 }).openapi('SyncUserDetail');
 
 export const ItemsQuery = z

@@ -1,11 +1,11 @@
 import type { z } from '@hono/zod-openapi';
-import { recommendedAction, type UserErrorCode } from '../../shared/vocabulary.js';
+import { emptyCounts, recommendedAction, type UserErrorCode } from '../../shared/vocabulary.js';
 import type { Store, SyncUserListRequest, SyncUserView } from '../../store/index.js';
 import type { UserSyncSnapshot } from '../../shared/contracts/user-sync.js';
 import { ApiProblem } from '../problem.js';
 import { toCycle, toItemRecord, toSyncUserSummary } from '../presenters/sync-users.js';
 import { isoOrNull, iso } from '../schemas/common.js';
-import type { ItemListSchema, ItemsQuery, SyncStatusListSchema, SyncUserDetailSchema } from '../schemas/sync-status.js';
+import type { ItemListSchema, ItemsQuery, LiveStateSchema, SyncStatusListSchema, SyncUserDetailSchema } from '../schemas/sync-status.js';
 import { temporalUiWorkflowUrl } from '../temporal-ui.js';
 import type { UserWorkflows } from './user-workflows.js';
 
@@ -71,7 +71,7 @@ export class SyncStatusReader {
       dataTypes: dataTypes.map((type) => ({
         dataType: type.dataType,
         stage: type.stage,
-        counts: { ...(user.countsByType[type.dataType] ?? { exported: 0, imported: 0, failed: 0, skipped: 0 }) },
+        counts: { ...(user.countsByType[type.dataType] ?? emptyCounts()) },
         initialSyncTotal: type.initialSyncTotal,
       })),
       itemErrorsByCode,
@@ -106,7 +106,7 @@ export class SyncStatusReader {
   }
 }
 
-function toLiveState(snapshot: UserSyncSnapshot) {
+function toLiveState(snapshot: UserSyncSnapshot): z.infer<typeof LiveStateSchema> {
   return {
     status: snapshot.status,
     stage: snapshot.stage,

@@ -1,11 +1,12 @@
 import { EntitySchema } from '@mikro-orm/core';
-import type { DataType } from '../vocabulary.js';
+import type { DataType, ItemCounts } from '../vocabulary.js';
+import { itemCountColumns } from './item-count-columns.js';
 
 /**
  * One container of a user (a mail folder, a calendar, a contact folder): its
- * Google counterpart and its delta position.
+ * Google counterpart, its delta position and its item counters (a column each).
  */
-export interface ContainerStateEntity {
+export interface ContainerStateEntity extends ItemCounts {
   id: string;
   syncUserId: string;
   dataType: DataType;
@@ -22,10 +23,6 @@ export interface ContainerStateEntity {
   /** Null until the first full pass ends, and after the service expired the token. */
   deltaLink: string | null;
   initialSyncComplete: boolean;
-  exported: number;
-  imported: number;
-  failed: number;
-  skipped: number;
   updatedAt: Date;
 }
 
@@ -44,10 +41,7 @@ export const ContainerStateSchema = new EntitySchema<ContainerStateEntity>({
     targetContainerName: { type: 'text', nullable: true },
     deltaLink: { type: 'text', nullable: true },
     initialSyncComplete: { type: 'boolean', default: false },
-    exported: { type: 'integer', default: 0 },
-    imported: { type: 'integer', default: 0 },
-    failed: { type: 'integer', default: 0 },
-    skipped: { type: 'integer', default: 0 },
+    ...itemCountColumns(),
     updatedAt: { type: 'datetime' },
   },
   uniques: [{ name: 'container_states_source_unique', properties: ['syncUserId', 'dataType', 'sourceContainerId'] }],

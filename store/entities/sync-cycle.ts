@@ -1,11 +1,8 @@
 import { EntitySchema } from '@mikro-orm/core';
-import type { CycleKind, CycleOutcome, CycleTrigger } from '../vocabulary.js';
+import type { CycleKind, CycleOutcome, CycleTrigger, ItemCounts } from '../vocabulary.js';
 
-export interface CycleCounts {
-  exported: number;
-  imported: number;
-  failed: number;
-  skipped: number;
+/** A cycle's item counters, and the changes and deletions it carried over. */
+export interface CycleCounts extends ItemCounts {
   updated: number;
   deleted: number;
 }

@@ -1,8 +1,9 @@
 import { EntitySchema } from '@mikro-orm/core';
-import type { CountsByType, PausedReason, SyncStage, SyncStatus } from '../vocabulary.js';
+import type { CountsByType, ItemCounts, PausedReason, SyncStage, SyncStatus } from '../vocabulary.js';
+import { itemCountColumns } from './item-count-columns.js';
 
-/** The per-user projection the API lists; the user's workflow keeps it current. */
-export interface SyncUserEntity {
+/** The per-user projection the API lists; the user's workflow keeps it current. Its item counters (a column each) are totals across data types. */
+export interface SyncUserEntity extends ItemCounts {
   id: string;
   policyId: string;
   /** Graph's immutable user object id. */
@@ -25,11 +26,6 @@ export interface SyncUserEntity {
   lastSyncAt: Date | null;
   nextSyncAt: Date | null;
   lastProgressAt: Date | null;
-  /** Totals across data types. */
-  exported: number;
-  imported: number;
-  failed: number;
-  skipped: number;
   countsByType: CountsByType;
   /** Estimated items of the first copy, for the progress bar. */
   initialSyncTotal: number | null;
@@ -68,10 +64,7 @@ export const SyncUserSchema = new EntitySchema<SyncUserEntity>({
     lastSyncAt: { type: 'datetime', nullable: true },
     nextSyncAt: { type: 'datetime', nullable: true },
     lastProgressAt: { type: 'datetime', nullable: true },
-    exported: { type: 'integer', default: 0 },
-    imported: { type: 'integer', default: 0 },
-    failed: { type: 'integer', default: 0 },
-    skipped: { type: 'integer', default: 0 },
+    ...itemCountColumns(),
     countsByType: { type: 'json' },
     initialSyncTotal: { type: 'integer', nullable: true },
     pairKey: { type: 'string', nullable: true, unique: 'sync_users_pair_key_unique' },

@@ -23,19 +23,8 @@ export interface AuditEntryInput {
   details?: Record<string, unknown>;
 }
 
-export interface AuditEntryView {
-  id: number;
-  at: Date;
-  severity: AuditSeverity;
-  category: AuditCategory;
-  code: string;
-  message: string;
-  actor: string;
-  syncUserId: string | null;
-  policyId: string | null;
-  connectionId: string | null;
-  details: Record<string, unknown>;
-}
+/** An audit entry as callers see it: the row's own fields, as a plain copy. */
+export type AuditEntryView = AuditLogEntity;
 
 export interface AuditListFilters extends PageRequest {
   severity?: AuditSeverity;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConnectionSchema, PolicySchema, type ConnectionEntity } from '../entities/index.js';
 import { StoreConflictError, StoreNotFoundError } from '../errors.js';
-import type { ConnectionStatus, StoredError } from '../vocabulary.js';
+import type { StoredError } from '../vocabulary.js';
 import {
   validateConnectionName,
   validateCredentials,
@@ -15,14 +15,9 @@ import {
 } from './connection-input.js';
 import { affectedRows, forkEm, fromStoredErrorJson, isForeignKeyViolation, isUuid, toStoredErrorJson, type StoreContext } from './support.js';
 
-interface ConnectionViewBase {
-  id: string;
-  name: string;
-  status: ConnectionStatus;
+/** What every kind shares: the row without its kind, settings and credentials, its last error read back from JSON. */
+interface ConnectionViewBase extends Pick<ConnectionEntity, 'id' | 'name' | 'status' | 'lastTestedAt' | 'createdAt' | 'updatedAt'> {
   lastError: StoredError | null;
-  lastTestedAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
 }
 
 /** A connection as the API and the workflows see it: never its credentials. */

@@ -4,37 +4,18 @@ import { ContainerStateSchema, type ContainerStateEntity } from '../entities/ind
 import { StoreNotFoundError, StoreValidationError } from '../errors.js';
 import { requireText, wholeNumber } from '../validate.js';
 import { ITEM_COUNT_FIELDS, type DataType, type ItemCounts } from '../vocabulary.js';
-import { affectedRows, chunks, forkEm, isForeignKeyViolation, isUuid, type StoreContext, writeTransaction } from './support.js';
+import { emptyCounts } from '../../shared/vocabulary.js';
+import { affectedRows, chunks, countsOf, forkEm, isForeignKeyViolation, isUuid, type StoreContext, writeTransaction } from './support.js';
+
+/** Columns a caller may leave out: absent keeps the stored value, null clears it. */
+type OptionalContainerColumn = 'wellKnownName' | 'targetContainerId' | 'targetContainerName';
 
 /** One data type's containers (mail folders, calendars, contact folders) of a user, with their delta positions. */
-export interface ContainerInput {
-  /** Graph immutable id of the container. */
-  sourceContainerId: string;
-  displayName: string;
-  /** e.g. 'Inbox/Projects/2024'. */
-  path: string;
-  /** Absent keeps the stored value; null clears it. */
-  wellKnownName?: string | null;
-  /** Absent keeps the stored value; null clears it. */
-  targetContainerId?: string | null;
-  /** The counterpart's name in Google when Google refused the one the path gives. Absent keeps the stored value; null clears it. */
-  targetContainerName?: string | null;
-}
+export interface ContainerInput extends Pick<ContainerStateEntity, 'sourceContainerId' | 'displayName' | 'path'>, Partial<Pick<ContainerStateEntity, OptionalContainerColumn>> {}
 
-export interface ContainerStateView {
-  id: string;
-  syncUserId: string;
-  dataType: DataType;
-  sourceContainerId: string;
-  displayName: string;
-  path: string;
-  wellKnownName: string | null;
-  targetContainerId: string | null;
-  targetContainerName: string | null;
-  deltaLink: string | null;
-  initialSyncComplete: boolean;
+/** A container as callers see it: the row, with its counters as one object. */
+export interface ContainerStateView extends Omit<ContainerStateEntity, keyof ItemCounts> {
   counts: ItemCounts;
-  updatedAt: Date;
 }
 
 export interface ContainerLinkUpdate {
@@ -204,10 +185,7 @@ function newRow(syncUserId: string, dataType: DataType, folder: ContainerInput, 
     targetContainerName: folder.targetContainerName ?? null,
     deltaLink: null,
     initialSyncComplete: false,
-    exported: 0,
-    imported: 0,
-    failed: 0,
-    skipped: 0,
+    ...emptyCounts(),
     updatedAt: now,
   };
 }
@@ -225,7 +203,7 @@ function toView(entity: ContainerStateEntity): ContainerStateView {
     targetContainerName: entity.targetContainerName ?? null,
     deltaLink: entity.deltaLink ?? null,
     initialSyncComplete: entity.initialSyncComplete,
-    counts: { exported: entity.exported, imported: entity.imported, failed: entity.failed, skipped: entity.skipped },
+    counts: countsOf(entity),
     updatedAt: entity.updatedAt,
   };
 }

@@ -2,13 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { SyncCycleSchema, type CycleCounts, type SyncCycleEntity } from '../entities/index.js';
 import { StoreNotFoundError, StoreValidationError } from '../errors.js';
 import { requireOneOf, requireText, wholeNumber } from '../validate.js';
-import { CYCLE_KINDS, CYCLE_TRIGGERS, type CycleKind, type CycleOutcome, type CycleTrigger } from '../vocabulary.js';
+import { CYCLE_KINDS, CYCLE_TRIGGERS, ITEM_COUNT_FIELDS, type CycleOutcome } from '../vocabulary.js';
 import { affectedRows, forkEm, isForeignKeyViolation, isUuid, type StoreContext } from './support.js';
 
-export interface CycleStart {
-  syncUserId: string;
-  kind: CycleKind;
-  trigger: CycleTrigger;
+export interface CycleStart extends Pick<SyncCycleEntity, 'syncUserId' | 'kind' | 'trigger'> {
   /** Default now. */
   startedAt?: Date;
 }
@@ -21,17 +18,8 @@ export interface CycleFinish {
   finishedAt?: Date;
 }
 
-export interface SyncCycleView {
-  id: string;
-  syncUserId: string;
-  kind: CycleKind;
-  trigger: CycleTrigger;
-  startedAt: Date;
-  finishedAt: Date | null;
-  outcome: CycleOutcome;
-  errorCode: string | null;
-  counts: CycleCounts;
-}
+/** A cycle as callers see it: the row's own fields, as a plain copy. */
+export type SyncCycleView = SyncCycleEntity;
 
 export interface CyclesRepository {
   /** Returns the new cycle's id (outcome 'running'). */
@@ -42,7 +30,7 @@ export interface CyclesRepository {
   listRecent(syncUserId: string, limit?: number): Promise<SyncCycleView[]>;
 }
 
-const CYCLE_COUNT_FIELDS = ['exported', 'imported', 'failed', 'skipped', 'updated', 'deleted'] as const;
+const CYCLE_COUNT_FIELDS = [...ITEM_COUNT_FIELDS, 'updated', 'deleted'] as const;
 
 export function createCyclesRepository(context: StoreContext): CyclesRepository {
   return {

@@ -1,22 +1,15 @@
-import { DataTypeStateSchema } from '../entities/index.js';
+import { DataTypeStateSchema, type DataTypeStateEntity } from '../entities/index.js';
 import { StoreNotFoundError, StoreValidationError } from '../errors.js';
 import { wholeNumber } from '../validate.js';
 import { SyncStage } from '../../shared/vocabulary.js';
 import { DATA_TYPES, type DataType } from '../vocabulary.js';
 import { forkEm, isForeignKeyViolation, isUuid, type StoreContext } from './support.js';
 
-export interface DataTypeStateView {
-  dataType: DataType;
-  stage: SyncStage;
-  initialSyncTotal: number | null;
-  updatedAt: Date;
-}
+/** One data type's row, for the user the caller asked about. */
+export type DataTypeStateView = Omit<DataTypeStateEntity, 'syncUserId'>;
 
-export interface DataTypeStatePatch {
-  stage?: SyncStage;
-  /** Null clears it. */
-  initialSyncTotal?: number | null;
-}
+/** Absent keeps the stored value; null clears initialSyncTotal. */
+export type DataTypeStatePatch = Partial<Pick<DataTypeStateEntity, 'stage' | 'initialSyncTotal'>>;
 
 /** Each data type's stage and first-copy size, per user. */
 export interface DataTypeStatesRepository {
@@ -42,7 +35,7 @@ export function createDataTypeStatesRepository(context: StoreContext): DataTypeS
       if (patch.stage !== undefined && patch.stage !== SyncStage.InitialSync && patch.stage !== SyncStage.Recurring) {
         throw new StoreValidationError('stage', 'A data type is in InitialSync or Recurring.');
       }
-      const changes: { updatedAt: Date; stage?: SyncStage; initialSyncTotal?: number | null } = { updatedAt: new Date() };
+      const changes: DataTypeStatePatch & { updatedAt: Date } = { updatedAt: new Date() };
       if (patch.stage !== undefined) changes.stage = patch.stage;
       if (patch.initialSyncTotal !== undefined) changes.initialSyncTotal = patch.initialSyncTotal === null ? null : wholeNumber(patch.initialSyncTotal, 'initialSyncTotal');
       try {

@@ -1,34 +1,20 @@
 import type { ItemCounts } from '../vocabulary.js';
 import type { ContainerInput, ContainersRepository, ContainerStateView, ContainerStore } from './containers.js';
 
-/** Mail's view of its containers: the mailbox folders and their Gmail labels. */
-export interface FolderInput {
+/** Mail's view of its containers: the mailbox folders and their Gmail labels (a container's fields, in Gmail's words). */
+export interface FolderInput extends Omit<ContainerInput, 'sourceContainerId' | 'targetContainerId' | 'targetContainerName'> {
   /** Graph immutable folder id. */
   sourceFolderId: string;
-  displayName: string;
-  /** e.g. 'Inbox/Projects/2024'. */
-  path: string;
-  /** Absent keeps the stored value; null clears it. */
-  wellKnownName?: string | null;
   /** Absent keeps the stored value; null clears it. */
   googleLabelId?: string | null;
   /** The label's name in Gmail when Gmail refused the one the path gives. Absent keeps the stored value; null clears it. */
   googleLabelName?: string | null;
 }
 
-export interface FolderStateView {
-  id: string;
-  syncUserId: string;
+export interface FolderStateView extends Omit<ContainerStateView, 'dataType' | 'sourceContainerId' | 'targetContainerId' | 'targetContainerName'> {
   sourceFolderId: string;
-  displayName: string;
-  path: string;
-  wellKnownName: string | null;
   googleLabelId: string | null;
   googleLabelName: string | null;
-  deltaLink: string | null;
-  initialSyncComplete: boolean;
-  counts: ItemCounts;
-  updatedAt: Date;
 }
 
 export interface DeltaLinkUpdate {
@@ -79,18 +65,6 @@ function toContainerInput(folder: FolderInput): ContainerInput {
 }
 
 function toFolderView(container: ContainerStateView): FolderStateView {
-  return {
-    id: container.id,
-    syncUserId: container.syncUserId,
-    sourceFolderId: container.sourceContainerId,
-    displayName: container.displayName,
-    path: container.path,
-    wellKnownName: container.wellKnownName,
-    googleLabelId: container.targetContainerId,
-    googleLabelName: container.targetContainerName,
-    deltaLink: container.deltaLink,
-    initialSyncComplete: container.initialSyncComplete,
-    counts: container.counts,
-    updatedAt: container.updatedAt,
-  };
+  const { dataType: _mail, sourceContainerId, targetContainerId, targetContainerName, ...sameFields } = container;
+  return { ...sameFields, sourceFolderId: sourceContainerId, googleLabelId: targetContainerId, googleLabelName: targetContainerName };
 }

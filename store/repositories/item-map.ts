@@ -2,31 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { ItemMapSchema, type ItemMapEntity } from '../entities/index.js';
 import { StoreConflictError, StoreNotFoundError, StoreValidationError } from '../errors.js';
 import { requireText } from '../validate.js';
-import type { DataType, ItemMapState } from '../vocabulary.js';
+import type { DataType } from '../vocabulary.js';
 import { affectedRows, chunks, forkEm, isForeignKeyViolation, isUuid, type StoreContext, writeTransaction } from './support.js';
 
-export interface ItemMapView {
-  id: string;
-  syncUserId: string;
-  dataType: DataType;
-  sourceItemId: string;
-  lookupKey: string | null;
-  sourceContainerId: string;
-  targetItemId: string | null;
-  state: ItemMapState;
-  targetState: unknown;
-  contentHash: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** A ledger row as callers see it: the row's own fields, as a plain copy. */
+export type ItemMapView = ItemMapEntity;
 
-export interface ItemIntent {
-  /** Graph IMMUTABLE id. */
-  sourceItemId: string;
-  lookupKey: string | null;
-  sourceContainerId: string;
-  contentHash?: string | null;
-}
+/** Written before the copy; `contentHash` when the data type keeps one. */
+export interface ItemIntent extends Pick<ItemMapEntity, 'sourceItemId' | 'lookupKey' | 'sourceContainerId'>, Partial<Pick<ItemMapEntity, 'contentHash'>> {}
 
 export interface RecordedCopy {
   sourceItemId: string;

@@ -7,39 +7,18 @@ import { requireOneOf, requireText } from '../validate.js';
 import { DATA_TYPES, ITEM_ERROR_CODES, ITEM_OUTCOME_STATUSES, type DataType, type ItemErrorCode, type ItemOutcomeStatus } from '../vocabulary.js';
 import { affectedRows, chunks, forkEm, isForeignKeyViolation, isUuid, type StoreContext, writeTransaction } from './support.js';
 
-export interface ItemOutcome {
-  sourceItemId: string;
-  type: DataType;
-  folderName: string;
-  /** Dropped unless the user's policy has storeSubjects (personal data). */
-  subject?: string | null;
-  sizeBytes?: number | null;
-  status: ItemOutcomeStatus;
-  errorCode: ItemErrorCode;
-  /** One sentence for the administrator. */
-  reason: string;
-  /** The service's own error ({code, message, ...}). */
-  serviceError?: Record<string, unknown> | null;
-  /** Default now. */
-  at?: Date;
-  cycleId?: string | null;
-}
+/** Fields of an outcome the caller may leave out (null, or now for `at`). */
+type OptionalOutcomeField = 'subject' | 'sizeBytes' | 'serviceError' | 'at' | 'cycleId';
 
-export interface ItemRecordView {
-  id: string;
-  syncUserId: string;
-  sourceItemId: string;
-  type: DataType;
-  folderName: string;
-  subject: string | null;
-  sizeBytes: number | null;
-  status: ItemOutcomeStatus;
-  errorCode: ItemErrorCode;
-  reason: string;
-  serviceError: Record<string, unknown> | null;
-  at: Date;
-  cycleId: string | null;
-}
+/**
+ * One item's outcome as the sync reports it: the record's fields but its id
+ * and user. The subject is dropped unless the user's policy has storeSubjects
+ * (personal data); `at` defaults to now.
+ */
+export interface ItemOutcome extends Omit<ItemRecordEntity, 'id' | 'syncUserId' | OptionalOutcomeField>, Partial<Pick<ItemRecordEntity, OptionalOutcomeField>> {}
+
+/** A listed item as callers see it: the record's own fields, as a plain copy. */
+export type ItemRecordView = ItemRecordEntity;
 
 export interface ItemListRequest extends PageRequest {
   syncUserId: string;

@@ -1,5 +1,4 @@
 import { StoreValidationError } from '../errors.js';
-import type { MessageMapState } from '../vocabulary.js';
 import type { ItemLedger, ItemMapRepository, ItemMapView } from './item-map.js';
 
 /**
@@ -7,18 +6,11 @@ import type { ItemLedger, ItemMapRepository, ItemMapView } from './item-map.js';
  * Gmail's words (the copy is a Gmail message, its lookup key the
  * Message-ID, what is kept of it the label ids).
  */
-export interface MessageMapView {
-  id: string;
-  syncUserId: string;
-  sourceItemId: string;
+export interface MessageMapView extends Omit<ItemMapView, 'dataType' | 'lookupKey' | 'sourceContainerId' | 'targetItemId' | 'targetState'> {
   internetMessageId: string | null;
   sourceFolderId: string;
   googleMessageId: string | null;
-  state: MessageMapState;
   labelIds: string[];
-  contentHash: string | null;
-  createdAt: Date;
-  updatedAt: Date;
 }
 
 export interface MessageIntent {
@@ -119,17 +111,12 @@ function labelList(value: unknown, field: string): string[] {
 }
 
 function toMessageView(row: ItemMapView): MessageMapView {
+  const { dataType: _mail, lookupKey, sourceContainerId, targetItemId, targetState, ...sameFields } = row;
   return {
-    id: row.id,
-    syncUserId: row.syncUserId,
-    sourceItemId: row.sourceItemId,
-    internetMessageId: row.lookupKey,
-    sourceFolderId: row.sourceContainerId,
-    googleMessageId: row.targetItemId,
-    state: row.state,
-    labelIds: Array.isArray(row.targetState) ? [...(row.targetState as string[])] : [],
-    contentHash: row.contentHash,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
+    ...sameFields,
+    internetMessageId: lookupKey,
+    sourceFolderId: sourceContainerId,
+    googleMessageId: targetItemId,
+    labelIds: Array.isArray(targetState) ? [...(targetState as string[])] : [],
   };
 }

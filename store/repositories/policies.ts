@@ -1,30 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { FilterQuery } from '@mikro-orm/core';
-import { ConnectionSchema, PolicySchema, SyncUserSchema, type PolicyEntity, type PolicyRules } from '../entities/index.js';
+import { ConnectionSchema, PolicySchema, SyncUserSchema, type PolicyEntity } from '../entities/index.js';
 import { StoreConflictError, StoreNotFoundError, StoreValidationError } from '../errors.js';
 import { cursorCodec, pageSize, toPage, type Page, type PageRequest } from '../pagination.js';
-import type { ConnectionKind, DataType, UsernameMapping } from '../vocabulary.js';
+import type { ConnectionKind } from '../vocabulary.js';
 import { validatePolicy, type NewPolicy, type PolicyPatch, type ValidPolicy } from './policy-input.js';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { StoredError } from '../vocabulary.js';
 import { affectedRows, forkEm, fromStoredErrorJson, isUniqueViolation, isUuid, type StoreContext, toStoredErrorJson, writeTransaction } from './support.js';
 
-export interface PolicyView {
-  id: string;
-  name: string;
-  enabled: boolean;
-  sourceConnectionId: string;
-  targetConnectionId: string;
-  rules: PolicyRules;
-  dataTypes: DataType[];
-  cycleIntervalSeconds: number;
-  targetDomain: string;
-  usernameMapping: UsernameMapping;
-  storeSubjects: boolean;
+/** A policy as callers see it: the row without its bookkeeping flag, its last error read back from JSON. */
+export interface PolicyView extends Omit<PolicyEntity, 'lastReconcileError' | 'usersToldEnabled'> {
   /** The membership reconciler's last failure; null once a pass succeeds. */
   lastReconcileError: StoredError | null;
-  createdAt: Date;
-  updatedAt: Date;
 }
 
 export interface PolicyListFilters extends PageRequest {

@@ -3,7 +3,7 @@ import { DeadlockException, ForeignKeyConstraintViolationException, LockWaitTime
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/knex';
 import type { CredentialCipher } from '../encryption.js';
 import type { StoredErrorJson } from '../entities/index.js';
-import type { StoredError } from '../vocabulary.js';
+import type { ItemCounts, StoredError } from '../vocabulary.js';
 
 /** What every repository is built from. */
 export interface StoreContext {
@@ -84,6 +84,11 @@ export function affectedRows(result: unknown): number {
   if (typeof result === 'number') return result;
   const rows = (result as { affectedRows?: number } | undefined)?.affectedRows;
   return typeof rows === 'number' ? rows : 0;
+}
+
+/** The four counters of a row that keeps them as columns (a sync user, a container), as one object. */
+export function countsOf(row: ItemCounts): ItemCounts {
+  return { exported: row.exported, imported: row.imported, failed: row.failed, skipped: row.skipped };
 }
 
 export function toStoredErrorJson(error: StoredError): StoredErrorJson {

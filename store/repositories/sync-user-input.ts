@@ -1,29 +1,11 @@
+import { emptyCounts } from '../../shared/vocabulary.js';
 import type { SyncUserEntity } from '../entities/index.js';
 import { StoreValidationError } from '../errors.js';
 import { requireEmail, requireOneOf, requireText, wholeNumber } from '../validate.js';
-import {
-  DATA_TYPES,
-  ITEM_COUNT_FIELDS,
-  PAUSED_REASONS,
-  SYNC_STAGES,
-  SYNC_STATUSES,
-  type CountsByType,
-  type DataType,
-  type ItemCounts,
-  type PausedReason,
-  type SyncStage,
-  type SyncStatus,
-} from '../vocabulary.js';
+import { DATA_TYPES, ITEM_COUNT_FIELDS, PAUSED_REASONS, SYNC_STAGES, SYNC_STATUSES, type CountsByType, type DataType, type ItemCounts } from '../vocabulary.js';
 
-export interface SelectedUser {
-  policyId: string;
-  /** Graph's immutable user object id. */
-  sourceUserId: string;
-  workflowId: string;
-  sourceEmail: string;
-  targetEmail: string;
-  displayName: string;
-}
+/** Who a policy selected, as the membership reconciler found them (emails lower-cased). */
+export type SelectedUser = Pick<SyncUserEntity, 'policyId' | 'sourceUserId' | 'workflowId' | 'sourceEmail' | 'targetEmail' | 'displayName'>;
 
 /** A user-level error as the workflow records it; `at` defaults to now. */
 export interface SyncUserErrorInput {
@@ -33,27 +15,36 @@ export interface SyncUserErrorInput {
   details?: Record<string, unknown>;
 }
 
+/** The columns a patch may set directly, under their own names. */
+type PatchableColumn =
+  | 'status'
+  | 'stage'
+  | 'pausedReason'
+  | 'workflowId'
+  | 'runId'
+  | 'sourceEmail'
+  | 'targetEmail'
+  | 'displayName'
+  | 'googleUserId'
+  | 'lastSyncAt'
+  | 'nextSyncAt'
+  | 'lastProgressAt'
+  | 'initialSyncTotal'
+  | 'countsByType';
+
 /** Patch semantics: an absent field keeps its value, null clears it. */
-export interface SyncUserPatch {
-  status?: SyncStatus;
-  stage?: SyncStage;
+export interface SyncUserPatch extends Partial<Pick<SyncUserEntity, PatchableColumn>> {
   /** Sets errorCode, errorMessage, errorAt and errorDetails together; null clears all four. */
   error?: SyncUserErrorInput | null;
-  pausedReason?: PausedReason | null;
-  workflowId?: string;
-  runId?: string | null;
-  sourceEmail?: string;
-  targetEmail?: string;
-  displayName?: string;
-  googleUserId?: string | null;
-  lastSyncAt?: Date | null;
-  nextSyncAt?: Date | null;
-  lastProgressAt?: Date | null;
-  initialSyncTotal?: number | null;
   /** Absolute values (use addCounts to increment). */
   counts?: ItemCounts;
-  countsByType?: CountsByType;
 }
+
+/** The four error columns of a user without an error. */
+export const NO_USER_ERROR = { errorCode: null, errorMessage: null, errorAt: null, errorDetails: null } as const;
+
+/** What a row drops when its sync starts over (reselected, taken over) or moves elsewhere (SyncedElsewhere): its pause, its error and its old run. */
+export const CLEARED_RUN_STATE = { pausedReason: null, ...NO_USER_ERROR, runId: null } as const;
 
 /** Increments per data type; each number may be negative (a correction) but must be whole. */
 export type CountsDelta = Partial<Record<DataType, Partial<ItemCounts>>>;
@@ -74,7 +65,7 @@ export function patchToChanges(patch: SyncUserPatch): Partial<SyncUserEntity> {
   const changes: Partial<SyncUserEntity> = {};
   if (patch.status !== undefined) changes.status = requireOneOf(patch.status, SYNC_STATUSES, 'status');
   if (patch.stage !== undefined) changes.stage = requireOneOf(patch.stage, SYNC_STAGES, 'stage');
-  if (patch.error === null) Object.assign(changes, { errorCode: null, errorMessage: null, errorAt: null, errorDetails: null });
+  if (patch.error === null) Object.assign(changes, NO_USER_ERROR);
   else if (patch.error !== undefined) {
     changes.errorCode = requireText(patch.error.code, 'error.code', 64);
     changes.errorMessage = requireText(patch.error.message, 'error.message', 4000);
@@ -119,12 +110,9 @@ function validateCountsByType(value: CountsByType): CountsByType {
   for (const [type, counts] of Object.entries(value)) {
     const dataType = requireOneOf(type, DATA_TYPES, 'countsByType');
     if (counts === undefined) continue;
-    clean[dataType] = {
-      exported: wholeNumber(counts.exported, `countsByType.${type}.exported`, 0),
-      imported: wholeNumber(counts.imported, `countsByType.${type}.imported`, 0),
-      failed: wholeNumber(counts.failed, `countsByType.${type}.failed`, 0),
-      skipped: wholeNumber(counts.skipped, `countsByType.${type}.skipped`, 0),
-    };
+    const cleanCounts = emptyCounts();
+    for (const field of ITEM_COUNT_FIELDS) cleanCounts[field] = wholeNumber(counts[field], `countsByType.${type}.${field}`, 0);
+    clean[dataType] = cleanCounts;
   }
   return clean;
 }
@@ -142,19 +130,13 @@ export function newSyncUserRow(selected: SelectedUser, pairKey: string | null, n
     runId: null,
     status: 'Pending',
     stage: 'Provisioning',
-    errorCode: null,
-    errorMessage: null,
-    errorAt: null,
-    errorDetails: null,
+    ...NO_USER_ERROR,
     pausedReason: null,
     googleUserId: null,
     lastSyncAt: null,
     nextSyncAt: null,
     lastProgressAt: null,
-    exported: 0,
-    imported: 0,
-    failed: 0,
-    skipped: 0,
+    ...emptyCounts(),
     countsByType: {},
     initialSyncTotal: null,
     pairKey,

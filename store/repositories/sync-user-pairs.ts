@@ -3,7 +3,7 @@ import type { SqlEntityManager } from '@mikro-orm/knex';
 import { SyncUserSchema, type SyncUserEntity } from '../entities/index.js';
 import { StoreValidationError } from '../errors.js';
 import { requireText } from '../validate.js';
-import { newSyncUserRow, validateSelectedUser, type SelectedUser } from './sync-user-input.js';
+import { CLEARED_RUN_STATE, newSyncUserRow, validateSelectedUser, type SelectedUser } from './sync-user-input.js';
 import { affectedRows, isForeignKeyViolation, isUniqueViolation, isUuid, type StoreContext, writeTransaction } from './support.js';
 
 /**
@@ -43,8 +43,6 @@ export type PairOutcome =
 export function pairKeyOf(selection: { sourceConnectionId: string; sourceUserId: string; targetConnectionId: string }): string {
   return `${selection.sourceConnectionId}:${selection.sourceUserId}:${selection.targetConnectionId}`;
 }
-
-const cleared = { pausedReason: null, errorCode: null, errorMessage: null, errorAt: null, errorDetails: null, runId: null } as const;
 
 /**
  * Records a policy's selection of one person. Runs in one transaction that
@@ -100,7 +98,7 @@ async function decide(em: SqlEntityManager, selected: PairSelection, pairKey: st
 
   if (pair && pair.policyId === selected.policyId) {
     const reselected = pair.status === 'Excluded';
-    const changes = { ...refreshed(pair), ...(reselected ? { status: 'Pending' as const, ...cleared } : {}) };
+    const changes = { ...refreshed(pair), ...(reselected ? { status: 'Pending' as const, ...CLEARED_RUN_STATE } : {}) };
     await em.nativeUpdate(SyncUserSchema, { id: pair.id }, changes);
     return { kind: reselected ? 'reselected' : 'existing', user: { ...pair, ...changes } };
   }
@@ -108,7 +106,7 @@ async function decide(em: SqlEntityManager, selected: PairSelection, pairKey: st
   if (pair && pair.status === 'Excluded') {
     // Let go by its policy: this policy takes the same row, so the pair's id map comes along.
     if (own) await em.nativeDelete(SyncUserSchema, { id: own.id });
-    const changes: Partial<SyncUserEntity> = { ...refreshed(pair), policyId: selected.policyId, status: 'Pending', syncedByUserId: null, ...cleared };
+    const changes: Partial<SyncUserEntity> = { ...refreshed(pair), policyId: selected.policyId, status: 'Pending', syncedByUserId: null, ...CLEARED_RUN_STATE };
     const moved = affectedRows(await em.nativeUpdate(SyncUserSchema, { id: pair.id, policyId: pair.policyId, status: 'Excluded' }, changes));
     if (moved === 0) throw new LostRace();
     return { kind: 'takenOver', user: { ...pair, ...changes }, previousPolicyId: pair.policyId };
@@ -122,7 +120,7 @@ async function decide(em: SqlEntityManager, selected: PairSelection, pairKey: st
     }
     if (own.status !== 'SyncedElsewhere' && own.status !== 'Excluded') return { kind: 'duplicate', user: own, owner: pair };
     const entered = own.status !== 'SyncedElsewhere' || own.syncedByUserId !== pair.id;
-    const changes: Partial<SyncUserEntity> = entered ? { ...refreshed(own), status: 'SyncedElsewhere', syncedByUserId: pair.id, nextSyncAt: null, ...cleared } : {};
+    const changes: Partial<SyncUserEntity> = entered ? { ...refreshed(own), status: 'SyncedElsewhere', syncedByUserId: pair.id, nextSyncAt: null, ...CLEARED_RUN_STATE } : {};
     if (entered) await em.nativeUpdate(SyncUserSchema, { id: own.id }, changes);
     return { kind: 'elsewhere', user: { ...own, ...changes }, owner: pair, entered };
   }
@@ -131,7 +129,7 @@ async function decide(em: SqlEntityManager, selected: PairSelection, pairKey: st
   if (!own) throw new LostRace();
   const wasShadow = own.status === 'SyncedElsewhere';
   const reselected = own.status === 'Excluded';
-  const changes: Partial<SyncUserEntity> = { ...refreshed(own), pairKey, syncedByUserId: null, ...(wasShadow || reselected ? { status: 'Pending' as const, ...cleared } : {}) };
+  const changes: Partial<SyncUserEntity> = { ...refreshed(own), pairKey, syncedByUserId: null, ...(wasShadow || reselected ? { status: 'Pending' as const, ...CLEARED_RUN_STATE } : {}) };
   await em.nativeUpdate(SyncUserSchema, { id: own.id }, changes);
   const user = { ...own, ...changes };
   if (wasShadow) return { kind: 'takenOver', user, previousPolicyId: null };

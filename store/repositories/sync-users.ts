@@ -3,44 +3,25 @@ import { raw } from '@mikro-orm/core';
 import { PolicySchema, SyncUserSchema, type SyncUserEntity } from '../entities/index.js';
 import { StoreNotFoundError, StoreValidationError } from '../errors.js';
 import { pageSize, toPage, type Page } from '../pagination.js';
-import { ITEM_COUNT_FIELDS, SYNC_STATUSES, type CountsByType, type ItemCounts, type PausedReason, type SyncStage, type SyncStatus } from '../vocabulary.js';
-import { patchToChanges, validateCountsDelta, validateSelectedUser, type CountsDelta, type SelectedUser, type SyncUserPatch } from './sync-user-input.js';
-import { affectedRows, chunks, forkEm, isForeignKeyViolation, isUuid, type StoreContext, writeTransaction } from './support.js';
+import { ITEM_COUNT_FIELDS, SYNC_STATUSES, type CountsByType, type ItemCounts, type SyncStatus } from '../vocabulary.js';
+import { CLEARED_RUN_STATE, patchToChanges, validateCountsDelta, validateSelectedUser, type CountsDelta, type SelectedUser, type SyncUserPatch } from './sync-user-input.js';
+import { emptyCounts } from '../../shared/vocabulary.js';
+import { affectedRows, chunks, countsOf, forkEm, isForeignKeyViolation, isUuid, type StoreContext, writeTransaction } from './support.js';
 import { selectPair, type PairSelection } from './sync-user-pairs.js';
 import { newSyncUserRow } from './sync-user-input.js';
 import { applySyncUserFilters, buildSyncUserListQuery, syncUserCursors, type SyncUserFilters, type SyncUserListRequest } from './sync-user-list.js';
 
-export interface SyncUserView {
-  /** The API's userId. */
-  id: string;
-  policyId: string;
-  sourceUserId: string;
-  workflowId: string;
-  runId: string | null;
-  sourceEmail: string;
-  targetEmail: string;
-  displayName: string;
-  status: SyncStatus;
-  stage: SyncStage;
-  errorCode: string | null;
-  errorMessage: string | null;
-  errorAt: Date | null;
-  errorDetails: Record<string, unknown> | null;
-  pausedReason: PausedReason | null;
-  googleUserId: string | null;
-  lastSyncAt: Date | null;
-  nextSyncAt: Date | null;
-  lastProgressAt: Date | null;
+/**
+ * A sync user as callers see it: the row's fields, with the counters as one
+ * object and the pair key reduced to whether this row holds it.
+ */
+export interface SyncUserView extends Omit<SyncUserEntity, keyof ItemCounts | 'pairKey' | 'syncedByUserId'> {
   /** Totals across data types. */
   counts: ItemCounts;
-  countsByType: CountsByType;
-  initialSyncTotal: number | null;
   /** Status SyncedElsewhere: the row (of another policy) whose sync carries this person. */
   syncedByUserId: string | null;
   /** Whether this row is its mailbox pair's sync (holds the pair's key); false on SyncedElsewhere rows and on rows from before pairs had keys. */
   ownsPair: boolean;
-  createdAt: Date;
-  updatedAt: Date;
 }
 
 /** What selectPair decided, with the rows as views. */
@@ -131,7 +112,7 @@ export function createSyncUsersRepository(context: StoreContext): SyncUsersRepos
           };
           // Once the Google account exists, its address is where the mail goes; a new mapping must not redirect it.
           if (existing.googleUserId === null) changes.targetEmail = selected.targetEmail;
-          if (reselected) Object.assign(changes, { status: 'Pending', pausedReason: null, errorCode: null, errorMessage: null, errorAt: null, errorDetails: null, runId: null });
+          if (reselected) Object.assign(changes, { status: 'Pending', ...CLEARED_RUN_STATE });
           await em.nativeUpdate(SyncUserSchema, { id: existing.id }, changes);
           return { id: existing.id, change: reselected ? ('reselected' as const) : ('existing' as const) };
         });
@@ -191,7 +172,7 @@ export function createSyncUsersRepository(context: StoreContext): SyncUsersRepos
     async addCounts(id, delta) {
       const clean = validateCountsDelta(delta);
       if (!isUuid(id)) throw new StoreNotFoundError('SyncUser', id);
-      const totals = { exported: 0, imported: 0, failed: 0, skipped: 0 };
+      const totals = emptyCounts();
       for (const counts of Object.values(clean)) {
         for (const field of ITEM_COUNT_FIELDS) totals[field] += counts?.[field] ?? 0;
       }
@@ -209,7 +190,7 @@ export function createSyncUsersRepository(context: StoreContext): SyncUsersRepos
         const row = await em.findOneOrFail(SyncUserSchema, { id }, { fields: [...ITEM_COUNT_FIELDS, 'countsByType'] });
         const countsByType = mergeCounts(row.countsByType ?? {}, clean);
         await em.nativeUpdate(SyncUserSchema, { id }, { countsByType });
-        return { counts: { exported: row.exported, imported: row.imported, failed: row.failed, skipped: row.skipped }, countsByType };
+        return { counts: countsOf(row), countsByType };
       });
     },
 
@@ -259,7 +240,7 @@ export function createSyncUsersRepository(context: StoreContext): SyncUsersRepos
 function mergeCounts(current: CountsByType, delta: CountsDelta): CountsByType {
   const merged: CountsByType = structuredClone(current);
   for (const [type, counts] of Object.entries(delta) as [keyof CountsDelta, Partial<ItemCounts> | undefined][]) {
-    const target = (merged[type] ??= { exported: 0, imported: 0, failed: 0, skipped: 0 });
+    const target = (merged[type] ??= emptyCounts());
     for (const field of ITEM_COUNT_FIELDS) target[field] += counts?.[field] ?? 0;
   }
   return merged;
@@ -286,7 +267,7 @@ function toView(entity: SyncUserEntity): SyncUserView {
     lastSyncAt: entity.lastSyncAt ?? null,
     nextSyncAt: entity.nextSyncAt ?? null,
     lastProgressAt: entity.lastProgressAt ?? null,
-    counts: { exported: entity.exported, imported: entity.imported, failed: entity.failed, skipped: entity.skipped },
+    counts: countsOf(entity),
     countsByType: structuredClone(entity.countsByType ?? {}),
     initialSyncTotal: entity.initialSyncTotal ?? null,
     syncedByUserId: entity.syncedByUserId ?? null,
