@@ -79,6 +79,32 @@ export function googleFailure(err: unknown): ApplicationFailure {
   return failureFor('Google Workspace', failure, { service: 'google-workspace', ...failure });
 }
 
+/**
+ * The token endpoint's answers when the client id is not authorized for a
+ * scope it asked for ("Client is unauthorized to retrieve access tokens
+ * using this method, or client not authorized for any of the scopes
+ * requested": Google's service-account guide, domain-wide delegation).
+ */
+const scopeRefusals: ReadonlySet<string> = new Set(['unauthorized_client', 'access_denied', 'invalid_scope']);
+
+/**
+ * For a data type with scopes of its own (contacts; calendar next), run after
+ * mail has worked with the same service account: a scope refusal is that
+ * type's scope alone, so it is SCOPE_NOT_AUTHORIZED on the user rather than
+ * AUTH_TOKEN_EXPIRED, which would put the connection in Error and stop every
+ * user's mail. Null when the error is something else.
+ */
+export function googleScopeFailure(err: unknown, dataType: string, scopes: readonly string[]): ApplicationFailure | null {
+  const failure = classifyGoogleError(err);
+  if (failure.kind !== 'auth' || failure.reason === undefined || !scopeRefusals.has(failure.reason)) return null;
+  return ApplicationFailure.create({
+    type: UserErrorCode.ScopeNotAuthorized,
+    message: `Google refused the scope ${dataType} need (${scopes.join(', ')}) for the sync's service account: add it to the client ID's domain-wide delegation, or take ${dataType} out of the policy. Mail is not affected.`,
+    nonRetryable: true,
+    details: [{ service: 'google-workspace', ...failure }],
+  });
+}
+
 export function userNotFound(message: string, details: Record<string, unknown> = {}): ApplicationFailure {
   return ApplicationFailure.create({ type: UserErrorCode.UserNotFound, message, nonRetryable: true, details: [details] });
 }

@@ -43,12 +43,15 @@ const emailSlots = ['Email', 'Email 2', 'Email 3'];
 
 const text = (value: string | null | undefined): string | undefined => (value && value.trim() !== '' ? value : undefined);
 const present = <T>(values: (T | undefined)[]): T[] => values.filter((value): value is T => value !== undefined);
-const nonEmpty = <T>(values: T[]): T[] | undefined => (values.length > 0 ? values : undefined);
+/** A singleton field: one value when Outlook has any of its parts, none otherwise. */
+const ifAny = <T extends object>(value: T): T[] => (Object.values(value).some(Boolean) ? [value] : []);
+/** A field of one value built from one Outlook string, none when that is empty. */
+const one = <T>(value: string | null | undefined, make: (value: string) => T): T[] => (text(value) ? [make(value!)] : []);
 
 function address(source: PhysicalAddress | null | undefined, type: string): people_v1.Schema$Address | undefined {
   if (!source) return undefined;
-  const fields = { streetAddress: text(source.street), city: text(source.city), region: text(source.state), postalCode: text(source.postalCode), country: text(source.countryOrRegion) };
-  return Object.values(fields).some(Boolean) ? { ...fields, type } : undefined;
+  const [fields] = ifAny({ streetAddress: text(source.street), city: text(source.city), region: text(source.state), postalCode: text(source.postalCode), country: text(source.countryOrRegion) });
+  return fields ? { ...fields, type } : undefined;
 }
 
 /** The birthday's date part in UTC: Outlook stores the day as a DateTimeOffset (contact.md). */
@@ -60,84 +63,65 @@ export function birthdayOf(birthday: string | null | undefined): people_v1.Schem
   return { year: year === NO_YEAR ? 0 : year, month: at.getUTCMonth() + 1, day: at.getUTCDate() };
 }
 
-function names(contact: ExportedContact): people_v1.Schema$Name[] | undefined {
-  const name = {
-    givenName: text(contact.givenName),
-    familyName: text(contact.surname),
-    middleName: text(contact.middleName),
-    honorificPrefix: text(contact.title),
-    honorificSuffix: text(contact.generation),
-    phoneticGivenName: text(contact.yomiGivenName),
-    phoneticFamilyName: text(contact.yomiSurname),
-    unstructuredName: text(contact.displayName),
-  };
-  return Object.values(name).some(Boolean) ? [name] : undefined;
-}
+const relation = (person: string | null | undefined, type: string): people_v1.Schema$Relation | undefined => (text(person) ? { person: person!, type } : undefined);
 
-function organizations(contact: ExportedContact): people_v1.Schema$Organization[] | undefined {
-  const organization = {
-    name: text(contact.companyName),
-    department: text(contact.department),
-    title: text(contact.jobTitle),
-    location: text(contact.officeLocation),
-    phoneticName: text(contact.yomiCompanyName),
-  };
-  return Object.values(organization).some(Boolean) ? [{ ...organization, type: 'work' }] : undefined;
-}
-
-function relation(person: string | null | undefined, type: string): people_v1.Schema$Relation | undefined {
-  return text(person) ? { person: person!, type } : undefined;
-}
-
-/** A typed value (phone, e-mail...), or nothing when Outlook's is empty. */
-function typed(value: string | null | undefined, type: string): { value: string; type: string } | undefined {
-  return text(value) ? { value: value!, type } : undefined;
-}
-
-function relations(contact: ExportedContact): people_v1.Schema$Relation[] | undefined {
-  return nonEmpty(
-    present([
-      relation(contact.spouseName, 'spouse'),
-      ...(contact.children ?? []).map((child) => relation(child, 'child')),
-      relation(contact.manager, 'manager'),
-      relation(contact.assistantName, 'assistant'),
-    ]),
-  );
-}
+/** A typed value (phone...), or nothing when Outlook's is empty. */
+const typed = (value: string | null | undefined, type: string): { value: string; type: string } | undefined => (text(value) ? { value: value!, type } : undefined);
 
 /**
  * The Google person for an Outlook contact (the table in README, "Contacts:
  * what is copied"). `groupResourceNames` are the contact groups it belongs
  * to (its folder's, its categories'); myContacts always, so the contact
- * shows under Contacts in Google.
+ * shows under Contacts in Google. Every field of PERSON_FIELDS is there, an
+ * empty list when Outlook has nothing for it: updateContact clears a field
+ * named in updatePersonFields, so a value removed in Outlook goes in Google too.
  */
 export function toPerson(contact: ExportedContact, groupResourceNames: readonly string[]): Person {
   const birthday = birthdayOf(contact.birthday);
-  const notes = text(contact.personalNotes);
-  const person: Person = {
-    names: names(contact),
-    nicknames: text(contact.nickName) ? [{ value: contact.nickName! }] : undefined,
-    fileAses: text(contact.fileAs) ? [{ value: contact.fileAs! }] : undefined,
-    emailAddresses: nonEmpty(
-      present((contact.emailAddresses ?? []).map((email, index) => (text(email.address) ? { value: email.address!, displayName: text(email.name), type: emailSlots[index] ?? 'other' } : undefined))),
+  const fields = {
+    names: ifAny({
+      givenName: text(contact.givenName),
+      familyName: text(contact.surname),
+      middleName: text(contact.middleName),
+      honorificPrefix: text(contact.title),
+      honorificSuffix: text(contact.generation),
+      phoneticGivenName: text(contact.yomiGivenName),
+      phoneticFamilyName: text(contact.yomiSurname),
+      unstructuredName: text(contact.displayName),
+    }),
+    nicknames: one(contact.nickName, (value) => ({ value })),
+    fileAses: one(contact.fileAs, (value) => ({ value })),
+    emailAddresses: present(
+      (contact.emailAddresses ?? []).map((email, index) => (text(email.address) ? { value: email.address!, displayName: text(email.name), type: emailSlots[index] ?? 'other' } : undefined)),
     ),
-    phoneNumbers: nonEmpty(
-      present([...(contact.businessPhones ?? []).map((value) => typed(value, 'work')), ...(contact.homePhones ?? []).map((value) => typed(value, 'home')), typed(contact.mobilePhone, 'mobile')]),
-    ),
-    addresses: nonEmpty(present([address(contact.homeAddress, 'home'), address(contact.businessAddress, 'work'), address(contact.otherAddress, 'other')])),
-    organizations: organizations(contact),
-    occupations: text(contact.profession) ? [{ value: contact.profession! }] : undefined,
-    birthdays: birthday ? [{ date: birthday }] : undefined,
-    biographies: notes ? [{ value: notes, contentType: 'TEXT_PLAIN' }] : undefined,
-    urls: text(contact.businessHomePage) ? [{ value: contact.businessHomePage!, type: 'work' }] : undefined,
-    imClients: nonEmpty(present((contact.imAddresses ?? []).map((value) => (text(value) ? { username: value } : undefined)))),
-    relations: relations(contact),
+    phoneNumbers: present([
+      ...(contact.businessPhones ?? []).map((value) => typed(value, 'work')),
+      ...(contact.homePhones ?? []).map((value) => typed(value, 'home')),
+      typed(contact.mobilePhone, 'mobile'),
+    ]),
+    addresses: present([address(contact.homeAddress, 'home'), address(contact.businessAddress, 'work'), address(contact.otherAddress, 'other')]),
+    organizations: ifAny({
+      name: text(contact.companyName),
+      department: text(contact.department),
+      title: text(contact.jobTitle),
+      location: text(contact.officeLocation),
+      phoneticName: text(contact.yomiCompanyName),
+    }).map((organization) => ({ ...organization, type: 'work' })),
+    occupations: one(contact.profession, (value) => ({ value })),
+    birthdays: birthday ? [{ date: birthday }] : [],
+    biographies: one(contact.personalNotes, (value) => ({ value, contentType: 'TEXT_PLAIN' })),
+    urls: one(contact.businessHomePage, (value) => ({ value, type: 'work' })),
+    imClients: present((contact.imAddresses ?? []).map((value) => (text(value) ? { username: value } : undefined))),
+    relations: present([
+      relation(contact.spouseName, 'spouse'),
+      ...(contact.children ?? []).map((child) => relation(child, 'child')),
+      relation(contact.manager, 'manager'),
+      relation(contact.assistantName, 'assistant'),
+    ]),
     memberships: ['contactGroups/myContacts', ...groupResourceNames].map((contactGroupResourceName) => ({ contactGroupMembership: { contactGroupResourceName } })),
     clientData: [{ key: SOURCE_ID_KEY, value: contact.id }],
-  };
-  // updateContact clears a field named in updatePersonFields and absent from the person: an empty list says "none".
-  for (const field of PERSON_FIELDS) person[field] ??= [];
-  return person;
+  } satisfies Record<(typeof PERSON_FIELDS)[number], unknown[]>;
+  return fields;
 }
 
 /** A name to list a contact by in the items view (kept only when the policy allows it). */

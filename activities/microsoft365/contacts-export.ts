@@ -1,7 +1,7 @@
 import type { Contact } from '@microsoft/microsoft-graph-types';
 import type { GraphConnection } from '../../connectors/microsoft365/graph-client.js';
-import { latestPerId } from './delta-replays.js';
-import { allPages, immutableIds } from './graph-pages.js';
+import type { DeltaPage } from '../engine/data-type-module.js';
+import { allPages, fetchRawDeltaPage, immutableIds, unlessGone, type RawDeltaEntry } from './graph-reads.js';
 
 /**
  * The Microsoft Graph calls of the contacts export. Contact ids are
@@ -108,18 +108,6 @@ export function initialContactsDeltaPath(userId: string, folderId: string): stri
   return `${userPath(userId)}/contactFolders/${encodeURIComponent(folderId)}/contacts/delta?${select}`;
 }
 
-interface RawDeltaEntry extends Record<string, unknown> {
-  id: string;
-  '@removed'?: { reason?: string };
-}
-
-export interface ContactsDeltaPage {
-  changed: ExportedContact[];
-  removedIds: string[];
-  nextLink?: string;
-  deltaLink?: string;
-}
-
 /**
  * Whether an entry carries every property, as a first copy or an update
  * needs. Graph may send a changed item with only what changed (delta query
@@ -130,19 +118,11 @@ function isWhole(entry: RawDeltaEntry): boolean {
 }
 
 /** One page of a folder's contacts delta, from the initial path, a nextLink or a deltaLink. */
-export async function fetchContactsDeltaPage(graph: GraphConnection, userId: string, link: string, pageSize: number): Promise<ContactsDeltaPage> {
-  const body = (await graph.client.api(link).header('Prefer', `${immutableIds}, odata.maxpagesize=${pageSize}`).get()) as {
-    value: RawDeltaEntry[];
-    '@odata.nextLink'?: string;
-    '@odata.deltaLink'?: string;
-  };
+export async function fetchContactsDeltaPage(graph: GraphConnection, userId: string, link: string, pageSize: number): Promise<DeltaPage<ExportedContact>> {
+  const page = await fetchRawDeltaPage(graph, link, pageSize);
   const changed: ExportedContact[] = [];
-  const removedIds: string[] = [];
-  for (const entry of latestPerId(body.value)) {
-    if (entry['@removed']) removedIds.push(entry.id);
-    else changed.push(isWhole(entry) ? (entry as ExportedContact) : await readContact(graph, userId, entry.id));
-  }
-  return { changed, removedIds, nextLink: body['@odata.nextLink'], deltaLink: body['@odata.deltaLink'] };
+  for (const entry of page.changed) changed.push(isWhole(entry) ? (entry as ExportedContact) : await readContact(graph, userId, entry.id));
+  return { ...page, changed };
 }
 
 export async function readContact(graph: GraphConnection, userId: string, contactId: string): Promise<ExportedContact> {
@@ -153,13 +133,8 @@ export async function readContact(graph: GraphConnection, userId: string, contac
 }
 
 /** The contact as Graph has it now, or null when it no longer exists. */
-export async function readContactOrNull(graph: GraphConnection, userId: string, contactId: string, isNotFound: (err: unknown) => boolean): Promise<ExportedContact | null> {
-  try {
-    return await readContact(graph, userId, contactId);
-  } catch (err) {
-    if (isNotFound(err)) return null;
-    throw err;
-  }
+export function readContactOrNull(graph: GraphConnection, userId: string, contactId: string, isNotFound: (err: unknown) => boolean): Promise<ExportedContact | null> {
+  return unlessGone(() => readContact(graph, userId, contactId), isNotFound);
 }
 
 export interface ContactPhoto {
@@ -169,11 +144,6 @@ export interface ContactPhoto {
 
 /** The contact's photo (profilephoto-get, /photo/$value), or null when it has none (Graph answers 404). */
 export async function downloadContactPhoto(graph: GraphConnection, userId: string, contactId: string, isNotFound: (err: unknown) => boolean): Promise<ContactPhoto | null> {
-  try {
-    const { bytes, contentType } = await graph.getBinary(`${userPath(userId)}/contacts/${encodeURIComponent(contactId)}/photo/$value`, { immutableIds: true });
-    return { bytes, contentType: contentType ?? 'image/jpeg' };
-  } catch (err) {
-    if (isNotFound(err)) return null;
-    throw err;
-  }
+  const photo = await unlessGone(() => graph.getBinary(`${userPath(userId)}/contacts/${encodeURIComponent(contactId)}/photo/$value`, { immutableIds: true }), isNotFound);
+  return photo ? { bytes: photo.bytes, contentType: photo.contentType ?? 'image/jpeg' } : null;
 }

@@ -1,9 +1,8 @@
 import type { GraphConnection } from '../../connectors/microsoft365/graph-client.js';
-import { latestPerId } from './delta-replays.js';
-import { allPages, immutableIds } from './graph-pages.js';
+import { allPages, fetchRawDeltaPage, immutableIds, unlessGone, type RawDeltaEntry as GraphDeltaEntry } from './graph-reads.js';
 import { countThrottledResponse } from '../../shared/metrics/sync-metrics.js';
 
-/** The Microsoft Graph calls of the mail export, with immutable ids throughout (graph-pages.ts). */
+/** The Microsoft Graph calls of the mail export, with immutable ids throughout (graph-reads.ts). */
 
 /** PidTagMessageSize (PtypInteger32): v1.0 messages have no size property. */
 export const messageSizeProperty = 'Integer 0x0E08';
@@ -45,11 +44,8 @@ export interface DeltaPage {
   deltaLink?: string;
 }
 
-interface RawDeltaEntry {
-  id: string;
-  '@removed'?: { reason?: string };
+interface RawDeltaEntry extends GraphDeltaEntry {
   singleValueExtendedProperties?: { id: string; value: string }[];
-  [field: string]: unknown;
 }
 
 const selectedFields = 'id,internetMessageId,subject,receivedDateTime,isRead,flag,categories,parentFolderId,hasAttachments';
@@ -72,16 +68,15 @@ export function isCompleteForCopy(message: ExportedMessage): boolean {
 
 /** One message with the properties the delta asks for, or null when it no longer exists. */
 export async function readMessage(graph: GraphConnection, userId: string, messageId: string, isNotFound: (err: unknown) => boolean): Promise<ExportedMessage | null> {
-  try {
-    const entry = (await graph.client
-      .api(`/users/${encodeURIComponent(userId)}/messages/${encodeURIComponent(messageId)}?$select=${selectedFields}&$expand=${sizeExpand}`)
-      .header('Prefer', immutableIds)
-      .get()) as RawDeltaEntry;
-    return toMessage(entry);
-  } catch (err) {
-    if (isNotFound(err)) return null;
-    throw err;
-  }
+  const entry = await unlessGone(
+    () =>
+      graph.client
+        .api(`/users/${encodeURIComponent(userId)}/messages/${encodeURIComponent(messageId)}?$select=${selectedFields}&$expand=${sizeExpand}`)
+        .header('Prefer', immutableIds)
+        .get() as Promise<RawDeltaEntry>,
+    isNotFound,
+  );
+  return entry ? toMessage(entry) : null;
 }
 
 function toMessage(entry: RawDeltaEntry): ExportedMessage {
@@ -102,18 +97,8 @@ function toMessage(entry: RawDeltaEntry): ExportedMessage {
 
 /** One page of a folder's message delta, from the initial path, a nextLink or a deltaLink. */
 export async function fetchDeltaPage(graph: GraphConnection, link: string, pageSize: number): Promise<DeltaPage> {
-  const body = (await graph.client.api(link).header('Prefer', `${immutableIds}, odata.maxpagesize=${pageSize}`).get()) as {
-    value: RawDeltaEntry[];
-    '@odata.nextLink'?: string;
-    '@odata.deltaLink'?: string;
-  };
-  const changed: ExportedMessage[] = [];
-  const removedIds: string[] = [];
-  for (const entry of latestPerId(body.value)) {
-    if (entry['@removed']) removedIds.push(entry.id);
-    else changed.push(toMessage(entry));
-  }
-  return { changed, removedIds, nextLink: body['@odata.nextLink'], deltaLink: body['@odata.deltaLink'] };
+  const page = await fetchRawDeltaPage<RawDeltaEntry>(graph, link, pageSize);
+  return { ...page, changed: page.changed.map(toMessage) };
 }
 
 /** The message exactly as stored, RFC 822 / MIME bytes. */
@@ -123,16 +108,15 @@ export function downloadMime(graph: GraphConnection, userId: string, messageId: 
 
 /** Where a message is now (its folder), or null when it no longer exists. */
 export async function findMessageFolder(graph: GraphConnection, userId: string, messageId: string, isNotFound: (err: unknown) => boolean): Promise<string | null> {
-  try {
-    const body = (await graph.client
-      .api(`/users/${encodeURIComponent(userId)}/messages/${encodeURIComponent(messageId)}?$select=parentFolderId`)
-      .header('Prefer', immutableIds)
-      .get()) as { parentFolderId: string };
-    return body.parentFolderId;
-  } catch (err) {
-    if (isNotFound(err)) return null;
-    throw err;
-  }
+  const body = await unlessGone(
+    () =>
+      graph.client
+        .api(`/users/${encodeURIComponent(userId)}/messages/${encodeURIComponent(messageId)}?$select=parentFolderId`)
+        .header('Prefer', immutableIds)
+        .get() as Promise<{ parentFolderId: string }>,
+    isNotFound,
+  );
+  return body?.parentFolderId ?? null;
 }
 
 export interface FolderNode extends GraphMailFolder {

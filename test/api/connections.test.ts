@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSyncFixture, type SyncFixture } from '../helpers/sync-fixture.js';
 import { testServiceAccountKey } from '../store/fixtures.js';
 import { apiClient, createApiApp, type ApiClient, type ProblemBody } from './support.js';
+import { control } from '../helpers/emulator-control.js';
 
 interface ConnectionBody {
   id: string;
@@ -11,12 +12,6 @@ interface ConnectionBody {
   lastError: { code: string; message: string; at: string; details: Record<string, unknown> } | null;
   lastTestedAt: string | null;
   settings: Record<string, string>;
-}
-
-async function control(baseUrl: string, path: string, body: unknown = {}): Promise<Record<string, unknown>> {
-  const res = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${path} answered ${res.status}`);
-  return (await res.json()) as Record<string, unknown>;
 }
 
 describe('connections: list, test, credential rotation', () => {

@@ -5,11 +5,7 @@ import { startWorkerMetricsServer, temporalRuntimeMetrics, type WorkerMetricsSer
 import { SyncStatus } from '../../shared/vocabulary.js';
 import { parsePrometheusText, sampleSum, sampleValue, type Family } from '../helpers/prometheus-text.js';
 import type { SyncFixture } from '../helpers/sync-fixture.js';
-
-async function control(baseUrl: string, path: string, body: Record<string, unknown>): Promise<void> {
-  const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(response.status).toBe(200);
-}
+import { control } from '../helpers/emulator-control.js';
 
 describe('worker metrics endpoint', () => {
   let fixture: SyncFixture;

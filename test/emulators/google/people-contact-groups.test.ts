@@ -1,20 +1,14 @@
 import type { people_v1 } from 'googleapis/build/src/apis/people/v1.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startGoogleEmulator, type StartedGoogleEmulator } from '../../helpers/google-emulator.js';
+import type { StartedGoogleEmulator } from '../../helpers/google-emulator.js';
 import { failureOf, rawTransport } from './fixtures.js';
-import { peopleFor } from './people-fixtures.js';
+import { peopleFor, startPeopleEmulator } from './people-fixtures.js';
 
 let google: StartedGoogleEmulator;
 let people: people_v1.People;
 
 beforeAll(async () => {
-  google = await startGoogleEmulator({
-    users: [
-      { primaryEmail: 'admin@example.com', givenName: 'Workspace', familyName: 'Admin', isAdmin: true },
-      { primaryEmail: 'ann@example.com', givenName: 'Ann', familyName: 'Lee' },
-    ],
-    quota: { enabled: false },
-  });
+  google = await startPeopleEmulator();
 });
 afterAll(() => google.close());
 beforeEach(() => {

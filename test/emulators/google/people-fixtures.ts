@@ -1,6 +1,6 @@
 import { people_v1 } from 'googleapis/build/src/apis/people/v1.js';
 import { createGoogleTransport, delegatedCredentials, type ServiceAccountKeyJson } from '../../../connectors/google/google-clients.js';
-import type { StartedGoogleEmulator } from '../../helpers/google-emulator.js';
+import { startGoogleEmulator, type StartedGoogleEmulator } from '../../helpers/google-emulator.js';
 
 export const contactsScope = 'https://www.googleapis.com/auth/contacts';
 export const contactsReadonlyScope = 'https://www.googleapis.com/auth/contacts.readonly';
@@ -14,6 +14,17 @@ export function peopleFor(google: StartedGoogleEmulator, email: string, scopes: 
   const transporter = createGoogleTransport(google.url);
   const auth = delegatedCredentials(key ?? google.googleSettings.serviceAccountKey, email, scopes, transporter);
   return new people_v1.People({ auth, rootUrl: `${google.url}/` });
+}
+
+/** The emulator the People tests share: its admin and Ann (whose contacts they write), quotas off. */
+export function startPeopleEmulator(): Promise<StartedGoogleEmulator> {
+  return startGoogleEmulator({
+    users: [
+      { primaryEmail: 'admin@example.com', givenName: 'Workspace', familyName: 'Admin', isAdmin: true },
+      { primaryEmail: 'ann@example.com', givenName: 'Ann', familyName: 'Lee' },
+    ],
+    quota: { enabled: false },
+  });
 }
 
 /** Every person field the emulator keeps, with values of each kind, for round-trip checks. */

@@ -1,9 +1,9 @@
-import type { GraphError } from '@microsoft/microsoft-graph-client';
 import type { Contact } from '@microsoft/microsoft-graph-types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGraphClient, withPreferences, type GraphConnection, type GraphPreferences } from '../../../connectors/microsoft365/graph-client.js';
 import { solidPng } from '../../../emulators/microsoft365/seed/contact-photo.js';
 import { startMicrosoft365Emulator, type RunningMicrosoft365Emulator } from '../../helpers/microsoft365-emulator.js';
+import { controlJson, failureOf } from './fixtures.js';
 
 type DeltaItem = Contact & { '@removed'?: { reason: string } };
 
@@ -17,22 +17,6 @@ interface Round {
   items: DeltaItem[];
   pages: number;
   deltaLink: string;
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<GraphError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as GraphError;
-  }
-  throw new Error('expected the call to fail');
-}
-
-async function control<T = Record<string, unknown>>(running: RunningMicrosoft365Emulator, route: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${running.url}/_control${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const json = (await response.json()) as T;
-  if (!response.ok) throw new Error(`${route}: ${response.status} ${JSON.stringify(json)}`);
-  return json;
 }
 
 /** Follows next links until a delta link, as a sync does. `start` is a path (first round) or a delta link. */
@@ -69,11 +53,11 @@ describe('Microsoft 365 emulator: per-folder contact delta', () => {
   });
   afterAll(async () => running?.close());
   beforeEach(async () => {
-    await control(running, '/reset');
+    await controlJson(running, '/reset');
     upn = running.emulator.tenant.directory.listUsers()[0]?.userPrincipalName ?? '';
-    clients = (await control<{ id: string }>(running, `/users/${upn}/contact-folders`, { path: 'Clients' })).id;
-    family = (await control<{ id: string }>(running, `/users/${upn}/contact-folders`, { path: 'Family' })).id;
-    const added = await control<{ ids: string[]; immutableIds: string[] }>(running, `/users/${upn}/contacts`, { count: 5, folder: 'Clients' });
+    clients = (await controlJson<{ id: string }>(running, `/users/${upn}/contact-folders`, { path: 'Clients' })).id;
+    family = (await controlJson<{ id: string }>(running, `/users/${upn}/contact-folders`, { path: 'Family' })).id;
+    const added = await controlJson<{ ids: string[]; immutableIds: string[] }>(running, `/users/${upn}/contacts`, { count: 5, folder: 'Clients' });
     contacts = added.ids;
     immutable = added.immutableIds;
   });
@@ -86,7 +70,7 @@ describe('Microsoft 365 emulator: per-folder contact delta', () => {
     expect(round.items.map((item) => item.id)).toEqual(contacts);
     for (const item of round.items) expect(Object.keys(item).sort()).toEqual(['displayName', 'emailAddresses', 'id']);
     // The $select travelled in the tokens: the next round's items have the same shape.
-    await control(running, `/users/${upn}/contacts/${encodeURIComponent(contacts[0]!)}/update`, { jobTitle: 'Buyer' });
+    await controlJson(running, `/users/${upn}/contacts/${encodeURIComponent(contacts[0]!)}/update`, { jobTitle: 'Buyer' });
     const next = await deltaRound(connection, round.deltaLink);
     expect(next.items).toHaveLength(1);
     expect(Object.keys(next.items[0]!).sort()).toEqual(['displayName', 'emailAddresses', 'id']);
@@ -99,7 +83,7 @@ describe('Microsoft 365 emulator: per-folder contact delta', () => {
     expect(idle['@odata.deltaLink']).toMatch(/\$deltatoken=/);
     expect(idle['@odata.nextLink']).toBeUndefined();
     // Another folder's changes do not show here.
-    await control(running, `/users/${upn}/contacts`, { givenName: 'Elsewhere', folder: 'Family' });
+    await controlJson(running, `/users/${upn}/contacts`, { givenName: 'Elsewhere', folder: 'Family' });
     expect(((await connection.client.api(idle['@odata.deltaLink'] as string).get()) as DeltaPage).value).toEqual([]);
   });
 
@@ -109,10 +93,14 @@ describe('Microsoft 365 emulator: per-folder contact delta', () => {
     const familyRound = await deltaRound(connection, deltaPath(family), preferences);
     const before = first.items.find((item) => item.id === immutable[1]) as Contact;
 
-    const added = await control<{ immutableId: string }>(running, `/users/${upn}/contacts`, { givenName: 'Newcomer', folder: 'Clients', emailAddresses: [{ name: 'N', address: 'n@example.com' }] });
-    await control(running, `/users/${upn}/contacts/${encodeURIComponent(immutable[1]!)}/update`, { jobTitle: 'Chief Buyer', mobilePhone: null });
-    await control(running, `/users/${upn}/contacts/${encodeURIComponent(immutable[2]!)}/delete`);
-    const moved = await control<{ id: string; immutableId: string }>(running, `/users/${upn}/contacts/${encodeURIComponent(immutable[3]!)}/move`, { folder: 'Family' });
+    const added = await controlJson<{ immutableId: string }>(running, `/users/${upn}/contacts`, {
+      givenName: 'Newcomer',
+      folder: 'Clients',
+      emailAddresses: [{ name: 'N', address: 'n@example.com' }],
+    });
+    await controlJson(running, `/users/${upn}/contacts/${encodeURIComponent(immutable[1]!)}/update`, { jobTitle: 'Chief Buyer', mobilePhone: null });
+    await controlJson(running, `/users/${upn}/contacts/${encodeURIComponent(immutable[2]!)}/delete`);
+    const moved = await controlJson<{ id: string; immutableId: string }>(running, `/users/${upn}/contacts/${encodeURIComponent(immutable[3]!)}/move`, { folder: 'Family' });
     expect(moved.immutableId).toBe(immutable[3]);
     expect(moved.id).not.toBe(contacts[3]);
 
@@ -136,7 +124,7 @@ describe('Microsoft 365 emulator: per-folder contact delta', () => {
   it('without ImmutableId a moved contact is removed under its old id and arrives under a new one; the old id answers 404', async () => {
     const first = await deltaRound(connection, deltaPath(clients));
     const familyRound = await deltaRound(connection, deltaPath(family));
-    const moved = await control<{ id: string }>(running, `/users/${upn}/contacts/${encodeURIComponent(contacts[0]!)}/move`, { folder: 'Family' });
+    const moved = await controlJson<{ id: string }>(running, `/users/${upn}/contacts/${encodeURIComponent(contacts[0]!)}/move`, { folder: 'Family' });
     expect((await deltaRound(connection, first.deltaLink)).items).toEqual([{ id: contacts[0], '@removed': { reason: 'deleted' } }]);
     expect((await deltaRound(connection, familyRound.deltaLink)).items.map((item) => item.id)).toEqual([moved.id]);
     expect((await failureOf(connection.client.api(`/users/${upn}/contacts/${contacts[0]}`).get())).statusCode).toBe(404);
@@ -145,7 +133,7 @@ describe('Microsoft 365 emulator: per-folder contact delta', () => {
   it('does not report a photo-only change (navigation properties are not tracked), nor change the changeKey', async () => {
     const first = await deltaRound(connection, deltaPath(clients));
     const before = first.items.find((item) => item.id === contacts[4]) as Contact;
-    await control(running, `/users/${upn}/contacts/${encodeURIComponent(contacts[4]!)}/photo`, { contentType: 'image/png', base64: solidPng(5, 5, [9, 9, 9]).bytes.toString('base64') });
+    await controlJson(running, `/users/${upn}/contacts/${encodeURIComponent(contacts[4]!)}/photo`, { contentType: 'image/png', base64: solidPng(5, 5, [9, 9, 9]).bytes.toString('base64') });
     expect((await deltaRound(connection, first.deltaLink)).items).toEqual([]);
     const after = (await connection.client.api(`/users/${upn}/contacts/${contacts[4]}`).get()) as Contact;
     expect([after.changeKey, after.lastModifiedDateTime]).toEqual([before.changeKey, before.lastModifiedDateTime]);
@@ -153,7 +141,7 @@ describe('Microsoft 365 emulator: per-folder contact delta', () => {
   });
 
   it('serves the default Contacts folder by its id', async () => {
-    const root = await control<{ id: string; parentFolderId: string }>(running, `/users/${upn}/contacts`, { givenName: 'At the root' });
+    const root = await controlJson<{ id: string; parentFolderId: string }>(running, `/users/${upn}/contacts`, { givenName: 'At the root' });
     const round = await deltaRound(connection, deltaPath(root.parentFolderId));
     expect(round.items.map((item) => item.id)).toEqual([root.id]);
   });
@@ -168,7 +156,7 @@ describe('Microsoft 365 emulator: per-folder contact delta', () => {
     const foreign = await failureOf(connection.client.api(first.deltaLink.replace(encodeURIComponent(clients), encodeURIComponent(family)).replace(clients, family)).get());
     expect([foreign.statusCode, foreign.code]).toEqual([410, 'SyncStateNotFound']);
 
-    await control(running, `/users/${upn}/expire-delta-tokens`);
+    await controlJson(running, `/users/${upn}/expire-delta-tokens`);
     for (const link of [first.deltaLink, nextLink]) {
       const expired = await failureOf(connection.client.api(link).get());
       expect([expired.statusCode, expired.code]).toEqual([410, 'SyncStateNotFound']);

@@ -1,32 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ResponseType, type GraphError } from '@microsoft/microsoft-graph-client';
+import { ResponseType } from '@microsoft/microsoft-graph-client';
 import type { Contact, ContactFolder, ProfilePhoto } from '@microsoft/microsoft-graph-types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGraphClient, withPreferences, type GraphConnection } from '../../../connectors/microsoft365/graph-client.js';
 import { solidPng } from '../../../emulators/microsoft365/seed/contact-photo.js';
 import { startMicrosoft365Emulator, type RunningMicrosoft365Emulator } from '../../helpers/microsoft365-emulator.js';
+import { controlJson, failureOf } from './fixtures.js';
 
 interface Page<T> {
   value: T[];
   '@odata.nextLink'?: string;
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<GraphError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as GraphError;
-  }
-  throw new Error('expected the call to fail');
-}
-
-async function control<T = Record<string, unknown>>(running: RunningMicrosoft365Emulator, route: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${running.url}/_control${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const json = (await response.json()) as T;
-  if (!response.ok) throw new Error(`${route}: ${response.status} ${JSON.stringify(json)}`);
-  return json;
 }
 
 /** Every data property of Graph's contact, set. */
@@ -81,7 +66,7 @@ describe('Microsoft 365 emulator: Outlook contacts and contact folders', () => {
   });
   afterAll(async () => running?.close());
   beforeEach(async () => {
-    await control(running, '/reset');
+    await controlJson(running, '/reset');
     upn = running.emulator.tenant.directory.listUsers()[1]?.userPrincipalName ?? '';
   });
 
@@ -90,9 +75,9 @@ describe('Microsoft 365 emulator: Outlook contacts and contact folders', () => {
   it('lists the folders below the default Contacts folder, not the default folder itself; childFolders walks the nesting', async () => {
     const empty = (await api(`/users/${upn}/contactFolders`).get()) as Page<ContactFolder>;
     expect(empty.value).toEqual([]);
-    const nested = await control<{ id: string; path: string }>(running, `/users/${upn}/contact-folders`, { path: 'Clients/Key accounts' });
+    const nested = await controlJson<{ id: string; path: string }>(running, `/users/${upn}/contact-folders`, { path: 'Clients/Key accounts' });
     expect(nested.path).toBe('Clients/Key accounts');
-    await control(running, `/users/${upn}/contact-folders`, { path: 'Family' });
+    await controlJson(running, `/users/${upn}/contact-folders`, { path: 'Family' });
 
     const top = (await api(`/users/${upn}/contactFolders`).get()) as Page<ContactFolder>;
     expect(top.value.map((folder) => folder.displayName)).toEqual(['Clients', 'Family']);
@@ -116,14 +101,14 @@ describe('Microsoft 365 emulator: Outlook contacts and contact folders', () => {
     expect(secondPage['@odata.nextLink']).toBeUndefined();
 
     // A rename shows in the next read.
-    await control(running, `/users/${upn}/contact-folders/${encodeURIComponent(nested.id)}/rename`, { displayName: 'Strategic' });
+    await controlJson(running, `/users/${upn}/contact-folders/${encodeURIComponent(nested.id)}/rename`, { displayName: 'Strategic' });
     expect(((await api(`/users/${upn}/contactFolders/${nested.id}`).get()) as ContactFolder).displayName).toBe('Strategic');
   });
 
   it('answers unknown folders and contacts 404 ErrorItemNotFound, mangled ids and well-known names 400 ErrorInvalidIdMalformed', async () => {
-    const folder = await control<{ id: string }>(running, `/users/${upn}/contact-folders`, { path: 'Clients' });
-    const added = await control<{ id: string }>(running, `/users/${upn}/contacts`, { givenName: 'Ann', folder: 'Clients' });
-    await control(running, `/users/${upn}/contacts/${encodeURIComponent(added.id)}/delete`);
+    const folder = await controlJson<{ id: string }>(running, `/users/${upn}/contact-folders`, { path: 'Clients' });
+    const added = await controlJson<{ id: string }>(running, `/users/${upn}/contacts`, { givenName: 'Ann', folder: 'Clients' });
+    await controlJson(running, `/users/${upn}/contacts/${encodeURIComponent(added.id)}/delete`);
     for (const route of [`/users/${upn}/contacts/${added.id}`, `/users/${upn}/contactFolders/${folder.id}/contacts/${added.id}`]) {
       const missing = await failureOf(api(route).get());
       expect([missing.statusCode, missing.code]).toEqual([404, 'ErrorItemNotFound']);
@@ -138,8 +123,8 @@ describe('Microsoft 365 emulator: Outlook contacts and contact folders', () => {
   });
 
   it('returns every field of a contact added through the control API, by id and in its folder; /contacts is the default folder only', async () => {
-    const added = await control<{ id: string; immutableId: string; parentFolderId: string }>(running, `/users/${upn}/contacts`, { ...everyField, folder: 'Clients/Key accounts' });
-    const atRoot = await control<{ id: string; parentFolderId: string }>(running, `/users/${upn}/contacts`, { givenName: 'Root' });
+    const added = await controlJson<{ id: string; immutableId: string; parentFolderId: string }>(running, `/users/${upn}/contacts`, { ...everyField, folder: 'Clients/Key accounts' });
+    const atRoot = await controlJson<{ id: string; parentFolderId: string }>(running, `/users/${upn}/contacts`, { givenName: 'Root' });
 
     const contact = (await api(`/users/${upn}/contacts/${added.id}`).get()) as Contact;
     expect(contact).toMatchObject({ ...everyField, id: added.id, parentFolderId: added.parentFolderId });
@@ -173,7 +158,7 @@ describe('Microsoft 365 emulator: Outlook contacts and contact folders', () => {
   });
 
   it('pages contact listings by $top or Prefer: odata.maxpagesize with next links; seeded contacts spread over nested folders', async () => {
-    await control(running, `/users/${upn}/contacts`, { count: 7 });
+    await controlJson(running, `/users/${upn}/contacts`, { count: 7 });
     const ids: string[] = [];
     let next: string | undefined = `/users/${upn}/contacts?$top=3`;
     let pages = 0;
@@ -206,7 +191,7 @@ describe('Microsoft 365 emulator: Outlook contacts and contact folders', () => {
 
   it('serves a contact photo: metadata, then the bytes with their Content-Type; 404 ErrorItemNotFound without one', async () => {
     const png = solidPng(12, 9, [200, 30, 60]);
-    const added = await control<{ id: string; parentFolderId: string }>(running, `/users/${upn}/contacts`, {
+    const added = await controlJson<{ id: string; parentFolderId: string }>(running, `/users/${upn}/contacts`, {
       givenName: 'Pic',
       photo: { contentType: 'image/png', base64: png.bytes.toString('base64') },
     });
@@ -217,7 +202,7 @@ describe('Microsoft 365 emulator: Outlook contacts and contact folders', () => {
     expect(raw.headers.get('content-type')).toBe('image/png');
     expect(Buffer.from(await raw.arrayBuffer()).equals(png.bytes)).toBe(true);
 
-    const plain = await control<{ id: string }>(running, `/users/${upn}/contacts`, { givenName: 'NoPic' });
+    const plain = await controlJson<{ id: string }>(running, `/users/${upn}/contacts`, { givenName: 'NoPic' });
     for (const route of [`/users/${upn}/contacts/${plain.id}/photo`, `/users/${upn}/contacts/${plain.id}/photo/$value`]) {
       const missing = await failureOf(api(route).get());
       expect([missing.statusCode, missing.code, missing.message]).toEqual([404, 'ErrorItemNotFound', "The photo wasn't found."]);
@@ -225,7 +210,7 @@ describe('Microsoft 365 emulator: Outlook contacts and contact folders', () => {
     // A photo set later is served; a JPEG's size is read from its header.
     // SOI, a JFIF APP0 segment, then a baseline start-of-frame: 32 high, 48 wide.
     const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, ...Buffer.from('JFIF\0'), 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xff, 0xc0, 0x00, 0x0b, 8, 0x00, 0x20, 0x00, 0x30, 1, 1, 0x11, 0, 0xff, 0xd9]);
-    await control(running, `/users/${upn}/contacts/${encodeURIComponent(plain.id)}/photo`, { contentType: 'image/jpeg', base64: jpeg.toString('base64') });
+    await controlJson(running, `/users/${upn}/contacts/${encodeURIComponent(plain.id)}/photo`, { contentType: 'image/jpeg', base64: jpeg.toString('base64') });
     expect((await api(`/users/${upn}/contacts/${plain.id}/photo`).get()) as ProfilePhoto).toMatchObject({ width: 48, height: 32 });
   });
 
@@ -234,7 +219,7 @@ describe('Microsoft 365 emulator: Outlook contacts and contact folders', () => {
       const response = await fetch(`${running.url}/_control${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       return [response.status, ((await response.json()) as { error: { code: string } }).error.code];
     };
-    const added = await control<{ id: string }>(running, `/users/${upn}/contacts`, { givenName: 'Ann' });
+    const added = await controlJson<{ id: string }>(running, `/users/${upn}/contacts`, { givenName: 'Ann' });
     expect(await post('/users/nobody@contoso.example/contacts', { givenName: 'X' })).toEqual([404, 'UserNotFound']);
     expect(await post(`/users/${upn}/contacts/AAMhAGnothing/update`, { givenName: 'X' })).toEqual([404, 'ContactNotFound']);
     expect(await post(`/users/${upn}/contacts`, { givenName: 'X', phones: [] })).toEqual([400, 'InvalidControlRequest']);
@@ -244,7 +229,7 @@ describe('Microsoft 365 emulator: Outlook contacts and contact folders', () => {
   });
 
   it('counts contacts routes against the mailbox request budget shared with mail', async () => {
-    await control(running, '/throttle', { quotaScale: 0.0003 });
+    await controlJson(running, '/throttle', { quotaScale: 0.0003 });
     await api(`/users/${upn}/mailFolders/inbox`).get();
     await api(`/users/${upn}/contactFolders`).get();
     await api(`/users/${upn}/contacts`).get();
@@ -271,7 +256,7 @@ describe('Microsoft 365 emulator: contacts survive a restart', () => {
     let saved: { contacts: Contact[]; deltaLink: string; folders: ContactFolder[]; photo: Buffer };
     try {
       const client = createGraphClient(before.graphSettings).client;
-      const added = await control<{ id: string; parentFolderId: string }>(before, `/users/${upn}/contacts`, {
+      const added = await controlJson<{ id: string; parentFolderId: string }>(before, `/users/${upn}/contacts`, {
         ...everyField,
         folder: 'Clients/Key accounts',
         photo: { contentType: 'image/png', base64: solidPng(4, 4, [1, 2, 3]).bytes.toString('base64') },

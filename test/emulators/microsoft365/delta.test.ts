@@ -1,9 +1,9 @@
-import type { GraphError } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGraphClient, withPreferences, type GraphConnection, type GraphPreferences } from '../../../connectors/microsoft365/graph-client.js';
 import { classifyGraphError } from '../../../connectors/microsoft365/graph-errors.js';
 import { downloadMime } from '../../../activities/microsoft365/mail-export.js';
 import { startMicrosoft365Emulator, type RunningMicrosoft365Emulator } from '../../helpers/microsoft365-emulator.js';
+import { failureOf } from './fixtures.js';
 
 interface DeltaItem {
   id: string;
@@ -29,15 +29,6 @@ interface Round {
 }
 
 const selected = ['id', 'isRead', 'flag', 'categories', 'parentFolderId'];
-
-async function failureOf(promise: Promise<unknown>): Promise<GraphError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as GraphError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 async function control(running: RunningMicrosoft365Emulator, path: string, body?: unknown): Promise<Response> {
   return fetch(`${running.url}/_control${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });

@@ -1,9 +1,9 @@
-import type { GraphError } from '@microsoft/microsoft-graph-client';
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGraphClient, withPreferences, type GraphConnection } from '../../../connectors/microsoft365/graph-client.js';
 import { classifyGraphError } from '../../../connectors/microsoft365/graph-errors.js';
 import { startMicrosoft365Emulator, type RunningMicrosoft365Emulator } from '../../helpers/microsoft365-emulator.js';
+import { failureOf } from './fixtures.js';
 
 interface GraphFolder {
   id: string;
@@ -31,15 +31,6 @@ interface Page<T> {
 
 const sizeExpand = "singleValueExtendedProperties($filter=id eq 'Integer 0x0E08')";
 const messagesPerUser = 40;
-
-async function failureOf(promise: Promise<unknown>): Promise<GraphError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as GraphError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 async function control(running: RunningMicrosoft365Emulator, path: string, body?: unknown): Promise<Response> {
   return fetch(`${running.url}/_control${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });

@@ -4,15 +4,7 @@ import { createGraphClient, type GraphConnection } from '../../../connectors/mic
 import { classifyGraphError } from '../../../connectors/microsoft365/graph-errors.js';
 import type { DirectoryUser } from '../../../emulators/microsoft365/state/directory.js';
 import { startMicrosoft365Emulator, type RunningMicrosoft365Emulator } from '../../helpers/microsoft365-emulator.js';
-
-async function failureOf(promise: Promise<unknown>): Promise<GraphError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as GraphError;
-  }
-  throw new Error('expected the call to fail');
-}
+import { failureOf } from './fixtures.js';
 
 async function control(running: RunningMicrosoft365Emulator, path: string, body: unknown): Promise<Response> {
   return fetch(`${running.url}/_control${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

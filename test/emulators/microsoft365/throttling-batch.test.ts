@@ -1,17 +1,9 @@
-import { BatchRequestContent, BatchResponseContent, type GraphError } from '@microsoft/microsoft-graph-client';
+import { BatchRequestContent, BatchResponseContent } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createGraphClient, type GraphConnection } from '../../../connectors/microsoft365/graph-client.js';
 import { classifyGraphError } from '../../../connectors/microsoft365/graph-errors.js';
 import { startMicrosoft365Emulator, type RunningMicrosoft365Emulator } from '../../helpers/microsoft365-emulator.js';
-
-async function failureOf(promise: Promise<unknown>): Promise<GraphError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as GraphError;
-  }
-  throw new Error('expected the call to fail');
-}
+import { failureOf } from './fixtures.js';
 
 async function control(running: RunningMicrosoft365Emulator, path: string, body?: unknown): Promise<Response> {
   return fetch(`${running.url}/_control${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });

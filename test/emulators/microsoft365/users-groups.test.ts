@@ -1,8 +1,8 @@
-import type { GraphError } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGraphClient, type GraphConnection } from '../../../connectors/microsoft365/graph-client.js';
 import { classifyGraphError } from '../../../connectors/microsoft365/graph-errors.js';
 import { startMicrosoft365Emulator, type RunningMicrosoft365Emulator } from '../../helpers/microsoft365-emulator.js';
+import { failureOf } from './fixtures.js';
 
 interface GraphUser {
   id: string;
@@ -15,15 +15,6 @@ interface GraphUser {
 interface Page<T> {
   value: T[];
   '@odata.nextLink'?: string;
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<GraphError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as GraphError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 async function allPages<T>(connection: GraphConnection, first: Page<T>): Promise<{ items: T[]; pages: number }> {

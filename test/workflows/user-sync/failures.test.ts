@@ -4,12 +4,7 @@ import type { DirectoryUser } from '../../../emulators/microsoft365/state/direct
 import { credentialsUpdatedSignal, retrySignal } from '../../../shared/contracts/user-sync-messages.js';
 import { recordHistoryIfAsked } from '../../helpers/history-recording.js';
 import { createSyncFixture, targetDomain, waitForSnapshot, type SyncFixture } from '../../helpers/sync-fixture.js';
-
-async function control(baseUrl: string, path: string, body: unknown = {}): Promise<Record<string, unknown>> {
-  const res = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(res.ok, `${path} answered ${res.status}`).toBe(true);
-  return (await res.json().catch(() => ({}))) as Record<string, unknown>;
-}
+import { control } from '../../helpers/emulator-control.js';
 
 describe('user sync: user-level failures', () => {
   let fixture: SyncFixture;
