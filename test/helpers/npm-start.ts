@@ -5,15 +5,28 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './ports.js';
 
-/** Polls `probe` until it returns a value; a probe that throws counts as "not yet". */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+/**
+ * Polls `probe` until it returns a value; a probe that throws counts as "not yet".
+ * The timeout names the last failure and, when given, what the system printed
+ * last, so a failure under CI's load says why without a second run.
+ */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000, context?: () => string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let lastFailure = 'the probe never answered';
   while (Date.now() < deadline) {
-    const value = await probe().catch(() => undefined);
+    const value = await probe().catch((err: unknown) => {
+      lastFailure = `last probe failed: ${err instanceof Error ? err.message : String(err)}`;
+      return undefined;
+    });
     if (value !== undefined) return value;
     await sleep(250);
   }
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`timed out waiting for ${what} (${lastFailure})${context ? `\n--- output, last lines ---\n${context()}` : ''}`);
+}
+
+/** The last lines a system printed, for a failure message. */
+export function tailOf(output: string, lines = 60): string {
+  return output.split('\n').slice(-lines).join('\n');
 }
 
 /** True while any process of the group (npm start and everything it started) is alive. */
@@ -67,11 +80,18 @@ export async function startSystem(env: NodeJS.ProcessEnv = {}): Promise<StartedS
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`npm start exited (${code}) before it was healthy:\n${output}`))));
   await Promise.race([
     exited,
-    waitFor('a healthy API with a polling worker', async () => {
-      const res = await fetch(`http://127.0.0.1:${port}/api/health`);
-      const body = (await res.json()) as { workers: { ok: boolean } };
-      return res.status === 200 && body.workers.ok ? body : undefined;
-    }),
+    // Generous: under CI's load a cold start (dev server, workflow bundle, emulators) has taken over 20 s.
+    waitFor(
+      'a healthy API with a polling worker',
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/api/health`);
+        const body = (await res.json()) as { workers: { ok: boolean; detail: string } };
+        if (res.status === 200 && body.workers.ok) return body;
+        throw new Error(`health ${res.status}: ${JSON.stringify(body).slice(0, 400)}`);
+      },
+      150_000,
+      () => tailOf(output),
+    ),
   ]);
   exited.catch(() => undefined);
   return { child, output: () => output, port, temporalPort, uiPort, dataDir };

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
-import { groupAlive, startSystem, waitFor, type StartedSystem } from '../helpers/npm-start.js';
+import { afterEach, describe, expect, it, onTestFailed } from 'vitest';
+import { groupAlive, startSystem, tailOf, waitFor, type StartedSystem } from '../helpers/npm-start.js';
 
 // `npm start` end to end: its own dev server, worker, API (and emulators),
 // on free ports and a fresh data directory, in a process group of its own as a
@@ -41,8 +41,9 @@ async function health(port: number): Promise<HealthBody> {
 
 describe('npm start', () => {
   const started: Started[] = [];
-  afterAll(() => {
-    for (const { child } of started) if (child.pid && groupAlive(child.pid)) process.kill(-child.pid, 'SIGKILL');
+  // Each test's system is gone before the next starts, also when it failed half-way (a leftover would load the next one's start).
+  afterEach(() => {
+    for (const { child } of started.splice(0)) if (child.pid && groupAlive(child.pid)) process.kill(-child.pid, 'SIGKILL');
   });
 
   it('brings up Temporal, the UI, the worker and the API, and stops cleanly on SIGTERM', async () => {
@@ -78,9 +79,21 @@ describe('npm start', () => {
     const npmStart = system.child.pid!;
     const devServer = processesOf(npmStart).find((p) => p.args.includes('server start-dev'));
     expect(devServer, 'the dev server is a child of npm start').toBeDefined();
-    process.kill(devServer!.pid, 'SIGKILL');
-    // The API stays up and says Temporal is down, then up again once the dev server is back on its database file and port.
-    await waitFor('the API to report Temporal down', async () => ((await health(system.port)).temporal.ok ? undefined : true), 30_000);
+    // npm start is held (SIGSTOP) while the dev server dies, so the outage lasts until the test has seen the
+    // API report it: a restart quicker than one health probe would otherwise hide it.
+    process.kill(npmStart, 'SIGSTOP');
+    try {
+      process.kill(devServer!.pid, 'SIGKILL');
+      // The API stays up and says Temporal is down, then up again once the dev server is back on its database file and port.
+      await waitFor(
+        'the API to report Temporal down',
+        async () => ((await health(system.port)).temporal.ok ? undefined : true),
+        60_000,
+        () => tailOf(system.output()),
+      );
+    } finally {
+      process.kill(npmStart, 'SIGCONT');
+    }
     await waitFor(
       'the dev server to be restarted and the worker polling again',
       async () => {
@@ -88,6 +101,7 @@ describe('npm start', () => {
         return body.temporal.ok && body.workers.ok ? true : undefined;
       },
       120_000,
+      () => tailOf(system.output()),
     );
     const restartedDevServer = processesOf(npmStart).find((p) => p.args.includes('server start-dev'));
     expect(restartedDevServer!.pid).not.toBe(devServer!.pid);
