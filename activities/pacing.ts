@@ -111,6 +111,14 @@ export interface PacingSettings {
    * sent sequentially" (people.batchCreateContacts reference).
    */
   peopleUserRequestsPerMinute: number;
+  /** Calendar API requests per minute per user (600 per user per project: calendar-contacts-files-facts §1.2, §6). */
+  calendarUserRequestsPerMinute: number;
+  /**
+   * Calendar writes of events with attendees per minute per user. Google publishes no number for the
+   * anti-spam "Calendar usage limits exceeded" (calendar-contacts-files-facts §0.4), so they go slower
+   * than the API quota lets other writes go.
+   */
+  calendarAttendeeWritesPerMinute: number;
 }
 
 export const defaultPacing: PacingSettings = {
@@ -119,6 +127,8 @@ export const defaultPacing: PacingSettings = {
   graphRequestsPerTenMinutes: 10_000,
   graphConcurrency: 4,
   peopleUserRequestsPerMinute: 60,
+  calendarUserRequestsPerMinute: 600,
+  calendarAttendeeWritesPerMinute: 60,
 };
 
 /** Gmail quota units per method (api-facts B3). */
@@ -138,6 +148,8 @@ export function pacingFromEnv(env: NodeJS.ProcessEnv = process.env): PacingSetti
     graphRequestsPerTenMinutes: num('GRAPH_REQUESTS_PER_10_MINUTES', defaultPacing.graphRequestsPerTenMinutes),
     graphConcurrency: num('GRAPH_CONCURRENCY', defaultPacing.graphConcurrency),
     peopleUserRequestsPerMinute: num('PEOPLE_USER_REQUESTS_PER_MINUTE', defaultPacing.peopleUserRequestsPerMinute),
+    calendarUserRequestsPerMinute: num('CALENDAR_USER_REQUESTS_PER_MINUTE', defaultPacing.calendarUserRequestsPerMinute),
+    calendarAttendeeWritesPerMinute: num('CALENDAR_ATTENDEE_WRITES_PER_MINUTE', defaultPacing.calendarAttendeeWritesPerMinute),
   };
 }
 
@@ -146,6 +158,8 @@ export class MailboxPacers {
   private readonly gmail = new Map<string, Pacer>();
   private readonly graph = new Map<string, Pacer>();
   private readonly people = new Map<string, Pacer>();
+  private readonly calendar = new Map<string, Pacer>();
+  private readonly calendarAttendees = new Map<string, Pacer>();
 
   constructor(private readonly settings: PacingSettings) {}
 
@@ -176,6 +190,28 @@ export class MailboxPacers {
       const perSecond = this.settings.peopleUserRequestsPerMinute / 60;
       pacer = new Pacer(perSecond, Math.max(1, perSecond * 5), 1);
       this.people.set(userKey, pacer);
+    }
+    return pacer;
+  }
+
+  /** Every Calendar API request of one Google user; a few in flight, as for Gmail. */
+  calendarFor(userKey: string): Pacer {
+    let pacer = this.calendar.get(userKey);
+    if (!pacer) {
+      const perSecond = this.settings.calendarUserRequestsPerMinute / 60;
+      pacer = new Pacer(perSecond, Math.max(1, perSecond * 5), 4);
+      this.calendar.set(userKey, pacer);
+    }
+    return pacer;
+  }
+
+  /** Writes of events with attendees, on top of calendarFor: one at a time, slower. */
+  calendarAttendeeWritesFor(userKey: string): Pacer {
+    let pacer = this.calendarAttendees.get(userKey);
+    if (!pacer) {
+      const perSecond = this.settings.calendarAttendeeWritesPerMinute / 60;
+      pacer = new Pacer(perSecond, Math.max(1, perSecond * 5), 1);
+      this.calendarAttendees.set(userKey, pacer);
     }
     return pacer;
   }

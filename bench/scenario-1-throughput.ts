@@ -51,6 +51,8 @@ export async function runThroughput(ctx: BenchContext, temporal: BenchTemporal):
     graphRequestsPerTenMinutes,
     graphConcurrency: 4,
     peopleUserRequestsPerMinute: defaultPacing.peopleUserRequestsPerMinute,
+    calendarUserRequestsPerMinute: defaultPacing.calendarUserRequestsPerMinute,
+    calendarAttendeeWritesPerMinute: defaultPacing.calendarAttendeeWritesPerMinute,
   };
   const sync = await startBenchSync({ bench: { dataDir: ctx.dataDir, profileDir: ctx.profileDirFor('throughput') }, temporal, emulators, pacing, deltaPageSize, label: 'throughput' });
 

@@ -64,6 +64,8 @@ export const ItemErrorCode = {
   ChangeRejected: 'CHANGE_REJECTED',
   /** The contact is in Google Contacts, but Google refused its photo; tried again when the contact changes. */
   PhotoRejected: 'PHOTO_REJECTED',
+  /** The event is in Google Calendar without its attachments (Google takes only Drive files on events; files sync is not built yet). */
+  AttachmentsNotCopied: 'ATTACHMENTS_NOT_COPIED',
 } as const;
 export type ItemErrorCode = (typeof ItemErrorCode)[keyof typeof ItemErrorCode];
 

@@ -51,7 +51,8 @@ export type AuditSeverity = (typeof AUDIT_SEVERITIES)[number];
 /** Open list: these are the categories in use, a new one needs no migration. */
 export type AuditCategory = 'connection' | 'policy' | 'provisioning' | 'sync' | 'membership' | 'item' | (string & {});
 
-export const ITEM_MAP_STATES = ['intent', 'imported', 'deleted'] as const;
+/** 'part': a piece of another item (an occurrence of a calendar series), its lookupKey the whole's source id; never counted. */
+export const ITEM_MAP_STATES = ['intent', 'imported', 'deleted', 'part'] as const;
 export type ItemMapState = (typeof ITEM_MAP_STATES)[number];
 /** Mail's name for the same states. */
 export type MessageMapState = ItemMapState;

@@ -1,3 +1,4 @@
+import type { ItemMapState } from '../../store/index.js';
 import type { Store } from '../../store/index.js';
 import type { ItemOutcome } from '../../store/repositories/items.js';
 import { ItemErrorCode } from '../../shared/vocabulary.js';
@@ -30,7 +31,7 @@ export interface PageResult {
 
 interface MappedRow {
   sourceItemId: string;
-  state: 'intent' | 'imported' | 'deleted';
+  state: ItemMapState;
   googleMessageId: string | null;
   labelIds: string[];
   sourceFolderId: string;

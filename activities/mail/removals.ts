@@ -1,3 +1,4 @@
+import type { ItemMapState } from '../../store/index.js';
 import { classifyGoogleError } from '../../connectors/google/google-errors.js';
 import { googleFailure, graphFailure } from '../failures.js';
 import { classifyGraphError } from '../../connectors/microsoft365/graph-errors.js';
@@ -10,7 +11,7 @@ import { withOthers, type SharedCopies } from './shared-copies.js';
 
 export interface RemovedRow {
   sourceItemId: string;
-  state: 'intent' | 'imported' | 'deleted';
+  state: ItemMapState;
   googleMessageId: string | null;
   labelIds: string[];
   sourceFolderId: string;

@@ -7,6 +7,7 @@ import { gaxios, JWT } from 'google-auth-library';
 // The per-API entry points load in a fraction of the time of the `googleapis`
 // index, which builds every Google API client (about a second per process).
 import { admin_directory_v1 } from 'googleapis/build/src/apis/admin/directory_v1.js';
+import { calendar_v3 } from 'googleapis/build/src/apis/calendar/v3.js';
 import { gmail_v1 } from 'googleapis/build/src/apis/gmail/v1.js';
 import { people_v1 } from 'googleapis/build/src/apis/people/v1.js';
 import { googleThrottleCounter } from '../../shared/metrics/throttle-counting.js';
@@ -40,6 +41,8 @@ export interface GoogleClients {
   gmailFor(userEmail: string): gmail_v1.Gmail;
   /** The People API (Google Contacts) authorized as `userEmail`; one client per user, cached. */
   peopleFor(userEmail: string): people_v1.People;
+  /** The Calendar API authorized as `userEmail`; one client per user, cached. */
+  calendarFor(userEmail: string): calendar_v3.Calendar;
   /**
    * Reads the admin subject from the Directory (a delegated token plus one
    * cheap call), then asks for a Gmail-scoped token, so a missing
@@ -52,6 +55,8 @@ export const directoryScopes: readonly string[] = ['https://www.googleapis.com/a
 export const gmailScopes: readonly string[] = ['https://www.googleapis.com/auth/gmail.modify', 'https://www.googleapis.com/auth/gmail.labels'];
 /** Asked for only when a policy copies contacts, so a tenant that syncs mail alone need not authorize it. */
 export const contactsScopes: readonly string[] = ['https://www.googleapis.com/auth/contacts'];
+/** Asked for only when a policy copies calendars. */
+export const calendarScopes: readonly string[] = ['https://www.googleapis.com/auth/calendar'];
 
 /** Hosts the Google clients talk to; with apiBaseUrl set, all of them lead there. */
 const googleHosts: ReadonlySet<string> = new Set(['oauth2.googleapis.com', 'gmail.googleapis.com', 'admin.googleapis.com', 'www.googleapis.com', 'people.googleapis.com']);
@@ -174,6 +179,7 @@ export function createGoogleClients(settings: GoogleConnectionSettings): GoogleC
   const directory = new admin_directory_v1.Admin({ auth: authorize(settings.adminSubject, directoryScopes), rootUrl });
   const gmailClients = new Map<string, gmail_v1.Gmail>();
   const peopleClients = new Map<string, people_v1.People>();
+  const calendarClients = new Map<string, calendar_v3.Calendar>();
 
   return {
     directory,
@@ -194,6 +200,15 @@ export function createGoogleClients(settings: GoogleConnectionSettings): GoogleC
         peopleClients.set(cacheKey, people);
       }
       return people;
+    },
+    calendarFor(userEmail: string): calendar_v3.Calendar {
+      const cacheKey = userEmail.toLowerCase();
+      let calendar = calendarClients.get(cacheKey);
+      if (!calendar) {
+        calendar = new calendar_v3.Calendar({ auth: authorize(userEmail, calendarScopes), rootUrl });
+        calendarClients.set(cacheKey, calendar);
+      }
+      return calendar;
     },
     async testAccess(): Promise<GoogleAccessCheck> {
       const { data } = await directory.users.get({ userKey: settings.adminSubject, projection: 'basic', fields: 'id,primaryEmail' });

@@ -48,6 +48,12 @@ export interface ItemLedger {
    * no row, since a copy without an intent would escape crash recovery.
    */
   markImported(syncUserId: string, copies: RecordedCopy[]): Promise<void>;
+  /**
+   * Records ids that are pieces of another item (a series' occurrences), so an
+   * @removed piece leads back to its whole: state 'part', the whole's source id
+   * as lookupKey. A source id that already has a row is left untouched.
+   */
+  recordParts(syncUserId: string, parts: { sourceItemId: string; wholeSourceItemId: string; sourceContainerId: string }[]): Promise<number>;
   /** Intents left by a crash between recording and copying; oldest first. */
   findIntents(syncUserId: string, limit?: number): Promise<ItemMapView[]>;
   /** Returns how many rows were updated. */
@@ -86,6 +92,27 @@ export function createItemMapRepository(context: StoreContext): ItemMapRepositor
 }
 
 function createLedger(context: StoreContext, dataType: DataType): ItemLedger {
+  /** Inserts rows for source ids that have none yet, in one transaction; returns how many were new. */
+  async function insertNew(syncUserId: string, fresh: Pick<ItemMapEntity, 'sourceItemId' | 'lookupKey' | 'sourceContainerId' | 'state' | 'contentHash'>[]): Promise<number> {
+    requireSyncUserId(syncUserId);
+    if (fresh.length === 0) return 0;
+    const now = new Date();
+    const rows: ItemMapEntity[] = fresh.map((row) => ({ id: randomUUID(), syncUserId, dataType, targetItemId: null, targetState: null, createdAt: now, updatedAt: now, ...row }));
+    try {
+      return await writeTransaction(context, async (em) => {
+        let inserted = 0;
+        for (const batch of chunks(rows)) {
+          const result = await em.createQueryBuilder(ItemMapSchema).insert(batch).onConflict(['syncUserId', 'dataType', 'sourceItemId']).ignore().execute('run');
+          inserted += affectedRows(result);
+        }
+        return inserted;
+      });
+    } catch (error) {
+      if (isForeignKeyViolation(error)) throw new StoreNotFoundError('SyncUser', syncUserId);
+      throw error;
+    }
+  }
+
   return {
     dataType,
 
@@ -123,36 +150,29 @@ function createLedger(context: StoreContext, dataType: DataType): ItemLedger {
     },
 
     async recordIntents(syncUserId, intents) {
-      requireSyncUserId(syncUserId);
-      if (intents.length === 0) return 0;
-      const now = new Date();
-      const rows: ItemMapEntity[] = intents.map((intent, index) => ({
-        id: randomUUID(),
+      return insertNew(
         syncUserId,
-        dataType,
-        sourceItemId: requireText(intent.sourceItemId, `intents[${index}].sourceItemId`, 1024),
-        lookupKey: intent.lookupKey ?? null,
-        sourceContainerId: requireText(intent.sourceContainerId, `intents[${index}].sourceContainerId`, 1024),
-        targetItemId: null,
-        state: 'intent',
-        targetState: null,
-        contentHash: intent.contentHash ?? null,
-        createdAt: now,
-        updatedAt: now,
-      }));
-      try {
-        return await writeTransaction(context, async (em) => {
-          let inserted = 0;
-          for (const batch of chunks(rows)) {
-            const result = await em.createQueryBuilder(ItemMapSchema).insert(batch).onConflict(['syncUserId', 'dataType', 'sourceItemId']).ignore().execute('run');
-            inserted += affectedRows(result);
-          }
-          return inserted;
-        });
-      } catch (error) {
-        if (isForeignKeyViolation(error)) throw new StoreNotFoundError('SyncUser', syncUserId);
-        throw error;
-      }
+        intents.map((intent, index) => ({
+          sourceItemId: requireText(intent.sourceItemId, `intents[${index}].sourceItemId`, 1024),
+          lookupKey: intent.lookupKey ?? null,
+          sourceContainerId: requireText(intent.sourceContainerId, `intents[${index}].sourceContainerId`, 1024),
+          state: 'intent',
+          contentHash: intent.contentHash ?? null,
+        })),
+      );
+    },
+
+    async recordParts(syncUserId, parts) {
+      return insertNew(
+        syncUserId,
+        parts.map((part, index) => ({
+          sourceItemId: requireText(part.sourceItemId, `parts[${index}].sourceItemId`, 1024),
+          lookupKey: requireText(part.wholeSourceItemId, `parts[${index}].wholeSourceItemId`, 1024),
+          sourceContainerId: requireText(part.sourceContainerId, `parts[${index}].sourceContainerId`, 1024),
+          state: 'part',
+          contentHash: null,
+        })),
+      );
     },
 
     async markImported(syncUserId, copies) {

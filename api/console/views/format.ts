@@ -26,6 +26,7 @@ const errorTitles: Record<string, string> = {
   ITEM_REJECTED: 'Rejected by Google',
   CHANGE_REJECTED: 'Change refused by Google',
   PHOTO_REJECTED: 'Photo refused by Google',
+  ATTACHMENTS_NOT_COPIED: 'Attachments not copied',
 };
 
 export const statusLabel = (status: string): string => statusLabels[status] ?? status;
