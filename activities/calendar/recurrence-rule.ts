@@ -82,7 +82,8 @@ function patternParts(recurrence: PatternedRecurrence): Parts {
   const dayOfMonth = pattern.dayOfMonth ?? 0;
   const needsDays = (): RecurrenceVerdict => ({ reason: `A ${pattern.type} recurrence without days of the week cannot be written as a rule.` });
   const needsMonth = (): RecurrenceVerdict | undefined => (month >= 1 && month <= 12 ? undefined : { reason: `The recurrence month ${month} is not 1-12.` });
-  const badDay = (limit: number): RecurrenceVerdict | undefined => (dayOfMonth >= 1 && dayOfMonth <= limit ? undefined : { reason: `The recurrence day of the month ${dayOfMonth} is not 1-${limit}.` });
+  const badDay = (limit: number): RecurrenceVerdict | undefined =>
+    dayOfMonth >= 1 && dayOfMonth <= limit ? undefined : { reason: `The recurrence day of the month ${dayOfMonth} is not 1-${limit}.` };
   switch (pattern.type) {
     case 'daily':
       return { parts: ['FREQ=DAILY', ...intervalPart] };
