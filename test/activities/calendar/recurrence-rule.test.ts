@@ -66,7 +66,9 @@ describe('recurrenceLinesOf: patterns', () => {
       '2028-02-29T09:00:00.000Z',
       '2028-03-30T09:00:00.000Z',
     ]);
-    expect(linesOf({ pattern: { type: 'absoluteMonthly', interval: 2, dayOfMonth: 15 }, range: { type: 'noEnd' } }, at('2026-01-15T09:00:00'))).toEqual(['RRULE:FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=15']);
+    expect(linesOf({ pattern: { type: 'absoluteMonthly', interval: 2, dayOfMonth: 15 }, range: { type: 'noEnd' } }, at('2026-01-15T09:00:00'))).toEqual([
+      'RRULE:FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=15',
+    ]);
   });
 
   it('relativeMonthly, index first with several days: the first day of the month that is one of them', () => {
@@ -86,7 +88,9 @@ describe('recurrenceLinesOf: patterns', () => {
   });
 
   it('absoluteYearly, and 29 February falling on the 28th in other years', () => {
-    expect(linesOf({ pattern: { type: 'absoluteYearly', interval: 1, month: 7, dayOfMonth: 4 }, range: { type: 'noEnd' } }, at('2026-07-04T12:00:00'))).toEqual(['RRULE:FREQ=YEARLY;BYMONTH=7;BYMONTHDAY=4']);
+    expect(linesOf({ pattern: { type: 'absoluteYearly', interval: 1, month: 7, dayOfMonth: 4 }, range: { type: 'noEnd' } }, at('2026-07-04T12:00:00'))).toEqual([
+      'RRULE:FREQ=YEARLY;BYMONTH=7;BYMONTHDAY=4',
+    ]);
     const leap: PatternedRecurrence = { pattern: { type: 'absoluteYearly', interval: 1, month: 2, dayOfMonth: 29 }, range: { type: 'numbered', numberOfOccurrences: 2 } };
     expect(linesOf(leap, at('2028-02-29T12:00:00', 'UTC'))).toEqual(['RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=28,29;BYSETPOS=-1;COUNT=2']);
     expect(expand(leap, at('2028-02-29T12:00:00', 'UTC'), [], '2028-01-01T00:00:00Z', '2030-01-01T00:00:00Z')).toEqual(['2028-02-29T12:00:00.000Z', '2029-02-28T12:00:00.000Z']);
@@ -100,7 +104,9 @@ describe('recurrenceLinesOf: patterns', () => {
 
   it('refuses what cannot be written as a rule, with a reason', () => {
     const start = at('2026-06-01T10:00:00');
-    expect(recurrenceLinesOf({ pattern: { type: 'weekly', interval: 1, daysOfWeek: [] }, range: { type: 'noEnd' } }, start)).toMatchObject({ verdict: { reason: expect.stringMatching(/days of the week/) } });
+    expect(recurrenceLinesOf({ pattern: { type: 'weekly', interval: 1, daysOfWeek: [] }, range: { type: 'noEnd' } }, start)).toMatchObject({
+      verdict: { reason: expect.stringMatching(/days of the week/) },
+    });
     expect(recurrenceLinesOf({ pattern: { type: 'daily', interval: 0 }, range: { type: 'noEnd' } }, start)).toHaveProperty('verdict');
     expect(recurrenceLinesOf({ pattern: { type: 'absoluteMonthly', interval: 1, dayOfMonth: 32 }, range: { type: 'noEnd' } }, start)).toHaveProperty('verdict');
     expect(recurrenceLinesOf({ pattern: { type: 'daily', interval: 1 }, range: { type: 'numbered', numberOfOccurrences: 0 } }, start)).toHaveProperty('verdict');
@@ -117,7 +123,9 @@ describe('recurrenceLinesOf: ranges, zones, cancellations', () => {
   it('noEnd has neither COUNT nor UNTIL and goes on', () => {
     const lines = linesOf({ pattern: { type: 'weekly', interval: 1, daysOfWeek: ['friday'] }, range: { type: 'noEnd' } }, at('2026-01-02T09:00:00'));
     expect(lines).toEqual(['RRULE:FREQ=WEEKLY;BYDAY=FR;WKST=SU']);
-    expect(occurrenceStartsOf(lines, '2026-01-02T09:00:00', berlin, new Date('2030-01-01T00:00:00Z'), new Date('2030-01-08T00:00:00Z')).map((d) => d.toISOString())).toEqual(['2030-01-04T08:00:00.000Z']);
+    expect(occurrenceStartsOf(lines, '2026-01-02T09:00:00', berlin, new Date('2030-01-01T00:00:00Z'), new Date('2030-01-08T00:00:00Z')).map((d) => d.toISOString())).toEqual([
+      '2030-01-04T08:00:00.000Z',
+    ]);
   });
 
   it('keeps 09:00 wall-clock across the spring change in W. Europe Standard Time', () => {
