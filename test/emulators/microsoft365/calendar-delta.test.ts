@@ -37,7 +37,16 @@ describe('Microsoft 365 emulator: calendarView delta', () => {
 
   it('pages the first round by odata.maxpagesize: single instances, occurrences and exceptions in the window, never the master', async () => {
     const series = await addEvent(running, upn, weekly('Weekly', { exceptions: [{ originalStart: '2026-03-09', subject: 'Weekly (changed)' }], cancelledOccurrences: ['2026-03-16'] }));
-    const inside = await addEvent(running, upn, single('Inside', '2026-03-05', { isOnlineMeeting: true, sensitivity: 'private', showAs: 'tentative', attendees: [{ emailAddress: { name: 'Bo', address: 'bo@example.com' }, type: 'required' }] }));
+    const inside = await addEvent(
+      running,
+      upn,
+      single('Inside', '2026-03-05', {
+        isOnlineMeeting: true,
+        sensitivity: 'private',
+        showAs: 'tentative',
+        attendees: [{ emailAddress: { name: 'Bo', address: 'bo@example.com' }, type: 'required' }],
+      }),
+    );
     await addEvent(running, upn, single('Outside', '2026-05-05'));
     const round = await calendarDeltaRound(connection, defaultDelta(), { ...immutable, maxPageSize: 2 });
     expect(round.pages).toBe(2);
@@ -53,7 +62,13 @@ describe('Microsoft 365 emulator: calendarView delta', () => {
     }
     const meeting = round.items.find((item) => item.id === inside.immutableId) as Event;
     expect(meeting.onlineMeeting?.joinUrl).toMatch(/^https:\/\/teams\.microsoft\.com\/l\/meetup-join\//);
-    expect(meeting).toMatchObject({ isOnlineMeeting: true, onlineMeetingProvider: 'teamsForBusiness', sensitivity: 'private', showAs: 'tentative', start: { dateTime: '2026-03-05T09:00:00.0000000', timeZone: 'UTC' } });
+    expect(meeting).toMatchObject({
+      isOnlineMeeting: true,
+      onlineMeetingProvider: 'teamsForBusiness',
+      sensitivity: 'private',
+      showAs: 'tentative',
+      start: { dateTime: '2026-03-05T09:00:00.0000000', timeZone: 'UTC' },
+    });
     expect(meeting.attendees?.[0]?.emailAddress?.address).toBe('bo@example.com');
     // Prefer outlook.timezone sets the zone of start and end.
     const pacific = await calendarDeltaRound(connection, defaultDelta(), {}, { Prefer: 'IdType="ImmutableId", outlook.timezone="Pacific Standard Time"' });

@@ -46,16 +46,20 @@ describe('Microsoft 365 emulator: calendar recurrence expands as Outlook does', 
   }
 
   it('daily with an interval, numbered', async () => {
-    const starts = await startsOf({ pattern: { type: 'daily', interval: 2 }, range: { type: 'numbered', startDate: '2026-03-02', numberOfOccurrences: 4 } }, '2026-03-02', ['2026-01-01T00:00:00Z', '2026-12-31T00:00:00Z']);
+    const starts = await startsOf({ pattern: { type: 'daily', interval: 2 }, range: { type: 'numbered', startDate: '2026-03-02', numberOfOccurrences: 4 } }, '2026-03-02', [
+      '2026-01-01T00:00:00Z',
+      '2026-12-31T00:00:00Z',
+    ]);
     expect(starts).toEqual(['2026-03-02T09:00:00Z', '2026-03-04T09:00:00Z', '2026-03-06T09:00:00Z', '2026-03-08T09:00:00Z']);
   });
 
   it('daily up to an inclusive endDate, and noEnd bounded only by the window', async () => {
-    expect(await startsOf({ pattern: { type: 'daily', interval: 1 }, range: { type: 'endDate', startDate: '2026-03-02', endDate: '2026-03-04' } }, '2026-03-02', ['2026-01-01T00:00:00Z', '2026-12-31T00:00:00Z'])).toEqual([
-      '2026-03-02T09:00:00Z',
-      '2026-03-03T09:00:00Z',
-      '2026-03-04T09:00:00Z',
-    ]);
+    expect(
+      await startsOf({ pattern: { type: 'daily', interval: 1 }, range: { type: 'endDate', startDate: '2026-03-02', endDate: '2026-03-04' } }, '2026-03-02', [
+        '2026-01-01T00:00:00Z',
+        '2026-12-31T00:00:00Z',
+      ]),
+    ).toEqual(['2026-03-02T09:00:00Z', '2026-03-03T09:00:00Z', '2026-03-04T09:00:00Z']);
     expect(await startsOf({ pattern: { type: 'daily', interval: 1 }, range: { type: 'noEnd', startDate: '2026-03-02' } }, '2026-03-02', ['2030-06-01T00:00:00Z', '2030-06-03T00:00:00Z'])).toEqual([
       '2030-06-01T09:00:00Z',
       '2030-06-02T09:00:00Z',
@@ -100,20 +104,29 @@ describe('Microsoft 365 emulator: calendar recurrence expands as Outlook does', 
 
   it('absoluteYearly and relativeYearly (the fourth Thursday of November)', async () => {
     const window: [string, string] = ['2026-01-01T00:00:00Z', '2030-01-01T00:00:00Z'];
-    expect(await startsOf({ pattern: { type: 'absoluteYearly', interval: 1, month: 12, dayOfMonth: 25 }, range: { type: 'numbered', startDate: '2026-12-25', numberOfOccurrences: 3 } }, '2026-12-25', window)).toEqual([
-      '2026-12-25T09:00:00Z',
-      '2027-12-25T09:00:00Z',
-      '2028-12-25T09:00:00Z',
-    ]);
     expect(
-      await startsOf({ pattern: { type: 'relativeYearly', interval: 1, month: 11, index: 'fourth', daysOfWeek: ['thursday'] }, range: { type: 'numbered', startDate: '2026-01-01', numberOfOccurrences: 3 } }, '2026-11-26', window),
+      await startsOf(
+        { pattern: { type: 'absoluteYearly', interval: 1, month: 12, dayOfMonth: 25 }, range: { type: 'numbered', startDate: '2026-12-25', numberOfOccurrences: 3 } },
+        '2026-12-25',
+        window,
+      ),
+    ).toEqual(['2026-12-25T09:00:00Z', '2027-12-25T09:00:00Z', '2028-12-25T09:00:00Z']);
+    expect(
+      await startsOf(
+        { pattern: { type: 'relativeYearly', interval: 1, month: 11, index: 'fourth', daysOfWeek: ['thursday'] }, range: { type: 'numbered', startDate: '2026-01-01', numberOfOccurrences: 3 } },
+        '2026-11-26',
+        window,
+      ),
     ).toEqual(['2026-11-26T09:00:00Z', '2027-11-25T09:00:00Z', '2028-11-23T09:00:00Z']);
   });
 
   it('keeps the local time across a daylight-saving change in a Windows time zone', async () => {
     // Summer time starts in Berlin on 29 March 2026: 09:00 local is 08:00Z before, 07:00Z after.
     const starts = await startsOf(
-      { pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'], firstDayOfWeek: 'sunday' }, range: { type: 'numbered', startDate: '2026-03-23', numberOfOccurrences: 3, recurrenceTimeZone: 'W. Europe Standard Time' } },
+      {
+        pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'], firstDayOfWeek: 'sunday' },
+        range: { type: 'numbered', startDate: '2026-03-23', numberOfOccurrences: 3, recurrenceTimeZone: 'W. Europe Standard Time' },
+      },
       '2026-03-23',
       ['2026-03-01T00:00:00Z', '2026-05-01T00:00:00Z'],
       'W. Europe Standard Time',
@@ -130,7 +143,14 @@ describe('Microsoft 365 emulator: calendar recurrence expands as Outlook does', 
     };
     const { immutableId } = await addEvent(running, upn, {
       ...series,
-      exceptions: [{ originalStart: '2026-03-09', subject: 'Team meeting (moved)', start: { dateTime: '2026-03-10T14:00:00', timeZone: 'Pacific Standard Time' }, end: { dateTime: '2026-03-10T15:00:00', timeZone: 'Pacific Standard Time' } }],
+      exceptions: [
+        {
+          originalStart: '2026-03-09',
+          subject: 'Team meeting (moved)',
+          start: { dateTime: '2026-03-10T14:00:00', timeZone: 'Pacific Standard Time' },
+          end: { dateTime: '2026-03-10T15:00:00', timeZone: 'Pacific Standard Time' },
+        },
+      ],
       cancelledOccurrences: ['2026-03-16'],
     });
     const occurrences = (await expandedOccurrences(running, upn, '2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z')).filter((occurrence) => occurrence.seriesImmutableId === immutableId);
@@ -140,7 +160,10 @@ describe('Microsoft 365 emulator: calendar recurrence expands as Outlook does', 
       { type: 'exception', start: '2026-03-10T21:00:00Z', subject: 'Team meeting (moved)', originalDate: '2026-03-09' },
       { type: 'occurrence', start: '2026-03-23T17:00:00Z', subject: 'Team meeting', originalDate: '2026-03-23' },
     ]);
-    const page = (await withPreferences(connection.client.api(`/users/${upn}/events/${immutableId}/instances?startDateTime=2026-03-01T00:00:00Z&endDateTime=2026-04-01T00:00:00Z`), immutable).get()) as { value: Event[] };
+    const page = (await withPreferences(
+      connection.client.api(`/users/${upn}/events/${immutableId}/instances?startDateTime=2026-03-01T00:00:00Z&endDateTime=2026-04-01T00:00:00Z`),
+      immutable,
+    ).get()) as { value: Event[] };
     expect(page.value.map((event) => [event.type, event.subject, event.originalStart])).toEqual([
       ['occurrence', 'Team meeting', '2026-03-02T18:00:00Z'],
       ['exception', 'Team meeting (moved)', '2026-03-09T17:00:00Z'],
@@ -152,7 +175,12 @@ describe('Microsoft 365 emulator: calendar recurrence expands as Outlook does', 
     const refused = await fetch(`${running.url}/_control/users/${upn}/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...series, exceptions: [{ originalStart: '2026-03-02', start: { dateTime: '2026-03-09T12:00:00', timeZone: 'Pacific Standard Time' }, end: { dateTime: '2026-03-09T13:00:00', timeZone: 'Pacific Standard Time' } }] }),
+      body: JSON.stringify({
+        ...series,
+        exceptions: [
+          { originalStart: '2026-03-02', start: { dateTime: '2026-03-09T12:00:00', timeZone: 'Pacific Standard Time' }, end: { dateTime: '2026-03-09T13:00:00', timeZone: 'Pacific Standard Time' } },
+        ],
+      }),
     });
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as { error: { code: string; message: string } }).error.message).toMatch(/one occurrence of a series per day/);
@@ -166,7 +194,10 @@ describe('Microsoft 365 emulator: calendar recurrence expands as Outlook does', 
       end: { dateTime: '2026-05-02T00:00:00', timeZone: 'Tokyo Standard Time' },
       recurrence: { pattern: { type: 'weekly', interval: 1, daysOfWeek: ['friday'] }, range: { type: 'numbered', startDate: '2026-05-01', numberOfOccurrences: 2 } },
     });
-    const page = (await withPreferences(connection.client.api(`/users/${upn}/events/${immutableId}/instances?startDateTime=2026-04-01T00:00:00Z&endDateTime=2026-06-01T00:00:00Z`), immutable).get()) as { value: Event[] };
+    const page = (await withPreferences(
+      connection.client.api(`/users/${upn}/events/${immutableId}/instances?startDateTime=2026-04-01T00:00:00Z&endDateTime=2026-06-01T00:00:00Z`),
+      immutable,
+    ).get()) as { value: Event[] };
     expect(page.value.map((event) => [event.isAllDay, event.start?.dateTime, event.end?.dateTime])).toEqual([
       [true, '2026-05-01T00:00:00.0000000', '2026-05-02T00:00:00.0000000'],
       [true, '2026-05-08T00:00:00.0000000', '2026-05-09T00:00:00.0000000'],
