@@ -108,7 +108,17 @@ export class CalendarBook {
 
   addEvent(calendar: CalendarRecord, fields: EventFields, recurrence?: PatternedRecurrence): EventRecord {
     const now = nowSeconds();
-    const record: EventRecord = { number: this.nextEventNumber++, calendar: calendar.number, moveCount: 0, fields: copy(fields), exceptions: [], cancelledDates: [], createdAt: now, lastModifiedAt: now, changeCount: 0 };
+    const record: EventRecord = {
+      number: this.nextEventNumber++,
+      calendar: calendar.number,
+      moveCount: 0,
+      fields: copy(fields),
+      exceptions: [],
+      cancelledDates: [],
+      createdAt: now,
+      lastModifiedAt: now,
+      changeCount: 0,
+    };
     if (recurrence) record.recurrence = copy(recurrence);
     this.events.set(record.number, record);
     this.append(record.number, calendar.number, null);
@@ -150,7 +160,10 @@ export class CalendarBook {
   }
 
   /** New field values for the event (a series' master), new exceptions and cancelled dates; one logged change. */
-  updateEvent(record: EventRecord, change: { fields?: Partial<EventFields>; recurrence?: PatternedRecurrence | null; exceptions?: { date: string; fields: ExceptionFields }[]; cancelledDates?: string[] }): void {
+  updateEvent(
+    record: EventRecord,
+    change: { fields?: Partial<EventFields>; recurrence?: PatternedRecurrence | null; exceptions?: { date: string; fields: ExceptionFields }[]; cancelledDates?: string[] },
+  ): void {
     const before = copy(record);
     if (change.fields) record.fields = { ...record.fields, ...copy(change.fields) };
     if (change.recurrence === null) {

@@ -82,7 +82,18 @@ export function createCalendarControlRoutes(tenant: TenantState): Hono {
     try {
       checkTimes(fields);
       if (recurrence) validateRecurrence(recurrence);
-      const draft: EventRecord = { number: 0, calendar: 0, moveCount: 0, fields: fields as EventFields, exceptions: [], cancelledDates: [], createdAt: 0, lastModifiedAt: 0, changeCount: 0, ...(recurrence ? { recurrence } : {}) };
+      const draft: EventRecord = {
+        number: 0,
+        calendar: 0,
+        moveCount: 0,
+        fields: fields as EventFields,
+        exceptions: [],
+        cancelledDates: [],
+        createdAt: 0,
+        lastModifiedAt: 0,
+        changeCount: 0,
+        ...(recurrence ? { recurrence } : {}),
+      };
       const checked = checkedExceptions(draft, exceptions ?? [], cancelledOccurrences ?? []);
       const calendar = book.ensureCalendar(name ?? book.defaultCalendar.name);
       const record = book.addEvent(calendar, fields as EventFields, recurrence);

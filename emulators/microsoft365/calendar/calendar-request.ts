@@ -39,7 +39,8 @@ export function timeWindow(c: GraphContext): { start: DateTime; end: DateTime } 
   if (!rawStart || !rawEnd) return graphError(c, 400, 'ErrorInvalidParameter', 'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.');
   const start = DateTime.fromISO(rawStart, { zone: 'UTC', setZone: true });
   const end = DateTime.fromISO(rawEnd, { zone: 'UTC', setZone: true });
-  if (!start.isValid || !end.isValid) return graphError(c, 400, 'ErrorInvalidParameter', `The value '${start.isValid ? rawEnd : rawStart}' of the time window parameters is not a valid date and time.`);
+  if (!start.isValid || !end.isValid)
+    return graphError(c, 400, 'ErrorInvalidParameter', `The value '${start.isValid ? rawEnd : rawStart}' of the time window parameters is not a valid date and time.`);
   if (end <= start) return graphError(c, 400, 'ErrorInvalidParameter', 'The EndDateTime of the time window must be later than its StartDateTime.');
   return { start: start.toUTC(), end: end.toUTC() };
 }

@@ -24,7 +24,11 @@ function viewOf(c: GraphContext): EventView {
 }
 
 function applied(c: GraphContext, view: EventView, pageSize?: number): void {
-  const preferences = [...(pageSize !== undefined ? [`odata.maxpagesize=${pageSize}`] : []), ...(view.immutableIds ? ['IdType="ImmutableId"'] : []), ...(view.timeZone ? [`outlook.timezone="${view.timeZone}"`] : [])];
+  const preferences = [
+    ...(pageSize !== undefined ? [`odata.maxpagesize=${pageSize}`] : []),
+    ...(view.immutableIds ? ['IdType="ImmutableId"'] : []),
+    ...(view.timeZone ? [`outlook.timezone="${view.timeZone}"`] : []),
+  ];
   if (preferences.length > 0) c.header('Preference-Applied', preferences.join(', '));
 }
 
@@ -45,7 +49,8 @@ const unsupportedDeltaOptions = ['$select', '$filter', '$expand', '$orderby', '$
 
 function refuseUnsupportedOptions(c: GraphContext): Response | undefined {
   for (const option of unsupportedDeltaOptions) {
-    if (queryParam(c, option) !== undefined) return graphError(c, 400, 'ErrorInvalidUrlQuery', `The query parameter '${option}' is not supported with change tracking over the 'CalendarView' resource.`);
+    if (queryParam(c, option) !== undefined)
+      return graphError(c, 400, 'ErrorInvalidUrlQuery', `The query parameter '${option}' is not supported with change tracking over the 'CalendarView' resource.`);
   }
   return undefined;
 }
@@ -155,7 +160,16 @@ export function createCalendarRoutes(tenant: TenantState, stats: RequestStats): 
       if (refused) return refused;
       const window = timeWindow(c);
       if (window instanceof Response) return window;
-      position = { kind: 'calendarView', mailbox: mailbox.number, calendar: calendar.number, generation: mailbox.deltaGeneration, start: window.start.toISO() as string, end: window.end.toISO() as string, phase: 'initial', seq: book.currentSeq };
+      position = {
+        kind: 'calendarView',
+        mailbox: mailbox.number,
+        calendar: calendar.number,
+        generation: mailbox.deltaGeneration,
+        start: window.start.toISO() as string,
+        end: window.end.toISO() as string,
+        phase: 'initial',
+        seq: book.currentSeq,
+      };
     }
     const view = viewOf(c);
     const preferences = parsePrefer(c.req.header('prefer'));

@@ -4,7 +4,9 @@ import { z } from 'zod';
 const dateTimeTimeZone = z.object({ dateTime: z.string().min(1), timeZone: z.string().min(1) }).strict();
 const emailAddress = z.object({ name: z.string().optional(), address: z.string().min(1) }).strict();
 const recipient = z.object({ emailAddress }).strict();
-const physicalAddress = z.object({ street: z.string().optional(), city: z.string().optional(), state: z.string().optional(), countryOrRegion: z.string().optional(), postalCode: z.string().optional() }).strict();
+const physicalAddress = z
+  .object({ street: z.string().optional(), city: z.string().optional(), state: z.string().optional(), countryOrRegion: z.string().optional(), postalCode: z.string().optional() })
+  .strict();
 const location = z
   .object({
     displayName: z.string(),
@@ -52,7 +54,10 @@ export const recurrenceSchema = z
 
 export const eventFieldsShape = {
   subject: z.string().max(255).optional(),
-  body: z.object({ contentType: z.enum(['text', 'html']), content: z.string() }).strict().optional(),
+  body: z
+    .object({ contentType: z.enum(['text', 'html']), content: z.string() })
+    .strict()
+    .optional(),
   start: dateTimeTimeZone,
   end: dateTimeTimeZone,
   isAllDay: z.boolean().optional(),

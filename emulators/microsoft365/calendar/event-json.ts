@@ -22,7 +22,11 @@ function changeKey(...parts: (string | number)[]): string {
 
 /** iCalUId: "different for each occurrence in a recurring series" (event resource); a stable hex string per event and date. */
 function iCalUId(book: CalendarBook, record: EventRecord, date?: string): string {
-  const hex = createHash('sha256').update(`${book.mailboxNumber}/${record.number}/${date ?? ''}`).digest('hex').slice(0, 64).toUpperCase();
+  const hex = createHash('sha256')
+    .update(`${book.mailboxNumber}/${record.number}/${date ?? ''}`)
+    .digest('hex')
+    .slice(0, 64)
+    .toUpperCase();
   return `040000008200E00074C5B7101A82E008${hex}`;
 }
 

@@ -32,5 +32,11 @@ export function generatedEvent(mailbox: number, seq: number, index: number, from
   };
   if (index % 5 !== 0) return { fields };
   const weekday = start.setLocale('en-US').toFormat('cccc').toLowerCase() as 'monday';
-  return { fields, recurrence: { pattern: { type: 'weekly', interval: 1, daysOfWeek: [weekday], firstDayOfWeek: 'sunday' }, range: { type: 'numbered', startDate: day.toISODate() as string, numberOfOccurrences: 10 } } };
+  return {
+    fields,
+    recurrence: {
+      pattern: { type: 'weekly', interval: 1, daysOfWeek: [weekday], firstDayOfWeek: 'sunday' },
+      range: { type: 'numbered', startDate: day.toISODate() as string, numberOfOccurrences: 10 },
+    },
+  };
 }

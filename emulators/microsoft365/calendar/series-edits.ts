@@ -38,14 +38,16 @@ export function checkedExceptions(record: EventRecord, exceptions: readonly Exce
   const days = new Map<string, string>();
   const claim = (day: string, owner: string): void => {
     const holder = days.get(day);
-    if (holder !== undefined && holder !== owner) throw new RecurrenceError(`The occurrence of ${owner} cannot move to ${day}: Outlook allows one occurrence of a series per day, and ${holder}'s occupies it.`);
+    if (holder !== undefined && holder !== owner)
+      throw new RecurrenceError(`The occurrence of ${owner} cannot move to ${day}: Outlook allows one occurrence of a series per day, and ${holder}'s occupies it.`);
     days.set(day, owner);
   };
   const moved = new Map([...record.exceptions.map((exception) => [exception.date, exception.fields] as const), ...result.map((exception) => [exception.date, exception.fields] as const)]);
   for (const [date, fields] of moved) claim(newDateOf(record, date, fields), date);
   for (const [date] of moved) {
     const target = newDateOf(record, date, moved.get(date) ?? {});
-    if (target !== date && isSeriesDate(record, target) && !moved.has(target)) throw new RecurrenceError(`The occurrence of ${date} cannot move to ${target}: Outlook allows one occurrence of a series per day, even where the original one was deleted.`);
+    if (target !== date && isSeriesDate(record, target) && !moved.has(target))
+      throw new RecurrenceError(`The occurrence of ${date} cannot move to ${target}: Outlook allows one occurrence of a series per day, even where the original one was deleted.`);
   }
   return result;
 }

@@ -137,3 +137,37 @@ describe('Microsoft 365 emulator: calendars, events, instances and the calendar 
     expect(stats.calendar).toMatchObject({ eventGets: 1, calendarListPages: 1, deltaPages: 0 });
   });
 });
+
+describe('Microsoft 365 emulator: the demo calendars', () => {
+  let running: RunningMicrosoft365Emulator;
+
+  beforeAll(async () => {
+    running = await startMicrosoft365Emulator({ seed: { seed: 17, users: 2, messagesPerUser: 1, calendars: true } });
+  });
+  afterAll(async () => running?.close());
+
+  it('seeds a weekly meeting with a moved and a cancelled occurrence, the 31st, all-day, other zones, Teams, private, a second and a shared calendar', async () => {
+    const [first, second] = running.emulator.tenant.directory.listUsers() as [{ userPrincipalName: string }, { userPrincipalName: string }];
+    const occurrences = await expandedOccurrences(running, first.userPrincipalName, '2026-01-01T00:00:00Z', '2026-06-01T00:00:00Z');
+    const team = occurrences.filter((occurrence) => occurrence.subject.startsWith('Team meeting'));
+    expect(team.slice(0, 3).map(({ start, subject }) => [start, subject])).toEqual([
+      ['2026-01-05T09:00:00Z', 'Team meeting'],
+      ['2026-01-13T13:00:00Z', 'Team meeting (moved to Tuesday)'],
+      ['2026-01-26T09:00:00Z', 'Team meeting'],
+    ]);
+    expect(occurrences.filter((occurrence) => occurrence.subject === 'Month-end close').map((occurrence) => occurrence.start.slice(0, 10))).toEqual([
+      '2026-01-31',
+      '2026-02-28',
+      '2026-03-31',
+      '2026-04-30',
+      '2026-05-31',
+    ]);
+    expect(occurrences.find((occurrence) => occurrence.subject === 'Public holiday')?.isAllDay).toBe(true);
+    expect(new Set(occurrences.map((occurrence) => occurrence.calendar))).toEqual(new Set(['Calendar', 'Projects', expect.stringMatching(/'s rota$/) as unknown as string]));
+    const calendars = (await (await fetch(`${running.url}/_control/users/${first.userPrincipalName}/events`)).json()) as { events: { calendar: string }[] };
+    expect(calendars.events.length).toBeGreaterThanOrEqual(8);
+    const connection = createGraphClient(running.graphSettings);
+    const list = (await connection.client.api(`/users/${first.userPrincipalName}/calendars`).get()) as { value: Calendar[] };
+    expect(list.value.find((calendar) => calendar.name?.endsWith("'s rota"))?.owner?.address).toBe(second.userPrincipalName);
+  });
+});
