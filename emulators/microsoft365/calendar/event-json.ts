@@ -46,7 +46,7 @@ function joinUrl(book: CalendarBook, record: EventRecord): string {
   return `https://teams.microsoft.com/l/meetup-join/19%3ameeting_${createHash('sha256').update(`${book.mailboxNumber}/${record.number}`).digest('hex').slice(0, 32)}%40thread.v2/0`;
 }
 
-function commonJson(book: CalendarBook, record: EventRecord, fields: EventFields, view: EventView): Event {
+function commonJson(book: CalendarBook, record: EventRecord, fields: EventFields): Event {
   const owner = book.calendar(record.calendar)?.owner ?? { name: '', address: '' };
   const organizer = fields.organizer ?? { emailAddress: owner };
   const online = fields.isOnlineMeeting === true;
@@ -98,7 +98,7 @@ export function eventJson(book: CalendarBook, record: EventRecord, view: EventVi
   const end = eventEnd(record.fields);
   return {
     id: book.idOf(record, view.immutableIds),
-    ...commonJson(book, record, record.fields, view),
+    ...commonJson(book, record, record.fields),
     changeKey: changeKey(record.number, record.changeCount),
     iCalUId: iCalUId(book, record),
     type: record.recurrence ? 'seriesMaster' : 'singleInstance',
@@ -121,7 +121,7 @@ export function instanceJson(book: CalendarBook, instance: EventInstance, view: 
   const master = book.idOf(record, view.immutableIds);
   const json: Event = {
     id: book.instanceIdOf(instance, view.immutableIds),
-    ...commonJson(book, record, instance.fields, view),
+    ...commonJson(book, record, instance.fields),
     changeKey: changeKey(record.number, record.changeCount, instance.date ?? '', exception?.changeCount ?? -1),
     iCalUId: iCalUId(book, record, instance.date),
     type: instance.type,

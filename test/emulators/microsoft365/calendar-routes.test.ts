@@ -147,7 +147,7 @@ describe('Microsoft 365 emulator: the demo calendars', () => {
   afterAll(async () => running?.close());
 
   it('seeds a weekly meeting with a moved and a cancelled occurrence, the 31st, all-day, other zones, Teams, private, a second and a shared calendar', async () => {
-    const [first, second] = running.emulator.tenant.directory.listUsers() as [{ userPrincipalName: string }, { userPrincipalName: string }];
+    const [first, second] = running.emulator.tenant.directory.listUsers() as unknown as [{ userPrincipalName: string }, { userPrincipalName: string }];
     const occurrences = await expandedOccurrences(running, first.userPrincipalName, '2026-01-01T00:00:00Z', '2026-06-01T00:00:00Z');
     const team = occurrences.filter((occurrence) => occurrence.subject.startsWith('Team meeting'));
     expect(team.slice(0, 3).map(({ start, subject }) => [start, subject])).toEqual([
