@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Calendar, Event } from '@microsoft/microsoft-graph-types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGraphClient, withPreferences, type GraphConnection } from '../../../connectors/microsoft365/graph-client.js';
@@ -169,5 +172,42 @@ describe('Microsoft 365 emulator: the demo calendars', () => {
     const connection = createGraphClient(running.graphSettings);
     const list = (await connection.client.api(`/users/${first.userPrincipalName}/calendars`).get()) as { value: Calendar[] };
     expect(list.value.find((calendar) => calendar.name?.endsWith("'s rota"))?.owner?.address).toBe(second.userPrincipalName);
+  });
+});
+
+describe('Microsoft 365 emulator: calendars persist with the tenant', () => {
+  it('keeps calendars, series, exceptions, cancellations and delta tokens across a restart', async () => {
+    const persistDir = mkdtempSync(path.join(process.env.DATA_DIR ?? os.tmpdir(), 'm365-calendar-persist-'));
+    try {
+      const before = await startMicrosoft365Emulator({ seed: { seed: 18, users: 1, messagesPerUser: 1 }, persistDir });
+      const upn = before.emulator.tenant.directory.listUsers()[0]?.userPrincipalName ?? '';
+      const added = await addEvent(before, upn, { ...series, calendar: 'Projects', exceptions: [{ originalStart: '2026-03-03', subject: 'Stand-up (late)' }] });
+      const window = 'startDateTime=2026-03-01T00:00:00Z&endDateTime=2026-04-01T00:00:00Z';
+      const beforeConnection = createGraphClient(before.graphSettings);
+      const calendars = (await beforeConnection.client.api(`/users/${upn}/calendars`).get()) as { value: Calendar[] };
+      const projects = calendars.value.find((calendar) => calendar.name === 'Projects') as Calendar;
+      const round = (await withPreferences(beforeConnection.client.api(`/users/${upn}/calendars/${projects.id}/calendarView/delta?${window}`), immutable).get()) as {
+        value: Event[];
+        '@odata.deltaLink': string;
+      };
+      const occurrencesBefore = await expandedOccurrences(before, upn, '2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z');
+      before.emulator.persist();
+      await before.close();
+
+      const after = await startMicrosoft365Emulator({ persistDir });
+      try {
+        expect(await expandedOccurrences(after, upn, '2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z')).toEqual(occurrencesBefore);
+        expect(occurrencesBefore.map((occurrence) => occurrence.subject)).toEqual(['Stand-up', 'Stand-up (late)', 'Stand-up', 'Stand-up']);
+        // The delta link handed out before the restart still works (same state key, same change log).
+        const link = round['@odata.deltaLink'].replace(before.url, after.url);
+        await controlJson(after, `/users/${upn}/events/${added.immutableId}/update`, { subject: 'Stand-up (renamed)' });
+        const changes = (await withPreferences(createGraphClient(after.graphSettings).client.api(link), immutable).get()) as { value: Event[] };
+        expect(changes.value.map((event) => event.subject)).toEqual(['Stand-up (renamed)', 'Stand-up (late)', 'Stand-up (renamed)', 'Stand-up (renamed)']);
+      } finally {
+        await after.close();
+      }
+    } finally {
+      rmSync(persistDir, { recursive: true, force: true });
+    }
   });
 });
