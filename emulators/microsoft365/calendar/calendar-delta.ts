@@ -96,10 +96,25 @@ function changeItems(book: CalendarBook, calendar: CalendarRecord, change: Calen
   return items;
 }
 
+/** The last listing per book, calendar and window, valid while the book's change number stays: a first round of many pages expands the calendar once, not once a page. */
+const listings = new WeakMap<CalendarBook, Map<string, { seq: number; instances: EventInstance[] }>>();
+
 /** The window's instances in this calendar in listing order (series masters never: calendarView delta lists occurrences and exceptions). */
 function listing(book: CalendarBook, calendar: CalendarRecord, window: Window): EventInstance[] {
-  const instances = book.eventsIn(calendar).flatMap((record) => instancesIn(record, window.start, window.end));
-  return instances.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+  const key = `${calendar.number}/${window.start.toMillis()}/${window.end.toMillis()}`;
+  const cache = listings.get(book) ?? new Map<string, { seq: number; instances: EventInstance[] }>();
+  listings.set(book, cache);
+  const cached = cache.get(key);
+  if (cached && cached.seq === book.currentSeq) return cached.instances;
+  const instances = book
+    .eventsIn(calendar)
+    .flatMap((record) => instancesIn(record, window.start, window.end))
+    .map((instance) => ({ instance, key: keyOf(instance) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ instance }) => instance);
+  cache.clear();
+  cache.set(key, { seq: book.currentSeq, instances });
+  return instances;
 }
 
 export function buildCalendarDeltaPage(book: CalendarBook, calendar: CalendarRecord, position: CalendarDeltaPosition, window: Window, pageSize: number, view: EventView): CalendarDeltaPage {

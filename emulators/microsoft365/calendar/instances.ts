@@ -30,23 +30,41 @@ export function eventEnd(fields: EventFields): DateTime {
   return instantOf(fields.end.dateTime ?? '', fields.end.timeZone ?? 'UTC');
 }
 
-/** An occurrence's original start: the series' wall-clock time of day on that date, in the recurrence zone (so DST moves the UTC instant, not the local time). */
-export function originalStartOf(record: EventRecord, date: string): DateTime {
-  const zone = recurrenceZone(record);
-  const local = eventStart(record.fields).setZone(zone);
-  return DateTime.fromISO(date, { zone }).set({ hour: local.hour, minute: local.minute, second: local.second, millisecond: 0 });
+/** What every occurrence of a series shares: its zone, local time of day and length; worked out once per expansion. */
+interface SeriesShape {
+  zone: string;
+  hour: number;
+  minute: number;
+  second: number;
+  durationMs: number;
 }
 
-function occurrence(record: EventRecord, date: string): EventInstance {
-  const originalStart = originalStartOf(record, date);
-  const duration = eventEnd(record.fields).diff(eventStart(record.fields));
+function shapeOf(record: EventRecord): SeriesShape {
+  const zone = recurrenceZone(record);
+  const start = eventStart(record.fields);
+  const local = start.setZone(zone);
+  return { zone, hour: local.hour, minute: local.minute, second: local.second, durationMs: eventEnd(record.fields).toMillis() - start.toMillis() };
+}
+
+function startOn(shape: SeriesShape, date: string): DateTime {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return DateTime.fromObject({ year, month, day, hour: shape.hour, minute: shape.minute, second: shape.second }, { zone: shape.zone });
+}
+
+/** An occurrence's original start: the series' wall-clock time of day on that date, in the recurrence zone (so DST moves the UTC instant, not the local time). */
+export function originalStartOf(record: EventRecord, date: string): DateTime {
+  return startOn(shapeOf(record), date);
+}
+
+function occurrence(record: EventRecord, date: string, shape: SeriesShape = shapeOf(record)): EventInstance {
+  const originalStart = startOn(shape, date).toUTC();
   const exception = record.exceptions.find((candidate) => candidate.date === date);
-  const base = { record, date, originalStart: originalStart.toUTC() };
-  if (!exception) return { ...base, type: 'occurrence', start: originalStart.toUTC(), end: originalStart.plus(duration).toUTC(), fields: record.fields };
+  const base = { record, date, originalStart };
+  if (!exception) return { ...base, type: 'occurrence', start: originalStart, end: originalStart.plus(shape.durationMs), fields: record.fields };
   const fields: EventFields = { ...record.fields, ...exception.fields };
-  const start = exception.fields.start ? eventStart(fields) : originalStart;
-  const end = exception.fields.end ? eventEnd(fields) : start.plus(duration);
-  return { ...base, type: 'exception', start: start.toUTC(), end: end.toUTC(), fields };
+  const start = exception.fields.start ? eventStart(fields).toUTC() : originalStart;
+  const end = exception.fields.end ? eventEnd(fields).toUTC() : start.plus(shape.durationMs);
+  return { ...base, type: 'exception', start, end, fields };
 }
 
 /** Whether an occurrence date belongs to the series (cancelled ones included). */
@@ -80,7 +98,8 @@ export function instancesIn(record: EventRecord, windowStart: DateTime, windowEn
     const single: EventInstance = { record, type: 'singleInstance', start: eventStart(record.fields).toUTC(), end: eventEnd(record.fields).toUTC(), fields: record.fields };
     return overlaps(single) ? [single] : [];
   }
-  const zone = recurrenceZone(record);
+  const shape = shapeOf(record);
+  const zone = shape.zone;
   // A long exception or event could start well before the window; a month of slack covers meetings, and exceptions are checked on their own.
   const from = datesAround(windowStart.minus({ days: 31 }), zone, -1);
   const until = datesAround(windowEnd, zone, 1);
@@ -90,7 +109,7 @@ export function instancesIn(record: EventRecord, windowStart: DateTime, windowEn
     if (date < from) continue;
     seen.add(date);
     if (record.cancelledDates.includes(date)) continue;
-    const instance = occurrence(record, date);
+    const instance = occurrence(record, date, shape);
     if (overlaps(instance)) result.push(instance);
   }
   for (const exception of record.exceptions) {

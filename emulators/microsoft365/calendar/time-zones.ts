@@ -11,7 +11,17 @@ import { findIana } from 'windows-iana';
  */
 const utcNames = new Set(['utc', 'tzone://microsoft/utc', 'etc/utc', 'gmt', 'coordinated universal time']);
 
+/** Zone lookups repeat for every occurrence a window expands; the mapping never changes while the process runs. */
+const resolved = new Map<string, string | undefined>();
+
 export function ianaZoneOf(timeZone: string): string | undefined {
+  if (resolved.has(timeZone)) return resolved.get(timeZone);
+  const zone = lookUpZone(timeZone);
+  resolved.set(timeZone, zone);
+  return zone;
+}
+
+function lookUpZone(timeZone: string): string | undefined {
   const trimmed = timeZone.trim();
   if (utcNames.has(trimmed.toLowerCase())) return 'UTC';
   const mapped = findIana(trimmed)?.[0];
