@@ -52,6 +52,8 @@ export const demoMicrosoft365Seed: SeedOptions = {
   failingItemsPerUser: demoPeople.map((person) => person.failingItems),
   // Outlook contacts for everyone: nested folders, photos, year-less birthdays, three addresses and many phones (seed/contact-generator.ts).
   contactsPerUser: 24,
+  // Calendars for everyone: recurring series with a moved and a cancelled occurrence, the 31st, all-day, other zones, Teams, private, a second and a shared calendar (microsoft365/seed/calendars.ts).
+  calendars: true,
   groups: true,
 };
 

@@ -6,6 +6,7 @@ import { graphError } from './http/graph-error.js';
 import { delayDirectoryPages, directoryPagePatterns, type DirectoryLatency } from './http/directory-latency.js';
 import { injectFaults, recordStats, requestContext, requireBearerToken, throttleMailbox } from './http/middleware.js';
 import { ODataQueryError } from './http/odata.js';
+import { createCalendarRoutes } from './calendar/calendar-routes.js';
 import { createBatchRoutes } from './routes/batch.js';
 import { createContactFolderRoutes } from './routes/contact-folders.js';
 import { createContactRoutes } from './routes/contacts.js';
@@ -37,7 +38,16 @@ export interface EmulatorAppDeps {
  * subject to them ("Throttling coming to Outlook API and Microsoft Graph",
  * Microsoft 365 Developer Blog, 2017), so contacts draw on the same budget as mail.
  */
-const mailboxRoutePatterns = ['/v1.0/users/:userId/mailFolders/*', '/v1.0/users/:userId/messages/*', '/v1.0/users/:userId/contactFolders/*', '/v1.0/users/:userId/contacts/*'];
+const mailboxRoutePatterns = [
+  '/v1.0/users/:userId/mailFolders/*',
+  '/v1.0/users/:userId/messages/*',
+  '/v1.0/users/:userId/contactFolders/*',
+  '/v1.0/users/:userId/contacts/*',
+  // Calendar draws on the same per-mailbox budget: the Outlook limits cover "Outlook API resources" mail, calendar and contacts (learn.microsoft.com/graph/throttling-limits, "Outlook service limits").
+  '/v1.0/users/:userId/calendars/*',
+  '/v1.0/users/:userId/calendarView/*',
+  '/v1.0/users/:userId/events/*',
+];
 
 /**
  * The emulator's HTTP surface, in pipeline order: request ids and stats for
@@ -69,6 +79,7 @@ export function createEmulatorApp(deps: EmulatorAppDeps): Hono<GraphEnv> {
   app.route('/', createMessageRoutes(tenant));
   app.route('/', createContactFolderRoutes(tenant));
   app.route('/', createContactRoutes(tenant));
+  app.route('/', createCalendarRoutes(tenant, stats));
   app.route(
     '/',
     createBatchRoutes((request) => Promise.resolve(app.fetch(request))),

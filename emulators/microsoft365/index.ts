@@ -13,7 +13,8 @@ import { DirectoryLatency } from './http/directory-latency.js';
  * Microsoft 365 emulator: the Entra ID client-credentials token endpoint and
  * the subset of Microsoft Graph v1.0 the sync uses (users, groups, mail
  * folders, per-folder message delta, message metadata and MIME, contact
- * folders, contacts, their photos and per-folder contact delta, $batch),
+ * folders, contacts, their photos and per-folder contact delta, calendars,
+ * events with Outlook recurrence and calendarView delta, $batch),
  * with Graph's error shapes and Outlook's throttling, plus a control API for
  * faults. Serve `app` with emulators/https.ts (the real clients need HTTPS).
  */

@@ -20,7 +20,7 @@ export interface RunningMicrosoft365Server {
 }
 
 /** The seed used when a data directory has no saved tenant yet: enough to show a sync at work. */
-export const demoSeed = { seed: 1, users: 5, messagesPerUser: 200, failingItemsPerUser: 4, contactsPerUser: 12 };
+export const demoSeed = { seed: 1, users: 5, messagesPerUser: 200, failingItemsPerUser: 4, contactsPerUser: 12, calendars: true };
 
 /** The emulator served over HTTPS with the local CA, its tenant saved under the data directory. */
 export async function startMicrosoft365Server(options: Microsoft365ServerOptions): Promise<RunningMicrosoft365Server> {

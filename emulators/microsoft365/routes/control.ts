@@ -9,6 +9,7 @@ import type { DirectoryLatency } from '../http/directory-latency.js';
 import { DirectoryError } from '../state/directory.js';
 import { rawMimeRefusal, summariseRawMime } from '../state/raw-mime.js';
 import { controlError, parseBody } from './control-body.js';
+import { createCalendarControlRoutes } from '../calendar/calendar-control.js';
 import { createContactControlRoutes } from './contact-control.js';
 
 /**
@@ -255,6 +256,7 @@ export function createControlRoutes(deps: ControlDeps): Hono {
   });
 
   app.route('/', createContactControlRoutes(tenant));
+  app.route('/', createCalendarControlRoutes(tenant));
 
   app.post('/_control/throttle', async (c) => {
     const body = await parseBody(c, schemas.throttle);

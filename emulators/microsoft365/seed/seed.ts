@@ -7,6 +7,7 @@ import type { FlagStatus, Mailbox } from '../state/mailbox.js';
 import type { MailFolder } from '../state/mail-folder.js';
 import { seededGuid } from '../state/ids.js';
 import type { TenantState } from '../state/tenant.js';
+import { seedCalendar } from './calendars.js';
 import { seedContacts } from './contacts.js';
 
 /** A named person for one seeded user, instead of a name drawn from the seed. */
@@ -38,6 +39,8 @@ export interface SeedOptions {
   historyDays?: number;
   /** Outlook contacts per user, in the default Contacts folder and a few nested folders; one count for every user or one per user. Default 0. */
   contactsPerUser?: number | number[];
+  /** The demo calendars (seed/calendars.ts) for every user. Default false. */
+  calendars?: boolean;
 }
 
 export interface SeedResult {
@@ -169,6 +172,12 @@ export function seedTenant(tenant: TenantState, options: SeedOptions): SeedResul
     seedContacts(tenant.mailboxOf(user).contacts, mixSeed(options.seed, index), perUser(options.contactsPerUser ?? 0, index), newest);
     users.push(user);
     messages += count;
+  }
+  if (options.calendars) {
+    users.forEach((user, index) => {
+      const colleague = users.length > 1 ? users[(index + 1) % users.length] : undefined;
+      seedCalendar(tenant.mailboxOf(user).calendars, colleague ? { name: colleague.displayName, address: colleague.userPrincipalName } : undefined);
+    });
   }
   const groups = options.groups === false ? [] : seedGroups(tenant, options.seed, users);
   tenant.changed();

@@ -1,3 +1,4 @@
+import { CalendarBook } from '../calendar/calendar-book.js';
 import { planMessage, type MailAddress, type MessagePlan, type SeededMessageKind } from '../../mime/message-plan.js';
 import { ChangedAspect } from './change-log.js';
 import { ContactBook } from './contact-book.js';
@@ -93,6 +94,8 @@ export class Mailbox {
   deltaGeneration = 1;
   /** The mailbox's Outlook contacts and contact folders. */
   readonly contacts: ContactBook;
+  /** The mailbox's calendars and events (calendar/calendar-book.ts). */
+  readonly calendars: CalendarBook;
 
   constructor(init: MailboxInit) {
     this.number = init.number;
@@ -100,6 +103,7 @@ export class Mailbox {
     this.owner = init.owner;
     this.changeLogRetention = init.changeLogRetention;
     this.contacts = new ContactBook(init.number, init.changeLogRetention);
+    this.calendars = new CalendarBook(init.number, () => ({ name: this.owner.name, address: this.owner.address }), init.changeLogRetention);
     for (const folder of defaultFolders) {
       this.folders.set(folder.number, new MailFolder(folder.number, folder.displayName, folder.parent, folder.name, false, this.changeLogRetention));
     }

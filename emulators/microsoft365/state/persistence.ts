@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { MailAddress, SeededMessageKind } from '../../mime/message-plan.js';
 import type { CredentialsSnapshot } from '../identity/credentials.js';
 import type { ChangeLogSnapshot } from './change-log.js';
+import type { CalendarBookSnapshot } from '../calendar/calendar-book.js';
 import type { ContactBookSnapshot } from './contact-book.js';
 import type { DirectoryGroup, DirectoryUser } from './directory.js';
 import type { RawMimeSummary } from './raw-mime.js';
@@ -43,6 +44,8 @@ interface MailboxSnapshot {
   rawMessages?: Array<[number, string, RawMimeSummary]>;
   /** Contact folders and contacts; absent in files saved before contacts existed. */
   contacts?: ContactBookSnapshot;
+  /** Calendars and events; absent in files saved before calendars existed. */
+  calendars?: CalendarBookSnapshot;
 }
 
 interface TenantSnapshot {
@@ -84,6 +87,7 @@ function mailboxSnapshot(mailbox: Mailbox): MailboxSnapshot {
     messages,
     rawMessages: [...mailbox.allRawMessages()].map(([number, raw]) => [number, raw.bytes.toString('base64'), raw.summary]),
     contacts: mailbox.contacts.toSnapshot(),
+    calendars: mailbox.calendars.toSnapshot(),
   };
 }
 
@@ -118,6 +122,7 @@ function restoreMailbox(snapshot: MailboxSnapshot, changeLogRetention: number): 
   }
   mailbox.restoreCounters(snapshot.counters);
   if (snapshot.contacts) mailbox.contacts.restore(snapshot.contacts);
+  if (snapshot.calendars) mailbox.calendars.restore(snapshot.calendars);
   return mailbox;
 }
 

@@ -31,7 +31,7 @@ export interface TenantSettings {
 
 export class TenantError extends Error {
   constructor(
-    readonly code: 'UserNotFound' | 'FolderNotFound' | 'MessageNotFound' | 'ContactNotFound' | 'ContactFolderNotFound',
+    readonly code: 'UserNotFound' | 'FolderNotFound' | 'MessageNotFound' | 'ContactNotFound' | 'ContactFolderNotFound' | 'EventNotFound',
     message: string,
   ) {
     super(message);

@@ -9,7 +9,20 @@ export interface StatsSnapshot {
   quotaRefusals: Record<RefusalReason, number> & { total: number };
   tokensIssued: number;
   tokenRefusals: number;
+  /** Calendar reads answered 200, for a bench's "requests per calendar" (calendarView delta pages by calendar id). */
+  calendar: CalendarCounts;
 }
+
+export interface CalendarCounts {
+  calendarListPages: number;
+  calendarGets: number;
+  eventGets: number;
+  instancesPages: number;
+  deltaPages: number;
+  deltaPagesByCalendar: Record<string, number>;
+}
+
+const emptyCalendarCounts = (): CalendarCounts => ({ calendarListPages: 0, calendarGets: 0, eventGets: 0, instancesPages: 0, deltaPages: 0, deltaPagesByCalendar: {} });
 
 export class RequestStats {
   private since = new Date();
@@ -18,6 +31,13 @@ export class RequestStats {
   private refusals: Record<RefusalReason, number> = { concurrency: 0, budget: 0, injected: 0 };
   private tokensIssued = 0;
   private tokenRefusals = 0;
+  private calendar = emptyCalendarCounts();
+
+  /** One successful calendar read; `calendarId` names the calendar of a calendarView delta page. */
+  calendarRead(kind: Exclude<keyof CalendarCounts, 'deltaPagesByCalendar'>, calendarId?: string): void {
+    this.calendar[kind]++;
+    if (calendarId !== undefined) this.calendar.deltaPagesByCalendar[calendarId] = (this.calendar.deltaPagesByCalendar[calendarId] ?? 0) + 1;
+  }
 
   record(route: string, status: number): void {
     this.total++;
@@ -48,6 +68,7 @@ export class RequestStats {
     this.refusals = { concurrency: 0, budget: 0, injected: 0 };
     this.tokensIssued = 0;
     this.tokenRefusals = 0;
+    this.calendar = emptyCalendarCounts();
   }
 
   snapshot(): StatsSnapshot {
@@ -61,6 +82,7 @@ export class RequestStats {
       quotaRefusals: { concurrency, budget, injected, total: concurrency + budget + injected },
       tokensIssued: this.tokensIssued,
       tokenRefusals: this.tokenRefusals,
+      calendar: { ...this.calendar, deltaPagesByCalendar: { ...this.calendar.deltaPagesByCalendar } },
     };
   }
 }

@@ -49,6 +49,31 @@ describe('Graph contract (JSON Schema from @microsoft/microsoft-graph-types)', (
     expect(graph.check(json('GET', '/v1.0/users/u1/contacts/c1', { ...contact, phones: [] }))).toEqual(['Contact: (body) has a property the description lacks: "phones"']);
   });
 
+  it('accepts an event (occurrence and series master), a calendar page and a calendarView delta page; reports what the event type lacks', () => {
+    const occurrence = {
+      id: 'e1',
+      type: 'occurrence',
+      seriesMasterId: 'e0',
+      originalStart: '2026-03-02T09:00:00Z',
+      start: { dateTime: '2026-03-02T09:00:00.0000000', timeZone: 'UTC' },
+      end: { dateTime: '2026-03-02T10:00:00.0000000', timeZone: 'UTC' },
+      recurrence: null,
+      onlineMeeting: { joinUrl: 'https://teams.microsoft.com/l/meetup-join/x' },
+    };
+    const master = {
+      id: 'e0',
+      type: 'seriesMaster',
+      cancelledOccurrences: ['OID.e0.2026-03-09'],
+      recurrence: { pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'], firstDayOfWeek: 'sunday' }, range: { type: 'noEnd', startDate: '2026-03-02' } },
+    };
+    expect(graph.check(json('GET', '/v1.0/users/u1/events/e0', { '@odata.context': context, ...master }))).toEqual([]);
+    expect(graph.check(json('GET', '/v1.0/users/u1/calendars', { value: [{ id: 'c1', name: 'Calendar', isDefaultCalendar: true, owner: { name: 'Ann', address: 'ann@example.com' } }] }))).toEqual([]);
+    const delta = { value: [occurrence, { id: 'e2', '@removed': { reason: 'deleted' } }], '@odata.deltaLink': 'https://graph.example/v1.0/users/u1/calendarView/delta?$deltatoken=1' };
+    expect(graph.check(json('GET', '/v1.0/users/u1/calendarView/delta', delta))).toEqual([]);
+    expect(graph.check(json('GET', '/v1.0/users/u1/calendars/c1/calendarView/delta', delta))).toEqual([]);
+    expect(graph.check(json('GET', '/v1.0/users/u1/events/e1', { ...occurrence, occurrenceId: 'OID.e0.2026-03-02' }))).toEqual(['Event: (body) has a property the description lacks: "occurrenceId"']);
+  });
+
   it('reports a property the types lack and a value of the wrong type', () => {
     const problems = graph.check(json('GET', '/v1.0/users/u1/messages/m1', { ...graphMessage, size: 2048, isRead: 'no' }));
     expect(problems).toContain('Message: (body) has a property the description lacks: "size"');
@@ -78,7 +103,7 @@ describe('Graph contract (JSON Schema from @microsoft/microsoft-graph-types)', (
     const batch = { responses: [{ id: '1', status: 424, headers: {}, body: { error: { code: 'FailedDependency' } } }] };
     expect(graph.check(json('POST', '/v1.0/$batch', batch))).toEqual(['responses/0/body: graph-error: /error lacks the required property "message"']);
     expect(graph.check(json('POST', '/v1.0/$batch', { responses: [{ id: 1, status: 200 }] }))).toEqual(['graph-batch: /responses/0/id must be string']);
-    expect(graph.check(json('GET', '/v1.0/users/u1/calendars', { value: [] }))[0]).toMatch(/^no Graph v1.0 answer is described for GET \/v1.0\/users\/u1\/calendars/);
+    expect(graph.check(json('GET', '/v1.0/users/u1/calendarGroups', { value: [] }))[0]).toMatch(/^no Graph v1.0 answer is described for GET \/v1.0\/users\/u1\/calendarGroups/);
   });
 });
 

@@ -116,6 +116,51 @@ describe('Microsoft 365 emulator: every Graph route answers as Graph describes i
     expect((await graph(`/users/${userId}/contacts/${contactId}/photo`)).status).toBe(404);
   });
 
+  it('calendars, events (master, occurrence), instances and calendarView delta of the default and another calendar', async () => {
+    const userId = await firstId('/users');
+    const control = (path: string, body: unknown): Promise<Response> =>
+      fetch(`${running.url}/_control/users/${userId}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const series = (await (
+      await control('/events', {
+        subject: 'Weekly',
+        isOnlineMeeting: true,
+        attendees: [{ emailAddress: { name: 'Bo', address: 'bo@example.com' }, type: 'optional', status: { response: 'accepted' } }],
+        location: { displayName: 'Room 1' },
+        start: { dateTime: '2026-03-02T09:00:00', timeZone: 'W. Europe Standard Time' },
+        end: { dateTime: '2026-03-02T10:00:00', timeZone: 'W. Europe Standard Time' },
+        recurrence: { pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'] }, range: { type: 'numbered', startDate: '2026-03-02', numberOfOccurrences: 3 } },
+        exceptions: [
+          {
+            originalStart: '2026-03-09',
+            subject: 'Weekly (moved)',
+            start: { dateTime: '2026-03-10T09:00:00', timeZone: 'W. Europe Standard Time' },
+            end: { dateTime: '2026-03-10T10:00:00', timeZone: 'W. Europe Standard Time' },
+          },
+        ],
+        cancelledOccurrences: ['2026-03-16'],
+      })
+    ).json()) as { id: string };
+    await control('/events', {
+      subject: 'Elsewhere',
+      calendar: 'Projects',
+      isAllDay: true,
+      start: { dateTime: '2026-03-05T00:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2026-03-06T00:00:00', timeZone: 'UTC' },
+    });
+    const calendars = (await graph(`/users/${userId}/calendars`)).body.value as { id: string; name: string }[];
+    const projects = calendars.find((calendar) => calendar.name === 'Projects')!;
+    expect((await graph(`/users/${userId}/calendars/${projects.id}`)).status).toBe(200);
+    expect((await graph(`/users/${userId}/events/${series.id}?$select=cancelledOccurrences`)).status).toBe(200);
+    const window = 'startDateTime=2026-03-01T00:00:00Z&endDateTime=2026-04-01T00:00:00Z';
+    const instances = (await graph(`/users/${userId}/events/${series.id}/instances?${window}`)).body.value as { id: string }[];
+    for (const instance of instances) expect((await graph(`/users/${userId}/events/${instance.id}`)).status).toBe(200);
+    for (const path of [`/users/${userId}/calendarView/delta?${window}`, `/users/${userId}/calendars/${projects.id}/calendarView/delta?${window}`]) {
+      const page = await fetch(`${running.url}/v1.0${path}`, { headers: { ...headers, prefer: 'odata.maxpagesize=1, outlook.timezone="Pacific Standard Time"' } });
+      expect(page.status).toBe(200);
+    }
+    expect((await graph(`/users/${userId}/events/${series.id}x/instances?${window}`)).status).toBe(400);
+  });
+
   it('$batch, with a failing part and a part that depends on it', async () => {
     const userId = await firstId('/users');
     const requests = [

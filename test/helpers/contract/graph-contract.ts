@@ -17,6 +17,8 @@ const definitionOf: Record<GraphResource, string> = {
   contact: 'Contact',
   contactFolder: 'ContactFolder',
   profilePhoto: 'ProfilePhoto',
+  event: 'Event',
+  calendar: 'Calendar',
 };
 /** Derived types a collection of the base may hold, told apart by @odata.type. */
 const derivedTypes: Partial<Record<GraphResource, readonly GraphResource[]>> = { directoryObject: ['user', 'group'] };

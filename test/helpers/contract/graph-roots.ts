@@ -3,7 +3,7 @@
  * declares them. graph-schema-source.ts turns this interface (and everything it reaches)
  * into JSON Schema at test time; nothing here is written by hand but the list.
  */
-import type { Contact, ContactFolder, DirectoryObject, Group, MailFolder, Message, ProfilePhoto, User } from '@microsoft/microsoft-graph-types';
+import type { Calendar, Contact, ContactFolder, Event, DirectoryObject, Group, MailFolder, Message, ProfilePhoto, User } from '@microsoft/microsoft-graph-types';
 
 export interface GraphContractRoots {
   message: Message;
@@ -14,4 +14,6 @@ export interface GraphContractRoots {
   contact: Contact;
   contactFolder: ContactFolder;
   profilePhoto: ProfilePhoto;
+  event: Event;
+  calendar: Calendar;
 }

@@ -3,7 +3,7 @@
  * Graph's documentation gives there. A new emulator route needs a line here,
  * or its successful responses are reported as undescribed.
  */
-export type GraphResource = 'message' | 'mailFolder' | 'user' | 'group' | 'directoryObject' | 'contact' | 'contactFolder' | 'profilePhoto';
+export type GraphResource = 'message' | 'mailFolder' | 'user' | 'group' | 'directoryObject' | 'contact' | 'contactFolder' | 'profilePhoto' | 'event' | 'calendar';
 
 export type GraphAnswer =
   | { kind: 'entity'; resource: GraphResource }
@@ -50,6 +50,12 @@ export const graphRoutes: readonly GraphRoute[] = [
   { method: 'GET', template: '/v1.0/users/{}/contactFolders/{}/contacts/{}', answer: { kind: 'entity', resource: 'contact' } },
   { method: 'GET', template: '/v1.0/users/{}/contactFolders/{}/contacts/{}/photo', answer: { kind: 'entity', resource: 'profilePhoto' } },
   { method: 'GET', template: '/v1.0/users/{}/contactFolders/{}/contacts/{}/photo/$value', answer: { kind: 'media' } },
+  { method: 'GET', template: '/v1.0/users/{}/calendars', answer: { kind: 'collection', resource: 'calendar' } },
+  { method: 'GET', template: '/v1.0/users/{}/calendars/{}', answer: { kind: 'entity', resource: 'calendar' } },
+  { method: 'GET', template: '/v1.0/users/{}/events/{}', answer: { kind: 'entity', resource: 'event' } },
+  { method: 'GET', template: '/v1.0/users/{}/events/{}/instances', answer: { kind: 'collection', resource: 'event' } },
+  { method: 'GET', template: '/v1.0/users/{}/calendarView/delta', answer: { kind: 'delta', resource: 'event' } },
+  { method: 'GET', template: '/v1.0/users/{}/calendars/{}/calendarView/delta', answer: { kind: 'delta', resource: 'event' } },
   { method: 'POST', template: '/v1.0/$batch', answer: { kind: 'batch' } },
 ];
 
