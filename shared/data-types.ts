@@ -12,6 +12,7 @@ export type DataType = (typeof DATA_TYPES)[number];
 export const dataTypeActivityNames = {
   mail: { discover: 'discoverMailFolders', sync: 'syncMailFolders', containers: 'mail folders' },
   contacts: { discover: 'discoverContactFolders', sync: 'syncContactFolders', containers: 'contact folders' },
+  calendar: { discover: 'discoverCalendars', sync: 'syncCalendars', containers: 'calendars' },
 } as const satisfies Partial<Record<DataType, { discover: string; sync: string; containers: string }>>;
 
 export type SyncableDataType = keyof typeof dataTypeActivityNames;

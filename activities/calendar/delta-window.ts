@@ -24,6 +24,7 @@ const PREFIX = 'calendar-window:';
 /** Which calendar a link walks: a new round over a new window starts from that calendar's first request. */
 export interface WindowedCalendar {
   sourceCalendarId: string;
+  /** As the walk last knew it (the containers' mark decides). */
   isDefault: boolean;
 }
 

@@ -41,8 +41,11 @@ export interface ItemOperations<Session, Item extends { id: string }> {
   writeMany?(session: Session, container: ContainerStateView, items: Item[]): Promise<TargetCopy[]>;
   /** Items per writeMany call. */
   readonly batchSize?: number;
-  /** Brings the copy up to date; returns what is kept of it now. */
-  update(session: Session, container: ContainerStateView, item: Item, row: ItemMapView): Promise<Omit<TargetCopy, 'targetItemId'>>;
+  /**
+   * Brings the copy up to date; returns what is kept of it now. `unchanged`: the copy already
+   * matched (a calendar's new window round reads every event again), so nothing was written or counted.
+   */
+  update(session: Session, container: ContainerStateView, item: Item, row: ItemMapView): Promise<Omit<TargetCopy, 'targetItemId'> & { unchanged?: boolean }>;
   /**
    * The item was @removed from a container's delta: deleted, or moved to another container. The
    * copy of a deleted item goes where a deletion can still be undone (true); a moved one stays (false),
@@ -150,7 +153,8 @@ export async function applyPageItemwise<Session, Item extends { id: string }>(
     const row = rows.get(item.id);
     if (row?.state !== 'imported') continue;
     try {
-      const { targetState, partial } = await ops.update(session, container, item, row);
+      const { targetState, partial, unchanged } = await ops.update(session, container, item, row);
+      if (unchanged) continue;
       updates.push({ sourceItemId: item.id, targetState, sourceContainerId: container.sourceContainerId });
       if (partial) incomplete.push({ item, verdict: partial });
       else settled.push(item.id);

@@ -143,4 +143,5 @@ export async function walkContainer(deps: EngineDeps, input: UserPairInput & { s
 const containerWords: Record<AnyDataTypeModule['dataType'], string> = {
   mail: 'folder',
   contacts: 'contact folder',
+  calendar: 'calendar',
 };

@@ -147,7 +147,7 @@ describe('bad input of every kind', () => {
       [{ ...valid, rules: { domains: ['not a domain'] } }, 'body.rules.domains.0'],
       [{ ...valid, cycleIntervalSeconds: 10 }, 'body.cycleIntervalSeconds'],
       [{ ...valid, cycleIntervalSeconds: 1e12 }, 'body.cycleIntervalSeconds'],
-      [{ ...valid, dataTypes: ['calendar'] }, 'body.dataTypes.0'],
+      [{ ...valid, dataTypes: ['files'] }, 'body.dataTypes.0'],
       [{ ...valid, dataTypes: [] }, 'body.dataTypes'],
       [{ ...valid, usernameMapping: 'whatever' }, 'body.usernameMapping'],
       [{ ...valid, sourceConnectionId: 'src' }, 'body.sourceConnectionId'],

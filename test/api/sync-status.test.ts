@@ -148,7 +148,7 @@ describe('GET /api/sync-status and the detail panel', () => {
     expect(detail.error).toMatchObject({ code: expect.stringMatching(/AUTH_TOKEN_EXPIRED|RATE_LIMITED/), message: 'The cycle could not finish.', details: { status: 401 } });
     expect(detail.error.recommendedAction).toEqual(expect.any(String));
     expect(detail.countsByType).toEqual({ mail: { exported: 12, imported: 10, failed: 2, skipped: 0 } });
-    expect(detail.itemErrorsByCode).toEqual({ ITEM_TOO_LARGE: 1, ENCRYPTED_ITEM: 0, UNSUPPORTED_FORMAT: 0, ITEM_REJECTED: 0, CHANGE_REJECTED: 0, PHOTO_REJECTED: 0 });
+    expect(detail.itemErrorsByCode).toEqual({ ITEM_TOO_LARGE: 1, ENCRYPTED_ITEM: 0, UNSUPPORTED_FORMAT: 0, ITEM_REJECTED: 0, CHANGE_REJECTED: 0, PHOTO_REJECTED: 0, ATTACHMENTS_NOT_COPIED: 0 });
     expect(detail.recentCycles).toEqual([expect.objectContaining({ id: cycle, kind: 'delta', trigger: 'schedule', outcome: 'failed', errorCode: 'AUTH_TOKEN_EXPIRED' })]);
     expect(detail.workflowId).toBe(`sync-user-${failed.policyId}-${users.indexOf(failed)}`);
     expect(detail.runId).toBe('run-1');

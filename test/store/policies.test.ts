@@ -56,7 +56,7 @@ describe('policies', () => {
     expect(await failedField(store.policies.create(policyInput({ sourceConnectionId: '00000000-0000-4000-8000-000000000000' })))).toBe('sourceConnectionId');
     expect(await failedField(store.policies.create(policyInput({ rules: { exclude: ['x'] } })))).toBe('rules');
     expect(await failedField(store.policies.create(policyInput({ rules: { allUsers: true, groups: ['x'] } as never })))).toBe('rules.groups');
-    expect(await failedField(store.policies.create(policyInput({ dataTypes: ['calendar'] })))).toBe('dataTypes');
+    expect(await failedField(store.policies.create(policyInput({ dataTypes: ['files'] })))).toBe('dataTypes');
     expect(await failedField(store.policies.create(policyInput({ usernameMapping: 'initials' as never })))).toBe('usernameMapping');
     // The bounds themselves are allowed.
     await store.policies.create(policyInput({ cycleIntervalSeconds: 60 }));

@@ -12,9 +12,10 @@ describe('which data types a cycle copies, and how', () => {
     expect(planDataTypes(state, ['mail'])).toEqual([{ dataType: 'mail', kind: 'delta' }]);
     expect(planDataTypes(freshState(), ['mail'])).toEqual([{ dataType: 'mail', kind: 'initial' }]);
     // A type no module copies yet is left out rather than failing the cycle; the others go in their fixed order.
-    expect(planDataTypes(state, ['contacts', 'mail', 'calendar'])).toEqual([
+    expect(planDataTypes(state, ['contacts', 'files', 'mail', 'calendar'])).toEqual([
       { dataType: 'mail', kind: 'delta' },
       { dataType: 'contacts', kind: 'initial' },
+      { dataType: 'calendar', kind: 'initial' },
     ]);
     // Nor is a type the running workflow code does not know yet (behind its patch in replayed histories).
     expect(planDataTypes(state, ['contacts', 'mail'], (type) => type === 'mail')).toEqual([{ dataType: 'mail', kind: 'delta' }]);
