@@ -50,7 +50,7 @@ export function calendarMethod(ctx: EmulatorContext, accepted: readonly string[]
 
 /** The calendar a calendarId names among the user's own (others' calendars are not modelled: 404 as for an unknown one). */
 export function calendarOf(account: CalendarAccount, calendarId: string | undefined): StoredCalendar {
-  const calendar = account.find(decodeURIComponent(calendarId ?? ''));
+  const calendar = account.find(calendarId ?? '');
   if (!calendar) throw calendarNotFound();
   return calendar;
 }
