@@ -108,7 +108,8 @@ export function checkEvent(event: calendar_v3.Schema$Event, limits: CalendarLimi
     if (!Number.isInteger(reminder.minutes) || reminder.minutes! < 0 || reminder.minutes! > 40_320) throw invalidValue('Reminder minutes must be between 0 and 40320.');
     if (reminder.method !== 'email' && reminder.method !== 'popup') throw invalidValue('Reminder method must be email or popup.');
   }
-  if (event.reminders?.useDefault && overrides.length > 0) throw calendarError(400, 'cannotUseDefaultRemindersAndSpecifyOverride', 'Cannot specify both default reminders and overrides at the same time.');
+  if (event.reminders?.useDefault && overrides.length > 0)
+    throw calendarError(400, 'cannotUseDefaultRemindersAndSpecifyOverride', 'Cannot specify both default reminders and overrides at the same time.');
   if ((event.description ?? '').length > limits.maxDescriptionLength) throw invalidValue(`The description is longer than ${limits.maxDescriptionLength} characters.`);
   // "There can be at most 25 attachments per event" (Event.attachments).
   if ((event.attachments ?? []).length > 25) throw invalidValue('There can be at most 25 attachments per event.');

@@ -112,7 +112,11 @@ function recurrenceSet(event: calendar_v3.Schema$Event, series: SeriesStart): In
     const colon = text.indexOf(':');
     const params = text.slice(0, colon);
     const tzid = /TZID=([^;:]+)/i.exec(params)?.[1];
-    for (const value of text.slice(colon + 1).split(',').map((part) => part.trim()).filter(Boolean)) {
+    for (const value of text
+      .slice(colon + 1)
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)) {
       const when = valueToFloating(value, tzid, series);
       if (name === 'RDATE') set.rdate(when);
       else set.exdate(when);

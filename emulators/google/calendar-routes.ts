@@ -71,7 +71,12 @@ export function calendarRoutes(ctx: EmulatorContext): Hono {
     `${base}/users/me/calendarList`,
     calendarMethod(ctx, calendarScopes.calendarsRead, (c, { account }) => {
       const calendars = [...account.calendars.values()].sort((a, b) => Number(b.primary) - Number(a.primary));
-      return c.json({ kind: 'calendar#calendarList', etag: `"${calendars.reduce((sum, calendar) => sum + calendar.etagRevision, 0)}"`, nextSyncToken: 'CAA=', items: calendars.map(calendarListEntry) });
+      return c.json({
+        kind: 'calendar#calendarList',
+        etag: `"${calendars.reduce((sum, calendar) => sum + calendar.etagRevision, 0)}"`,
+        nextSyncToken: 'CAA=',
+        items: calendars.map(calendarListEntry),
+      });
     }),
   );
   app.get(

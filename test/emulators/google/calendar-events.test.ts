@@ -74,7 +74,11 @@ describe('Calendar API: calendars and events', () => {
     const stranger = await failureOf(
       calendar.events.import({
         calendarId: 'primary',
-        requestBody: { ...timedEvent('Other', '2024-03-04T14:00:00Z', 30, { attendees: [{ email: 'sam@contoso.example' }] }), iCalUID: 'o@contoso.example', organizer: { email: 'dana@contoso.example' } },
+        requestBody: {
+          ...timedEvent('Other', '2024-03-04T14:00:00Z', 30, { attendees: [{ email: 'sam@contoso.example' }] }),
+          iCalUID: 'o@contoso.example',
+          organizer: { email: 'dana@contoso.example' },
+        },
       }),
     );
     expect(stranger).toMatchObject({ status: 403, reason: 'participantIsNeitherOrganizerNorAttendee' });
@@ -124,7 +128,9 @@ describe('Calendar API: calendars and events', () => {
     const attendees = Array.from({ length: 200 }, (_, index) => ({ email: `guest${index}@example.com` }));
     expect(await insert({ attendees })).toMatchObject({ status: 400 });
     expect(await insert({ end: { dateTime: '2024-03-04T08:00:00Z' } })).toMatchObject({ status: 400, reason: 'timeRangeEmpty' });
-    await expect(calendar.events.insert({ calendarId: 'primary', requestBody: { ...timedEvent('ok', '2024-03-04T09:00:00Z'), description: 'x'.repeat(8_000), attendees: attendees.slice(0, 199) } })).resolves.toMatchObject({
+    await expect(
+      calendar.events.insert({ calendarId: 'primary', requestBody: { ...timedEvent('ok', '2024-03-04T09:00:00Z'), description: 'x'.repeat(8_000), attendees: attendees.slice(0, 199) } }),
+    ).resolves.toMatchObject({
       status: 200,
     });
   });

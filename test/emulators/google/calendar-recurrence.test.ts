@@ -124,7 +124,12 @@ describe('Calendar API: recurring events, instances and instance overrides', () 
     const series = (
       await calendar.events.insert({
         calendarId: 'primary',
-        requestBody: { summary: 'Holiday', start: { date: '2024-12-25', timeZone: 'Europe/London' }, end: { date: '2024-12-26', timeZone: 'Europe/London' }, recurrence: ['RRULE:FREQ=YEARLY;COUNT=3'] },
+        requestBody: {
+          summary: 'Holiday',
+          start: { date: '2024-12-25', timeZone: 'Europe/London' },
+          end: { date: '2024-12-26', timeZone: 'Europe/London' },
+          recurrence: ['RRULE:FREQ=YEARLY;COUNT=3'],
+        },
       })
     ).data;
     const instances = (await calendar.events.instances({ calendarId: 'primary', eventId: series.id! })).data.items!;
