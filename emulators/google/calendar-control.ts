@@ -23,7 +23,7 @@ export interface ControlInstanceView {
   /** Start and end instants, UTC ISO 8601. */
   start: string;
   end: string;
-  /** All-day events: their dates (end exclusive), besides the instants of midnight in the event's zone. */
+  /** All-day events: their start date; start and end are then midnight UTC of the dates (end exclusive). */
   allDay: boolean;
   startDate: string | null;
 }
