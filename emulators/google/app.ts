@@ -1,6 +1,10 @@
 import { Hono } from 'hono';
 import { routePath } from 'hono/route';
 import { observeResponses, type ResponseObserver } from '../response-observer.js';
+import { calendarControlRoutes } from './calendar-control.js';
+import { calendarEventListRoutes } from './calendar-event-list.js';
+import { calendarEventRoutes } from './calendar-event-routes.js';
+import { calendarRoutes } from './calendar-routes.js';
 import type { EmulatorContext } from './context.js';
 import { contactGroupRoutes } from './contact-group-routes.js';
 import { controlRoutes } from './control.js';
@@ -12,7 +16,7 @@ import { messageRoutes } from './messages.js';
 import { peopleRoutes } from './people-routes.js';
 import { tokenRoutes } from './token-endpoint.js';
 
-/** One host for every Google path: /token, Admin SDK Directory, Gmail, uploads, People API (/v1/...), /_control. */
+/** One host for every Google path: /token, Admin SDK Directory, Gmail, uploads, People API (/v1/...), Calendar API (/calendar/v3/...), /_control. */
 export function createGoogleApp(ctx: EmulatorContext, reset: () => void, observeResponse?: ResponseObserver): Hono {
   const app = new Hono();
   // Opt-in (tests): first, so it sees the final response of every request.
@@ -32,6 +36,10 @@ export function createGoogleApp(ctx: EmulatorContext, reset: () => void, observe
   app.route('/', messageRoutes(ctx));
   app.route('/', peopleRoutes(ctx));
   app.route('/', contactGroupRoutes(ctx));
+  app.route('/', calendarRoutes(ctx));
+  app.route('/', calendarEventListRoutes(ctx));
+  app.route('/', calendarEventRoutes(ctx));
+  app.route('/', calendarControlRoutes(ctx));
   app.route('/', controlRoutes(ctx, reset));
 
   app.notFound((c) => {

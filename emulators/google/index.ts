@@ -2,7 +2,7 @@
  * The Google Workspace emulator: OAuth token endpoint (service-account
  * JWT-bearer grant with domain-wide delegation), Admin SDK Directory users,
  * Gmail labels and messages (import by media upload), People API contacts and
- * contact groups, Google's quotas and
+ * contact groups, Calendar API v3 calendars and events, Google's quotas and
  * error shapes, and a control API under /_control. One host serves every
  * path; the sync reaches it only through GoogleConnectionSettings.apiBaseUrl.
  *
@@ -13,6 +13,7 @@
  */
 import type { Hono } from 'hono';
 import { createGoogleApp } from './app.js';
+import { controlCalendars, controlEvents, controlInstances, type ControlCalendarView, type ControlInstanceView } from './calendar-control.js';
 import type { ServiceAccountInfo } from './credentials.js';
 import { resolveOptions, type GoogleEmulatorOptions, type ServiceAccountSeed, type UserSeed } from './options.js';
 import { loadSnapshot, SnapshotWriter } from './persistence.js';
@@ -31,6 +32,8 @@ export type { ServiceAccountInfo } from './credentials.js';
 export type { ThrottleSettings } from './quota.js';
 export type { StatsView } from './stats.js';
 export type { ControlMessageView } from './views.js';
+export type { ControlCalendarView, ControlInstanceView } from './calendar-control.js';
+export { defaultCalendarLimits, type CalendarLimitOptions } from './options.js';
 
 export interface GoogleEmulator {
   /** The Hono app; serve it with emulators/https.ts (serveHttps). */
@@ -59,6 +62,12 @@ export interface GoogleEmulator {
   contactsOf(email: string): Array<Record<string, unknown>>;
   /** A user's contact groups: resourceName, name, groupType, memberCount. */
   contactGroupsOf(email: string): Array<Record<string, unknown>>;
+  /** A user's calendars (as GET /_control/users/{email}/calendars). */
+  calendarsOf(email: string): ControlCalendarView[];
+  /** Every stored event of every calendar of a user, with calendarId and calendarSummary (as GET /_control/users/{email}/events). */
+  calendarEventsOf(email: string): Array<Record<string, unknown>>;
+  /** The instances overlapping [from, to) (ISO instants), cancelled ones left out (as …/events?expand=true). */
+  calendarInstancesOf(email: string, from: string, to: string): ControlInstanceView[];
   /** A user's labels, system and user ones. */
   labelsOf(email: string): Array<{ id: string; name: string; type: 'system' | 'user' }>;
   throttle(settings: Partial<ThrottleSettings>): ThrottleSettings;
@@ -138,6 +147,9 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
       const book = state.contactBookOf(requireUser(email));
       return [...book.groups.values()].map((group) => controlGroupView(book, group));
     },
+    calendarsOf: (email) => controlCalendars(state.calendarAccountOf(requireUser(email))),
+    calendarEventsOf: (email) => controlEvents(state.calendarAccountOf(requireUser(email))),
+    calendarInstancesOf: (email, from, to) => controlInstances(state.calendarAccountOf(requireUser(email)), Date.parse(from), Date.parse(to)),
     labelsOf: (email) => [...state.mailboxOf(requireUser(email)).labels.values()].map(({ id, name, type }) => ({ id, name, type })),
     throttle: (settings) => quota.configure(settings),
     advanceMailClock: (ms) => state.advanceMailClock(ms),

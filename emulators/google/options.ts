@@ -58,6 +58,10 @@ export interface GoogleQuotaOptions {
   /** People API write requests per minute per user; 60 is the conservative third-party figure (unconfirmed). */
   peopleWritesPerMinute: number;
   methodCosts: Record<GmailMethod, number>;
+  /** Calendar API requests per minute per user per project: 600 (Calendar API "Manage quotas" page). */
+  calendarUserRequestsPerMinute: number;
+  /** Calendar API requests per minute per project: 10,000 (same page). */
+  calendarProjectRequestsPerMinute: number;
 }
 
 export const defaultQuota: Readonly<Omit<GoogleQuotaOptions, 'methodCosts'>> = {
@@ -68,6 +72,42 @@ export const defaultQuota: Readonly<Omit<GoogleQuotaOptions, 'methodCosts'>> = {
   directoryQueriesPerMinute: 2_400,
   peopleReadsPerMinute: 90,
   peopleWritesPerMinute: 60,
+  calendarUserRequestsPerMinute: 600,
+  calendarProjectRequestsPerMinute: 10_000,
+};
+
+/**
+ * Google Calendar's use limits (not API quota) and event size limits; see
+ * emulators/google/README.md "Calendar" for the sources of each default.
+ */
+export interface CalendarLimitOptions {
+  /** "Creating more than 60 new calendars in a short period" can make the calendar read-only (support.google.com/a/answer/2905486). */
+  calendarsCreatedPerWindow: number;
+  /** The "short period" of that limit; Google names none: one hour (emulator's choice). */
+  calendarCreationWindowMinutes: number;
+  /**
+   * Event writes (insert, import, patch, update) carrying attendees per window before
+   * "Calendar usage limits exceeded." Google publishes no number (inovex/CalendarSync#280,
+   * OGCS#1744): 500 per hour is the emulator's choice, low enough that a sync must pace.
+   */
+  attendeeEventWritesPerWindow: number;
+  attendeeWindowMinutes: number;
+  /** How long the calendar stays read-only once a use limit is hit: "for hours" (answer/2905486); 3 hours by default. */
+  readOnlyMinutes: number;
+  /** Longest event description: "about 8K characters" (ical2org#16, unconfirmed); the stricter 8,000 by default. */
+  maxDescriptionLength: number;
+  /** Attendees per event: OGCS treats 200 as Google's cap (unconfirmed); stricter: at most 199. */
+  maxAttendeesPerEvent: number;
+}
+
+export const defaultCalendarLimits: Readonly<CalendarLimitOptions> = {
+  calendarsCreatedPerWindow: 60,
+  calendarCreationWindowMinutes: 60,
+  attendeeEventWritesPerWindow: 500,
+  attendeeWindowMinutes: 60,
+  readOnlyMinutes: 180,
+  maxDescriptionLength: 8_000,
+  maxAttendeesPerEvent: 199,
 };
 
 export interface UserSeed {
@@ -110,6 +150,8 @@ export interface GoogleEmulatorOptions {
     /** Shorthand for the cost of messages.import and messages.insert (25). */
     importCost?: number;
   };
+  /** Google Calendar use limits and event size limits (defaults: defaultCalendarLimits). */
+  calendar?: Partial<CalendarLimitOptions>;
   /** Largest message messages.import accepts; Gmail documents 150 MB. */
   maxImportBytes?: number;
   /** Access-token lifetime reported as expires_in (real tokens report 3599). */
@@ -141,6 +183,7 @@ export interface ResolvedOptions {
   users: UserSeed[];
   serviceAccounts: ServiceAccountSeed[];
   quota: GoogleQuotaOptions;
+  calendar: CalendarLimitOptions;
   maxImportBytes: number;
   maxContactsPerUser: number;
   tokenLifetimeSeconds: number;
@@ -155,6 +198,7 @@ export const syncDelegatedScopes: readonly string[] = [
   'https://www.googleapis.com/auth/gmail.modify',
   'https://www.googleapis.com/auth/gmail.labels',
   'https://www.googleapis.com/auth/contacts',
+  'https://www.googleapis.com/auth/calendar',
 ];
 
 export const defaultMaxImportBytes = 150 * 1024 * 1024;
@@ -181,6 +225,7 @@ export function resolveOptions(options: GoogleEmulatorOptions = {}): ResolvedOpt
       },
     ],
     quota: resolveQuota(options.quota),
+    calendar: { ...defaultCalendarLimits, ...options.calendar },
     maxImportBytes: options.maxImportBytes ?? defaultMaxImportBytes,
     maxContactsPerUser: options.maxContactsPerUser ?? 25_000,
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,

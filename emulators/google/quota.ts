@@ -1,7 +1,7 @@
 import { GoogleApiError, peopleError } from './errors.js';
 import type { GoogleQuotaOptions } from './options.js';
 
-export type QuotaRefusalKind = 'userUnits' | 'projectUnits' | 'concurrency' | 'directoryQueries' | 'peopleReads' | 'peopleWrites' | 'injected';
+export type QuotaRefusalKind = 'userUnits' | 'projectUnits' | 'concurrency' | 'directoryQueries' | 'peopleReads' | 'peopleWrites' | 'calendarUser' | 'calendarProject' | 'injected';
 
 /**
  * Where an injected refusal says how long to wait. Gmail's quota refusals are
@@ -211,6 +211,28 @@ export class QuotaGuard {
         },
       ],
     );
+  }
+
+  /**
+   * One Calendar API request for `user` of `project`: 600 per minute per user per project and
+   * 10,000 per minute per project (Calendar API "Usage limits" page). "You can exceed quota …
+   * 403 usageLimits or 429 usageLimits" (same page); the texts are the errors guide's:
+   * 403 userRateLimitExceeded "User Rate Limit Exceeded" for the user's quota,
+   * 429 rateLimitExceeded "Rate Limit Exceeded" for the project's. No Retry-After header.
+   */
+  admitCalendar(user: string, project: string): void {
+    if (!this.quota.enabled) return;
+    const now = this.now();
+    const userKey = `calendar-user:${project}:${user}`;
+    if (this.units.take(userKey, 1, this.scaled(this.quota.calendarUserRequestsPerMinute), now) > 0) {
+      this.onRefusal('calendarUser');
+      throw new GoogleApiError({ status: 403, message: 'User Rate Limit Exceeded', reason: 'userRateLimitExceeded', domain: 'usageLimits' });
+    }
+    if (this.units.take(`calendar-project:${project}`, 1, this.scaled(this.quota.calendarProjectRequestsPerMinute), now) > 0) {
+      this.units.giveBack(userKey, 1);
+      this.onRefusal('calendarProject');
+      throw new GoogleApiError({ status: 429, message: 'Rate Limit Exceeded', reason: 'rateLimitExceeded', domain: 'usageLimits' });
+    }
   }
 
   private takeUnits(user: string, project: string, cost: number): void {

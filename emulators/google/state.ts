@@ -1,3 +1,4 @@
+import { CalendarAccount, type CalendarAccountSnapshot } from './calendar-store.js';
 import { ContactBook, type ContactBookSnapshot } from './contact-book.js';
 import { CredentialStore, type ServiceAccountRecord } from './credentials.js';
 import { Mailbox, type MailboxSnapshot } from './mailbox.js';
@@ -25,6 +26,8 @@ export interface StateSnapshot {
   messageFailures?: MessageFailure[];
   /** People API contacts and contact groups per user (absent in snapshots saved before contacts existed). */
   contactBooks?: Array<ContactBookSnapshot & { userId: string }>;
+  /** Calendar API calendars and events per user (absent in snapshots saved before calendars existed). */
+  calendarAccounts?: Array<CalendarAccountSnapshot & { userId: string }>;
   /** How far the mailbox clock runs ahead of the emulator's clock (absent in older files: 0). */
   mailClockOffsetMs?: number;
 }
@@ -40,6 +43,7 @@ export class EmulatorState {
   readonly messageFailures: MessageFailures;
   private readonly mailboxes = new Map<string, Mailbox>();
   private readonly contactBooks = new Map<string, ContactBook>();
+  private readonly calendarAccounts = new Map<string, CalendarAccount>();
   /** Bumped on every change; the persistence writer saves when it moves. */
   revision = 0;
   /** How long an account made by users.insert is refused at the token endpoint (options; POST /_control/new-accounts). */
@@ -100,6 +104,22 @@ export class EmulatorState {
     return book;
   }
 
+  /** The user's calendars (created with the primary calendar on first use). */
+  calendarAccountOf(user: DirectoryUser): CalendarAccount {
+    let account = this.calendarAccounts.get(user.id);
+    if (!account) {
+      account = new CalendarAccount(
+        user.primaryEmail,
+        () => {
+          this.revision++;
+        },
+        this.options.now,
+      );
+      this.calendarAccounts.set(user.id, account);
+    }
+    return account;
+  }
+
   /** Moves the mailbox clock on; what has now spent 30 days in Trash or Spam is purged at once. */
   advanceMailClock(ms: number): number {
     this.mailClockOffsetMs += ms;
@@ -136,6 +156,7 @@ export class EmulatorState {
       serviceAccounts: this.credentials.list().map((record) => ({ ...record, dwdScopes: [...record.dwdScopes], keys: record.keys.map((key) => ({ ...key })) })),
       mailboxes: [...this.mailboxes].map(([userId, mailbox]) => ({ userId, ...mailbox.snapshot() })),
       contactBooks: [...this.contactBooks].map(([userId, book]) => ({ userId, ...book.snapshot() })),
+      calendarAccounts: [...this.calendarAccounts].map(([userId, account]) => ({ userId, ...account.snapshot() })),
       provisioningFailures: [...this.provisioningFailures.values()].map((failure) => ({ ...failure })),
       messageFailures: this.messageFailures.list(),
       mailClockOffsetMs: this.mailClockOffsetMs,
@@ -164,6 +185,22 @@ export class EmulatorState {
         userId,
         ContactBook.fromSnapshot(
           book,
+          () => {
+            this.revision++;
+          },
+          this.options.now,
+        ),
+      );
+    }
+    this.calendarAccounts.clear();
+    for (const { userId, ...account } of snapshot.calendarAccounts ?? []) {
+      const owner = snapshot.users.find((user) => user.id === userId);
+      if (!owner) continue;
+      this.calendarAccounts.set(
+        userId,
+        CalendarAccount.fromSnapshot(
+          owner.primaryEmail,
+          account,
           () => {
             this.revision++;
           },

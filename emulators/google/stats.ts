@@ -11,6 +11,21 @@ export interface StatsView {
    * 429s; inFlightMutates is how many mutates are being served right now.
    */
   people: Record<PeopleEvent, number> & { inFlightMutates: number };
+  /**
+   * Invitation, update and cancellation e-mails a real Google Calendar would have sent
+   * (one per guest per write with sendUpdates=all or externalOnly; README "Calendar").
+   */
+  calendarEmailsSent: number;
+  calendar: {
+    /** Calendar API requests by the user they act for (the token's subject). */
+    requestsByUser: Record<string, number>;
+    /** Event writes that succeeded (insert, import, patch, update, delete), and those carrying attendees. */
+    eventWrites: number;
+    attendeeEventWrites: number;
+    calendarsCreated: number;
+    /** Writes refused with 403 quotaExceeded "Calendar usage limits exceeded.". */
+    usageLimitRefusals: number;
+  };
 }
 
 export type PeopleEvent = 'creates' | 'updates' | 'deletes' | 'photoUpdates' | 'groupWrites' | 'concurrentMutates' | 'throttled';
@@ -20,10 +35,19 @@ function noPeopleEvents(): Record<PeopleEvent, number> {
 }
 
 function noRefusals(): Record<QuotaRefusalKind, number> {
-  return { userUnits: 0, projectUnits: 0, concurrency: 0, directoryQueries: 0, peopleReads: 0, peopleWrites: 0, injected: 0 };
+  return { userUnits: 0, projectUnits: 0, concurrency: 0, directoryQueries: 0, peopleReads: 0, peopleWrites: 0, calendarUser: 0, calendarProject: 0, injected: 0 };
+}
+
+export type CalendarEvent = 'eventWrites' | 'attendeeEventWrites' | 'calendarsCreated' | 'usageLimitRefusals';
+
+function noCalendarEvents(): Record<CalendarEvent, number> {
+  return { eventWrites: 0, attendeeEventWrites: 0, calendarsCreated: 0, usageLimitRefusals: 0 };
 }
 
 export class StatsRecorder {
+  private calendarEvents = noCalendarEvents();
+  private calendarRequests = new Map<string, number>();
+  private emailsSent = 0;
   private requests = new Map<string, Map<number, number>>();
   private refusals = noRefusals();
   private peopleEvents = noPeopleEvents();
@@ -45,6 +69,18 @@ export class StatsRecorder {
   refusal(kind: QuotaRefusalKind): void {
     this.refusals[kind]++;
     if (kind === 'peopleReads' || kind === 'peopleWrites') this.peopleEvents.throttled++;
+  }
+
+  calendar(event: CalendarEvent, count = 1): void {
+    this.calendarEvents[event] += count;
+  }
+
+  calendarRequest(user: string): void {
+    this.calendarRequests.set(user, (this.calendarRequests.get(user) ?? 0) + 1);
+  }
+
+  calendarEmails(count: number): void {
+    this.emailsSent += count;
   }
 
   people(event: PeopleEvent, count = 1): void {
@@ -81,6 +117,8 @@ export class StatsRecorder {
       requests,
       quotaRefusals: { ...this.refusals },
       people: { ...this.peopleEvents, inFlightMutates: [...this.mutatesInFlight.values()].reduce((sum, count) => sum + count, 0) },
+      calendarEmailsSent: this.emailsSent,
+      calendar: { requestsByUser: Object.fromEntries(this.calendarRequests), ...this.calendarEvents },
     };
   }
 
@@ -88,6 +126,9 @@ export class StatsRecorder {
     this.requests = new Map();
     this.refusals = noRefusals();
     this.peopleEvents = noPeopleEvents();
+    this.calendarEvents = noCalendarEvents();
+    this.calendarRequests = new Map();
+    this.emailsSent = 0;
     this.total = 0;
     this.since = this.now();
   }

@@ -135,7 +135,7 @@ describe('Google contract (Gmail v1 and Admin SDK Directory v1 discovery documen
     expect(google.check(json('GET', '/gmail/v1/users/me/labels/L9', error, 400))).toEqual(['error.code 404 differs from the HTTP status 400']);
     expect(google.check(json('GET', '/gmail/v1/users/me/labels/L9', { error: 'not_found' }, 404))).toEqual(['google-error: /error must be object']);
     expect(google.check(json('DELETE', '/gmail/v1/users/me/labels/L9', {}))).toEqual(['gmail.users.labels.delete has no response body in the discovery document, but one was sent']);
-    expect(google.check(json('GET', '/gmail/v1/users/me/notAThing', {}))).toEqual(['no method of Gmail v1, Admin SDK Directory v1 or People v1 answers GET /gmail/v1/users/me/notAThing']);
+    expect(google.check(json('GET', '/gmail/v1/users/me/notAThing', {}))).toEqual(['no method of Gmail v1, Admin SDK Directory v1, People v1 or Calendar v3 answers GET /gmail/v1/users/me/notAThing']);
     expect(google.check(json('POST', '/token', { token_type: 'Bearer' }))).toEqual(['oauth-token: (body) lacks the required property "access_token"']);
   });
 

@@ -65,7 +65,7 @@ describe('control API', () => {
       'POST /upload/gmail/v1/users/:userId/messages/import': { '200': 1 },
       'GET /_control/users/:email/messages': { '404': 1 },
     });
-    expect(stats.quotaRefusals).toEqual({ userUnits: 0, projectUnits: 0, concurrency: 0, directoryQueries: 0, peopleReads: 0, peopleWrites: 0, injected: 0 });
+    expect(stats.quotaRefusals).toEqual({ userUnits: 0, projectUnits: 0, concurrency: 0, directoryQueries: 0, peopleReads: 0, peopleWrites: 0, calendarUser: 0, calendarProject: 0, injected: 0 });
 
     expect((await control('POST', 'reset')).status).toBe(200);
     expect(google.emulator.messagesOf('ann@example.com')).toEqual([]);

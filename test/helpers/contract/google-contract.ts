@@ -12,7 +12,7 @@ const tokenPaths = new Set(['/token', '/oauth2/v4/token']);
 
 /**
  * Checks a Google emulator response against the discovery documents of
- * Gmail v1, Admin SDK Directory v1 and People v1: the request is matched to the
+ * Gmail v1, Admin SDK Directory v1, People v1 and Calendar v3: the request is matched to the
  * discovery method it calls (verb and URL template, upload paths included)
  * and the body validated against that method's response schema; errors
  * against Google's JSON error body; the token endpoint against RFC 6749.
@@ -49,7 +49,7 @@ export class GoogleContract {
     // Resumable-upload steps answer with no body (200 + Location, or 308) until the last, which carries the method's resource.
     if (resumable && (response.status === 308 || response.body === '')) return [];
     const method = this.methods.find((candidate) => (resumable || candidate.httpMethod === response.method) && candidate.patterns.some((pattern) => pattern.test(response.path)));
-    if (!method) return [`no method of Gmail v1, Admin SDK Directory v1 or People v1 answers ${response.method} ${response.path}`];
+    if (!method) return [`no method of Gmail v1, Admin SDK Directory v1, People v1 or Calendar v3 answers ${response.method} ${response.path}`];
     if (!method.responseRef) return response.body === '' ? [] : [`${method.id} has no response body in the discovery document, but one was sent`];
     return this.validateJson(response, `${documentSchemaId(method.document)}#/definitions/${method.responseRef}`, method.id);
   }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { contractCacheDir } from './cache-dir.js';
 
 /**
- * Google's discovery documents for Gmail v1, Admin SDK Directory v1 and People v1.
+ * Google's discovery documents for Gmail v1, Admin SDK Directory v1, People v1 and Calendar v3.
  *
  * No npm package ships them: googleapis (and @googleapis/gmail,
  * @googleapis/admin) ship TypeScript generated from them, and
@@ -19,7 +19,7 @@ import { contractCacheDir } from './cache-dir.js';
 export const pythonClientVersion = '2.202.0';
 const wheelName = `google_api_python_client-${pythonClientVersion}-py3-none-any.whl`;
 const wheelSha256 = 'aaa90064c9bb642ff1d065b22ca8958a2cb6e345909cefe70d0e5452fc50e08b';
-export const discoveryDocumentFiles = ['gmail.v1.json', 'admin.directory_v1.json', 'people.v1.json'] as const;
+export const discoveryDocumentFiles = ['gmail.v1.json', 'admin.directory_v1.json', 'people.v1.json', 'calendar.v3.json'] as const;
 
 function hasAll(dir: string): boolean {
   return discoveryDocumentFiles.every((file) => existsSync(path.join(dir, file)));
