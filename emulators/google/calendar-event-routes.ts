@@ -121,5 +121,38 @@ export function calendarEventRoutes(ctx: EmulatorContext): Hono {
       return c.body(null, 204);
     }),
   );
+  /**
+   * events.move: "Moves an event to another calendar, i.e. changes an event's
+   * organizer. Note that only default events can be moved" (Calendar v3
+   * discovery document, events.move; `destination` required). The event goes
+   * with its instance overrides and keeps its id; an id the destination already
+   * holds (live or deleted) answers 409 as an insert would. The source keeps a
+   * cancelled tombstone, as a deletion there would (the stricter reading: the
+   * id stays reserved where the event was).
+   */
+  app.post(
+    `${base}/:eventId/move`,
+    calendarMethod(ctx, calendarScopes.eventsWrite, (c, { account }) => {
+      const source = calendarOf(account, c.req.param('calendarId'));
+      const destinationId = c.req.query('destination');
+      if (!destinationId) throw requiredField('Missing destination.');
+      const destination = calendarOf(account, destinationId);
+      const eventId = c.req.param('eventId') ?? '';
+      const event = source.events.get(eventId)?.resource;
+      if (!event || event.status === 'cancelled' || event.recurringEventId) throw calendarNotFound();
+      if (destination.id === source.id) return c.json(event);
+      if (destination.events.has(eventId)) throw identifierExists();
+      const sendUpdates = sendUpdatesOf((name) => c.req.query(name));
+      admitEventWrite(ctx, account, event);
+      const parts = [...source.events.values()].filter(({ resource }) => resource.recurringEventId === eventId).map(({ resource }) => resource);
+      for (const resource of [event, ...parts]) {
+        account.saveEvent(destination, structuredClone(resource));
+        account.saveEvent(source, { ...structuredClone(resource), status: 'cancelled' });
+      }
+      ctx.stats.calendar('eventWrites');
+      countEmails(ctx, destination, account, sendUpdates, event);
+      return c.json(destination.events.get(eventId)!.resource);
+    }),
+  );
   return app;
 }
