@@ -48,8 +48,17 @@ function cancelledDaysOf(item: Extract<CalendarItem, { kind: 'series' }>, contex
   const zone = plain.event.start?.timeZone ?? 'UTC';
   const days = new Set((item.master.cancelledOccurrences ?? []).map((value) => value.match(/(\d{4}-\d{2}-\d{2})$/)?.[1]).filter((day): day is string => !!day));
   if (!lines || plain.refusal) return [...days];
-  const start = plain.event.start?.date ?? DateTime.fromISO(plain.event.start?.dateTime ?? '', { setZone: true }).setZone(zone).toFormat("yyyy-LL-dd'T'HH:mm:ss");
-  const present = new Set(item.instances.map((instance) => instance.originalStart).filter((at): at is string => !!at).map((at) => dayOf(DateTime.fromISO(at, { setZone: true }), zone)));
+  const start =
+    plain.event.start?.date ??
+    DateTime.fromISO(plain.event.start?.dateTime ?? '', { setZone: true })
+      .setZone(zone)
+      .toFormat("yyyy-LL-dd'T'HH:mm:ss");
+  const present = new Set(
+    item.instances
+      .map((instance) => instance.originalStart)
+      .filter((at): at is string => !!at)
+      .map((at) => dayOf(DateTime.fromISO(at, { setZone: true }), zone)),
+  );
   for (const expected of occurrenceStartsOf(lines, start, zone, new Date(item.window.start), new Date(item.window.end))) {
     const day = dayOf(DateTime.fromJSDate(expected), zone);
     if (!present.has(day)) days.add(day);

@@ -94,7 +94,12 @@ function copyOf(plan: PlannedCopy, calendarId: string, item: CalendarItem): Targ
     targetItemId: plan.event.id!,
     targetState: { calendarId, fingerprint: plan.fingerprint } satisfies EventCopyState,
     ...(hasAttachments
-      ? { partial: { code: ItemErrorCode.AttachmentsNotCopied, reason: 'The event is in Google Calendar without its attachments: Google Calendar takes only Google Drive files, and files are not synced yet.' } }
+      ? {
+          partial: {
+            code: ItemErrorCode.AttachmentsNotCopied,
+            reason: 'The event is in Google Calendar without its attachments: Google Calendar takes only Google Drive files, and files are not synced yet.',
+          },
+        }
       : {}),
   };
 }

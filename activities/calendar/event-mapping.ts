@@ -160,7 +160,9 @@ export function googleEventOf(event: Event, context: EventMappingContext): Mappe
   if ('verdict' in recurrence) return { event: googleEvent, lost, refusal: { code: ItemErrorCode.UnsupportedFormat, reason: recurrence.verdict.reason } };
   const recurrenceZone = event.recurrence.range?.recurrenceTimeZone;
   if (recurrenceZone && ianaTimeZoneOf(recurrenceZone, times.timeZone).timeZone !== times.timeZone) lost.push(`recurrence time zone ${recurrenceZone} (expanded in ${times.timeZone})`);
-  return { event: { ...googleEvent, recurrence: recurrence.lines }, lost };
+  // "For recurring events this field is required and specifies the time zone in which the recurrence is expanded" (Event schema start.timeZone), all-day ones included.
+  const zoned = { start: { ...googleEvent.start, timeZone: times.timeZone }, end: { ...googleEvent.end, timeZone: times.timeZone } };
+  return { event: { ...googleEvent, ...zoned, recurrence: recurrence.lines }, lost };
 }
 
 /** The fields an instance override may change relative to its series (Google: patch the instance found by originalStartTime). */

@@ -2,14 +2,7 @@ import type { DataTypeModule, DeltaPage, UserPairInput } from '../engine/data-ty
 import { policyStoresSubjects } from '../engine/store-subjects.js';
 import { applyPageItemwise } from '../engine/apply-itemwise.js';
 import { classifyGraphError } from '../../connectors/microsoft365/graph-errors.js';
-import {
-  fetchCalendarDeltaPage,
-  initialCalendarDeltaPath,
-  listSeriesInstances,
-  readEventOrNull,
-  type CalendarWindow,
-  type ExportedEvent,
-} from '../microsoft365/calendar-export.js';
+import { fetchCalendarDeltaPage, initialCalendarDeltaPath, listSeriesInstances, readEventOrNull, type CalendarWindow, type ExportedEvent } from '../microsoft365/calendar-export.js';
 import { openCalendarBook, type CalendarBook, type CalendarDeps } from './calendar-book.js';
 import type { CalendarItem } from './calendar-items.js';
 import { decodeWindowedLink, encodeWindowedLink, sameWindow, windowDueAt } from './delta-window.js';
@@ -107,7 +100,8 @@ export function createCalendarModule(deps: CalendarDeps): DataTypeModule<Calenda
     // A finished round over no window: the first read starts the round that is due (readPage), as the window is the session's clock's.
     initialDeltaLink: (_input, sourceCalendarId) => encodeWindowedLink({ calendar: { sourceCalendarId, isDefault: false }, window: { start: 'none', end: 'none' }, kind: 'round', graphLink: '' }),
 
-    readDeltaPage: (session, link) => readPage(session, link).catch((err) => Promise.reject(calendarServiceFailure(err))),
+    // Graph's own errors reach the engine as they are: it restarts a calendar whose delta token expired (410).
+    readDeltaPage: (session, link) => readPage(session, link),
 
     async applyPage(session, calendar, page, keepAlive) {
       try {

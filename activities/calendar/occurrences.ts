@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
-import rrule from 'rrule';
+import { rruleLibrary } from '../../shared/rrule-library.js';
 import { wallClock } from './recurrence-rule.js';
 
-const { RRule } = rrule;
+const { RRule } = rruleLibrary;
 
 /**
  * Expands `recurrence[]` lines as Google does (in the event's zone, so a

@@ -54,7 +54,11 @@ export function fetchCalendarDeltaPage(graph: GraphConnection, link: string, pag
 /** One event by its immutable id (a series master with its recurrence), or null when it is gone. */
 export function readEventOrNull(graph: GraphConnection, sourceUserId: string, eventId: string, isNotFound: (err: unknown) => boolean): Promise<ExportedEvent | null> {
   return unlessGone(
-    async () => (await graph.client.api(`/users/${encodeURIComponent(sourceUserId)}/events/${encodeURIComponent(eventId)}`).header('Prefer', immutableIds).get()) as ExportedEvent,
+    async () =>
+      (await graph.client
+        .api(`/users/${encodeURIComponent(sourceUserId)}/events/${encodeURIComponent(eventId)}`)
+        .header('Prefer', immutableIds)
+        .get()) as ExportedEvent,
     isNotFound,
   );
 }

@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
-import rrule from 'rrule';
+import { rruleLibrary } from '../../shared/rrule-library.js';
 import type { calendar_v3 } from 'googleapis/build/src/apis/calendar/v3.js';
 
-const { RRule, RRuleSet } = rrule;
+const { RRule, RRuleSet } = rruleLibrary;
 
 /**
  * RFC 5545 expansion of an event's `recurrence` lines (RRULE, EXRULE, RDATE,
