@@ -66,7 +66,15 @@ async function runPlain(ctx: BenchContext, messages: number): Promise<PlainCopyR
 
 async function runOurs(ctx: BenchContext, temporal: BenchTemporal, messages: number) {
   const { emulators, user } = await seededEmulators(messages);
-  const pacing: PacingSettings = { gmailUserUnitsPerMinute: unlimited, gmailConcurrency, graphRequestsPerTenMinutes: unlimited, graphConcurrency, peopleUserRequestsPerMinute: unlimited, calendarUserRequestsPerMinute: unlimited, calendarAttendeeWritesPerMinute: unlimited };
+  const pacing: PacingSettings = {
+    gmailUserUnitsPerMinute: unlimited,
+    gmailConcurrency,
+    graphRequestsPerTenMinutes: unlimited,
+    graphConcurrency,
+    peopleUserRequestsPerMinute: unlimited,
+    calendarUserRequestsPerMinute: unlimited,
+    calendarAttendeeWritesPerMinute: unlimited,
+  };
   const sync = await startBenchSync({ bench: { dataDir: ctx.dataDir, profileDir: ctx.profileDirFor('overhead-ours') }, temporal, emulators, pacing, deltaPageSize, label: 'overhead' });
   try {
     const usage = new UsageWindow({ worker: sync.worker.pid, temporalServer: temporal.pid, emulatorsAndDriver: process.pid });

@@ -41,7 +41,15 @@ export interface SyncFixture {
 }
 
 /** A quiet pacing for tests: fast, but still bounded like the real thing. */
-export const testPacing: PacingSettings = { gmailUserUnitsPerMinute: 600_000, gmailConcurrency: 8, graphRequestsPerTenMinutes: 600_000, graphConcurrency: 4, peopleUserRequestsPerMinute: 6_000, calendarUserRequestsPerMinute: 60_000, calendarAttendeeWritesPerMinute: 60_000 };
+export const testPacing: PacingSettings = {
+  gmailUserUnitsPerMinute: 600_000,
+  gmailConcurrency: 8,
+  graphRequestsPerTenMinutes: 600_000,
+  graphConcurrency: 4,
+  peopleUserRequestsPerMinute: 6_000,
+  calendarUserRequestsPerMinute: 60_000,
+  calendarAttendeeWritesPerMinute: 60_000,
+};
 
 /**
  * Both emulators, a store, the two connections and a policy, and a worker

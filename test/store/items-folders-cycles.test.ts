@@ -32,7 +32,15 @@ describe('items (item-level outcomes)', () => {
     const listed = (await store.items.list({ syncUserId: user.id })).items;
     expect(listed).toHaveLength(2);
     expect(listed.find((item) => item.sourceItemId === 'm1')).toMatchObject({ errorCode: 'ITEM_REJECTED', status: 'failed', subject: null, sizeBytes: 160 * 1024 * 1024 });
-    expect(await store.items.countByCode(user.id)).toEqual({ ITEM_TOO_LARGE: 0, ENCRYPTED_ITEM: 1, UNSUPPORTED_FORMAT: 0, ITEM_REJECTED: 1, CHANGE_REJECTED: 0, PHOTO_REJECTED: 0, ATTACHMENTS_NOT_COPIED: 0 });
+    expect(await store.items.countByCode(user.id)).toEqual({
+      ITEM_TOO_LARGE: 0,
+      ENCRYPTED_ITEM: 1,
+      UNSUPPORTED_FORMAT: 0,
+      ITEM_REJECTED: 1,
+      CHANGE_REJECTED: 0,
+      PHOTO_REJECTED: 0,
+      ATTACHMENTS_NOT_COPIED: 0,
+    });
 
     expect(await store.items.clear(user.id, ['m1', 'unknown'])).toBe(1);
     expect((await store.items.list({ syncUserId: user.id })).items.map((item) => item.sourceItemId)).toEqual(['m2']);
