@@ -62,6 +62,8 @@ export async function createSyncFixture(
     pacing?: PacingSettings;
     targetAccount?: TargetAccountSettings;
     startWorker?: boolean;
+    /** The clock the calendar's delta window is due by (activities/calendar/delta-window.ts). */
+    now?: () => Date;
     /** A Temporal server of the test's own (worker processes only: startWorker must be false). */
     temporalAddress?: string;
   } = {},
@@ -116,6 +118,7 @@ export async function createSyncFixture(
           pacing: options.pacing ?? testPacing,
           deltaPageSize: 25,
           ...(options.targetAccount ? { targetAccount: options.targetAccount } : {}),
+          ...(options.now ? { now: options.now } : {}),
           temporal: { client: temporal.client, taskQueue: temporal.taskQueue },
         },
       });

@@ -32,7 +32,9 @@ describe('user sync: calendar', () => {
   const ids: Record<string, { id: string; immutableId: string }> = {};
 
   const upn = () => user.userPrincipalName;
-  const stats = () => controlGet<{ calendarEmailsSent: number }>(fixture.google.url, '/_control/stats');
+  const stats = () => controlGet<{ calendarEmailsSent: number; calendar: { eventWrites: number } }>(fixture.google.url, '/_control/stats');
+  /** The worker's clock for the calendar window; a test moves it on to roll the window forward. */
+  let clockOffsetMs = 0;
   const googleEvents = async () => (await controlGet<{ events: GoogleStoredEvent[] }>(fixture.google.url, `/_control/users/${encodeURIComponent(targetEmail)}/events`)).events;
   /** Series and single events (not instance overrides), not deleted. */
   const liveTopLevel = async () => (await googleEvents()).filter((event) => event.status !== 'cancelled' && !event.recurringEventId);
@@ -48,7 +50,7 @@ describe('user sync: calendar', () => {
   };
 
   beforeAll(async () => {
-    fixture = await createSyncFixture({ google: { quota: { calendarUserRequestsPerMinute: 60_000, calendarProjectRequestsPerMinute: 600_000 } } });
+    fixture = await createSyncFixture({ now: () => new Date(Date.now() + clockOffsetMs), google: { quota: { calendarUserRequestsPerMinute: 60_000, calendarProjectRequestsPerMinute: 600_000 } } });
     [user, colleague] = fixture.m365.emulator.seed({ seed: 141, users: 2, messagesPerUser: 4, failingItemsPerUser: 0, groups: false }).users as [DirectoryUser, DirectoryUser];
     targetEmail = `${user.mail!.split('@')[0]}@${targetDomain}`;
     api = apiClient(createApiApp(fixture.temporal, fixture.store));
@@ -135,5 +137,19 @@ describe('user sync: calendar', () => {
     expect((await googleEvents()).length).toBe(before);
     const audit = await api.get(`/api/audit-logs?userId=${syncUserId}`);
     expect(JSON.stringify(audit.body)).toContain('DELTA_TOKEN_EXPIRED');
+  });
+
+  it('rolls the window forward a month on: a new round over the new window that writes nothing again', async () => {
+    const before = await stats();
+    const events = (await googleEvents()).length;
+    const graphDeltaPages = (await controlGet<{ calendar: { deltaPages: number } }>(fixture.m365.url, '/_control/stats')).calendar.deltaPages;
+    clockOffsetMs = 32 * 24 * 3600 * 1000;
+    await nextCycle(5);
+    // The new round read the calendars again from their first page...
+    expect((await controlGet<{ calendar: { deltaPages: number } }>(fixture.m365.url, '/_control/stats')).calendar.deltaPages).toBeGreaterThan(graphDeltaPages + 2);
+    // ...and found everything already copied as it is: not a single write to Google.
+    expect((await stats()).calendar.eventWrites).toBe(before.calendar.eventWrites);
+    expect((await googleEvents()).length).toBe(events);
+    await expectSameOccurrences();
   });
 });
