@@ -63,8 +63,8 @@ export async function bootstrapConfiguration(store: Store, env: NodeJS.ProcessEn
     sourceConnectionId: source.id,
     targetConnectionId: target.id,
     rules: { allUsers: true },
-    // A real tenant must first authorize the contacts scope for the client id (README, Contacts); the demo tenant has it.
-    dataTypes: isDemo ? ['mail', 'contacts'] : ['mail'],
+    // A real tenant must first authorize the contacts and calendar scopes for the client id (README, Contacts, Calendar); the demo tenant has them.
+    dataTypes: isDemo ? ['mail', 'contacts', 'calendar'] : ['mail'],
     cycleIntervalSeconds: Number(env.DEMO_CYCLE_INTERVAL_SECONDS || (isDemo ? 120 : 900)),
     targetDomain: env.SYNC_TARGET_DOMAIN || domain,
     usernameMapping: 'same-local-part',
