@@ -32,7 +32,7 @@ describe('user sync: calendar', () => {
   const ids: Record<string, { id: string; immutableId: string }> = {};
 
   const upn = () => user.userPrincipalName;
-  const stats = () => controlGet<{ calendarEmailsSent: number; calendar: { eventWrites: number } }>(fixture.google.url, '/_control/stats');
+  const stats = () => controlGet<{ calendarEmailsSent: number; calendar: { eventWrites: number; requestsByUser?: Record<string, number> } }>(fixture.google.url, '/_control/stats');
   /** The worker's clock for the calendar window; a test moves it on to roll the window forward. */
   let clockOffsetMs = 0;
   const googleEvents = async () => (await controlGet<{ events: GoogleStoredEvent[] }>(fixture.google.url, `/_control/users/${encodeURIComponent(targetEmail)}/events`)).events;
@@ -151,5 +151,19 @@ describe('user sync: calendar', () => {
     expect((await stats()).calendar.eventWrites).toBe(before.calendar.eventWrites);
     expect((await googleEvents()).length).toBe(events);
     await expectSameOccurrences();
+  });
+
+  it('an idle cycle costs one delta request per calendar and nothing to Google', async () => {
+    const graphStats = () => controlGet<{ calendar: { deltaPages: number; eventGets: number; instancesPages: number } }>(fixture.m365.url, '/_control/stats');
+    const googleRequests = async () => Object.values((await stats()).calendar.requestsByUser ?? {}).reduce((sum, n) => sum + n, 0);
+    const graphBefore = (await graphStats()).calendar;
+    const googleBefore = await googleRequests();
+    expect(googleBefore).toBeGreaterThan(0);
+    await nextCycle(6);
+    const graphAfter = (await graphStats()).calendar;
+    // The default calendar and Projects (the shared Rota is not walked).
+    expect(graphAfter.deltaPages - graphBefore.deltaPages).toBe(2);
+    expect(graphAfter.eventGets + graphAfter.instancesPages).toBe(graphBefore.eventGets + graphBefore.instancesPages);
+    expect(await googleRequests()).toBe(googleBefore);
   });
 });
