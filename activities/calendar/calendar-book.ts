@@ -2,9 +2,10 @@ import type { calendar_v3 } from 'googleapis/build/src/apis/calendar/v3.js';
 import type { Store } from '../../store/index.js';
 import type { ConnectionClients } from '../../connectors/connection-clients.js';
 import type { GraphConnection } from '../../connectors/microsoft365/graph-client.js';
-import { googleRetryAfter, graphRetryAfter, type MailboxPacers } from '../pacing.js';
+import { googleRetryAfter, graphRetryAfter, type MailboxPacers, type RetryDelayOf } from '../pacing.js';
 import type { UserPairInput } from '../engine/data-type-module.js';
 import type { WindowSettings } from './delta-window.js';
+import { isCalendarUsageLimit } from './service-failure.js';
 
 export interface CalendarDeps {
   store: Store;
@@ -30,6 +31,9 @@ export interface CalendarBook {
   attendeeWritePace: <T>(task: () => Promise<T>) => Promise<T>;
 }
 
+/** Throttling is waited out as for Gmail, but never the usage limit: the calendar stays read-only for hours (service-failure.ts). */
+const calendarRetryAfter: RetryDelayOf = (err, attempt) => (isCalendarUsageLimit(err) ? undefined : googleRetryAfter(err, attempt));
+
 export async function openCalendarBook(deps: CalendarDeps, input: UserPairInput): Promise<CalendarBook> {
   const { graph, google } = await deps.connections.pair(input.sourceConnectionId, input.targetConnectionId);
   const calendar = google.clients.calendarFor(input.targetEmail);
@@ -37,13 +41,13 @@ export async function openCalendarBook(deps: CalendarDeps, input: UserPairInput)
   const userKey = `${input.targetConnectionId}/${input.targetEmail}`;
   const calendarPacer = deps.pacers.calendarFor(userKey);
   const attendeePacer = deps.pacers.calendarAttendeeWritesFor(userKey);
-  const calendarPace = <T>(task: () => Promise<T>) => calendarPacer.run(1, task, googleRetryAfter);
+  const calendarPace = <T>(task: () => Promise<T>) => calendarPacer.run(1, task, calendarRetryAfter);
   return {
     input,
     graph,
     calendar,
     graphPace: (task) => graphPacer.run(1, task, graphRetryAfter),
     calendarPace,
-    attendeeWritePace: (task) => attendeePacer.run(1, () => calendarPace(task), googleRetryAfter),
+    attendeeWritePace: (task) => attendeePacer.run(1, () => calendarPace(task), calendarRetryAfter),
   };
 }
