@@ -153,66 +153,45 @@ export function pacingFromEnv(env: NodeJS.ProcessEnv = process.env): PacingSetti
   };
 }
 
-/** One pair of pacers per mailbox, shared by every activity of that user in this worker. */
+/** The pacers of each mailbox and Google user, shared by every activity of that user in this worker. */
 export class MailboxPacers {
-  private readonly gmail = new Map<string, Pacer>();
-  private readonly graph = new Map<string, Pacer>();
-  private readonly people = new Map<string, Pacer>();
-  private readonly calendar = new Map<string, Pacer>();
-  private readonly calendarAttendees = new Map<string, Pacer>();
+  private readonly pacers = new Map<string, Pacer>();
 
   constructor(private readonly settings: PacingSettings) {}
 
-  gmailFor(userKey: string): Pacer {
-    let pacer = this.gmail.get(userKey);
-    if (!pacer) {
-      const perSecond = this.settings.gmailUserUnitsPerMinute / 60;
-      // A one-second burst: Google's quota is a moving average, so a short burst is fine.
-      pacer = new Pacer(perSecond, perSecond, this.settings.gmailConcurrency);
-      this.gmail.set(userKey, pacer);
-    }
+  /** One pacer per service and user, made on first use. */
+  private cached(service: string, userKey: string, make: () => Pacer): Pacer {
+    const key = `${service}\u0000${userKey}`;
+    let pacer = this.pacers.get(key);
+    if (!pacer) this.pacers.set(key, (pacer = make()));
     return pacer;
+  }
+
+  gmailFor(userKey: string): Pacer {
+    const perSecond = this.settings.gmailUserUnitsPerMinute / 60;
+    // A one-second burst: Google's quota is a moving average, so a short burst is fine.
+    return this.cached('gmail', userKey, () => new Pacer(perSecond, perSecond, this.settings.gmailConcurrency));
   }
 
   graphFor(mailboxKey: string): Pacer {
-    let pacer = this.graph.get(mailboxKey);
-    if (!pacer) {
-      const perSecond = this.settings.graphRequestsPerTenMinutes / 600;
-      pacer = new Pacer(perSecond, Math.max(1, perSecond * 5), this.settings.graphConcurrency);
-      this.graph.set(mailboxKey, pacer);
-    }
-    return pacer;
+    const perSecond = this.settings.graphRequestsPerTenMinutes / 600;
+    return this.cached('graph', mailboxKey, () => new Pacer(perSecond, Math.max(1, perSecond * 5), this.settings.graphConcurrency));
   }
 
   peopleFor(userKey: string): Pacer {
-    let pacer = this.people.get(userKey);
-    if (!pacer) {
-      const perSecond = this.settings.peopleUserRequestsPerMinute / 60;
-      pacer = new Pacer(perSecond, Math.max(1, perSecond * 5), 1);
-      this.people.set(userKey, pacer);
-    }
-    return pacer;
+    const perSecond = this.settings.peopleUserRequestsPerMinute / 60;
+    return this.cached('people', userKey, () => new Pacer(perSecond, Math.max(1, perSecond * 5), 1));
   }
 
   /** Every Calendar API request of one Google user; a few in flight, as for Gmail. */
   calendarFor(userKey: string): Pacer {
-    let pacer = this.calendar.get(userKey);
-    if (!pacer) {
-      const perSecond = this.settings.calendarUserRequestsPerMinute / 60;
-      pacer = new Pacer(perSecond, Math.max(1, perSecond * 5), 4);
-      this.calendar.set(userKey, pacer);
-    }
-    return pacer;
+    const perSecond = this.settings.calendarUserRequestsPerMinute / 60;
+    return this.cached('calendar', userKey, () => new Pacer(perSecond, Math.max(1, perSecond * 5), 4));
   }
 
   /** Writes of events with attendees, on top of calendarFor: one at a time, slower. */
   calendarAttendeeWritesFor(userKey: string): Pacer {
-    let pacer = this.calendarAttendees.get(userKey);
-    if (!pacer) {
-      const perSecond = this.settings.calendarAttendeeWritesPerMinute / 60;
-      pacer = new Pacer(perSecond, Math.max(1, perSecond * 5), 1);
-      this.calendarAttendees.set(userKey, pacer);
-    }
-    return pacer;
+    const perSecond = this.settings.calendarAttendeeWritesPerMinute / 60;
+    return this.cached('calendar-attendees', userKey, () => new Pacer(perSecond, Math.max(1, perSecond * 5), 1));
   }
 }

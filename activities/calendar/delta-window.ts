@@ -4,7 +4,7 @@ import type { CalendarWindow } from '../microsoft365/calendar-export.js';
  * The calendarView delta window. Graph bakes the window into its state
  * tokens (concepts/delta-query-events.md), so the sync keeps it beside each
  * link it stores: a link the sync saved reads as
- * `calendar-window:<start>,<end>,<page|round>,<calendar id>,<default|other>|<Graph's link>`. When the
+ * `calendar-window:<start>,<end>,<page|round>,<calendar id>|<Graph's link>`. When the
  * window due today differs from a finished round's (it moves on the first
  * of each month), the next cycle starts a new round over the new window;
  * the item map keeps the new round from copying anything twice.
@@ -33,15 +33,9 @@ export function windowFromEnv(env: NodeJS.ProcessEnv = process.env): WindowSetti
 
 const PREFIX = 'calendar-window:';
 
-/** Which calendar a link walks: a new round over a new window starts from that calendar's first request. */
-export interface WindowedCalendar {
-  sourceCalendarId: string;
-  /** As the walk last knew it (the containers' mark decides). */
-  isDefault: boolean;
-}
-
 export interface WindowedLink {
-  calendar: WindowedCalendar;
+  /** The calendar the link walks: a new round over a new window starts from that calendar's first request. */
+  sourceCalendarId: string;
   window: CalendarWindow;
   /** 'round': a deltaLink (the round over the window is complete); 'page': a first request or nextLink. */
   kind: 'page' | 'round';
@@ -58,17 +52,16 @@ export function windowDueAt(now: Date, settings: WindowSettings): CalendarWindow
 }
 
 export function encodeWindowedLink(link: WindowedLink): string {
-  const calendar = `${encodeURIComponent(link.calendar.sourceCalendarId)},${link.calendar.isDefault ? 'default' : 'other'}`;
-  return `${PREFIX}${link.window.start},${link.window.end},${link.kind},${calendar}|${link.graphLink}`;
+  return `${PREFIX}${link.window.start},${link.window.end},${link.kind},${encodeURIComponent(link.sourceCalendarId)}|${link.graphLink}`;
 }
 
 /** The window and Graph's link of a stored link; a link without the prefix is not one the calendar sync wrote. */
 export function decodeWindowedLink(stored: string): WindowedLink {
   if (!stored.startsWith(PREFIX)) throw new Error('A calendar delta link without its window was handed to the calendar sync.');
   const bar = stored.indexOf('|');
-  const [start, end, kind, calendarId, which] = stored.slice(PREFIX.length, bar).split(',');
+  const [start, end, kind, calendarId] = stored.slice(PREFIX.length, bar).split(',');
   if (!start || !end || !calendarId || (kind !== 'page' && kind !== 'round')) throw new Error('A calendar delta link with an unreadable window was handed to the calendar sync.');
-  return { calendar: { sourceCalendarId: decodeURIComponent(calendarId), isDefault: which === 'default' }, window: { start, end }, kind, graphLink: stored.slice(bar + 1) };
+  return { sourceCalendarId: decodeURIComponent(calendarId), window: { start, end }, kind, graphLink: stored.slice(bar + 1) };
 }
 
 export const sameWindow = (a: CalendarWindow, b: CalendarWindow) => a.start === b.start && a.end === b.end;

@@ -1,5 +1,5 @@
 import type { calendar_v3 } from 'googleapis/build/src/apis/calendar/v3.js';
-import type { ContainerStateView, ItemMapView } from '../../store/index.js';
+import type { ItemMapView } from '../../store/index.js';
 import { ItemErrorCode } from '../../shared/vocabulary.js';
 import { classifyGoogleError } from '../../connectors/google/google-errors.js';
 import { classifyGraphError } from '../../connectors/microsoft365/graph-errors.js';
@@ -183,6 +183,3 @@ export const eventOperations: ItemOperations<CalendarSession, CalendarItem> = {
 
   titleOf: titleOfItem,
 };
-
-/** The container a page is applied to, as the session writes into it. */
-export const calendarIdOf = (container: ContainerStateView): string => container.targetContainerId!;

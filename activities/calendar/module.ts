@@ -49,8 +49,8 @@ export function createCalendarModule(deps: CalendarDeps): DataTypeModule<Calenda
     const due = windowDueAt(now(), deps.window);
     const renew = link.kind === 'round' && !sameWindow(link.window, due);
     const window = renew ? due : link.window;
-    const calendar = { ...link.calendar, isDefault: link.calendar.sourceCalendarId === session.defaultCalendarId };
-    const graphLink = renew ? initialCalendarDeltaPath(book.input.sourceUserId, calendar.sourceCalendarId, calendar.isDefault, due) : link.graphLink;
+    const { sourceCalendarId } = link;
+    const graphLink = renew ? initialCalendarDeltaPath(book.input.sourceUserId, sourceCalendarId, sourceCalendarId === session.defaultCalendarId, due) : link.graphLink;
     const raw = await book.graphPace(() => fetchCalendarDeltaPage(book.graph, graphLink, deps.deltaPageSize));
 
     const changed: CalendarItem[] = [];
@@ -73,7 +73,7 @@ export function createCalendarModule(deps: CalendarDeps): DataTypeModule<Calenda
       if (series) changed.push(series);
       else if (!removedIds.includes(masterId)) removedIds.push(masterId);
     }
-    const wrap = (graph: string | undefined, kind: 'page' | 'round') => (graph ? encodeWindowedLink({ calendar, window, kind, graphLink: graph }) : undefined);
+    const wrap = (graph: string | undefined, kind: 'page' | 'round') => (graph ? encodeWindowedLink({ sourceCalendarId, window, kind, graphLink: graph }) : undefined);
     return { changed, removedIds, nextLink: wrap(raw.nextLink, 'page'), deltaLink: wrap(raw.deltaLink, 'round') };
   }
 
@@ -98,7 +98,7 @@ export function createCalendarModule(deps: CalendarDeps): DataTypeModule<Calenda
     isWalkable: (_session, calendar) => calendar.targetContainerId !== null,
 
     // A finished round over no window: the first read starts the round that is due (readPage), as the window is the session's clock's.
-    initialDeltaLink: (_input, sourceCalendarId) => encodeWindowedLink({ calendar: { sourceCalendarId, isDefault: false }, window: { start: 'none', end: 'none' }, kind: 'round', graphLink: '' }),
+    initialDeltaLink: (_input, sourceCalendarId) => encodeWindowedLink({ sourceCalendarId, window: { start: 'none', end: 'none' }, kind: 'round', graphLink: '' }),
 
     // Graph's own errors reach the engine as they are: it restarts a calendar whose delta token expired (410).
     readDeltaPage: (session, link) => readPage(session, link),

@@ -1,5 +1,4 @@
-import type { ItemMapState } from '../../store/index.js';
-import type { Store } from '../../store/index.js';
+import type { ItemMapState, Store } from '../../store/index.js';
 import type { ItemOutcome } from '../../store/repositories/items.js';
 import { ItemErrorCode } from '../../shared/vocabulary.js';
 import { LabelUnavailableError } from '../google/gmail-labels.js';

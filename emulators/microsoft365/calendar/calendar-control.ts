@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { DateTime } from 'luxon';
-import { controlError, parseBody } from '../routes/control-body.js';
+import { asksToGenerate, controlError, parseBody } from '../routes/control-body.js';
 import { TenantError, type TenantState } from '../state/tenant.js';
 import type { CalendarBook } from './calendar-book.js';
 import { addCalendarSchema, addEventSchema, generateEventsSchema, moveEventSchema, updateEventSchema } from './control-schema.js';
@@ -9,15 +9,6 @@ import { generatedEvent } from './generated-events.js';
 import { instancesIn } from './instances.js';
 import { RecurrenceError, validateRecurrence } from './recurrence.js';
 import { checkedExceptions, checkTimes } from './series-edits.js';
-
-function asksToGenerate(text: string): boolean {
-  try {
-    const json: unknown = JSON.parse(text);
-    return typeof json === 'object' && json !== null && 'count' in json;
-  } catch {
-    return false;
-  }
-}
 
 /** A bad recurrence or a zone that cannot be read: the request is refused with a sentence saying why. */
 function refusal(c: Context, error: unknown): Response {

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { decodeSignedPosition, encodeSignedPosition } from '../delta/tokens.js';
 import type { DateTime } from 'luxon';
 import type { CalendarBook, CalendarChange } from './calendar-book.js';
 import type { CalendarRecord, EventRecord } from './event-record.js';
@@ -31,27 +31,10 @@ export interface CalendarDeltaPosition {
   skip?: number;
 }
 
-const macBytes = 16;
-const mac = (key: Buffer, payload: string): Buffer => createHmac('sha256', key).update(`calendarView:${payload}`).digest().subarray(0, macBytes);
+export const encodeCalendarToken = (key: Buffer, position: CalendarDeltaPosition): string => encodeSignedPosition(key, position, 'calendarView:');
 
-export function encodeCalendarToken(key: Buffer, position: CalendarDeltaPosition): string {
-  const payload = Buffer.from(JSON.stringify(position)).toString('base64url');
-  return `${payload}.${mac(key, payload).toString('base64url')}`;
-}
-
-export function decodeCalendarToken(key: Buffer, token: string): CalendarDeltaPosition | undefined {
-  const [payload, signature, ...rest] = token.split('.');
-  if (!payload || !signature || rest.length > 0) return undefined;
-  const given = Buffer.from(signature, 'base64url');
-  const expected = mac(key, payload);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-  try {
-    const position = JSON.parse(Buffer.from(payload, 'base64url').toString()) as CalendarDeltaPosition;
-    return position.kind === 'calendarView' && typeof position.seq === 'number' ? position : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export const decodeCalendarToken = (key: Buffer, token: string): CalendarDeltaPosition | undefined =>
+  decodeSignedPosition<CalendarDeltaPosition>(key, token, (position) => position.kind === 'calendarView' && typeof position.seq === 'number', 'calendarView:');
 
 export interface CalendarDeltaPage {
   items: Record<string, unknown>[];

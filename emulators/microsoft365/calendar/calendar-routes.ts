@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { GraphContext, GraphEnv } from '../http/env.js';
 import { originOf } from '../http/env.js';
 import { graphError, itemNotFound, malformedId } from '../http/graph-error.js';
@@ -97,13 +97,21 @@ export function createCalendarRoutes(tenant: TenantState, stats: RequestStats): 
     return c.json({ '@odata.context': `${originOf(c)}/v1.0/$metadata#users('${found.user.id}')/calendars/$entity`, ...calendarJson(book, calendar) });
   });
 
-  app.get('/v1.0/users/:userId/events/:eventId', (c) => {
+  /** The mailbox and the event a route names: 404 for an id of no event, 400 for one that is not an event id at all. */
+  const eventOf = (c: Context) => {
     const found = lookupMailbox(c, tenant);
     if (found instanceof Response) return found;
     const book = found.mailbox.calendars;
-    const id = c.req.param('eventId');
+    const id = c.req.param('eventId') ?? '';
     const hit = book.find(id);
     if (!hit) return decodeEventId(id) ? itemNotFound(c) : malformedId(c);
+    return { found, book, hit };
+  };
+
+  app.get('/v1.0/users/:userId/events/:eventId', (c) => {
+    const lookup = eventOf(c);
+    if (lookup instanceof Response) return lookup;
+    const { found, book, hit } = lookup;
     const select = (queryParam(c, '$select') ?? '').split(',').map((part) => part.trim());
     const view: EventView = { ...viewOf(c), withCancelledOccurrences: select.includes('cancelledOccurrences') || select.includes('*') };
     applied(c, view);
@@ -113,12 +121,9 @@ export function createCalendarRoutes(tenant: TenantState, stats: RequestStats): 
   });
 
   app.get('/v1.0/users/:userId/events/:eventId/instances', (c) => {
-    const found = lookupMailbox(c, tenant);
-    if (found instanceof Response) return found;
-    const book = found.mailbox.calendars;
-    const id = c.req.param('eventId');
-    const hit = book.find(id);
-    if (!hit) return decodeEventId(id) ? itemNotFound(c) : malformedId(c);
+    const lookup = eventOf(c);
+    if (lookup instanceof Response) return lookup;
+    const { book, hit } = lookup;
     const window = timeWindow(c);
     if (window instanceof Response) return window;
     const view = viewOf(c);

@@ -31,25 +31,33 @@ export interface DeltaPosition {
 
 const macBytes = 16;
 
-function mac(key: Buffer, payload: string): Buffer {
-  return createHmac('sha256', key).update(payload).digest().subarray(0, macBytes);
+/** `scope` keeps one kind of token from passing as another (calendarView tokens: "calendarView:"); mail's is empty. */
+function mac(key: Buffer, payload: string, scope: string): Buffer {
+  return createHmac('sha256', key).update(`${scope}${payload}`).digest().subarray(0, macBytes);
 }
 
-export function encodeDeltaToken(key: Buffer, position: DeltaPosition): string {
+/** A position as an opaque, signed token: base64url JSON and its HMAC. */
+export function encodeSignedPosition(key: Buffer, position: object, scope = ''): string {
   const payload = Buffer.from(JSON.stringify(position)).toString('base64url');
-  return `${payload}.${mac(key, payload).toString('base64url')}`;
+  return `${payload}.${mac(key, payload, scope).toString('base64url')}`;
 }
 
-export function decodeDeltaToken(key: Buffer, token: string): DeltaPosition | undefined {
+/** The position a token carries, or undefined when it was tampered with, signed for another scope, or fails `isValid`. */
+export function decodeSignedPosition<T>(key: Buffer, token: string, isValid: (position: T) => boolean, scope = ''): T | undefined {
   const [payload, signature, ...rest] = token.split('.');
   if (!payload || !signature || rest.length > 0) return undefined;
   const given = Buffer.from(signature, 'base64url');
-  const expected = mac(key, payload);
+  const expected = mac(key, payload, scope);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
   try {
-    const position = JSON.parse(Buffer.from(payload, 'base64url').toString()) as DeltaPosition;
-    return typeof position.mailbox === 'number' && typeof position.seq === 'number' ? position : undefined;
+    const position = JSON.parse(Buffer.from(payload, 'base64url').toString()) as T;
+    return isValid(position) ? position : undefined;
   } catch {
     return undefined;
   }
 }
+
+export const encodeDeltaToken = (key: Buffer, position: DeltaPosition): string => encodeSignedPosition(key, position);
+
+export const decodeDeltaToken = (key: Buffer, token: string): DeltaPosition | undefined =>
+  decodeSignedPosition<DeltaPosition>(key, token, (position) => typeof position.mailbox === 'number' && typeof position.seq === 'number');

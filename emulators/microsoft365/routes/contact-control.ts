@@ -7,7 +7,7 @@ import type { ContactFields, ContactPhoto, ContactRecord } from '../state/contac
 import type { DirectoryUser } from '../state/directory.js';
 import { imageSize } from '../state/image-size.js';
 import { TenantError, type TenantState } from '../state/tenant.js';
-import { controlError, parseBody } from './control-body.js';
+import { asksToGenerate, controlError, parseBody } from './control-body.js';
 
 const text = z.string().nullable().optional();
 const texts = z.array(z.string()).nullable().optional();
@@ -75,16 +75,6 @@ const schemas = {
   addFolder: z.object({ path: folderPath.min(1) }).strict(),
   renameFolder: z.object({ displayName: z.string().min(1).max(255) }).strict(),
 };
-
-/** A body with a "count" field generates contacts; any other is one contact. */
-function asksToGenerate(text: string): boolean {
-  try {
-    const json: unknown = JSON.parse(text);
-    return typeof json === 'object' && json !== null && 'count' in json;
-  } catch {
-    return false;
-  }
-}
 
 /** The photo a control body describes; dimensions from a PNG or JPEG header unless given. */
 function photoOf(body: z.infer<typeof photoSchema>): ContactPhoto | string {

@@ -22,3 +22,13 @@ export async function parseBody<T>(c: Context, schema: z.ZodType<T>): Promise<{ 
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ');
   return { ok: false, response: controlError(c, 400, 'InvalidControlRequest', `Invalid request body (${problems}).`) };
 }
+
+/** A control body with a "count" field asks for generated items (messages, contacts, events) rather than one. */
+export function asksToGenerate(text: string): boolean {
+  try {
+    const json: unknown = JSON.parse(text);
+    return typeof json === 'object' && json !== null && 'count' in json;
+  } catch {
+    return false;
+  }
+}

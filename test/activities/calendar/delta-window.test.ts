@@ -10,7 +10,7 @@ describe('calendar delta window', () => {
 
   it('keeps the window and the calendar beside Graph’s own link, and refuses a link that lacks them', () => {
     const link = {
-      calendar: { sourceCalendarId: 'AAMk,id=', isDefault: true },
+      sourceCalendarId: 'AAMk,id=',
       window: { start: '2024-12-01T00:00:00.000Z', end: '2030-01-01T00:00:00.000Z' },
       kind: 'round' as const,
       graphLink: 'https://graph.microsoft.com/v1.0/users/u/calendarView/delta?$deltatoken=a|b',

@@ -1,3 +1,4 @@
+import type { ControlInstanceView } from '../../../emulators/google/calendar-control.js';
 import { calendar_v3 } from 'googleapis/build/src/apis/calendar/v3.js';
 import { createGoogleTransport, delegatedCredentials, type ServiceAccountKeyJson } from '../../../connectors/google/google-clients.js';
 import type { GoogleEmulatorOptions } from '../../../emulators/google/index.js';
@@ -27,18 +28,8 @@ export function startCalendarEmulator(options: GoogleEmulatorOptions = {}): Prom
   return startGoogleEmulator({ users: calendarUsers, quota: { enabled: false }, ...options });
 }
 
-export interface ControlInstance {
-  calendarId: string;
-  calendarSummary: string;
-  id: string;
-  recurringEventId: string | null;
-  summary: string | null;
-  status: string;
-  start: string;
-  end: string;
-  allDay: boolean;
-  startDate: string | null;
-}
+/** As the control API answers it (emulators/google/calendar-control.ts). */
+export type ControlInstance = ControlInstanceView;
 
 export function expandedInstances(google: StartedGoogleEmulator, email: string, from: string, to: string): Promise<{ instances: ControlInstance[] }> {
   return controlGet(google.url, `/_control/users/${encodeURIComponent(email)}/events?expand=true&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
