@@ -7,7 +7,6 @@ import type { MailDeps } from './mail/mailbox.js';
 import { createMailModule } from './mail/module.js';
 import { createContactsModule } from './contacts/module.js';
 import { createCalendarModule } from './calendar/module.js';
-import { defaultWindowSettings, type WindowSettings } from './calendar/delta-window.js';
 import { createDataTypeActivities } from './engine/activities.js';
 import { defaultTargetAccountSettings, type TargetAccountSettings } from './engine/target-account.js';
 import { defaultPacing, MailboxPacers, type PacingSettings } from './pacing.js';
@@ -29,8 +28,6 @@ export interface ActivityDeps {
   deltaPageSize?: number;
   /** How long a just-created Google account may be refused before the cycle gives up. */
   targetAccount?: TargetAccountSettings;
-  /** The calendarView delta window (delta-window.ts). */
-  calendarWindow?: WindowSettings;
   /** The clock the calendar window is due by; tests move it to roll the window forward. */
   now?: () => Date;
   /** For the membership reconciler, which starts and signals user workflows. */
@@ -57,7 +54,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDataTypeActivities({ store: deps.store, connections, targetAccount: deps.targetAccount ?? defaultTargetAccountSettings }, [
       createMailModule(mail),
       createContactsModule({ store: deps.store, connections, pacers, deltaPageSize: deps.deltaPageSize ?? 100 }),
-      createCalendarModule({ store: deps.store, connections, pacers, deltaPageSize: deps.deltaPageSize ?? 100, window: deps.calendarWindow ?? defaultWindowSettings, now: deps.now }),
+      createCalendarModule({ store: deps.store, connections, pacers, deltaPageSize: deps.deltaPageSize ?? 100, now: deps.now }),
     ]),
     reconcilePolicyMembership: (input: ReconcileInput) => {
       if (!deps.temporal) throw new Error('This worker was built without a Temporal client, so it cannot run the membership reconciler.');

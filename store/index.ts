@@ -20,7 +20,16 @@ export type {
   NewConnection,
 } from './repositories/connection-input.js';
 export type { ConnectionPatch, ConnectionSecrets, ConnectionTestResult, ConnectionView, ConnectionsRepository } from './repositories/connections.js';
-export { DEFAULT_CYCLE_INTERVAL_SECONDS, MAX_CYCLE_INTERVAL_SECONDS, MIN_CYCLE_INTERVAL_SECONDS, type NewPolicy, type PolicyPatch } from './repositories/policy-input.js';
+export {
+  DEFAULT_CALENDAR_MONTHS_AHEAD,
+  DEFAULT_CALENDAR_MONTHS_BACK,
+  DEFAULT_CYCLE_INTERVAL_SECONDS,
+  MAX_CALENDAR_WINDOW_MONTHS,
+  MAX_CYCLE_INTERVAL_SECONDS,
+  MIN_CYCLE_INTERVAL_SECONDS,
+  type NewPolicy,
+  type PolicyPatch,
+} from './repositories/policy-input.js';
 export type { PoliciesRepository, PolicyListFilters, PolicyView } from './repositories/policies.js';
 export type { AuditEntryInput, AuditEntryView, AuditListFilters, AuditRepository } from './repositories/audit.js';
 export type { CountsDelta, SelectedUser, SyncUserErrorInput, SyncUserPatch } from './repositories/sync-user-input.js';

@@ -6,7 +6,6 @@ import { dataConverterWith, loadPayloadCodec } from '../shared/payload-codec.js'
 import { temporalLoggerFrom } from './runtime-logger.js';
 import { openStore } from '../store/index.js';
 import { pacingFromEnv } from '../activities/pacing.js';
-import { windowFromEnv } from '../activities/calendar/delta-window.js';
 import { bootstrapConfiguration, ensureMembershipWorkflows } from './bootstrap.js';
 import { createSyncWorker } from './worker.js';
 import { startWorkerMetricsServer, temporalRuntimeMetrics, workerMetricsSettingsFromEnv } from '../shared/metrics/worker-endpoint.js';
@@ -40,7 +39,7 @@ const worker = await createSyncWorker({
   connection,
   namespace: config.temporalNamespace,
   taskQueue: config.temporalTaskQueue,
-  activityDeps: { store, pacing: pacingFromEnv(), calendarWindow: windowFromEnv(), temporal: { client, taskQueue: config.temporalTaskQueue } },
+  activityDeps: { store, pacing: pacingFromEnv(), temporal: { client, taskQueue: config.temporalTaskQueue } },
   maxCachedWorkflows: config.workerMaxCachedWorkflows,
   dataConverter,
   deployment: config.workerDeployment,

@@ -4,7 +4,6 @@ import type { ConnectionClients } from '../../connectors/connection-clients.js';
 import type { GraphConnection } from '../../connectors/microsoft365/graph-client.js';
 import { googleRetryAfter, graphRetryAfter, type MailboxPacers, type RetryDelayOf } from '../pacing.js';
 import type { UserPairInput } from '../engine/data-type-module.js';
-import type { WindowSettings } from './delta-window.js';
 import { isCalendarUsageLimit } from './service-failure.js';
 
 export interface CalendarDeps {
@@ -14,7 +13,6 @@ export interface CalendarDeps {
   pacers: MailboxPacers;
   /** Events per Graph delta page (Prefer: odata.maxpagesize). */
   deltaPageSize: number;
-  window: WindowSettings;
   /** The clock the window is due by (tests move it to roll the window forward). */
   now?: () => Date;
 }

@@ -10,25 +10,10 @@ import type { CalendarWindow } from '../microsoft365/calendar-export.js';
  * the item map keeps the new round from copying anything twice.
  */
 
+/** The policy's window (calendarMonthsBack and calendarMonthsAhead): whole months before and after the current month. */
 export interface WindowSettings {
-  /** Whole months before the current month (24: two years of history). */
   monthsBack: number;
-  /** Whole months after the current month (36: three years ahead). */
   monthsAhead: number;
-}
-
-export const defaultWindowSettings: WindowSettings = { monthsBack: 24, monthsAhead: 36 };
-
-/** CALENDAR_WINDOW_MONTHS_BACK and CALENDAR_WINDOW_MONTHS_AHEAD (whole months, 0 to 120), else the defaults. */
-export function windowFromEnv(env: NodeJS.ProcessEnv = process.env): WindowSettings {
-  const months = (name: string, fallback: number) => {
-    const raw = env[name];
-    if (!raw) return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < 0 || value > 120) throw new Error(`${name} must be a whole number of months from 0 to 120, got "${raw}"`);
-    return value;
-  };
-  return { monthsBack: months('CALENDAR_WINDOW_MONTHS_BACK', defaultWindowSettings.monthsBack), monthsAhead: months('CALENDAR_WINDOW_MONTHS_AHEAD', defaultWindowSettings.monthsAhead) };
 }
 
 const PREFIX = 'calendar-window:';

@@ -1,3 +1,4 @@
+import { DEFAULT_CALENDAR_MONTHS_AHEAD, DEFAULT_CALENDAR_MONTHS_BACK } from '../../store/index.js';
 import type { DataTypeModule, DeltaPage, UserPairInput } from '../engine/data-type-module.js';
 import { policyStoresSubjects } from '../engine/store-subjects.js';
 import { applyPageItemwise } from '../engine/apply-itemwise.js';
@@ -5,7 +6,7 @@ import { classifyGraphError } from '../../connectors/microsoft365/graph-errors.j
 import { fetchCalendarDeltaPage, initialCalendarDeltaPath, listSeriesInstances, readEventOrNull, type CalendarWindow, type ExportedEvent } from '../microsoft365/calendar-export.js';
 import { openCalendarBook, type CalendarBook, type CalendarDeps } from './calendar-book.js';
 import type { CalendarItem } from './calendar-items.js';
-import { decodeWindowedLink, encodeWindowedLink, sameWindow, windowDueAt } from './delta-window.js';
+import { decodeWindowedLink, encodeWindowedLink, sameWindow, windowDueAt, type WindowSettings } from './delta-window.js';
 import { DEFAULT_CALENDAR, discoverCalendars } from './discover-calendars.js';
 import { eventOperations, type CalendarSession } from './event-copies.js';
 import { calendarServiceFailure } from './service-failure.js';
@@ -14,6 +15,8 @@ interface CalendarActivitySession extends CalendarSession {
   storeSubjects: () => Promise<boolean>;
   /** The default calendar is walked by the path v1.0 documents for it (calendar-export.ts). */
   defaultCalendarId: string | null;
+  /** The policy's window, read once per activity: a change takes effect at the user's next cycle. */
+  window: WindowSettings;
 }
 
 const isGraphNotFound = (err: unknown) => classifyGraphError(err).kind === 'notFound';
@@ -46,7 +49,7 @@ export function createCalendarModule(deps: CalendarDeps): DataTypeModule<Calenda
   async function readPage(session: CalendarActivitySession, stored: string): Promise<DeltaPage<CalendarItem>> {
     const { book } = session;
     const link = decodeWindowedLink(stored);
-    const due = windowDueAt(now(), deps.window);
+    const due = windowDueAt(now(), session.window);
     const renew = link.kind === 'round' && !sameWindow(link.window, due);
     const window = renew ? due : link.window;
     const { sourceCalendarId } = link;
@@ -85,6 +88,7 @@ export function createCalendarModule(deps: CalendarDeps): DataTypeModule<Calenda
     async openSession(input: UserPairInput, containers) {
       const book = await openCalendarBook(deps, input);
       const user = await store.syncUsers.get(input.syncUserId);
+      const policy = user ? await store.policies.get(user.policyId) : null;
       return {
         book,
         context: { sourceAddresses: user ? [user.sourceEmail] : [], targetEmail: input.targetEmail, fallbackTimeZone: 'UTC' },
@@ -92,6 +96,7 @@ export function createCalendarModule(deps: CalendarDeps): DataTypeModule<Calenda
         defaultCalendarId: containers.find((container) => container.wellKnownName === DEFAULT_CALENDAR)?.sourceContainerId ?? null,
         plans: new WeakMap(),
         storeSubjects: policyStoresSubjects(store, input.syncUserId),
+        window: { monthsBack: policy?.calendarMonthsBack ?? DEFAULT_CALENDAR_MONTHS_BACK, monthsAhead: policy?.calendarMonthsAhead ?? DEFAULT_CALENDAR_MONTHS_AHEAD },
       };
     },
 

@@ -17,6 +17,8 @@ export function toPolicy(policy: PolicyView): z.infer<typeof PolicySchema> {
     targetDomain: policy.targetDomain,
     usernameMapping: policy.usernameMapping,
     storeSubjects: policy.storeSubjects,
+    calendarMonthsBack: policy.calendarMonthsBack,
+    calendarMonthsAhead: policy.calendarMonthsAhead,
     lastReconcileError: toStoredError(policy.lastReconcileError),
     createdAt: iso(policy.createdAt),
     updatedAt: iso(policy.updatedAt),

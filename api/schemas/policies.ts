@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { MAX_CYCLE_INTERVAL_SECONDS, MIN_CYCLE_INTERVAL_SECONDS, SUPPORTED_DATA_TYPES, USERNAME_MAPPINGS, type DataType } from '../../store/index.js';
+import { MAX_CALENDAR_WINDOW_MONTHS, MAX_CYCLE_INTERVAL_SECONDS, MIN_CYCLE_INTERVAL_SECONDS, SUPPORTED_DATA_TYPES, USERNAME_MAPPINGS, type DataType } from '../../store/index.js';
 import { CursorQuery, DisplayNameSchema, IdSchema, LimitQuery, NextCursor, StoredErrorBodySchema, timestampFields } from './common.js';
 import { TotalsByStatusSchema } from './sync-status.js';
 
@@ -33,6 +33,14 @@ const cycleInterval = z
   .min(MIN_CYCLE_INTERVAL_SECONDS, { error: `must be at least ${MIN_CYCLE_INTERVAL_SECONDS} seconds` })
   .max(MAX_CYCLE_INTERVAL_SECONDS, { error: `must be at most ${MAX_CYCLE_INTERVAL_SECONDS} seconds (7 days)` });
 
+const windowMonths = (description: string) =>
+  z
+    .number()
+    .int()
+    .min(0, { error: 'must be 0 or more months' })
+    .max(MAX_CALENDAR_WINDOW_MONTHS, { error: `must be at most ${MAX_CALENDAR_WINDOW_MONTHS} months` })
+    .openapi({ description });
+
 const policyFields = {
   name: DisplayNameSchema,
   enabled: z.boolean(),
@@ -44,10 +52,16 @@ const policyFields = {
   targetDomain: DomainName,
   usernameMapping: z.enum(USERNAME_MAPPINGS),
   storeSubjects: z.boolean().openapi({ description: 'Whether the items view may keep message subjects (personal data).' }),
+  calendarMonthsBack: windowMonths('Calendar window: whole months of events before the current month that are kept in sync (default 24).'),
+  calendarMonthsAhead: windowMonths('Calendar window: whole months of events after the current month that are kept in sync (default 36).'),
 };
 
 /** The fields with a default (the store's): a new policy may leave them out. */
-export const NewPolicyBody = z.object(policyFields).partial({ enabled: true, dataTypes: true, cycleIntervalSeconds: true, usernameMapping: true, storeSubjects: true }).strict().openapi('NewPolicy');
+export const NewPolicyBody = z
+  .object(policyFields)
+  .partial({ enabled: true, dataTypes: true, cycleIntervalSeconds: true, usernameMapping: true, storeSubjects: true, calendarMonthsBack: true, calendarMonthsAhead: true })
+  .strict()
+  .openapi('NewPolicy');
 
 /** Enabling and disabling go through their own routes, which also tell the users' workflows. */
 export const PolicyPatchBody = z
@@ -82,6 +96,8 @@ export const PolicySchema = z
     targetDomain: z.string(),
     usernameMapping: z.enum(USERNAME_MAPPINGS),
     storeSubjects: z.boolean(),
+    calendarMonthsBack: z.number().int(),
+    calendarMonthsAhead: z.number().int(),
     lastReconcileError: StoredErrorBodySchema.nullable().openapi('ReconcileError', {
       description:
         "Why the membership reconciler's last pass failed (GROUP_NOT_FOUND, AUTH_TOKEN_EXPIRED, RATE_LIMITED, CONNECTION_UNAVAILABLE, WORKFLOW_START_FAILED, RECONCILE_FAILED) and what to do; null after a pass that succeeded.",

@@ -1,4 +1,4 @@
-import { EntitySchema } from '@mikro-orm/core';
+import { EntitySchema, type Opt } from '@mikro-orm/core';
 import type { DataType, UsernameMapping } from '../vocabulary.js';
 import type { StoredErrorJson } from './connection.js';
 
@@ -27,6 +27,12 @@ export interface PolicyEntity {
   targetDomain: string;
   usernameMapping: UsernameMapping;
   storeSubjects: boolean;
+  /**
+   * The calendar's delta window (Graph bakes a window into calendarView delta
+   * tokens): whole months before the current month and after it. See README, Calendar.
+   */
+  calendarMonthsBack: Opt<number>;
+  calendarMonthsAhead: Opt<number>;
   /** The membership reconciler's last failure (code, sentence, when); null after a pass that succeeded. */
   lastReconcileError?: StoredErrorJson | null;
   /**
@@ -54,6 +60,8 @@ export const PolicySchema = new EntitySchema<PolicyEntity>({
     targetDomain: { type: 'string' },
     usernameMapping: { type: 'string', length: 32 },
     storeSubjects: { type: 'boolean', default: false },
+    calendarMonthsBack: { type: 'integer', default: 24 },
+    calendarMonthsAhead: { type: 'integer', default: 36 },
     lastReconcileError: { type: 'json', nullable: true },
     usersToldEnabled: { type: 'boolean', nullable: true },
     createdAt: { type: 'datetime' },

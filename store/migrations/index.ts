@@ -5,6 +5,7 @@ import { Migration20251202000000FolderLabelName } from './Migration2025120200000
 import { Migration20261201000000MessageMapGoogleIndex } from './Migration20261201000000MessageMapGoogleIndex.js';
 import { Migration20261202000000DataTypeTables } from './Migration20261202000000DataTypeTables.js';
 import { Migration20261203000000OneSyncPerPair } from './Migration20261203000000OneSyncPerPair.js';
+import { Migration20261204000000PolicyCalendarWindow } from './Migration20261204000000PolicyCalendarWindow.js';
 
 /**
  * Every migration, oldest first. Listed explicitly (no glob) so they load the
@@ -17,4 +18,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201000000MessageMapGoogleIndex', class: Migration20261201000000MessageMapGoogleIndex },
   { name: 'Migration20261202000000DataTypeTables', class: Migration20261202000000DataTypeTables },
   { name: 'Migration20261203000000OneSyncPerPair', class: Migration20261203000000OneSyncPerPair },
+  { name: 'Migration20261204000000PolicyCalendarWindow', class: Migration20261204000000PolicyCalendarWindow },
 ];

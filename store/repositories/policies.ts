@@ -238,6 +238,8 @@ function toView(entity: PolicyEntity): PolicyView {
     targetDomain: entity.targetDomain,
     usernameMapping: entity.usernameMapping,
     storeSubjects: entity.storeSubjects,
+    calendarMonthsBack: entity.calendarMonthsBack,
+    calendarMonthsAhead: entity.calendarMonthsAhead,
     lastReconcileError: fromStoredErrorJson(entity.lastReconcileError ?? null),
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,

@@ -6,6 +6,11 @@ import { DATA_TYPES, SUPPORTED_DATA_TYPES, USERNAME_MAPPINGS, type DataType, typ
 export const MIN_CYCLE_INTERVAL_SECONDS = 60;
 export const MAX_CYCLE_INTERVAL_SECONDS = 7 * 24 * 60 * 60;
 export const DEFAULT_CYCLE_INTERVAL_SECONDS = 15 * 60;
+/** Two years of history and three years ahead: continuity needs the recent past and what is planned (README, Calendar). */
+export const DEFAULT_CALENDAR_MONTHS_BACK = 24;
+export const DEFAULT_CALENDAR_MONTHS_AHEAD = 36;
+/** Ten years either way: a wider window makes every new round read (and the first one copy) more for little use. */
+export const MAX_CALENDAR_WINDOW_MONTHS = 120;
 
 export interface NewPolicy {
   name: string;
@@ -26,6 +31,10 @@ export interface NewPolicy {
   usernameMapping?: UsernameMapping;
   /** Whether item records may keep the subject (personal data). Default false. */
   storeSubjects?: boolean;
+  /** Whole months of calendar before the current month; 0 to 120, default 24. */
+  calendarMonthsBack?: number;
+  /** Whole months of calendar after the current month; 0 to 120, default 36. */
+  calendarMonthsAhead?: number;
 }
 
 export type PolicyPatch = Partial<NewPolicy>;
@@ -54,6 +63,8 @@ export function validatePolicy(input: NewPolicy): ValidPolicy {
     targetDomain: requireDomain(input.targetDomain, 'targetDomain'),
     usernameMapping: requireOneOf(input.usernameMapping ?? 'same-local-part', USERNAME_MAPPINGS, 'usernameMapping'),
     storeSubjects: requireBoolean(input.storeSubjects ?? false, 'storeSubjects'),
+    calendarMonthsBack: requireInteger(input.calendarMonthsBack ?? DEFAULT_CALENDAR_MONTHS_BACK, 'calendarMonthsBack', 0, MAX_CALENDAR_WINDOW_MONTHS, 'months'),
+    calendarMonthsAhead: requireInteger(input.calendarMonthsAhead ?? DEFAULT_CALENDAR_MONTHS_AHEAD, 'calendarMonthsAhead', 0, MAX_CALENDAR_WINDOW_MONTHS, 'months'),
   };
 }
 

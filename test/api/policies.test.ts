@@ -13,6 +13,8 @@ interface PolicyBody {
   cycleIntervalSeconds: number;
   usernameMapping: string;
   storeSubjects: boolean;
+  calendarMonthsBack: number;
+  calendarMonthsAhead: number;
   dataTypes: string[];
   usersByStatus?: Record<string, number>;
 }
@@ -52,6 +54,8 @@ describe('policies: create, read, change, switch, delete, preview', () => {
       usernameMapping: 'same-local-part',
       storeSubjects: false,
       dataTypes: ['mail'],
+      calendarMonthsBack: 24,
+      calendarMonthsAhead: 36,
     });
     expect(changed).toEqual([res.body.id]);
     const audit = await fixture.store.audit.list({ policyId: res.body.id, code: 'POLICY_CREATED' });
@@ -82,6 +86,19 @@ describe('policies: create, read, change, switch, delete, preview', () => {
     expect(patched.body).toMatchObject({ cycleIntervalSeconds: 600, storeSubjects: false, name: 'Everyone' });
     expect(changed).toContain(fixture.policyId);
     expect((await fixture.store.audit.list({ policyId: fixture.policyId, code: 'POLICY_UPDATED' })).items[0]?.details).toEqual({ fields: ['cycleIntervalSeconds', 'storeSubjects'] });
+
+    const window = await api.patch<PolicyBody>(`/api/policies/${fixture.policyId}`, { calendarMonthsBack: 6, calendarMonthsAhead: 0 });
+    expect(window.body).toMatchObject({ calendarMonthsBack: 6, calendarMonthsAhead: 0 });
+    for (const [field, value] of [
+      ['calendarMonthsAhead', 121],
+      ['calendarMonthsBack', -1],
+      ['calendarMonthsBack', 1.5],
+    ] as const) {
+      const refused = await api.patch<ProblemBody>(`/api/policies/${fixture.policyId}`, { [field]: value });
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors?.[0]?.path).toBe(`body.${field}`);
+    }
+    expect((await api.get<PolicyBody>(`/api/policies/${fixture.policyId}`)).body).toMatchObject({ calendarMonthsBack: 6, calendarMonthsAhead: 0 });
 
     const other = await fixture.store.connections.create({
       kind: 'microsoft365',

@@ -208,7 +208,15 @@ describe('migrations: upgrade from the previous release', () => {
 
     expect(await store.connections.readCredentials(ids.source)).toMatchObject({ kind: 'microsoft365', credentials: { clientSecret: 'kept-secret' } });
     expect(await store.connections.get(ids.target)).toMatchObject({ status: 'Error', lastError: { code: 'CONNECTION_UNAVAILABLE', at } });
-    expect(await store.policies.get(ids.policy)).toMatchObject({ name: 'Everyone', enabled: true, storeSubjects: true, rules: { allUsers: true }, dataTypes: ['mail'] });
+    expect(await store.policies.get(ids.policy)).toMatchObject({
+      name: 'Everyone',
+      enabled: true,
+      storeSubjects: true,
+      rules: { allUsers: true },
+      dataTypes: ['mail'],
+      calendarMonthsBack: 24,
+      calendarMonthsAhead: 36,
+    });
     expect(await store.syncUsers.get(ids.user)).toMatchObject({
       sourceEmail: 'adele@contoso.com',
       status: 'Synced',

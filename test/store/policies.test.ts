@@ -40,6 +40,8 @@ describe('policies', () => {
       targetDomain: 'example.com',
       usernameMapping: 'same-local-part',
       storeSubjects: false,
+      calendarMonthsBack: 24,
+      calendarMonthsAhead: 36,
       rules: { groupIds: ['group-a'], exclude: ['ceo@contoso.com'] },
     });
     expect(await store.policies.get(policy.id)).toEqual(policy);
@@ -58,8 +60,11 @@ describe('policies', () => {
     expect(await failedField(store.policies.create(policyInput({ rules: { allUsers: true, groups: ['x'] } as never })))).toBe('rules.groups');
     expect(await failedField(store.policies.create(policyInput({ dataTypes: ['files'] })))).toBe('dataTypes');
     expect(await failedField(store.policies.create(policyInput({ usernameMapping: 'initials' as never })))).toBe('usernameMapping');
+    expect(await failedField(store.policies.create(policyInput({ calendarMonthsBack: 121 })))).toBe('calendarMonthsBack');
+    expect(await failedField(store.policies.create(policyInput({ calendarMonthsAhead: -1 })))).toBe('calendarMonthsAhead');
+    expect(await failedField(store.policies.create(policyInput({ calendarMonthsAhead: 2.5 })))).toBe('calendarMonthsAhead');
     // The bounds themselves are allowed.
-    await store.policies.create(policyInput({ cycleIntervalSeconds: 60 }));
+    await store.policies.create(policyInput({ cycleIntervalSeconds: 60, calendarMonthsBack: 0, calendarMonthsAhead: 120 }));
     await store.policies.create(policyInput({ cycleIntervalSeconds: 7 * 24 * 3600 }));
   });
 

@@ -33,6 +33,13 @@ const bodyBuilders = {
     if (!name) throw new FormProblem('Give the policy a name.');
     const minutes = Number(form.elements.cycleIntervalMinutes.value);
     if (!Number.isInteger(minutes) || minutes < 1) throw new FormProblem('The sync interval is a whole number of minutes, 1 or more.');
+    const months = (field, what) => {
+      const value = Number(form.elements[field].value);
+      if (!Number.isInteger(value) || value < 0 || value > 120) throw new FormProblem(`The calendar's ${what} is a whole number of months from 0 to 120.`);
+      return value;
+    };
+    const calendarMonthsBack = months('calendarMonthsBack', 'history');
+    const calendarMonthsAhead = months('calendarMonthsAhead', 'months ahead');
     const rules = {};
     if (form.elements.allUsers.checked) rules.allUsers = true;
     for (const list of ['groupIds', 'domains', 'include', 'exclude']) {
@@ -49,6 +56,8 @@ const bodyBuilders = {
       dataTypes: [...form.querySelectorAll('input[name="dataTypes"]:checked')].map((input) => input.value),
       cycleIntervalSeconds: minutes * 60,
       storeSubjects: form.elements.storeSubjects.checked,
+      calendarMonthsBack,
+      calendarMonthsAhead,
     };
     if (form.elements.enabled) body.enabled = form.elements.enabled.checked;
     return body;

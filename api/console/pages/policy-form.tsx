@@ -1,5 +1,6 @@
 import type { FC } from 'hono/jsx';
 import { DATA_TYPES, SUPPORTED_DATA_TYPES, USERNAME_MAPPINGS } from '../../../store/vocabulary.js';
+import { DEFAULT_CALENDAR_MONTHS_AHEAD, DEFAULT_CALENDAR_MONTHS_BACK, MAX_CALENDAR_WINDOW_MONTHS } from '../../../store/repositories/policy-input.js';
 import type { Connection, Policy } from '../api-types.js';
 import { dataTypeLabel } from '../views/format.js';
 
@@ -128,6 +129,32 @@ export const PolicyForm: FC<PolicyFormProps> = ({ policy, connections }) => {
               step={1}
               required
               value={String(policy ? Math.round(policy.cycleIntervalSeconds / 60) : DEFAULT_INTERVAL_MINUTES)}
+            />
+          </div>
+          <div class="field">
+            <label for="policy-calendarMonthsBack">Calendar: months of history</label>
+            <input
+              id="policy-calendarMonthsBack"
+              name="calendarMonthsBack"
+              type="number"
+              min={0}
+              max={MAX_CALENDAR_WINDOW_MONTHS}
+              step={1}
+              required
+              value={String(policy?.calendarMonthsBack ?? DEFAULT_CALENDAR_MONTHS_BACK)}
+            />
+          </div>
+          <div class="field">
+            <label for="policy-calendarMonthsAhead">Calendar: months ahead</label>
+            <input
+              id="policy-calendarMonthsAhead"
+              name="calendarMonthsAhead"
+              type="number"
+              min={0}
+              max={MAX_CALENDAR_WINDOW_MONTHS}
+              step={1}
+              required
+              value={String(policy?.calendarMonthsAhead ?? DEFAULT_CALENDAR_MONTHS_AHEAD)}
             />
           </div>
         </div>

@@ -166,4 +166,27 @@ describe('user sync: calendar', () => {
     expect(graphAfter.eventGets + graphAfter.instancesPages).toBe(graphBefore.eventGets + graphBefore.instancesPages);
     expect(await googleRequests()).toBe(googleBefore);
   });
+
+  it('takes the policy’s window at the next cycle: a wider one copies what it now reaches once, a narrower one writes nothing and keeps the copies', async () => {
+    // Thirty months before the worker's clock: outside the default window of 24 months back.
+    const day = new Date(Date.now() + clockOffsetMs - 30 * 30.5 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+    await addOutlookEvent(fixture.m365.url, upn(), { subject: 'Old kickoff', start: { dateTime: `${day}T09:00:00`, timeZone: 'UTC' }, end: { dateTime: `${day}T10:00:00`, timeZone: 'UTC' } });
+    const writes = async () => (await stats()).calendar.eventWrites;
+    const kickoffs = async () => (await liveTopLevel()).filter((event) => event.summary === 'Old kickoff');
+    const before = await writes();
+    await nextCycle(7);
+    expect(await kickoffs()).toEqual([]);
+    expect(await writes()).toBe(before);
+
+    expect((await api.patch(`/api/policies/${fixture.policyId}`, { calendarMonthsBack: 36 })).status).toBe(200);
+    await nextCycle(8);
+    expect(await kickoffs()).toHaveLength(1);
+    expect(await writes()).toBe(before + 1);
+
+    expect((await api.patch(`/api/policies/${fixture.policyId}`, { calendarMonthsBack: 24 })).status).toBe(200);
+    await nextCycle(9);
+    expect(await kickoffs()).toHaveLength(1);
+    expect(await writes()).toBe(before + 1);
+    expect((await stats()).calendarEmailsSent).toBe(0);
+  });
 });
