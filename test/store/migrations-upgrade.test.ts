@@ -9,7 +9,7 @@ import { buildOrmOptions, resolveDatabaseTarget } from '../../store/orm-options.
 import { openStoreForTest } from '../helpers/store.js';
 import { testDatabaseUrl } from '../helpers/test-database.js';
 import { StoreHarness } from './fixtures.js';
-import { LegacyFolderStateSchema, LegacyMessageMapSchema } from './previous-release-entities.js';
+import { LegacyFolderStateSchema, LegacyMessageMapSchema, LegacyPolicySchema } from './previous-release-entities.js';
 
 const harness = new StoreHarness();
 afterAll(() => harness.dispose());
@@ -21,15 +21,15 @@ afterAll(() => harness.dispose());
  */
 const PREVIOUS_RELEASE = ['Migration20251128000000Initial', 'Migration20251201000000MessageMapUpdatedIndex'];
 
-/** Its mail-only tables, gone from today's entities. */
-const PREVIOUS_RELEASE_ENTITIES = [LegacyMessageMapSchema, LegacyFolderStateSchema];
+/** Its mail-only tables, gone from today's entities, and its policies table (no calendar window yet). */
+const PREVIOUS_RELEASE_ENTITIES = [LegacyMessageMapSchema, LegacyFolderStateSchema, LegacyPolicySchema];
 
 /** A database as the previous release left it: only its migrations applied. */
 async function migrateToPreviousRelease(dataDir: string): Promise<MikroORM<AbstractSqlDriver>> {
   const options = buildOrmOptions(resolveDatabaseTarget({ dataDir, databaseUrl: await testDatabaseUrl(dataDir) }));
   const orm = await MikroORM.init<AbstractSqlDriver>({
     ...options,
-    entities: [...(options.entities ?? []), ...PREVIOUS_RELEASE_ENTITIES],
+    entities: [...(options.entities ?? []).filter((entity) => entity !== PolicySchema), ...PREVIOUS_RELEASE_ENTITIES],
     migrations: { ...options.migrations, migrationsList: migrationsList.filter((migration) => PREVIOUS_RELEASE.includes(migration.name)) },
   });
   await orm.getMigrator().up();
@@ -70,7 +70,7 @@ async function writePreviousReleaseRows(orm: MikroORM<AbstractSqlDriver>, encryp
     createdAt: at,
     updatedAt: at,
   });
-  await em.insert(PolicySchema, {
+  await em.insert(LegacyPolicySchema, {
     id: ids.policy,
     name: 'Everyone',
     enabled: true,

@@ -101,3 +101,41 @@ export const LegacyFolderStateSchema = new EntitySchema<FolderStateEntity>({
   },
   uniques: [{ name: 'folder_states_source_folder_unique', properties: ['syncUserId', 'sourceFolderId'] }],
 });
+
+/** The policies table before the calendar window became a policy setting (no calendar_months_back/ahead). */
+interface PolicyEntity {
+  id: string;
+  name: string;
+  enabled: boolean;
+  sourceConnectionId: string;
+  targetConnectionId: string;
+  rules: Record<string, unknown>;
+  dataTypes: string[];
+  cycleIntervalSeconds: number;
+  targetDomain: string;
+  usernameMapping: string;
+  storeSubjects: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Named Policy, as it replaces today's entity in the previous release's ORM (the sync users' relation names it). */
+export const LegacyPolicySchema = new EntitySchema<PolicyEntity>({
+  name: 'Policy',
+  tableName: 'policies',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    name: { type: 'string' },
+    enabled: { type: 'boolean' },
+    sourceConnectionId: { type: 'uuid', fieldName: 'source_connection_id' },
+    targetConnectionId: { type: 'uuid', fieldName: 'target_connection_id' },
+    rules: { type: 'json' },
+    dataTypes: { type: 'json' },
+    cycleIntervalSeconds: { type: 'integer' },
+    targetDomain: { type: 'string' },
+    usernameMapping: { type: 'string', length: 32 },
+    storeSubjects: { type: 'boolean' },
+    createdAt: { type: 'datetime' },
+    updatedAt: { type: 'datetime' },
+  },
+});
