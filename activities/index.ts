@@ -9,6 +9,7 @@ import { createContactsModule } from './contacts/module.js';
 import { createCalendarModule } from './calendar/module.js';
 import { createDataTypeActivities } from './engine/activities.js';
 import { defaultTargetAccountSettings, type TargetAccountSettings } from './engine/target-account.js';
+import { defaultGraphPermissionSettings, type GraphPermissionSettings } from './microsoft365/permission-refusal.js';
 import { defaultPacing, MailboxPacers, type PacingSettings } from './pacing.js';
 import { createProvisioningActivities } from './provisioning/provision-google-user.js';
 import { createCycleActivities } from './sync-state/cycle.js';
@@ -28,6 +29,8 @@ export interface ActivityDeps {
   deltaPageSize?: number;
   /** How long a just-created Google account may be refused before the cycle gives up. */
   targetAccount?: TargetAccountSettings;
+  /** How old a token may be before a Graph refusal is checked against a new one (consent given since). */
+  graphPermissions?: GraphPermissionSettings;
   /** The clock the calendar window is due by; tests move it to roll the window forward. */
   now?: () => Date;
   /** For the membership reconciler, which starts and signals user workflows. */
@@ -51,11 +54,19 @@ export function createActivities(deps: ActivityDeps) {
     ...createSyncStateActivities({ store: deps.store }),
     ...createCycleActivities({ store: deps.store }),
     // One module per data type behind the engine; each contributes its discover and sync activities.
-    ...createDataTypeActivities({ store: deps.store, connections, targetAccount: deps.targetAccount ?? defaultTargetAccountSettings }, [
-      createMailModule(mail),
-      createContactsModule({ store: deps.store, connections, pacers, deltaPageSize: deps.deltaPageSize ?? 100 }),
-      createCalendarModule({ store: deps.store, connections, pacers, deltaPageSize: deps.deltaPageSize ?? 100, now: deps.now }),
-    ]),
+    ...createDataTypeActivities(
+      {
+        store: deps.store,
+        connections,
+        targetAccount: deps.targetAccount ?? defaultTargetAccountSettings,
+        graphPermissions: deps.graphPermissions ?? defaultGraphPermissionSettings,
+      },
+      [
+        createMailModule(mail),
+        createContactsModule({ store: deps.store, connections, pacers, deltaPageSize: deps.deltaPageSize ?? 100 }),
+        createCalendarModule({ store: deps.store, connections, pacers, deltaPageSize: deps.deltaPageSize ?? 100, now: deps.now }),
+      ],
+    ),
     reconcilePolicyMembership: (input: ReconcileInput) => {
       if (!deps.temporal) throw new Error('This worker was built without a Temporal client, so it cannot run the membership reconciler.');
       return reconcilePolicyMembership({ store: deps.store, connections, temporal: deps.temporal }, input);

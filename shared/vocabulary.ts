@@ -46,6 +46,13 @@ export const UserErrorCode = {
    * domain-wide delegation): that type stops, mail and the connection carry on.
    */
   ScopeNotAuthorized: 'SCOPE_NOT_AUTHORIZED',
+  /**
+   * Microsoft Graph refused a data type because the app registration lacks the application
+   * permission it needs (Contacts.Read, Calendars.Read...): that type stops for the user, the
+   * connection and the types copied before it carry on. Not MAILBOX_ACCESS_DENIED, which Graph's
+   * same 403 ErrorAccessDenied means when the token does carry the permission.
+   */
+  PermissionNotGranted: 'PERMISSION_NOT_GRANTED',
 } as const;
 export type UserErrorCode = (typeof UserErrorCode)[keyof typeof UserErrorCode];
 
@@ -82,6 +89,8 @@ export const recommendedAction: Record<UserErrorCode, string> = {
   CONNECTION_UNAVAILABLE: "Check the service's status page; nothing is lost, the sync retries on its own.",
   SCOPE_NOT_AUTHORIZED:
     "In the Google Admin console (Security > Access and data control > API controls > Domain-wide delegation), add the scope the message names to the sync's client ID, or take the data type out of the policy. Mail keeps syncing meanwhile, and the type carries on at the next cycle once the scope is added.",
+  PERMISSION_NOT_GRANTED:
+    "In the Microsoft Entra admin center (App registrations > the sync's app > API permissions), add the Microsoft Graph application permission the message names and grant admin consent for the tenant, or take the data type out of the policy. The connection and the data types synced before it keep syncing meanwhile, and the type carries on at the next cycle once consent is granted.",
 };
 
 export interface SyncError {

@@ -1,7 +1,8 @@
 import { dataTypeActivityNames, type SyncableDataType } from '../../shared/data-types.js';
-import type { AnyDataTypeModule, ContainersSyncResult, DiscoverContainersInput, DiscoveredContainers, EngineDeps, SyncContainersInput } from './data-type-module.js';
+import type { AnyDataTypeModule, ContainersSyncResult, DiscoverContainersInput, DiscoveredContainers, EngineDeps, SyncContainersInput, UserPairInput } from './data-type-module.js';
 import { syncContainers } from './sync-containers.js';
 import { withTargetAccount, type TargetAccountSettings } from './target-account.js';
+import { withGraphPermission, type GraphPermissionSettings } from '../microsoft365/permission-refusal.js';
 
 type Names = typeof dataTypeActivityNames;
 
@@ -24,13 +25,22 @@ async function discoverContainers(deps: EngineDeps, module: AnyDataTypeModule, i
   return found;
 }
 
-export function createDataTypeActivities(deps: EngineDeps & { targetAccount: TargetAccountSettings }, modules: AnyDataTypeModule[]): DataTypeActivities {
+/**
+ * Each type's activities end with its user's own code when a service refused that user or type:
+ * Google's refusal of the target account (target-account.ts), Graph's refusal for want of the
+ * type's application permission (permission-refusal.ts).
+ */
+export function createDataTypeActivities(deps: EngineDeps & { targetAccount: TargetAccountSettings; graphPermissions: GraphPermissionSettings }, modules: AnyDataTypeModule[]): DataTypeActivities {
   const targetAccount = { connections: deps.connections, targetAccount: deps.targetAccount };
   const activities: Record<string, (input: never) => Promise<unknown>> = {};
   for (const module of modules) {
     const names = dataTypeActivityNames[module.dataType];
-    activities[names.discover] = (input: DiscoverContainersInput) => withTargetAccount(targetAccount, input, () => discoverContainers(deps, module, input));
-    activities[names.sync] = (input: SyncContainersInput) => withTargetAccount(targetAccount, input, () => syncContainers(deps, module, input));
+    const guarded = <T>(input: UserPairInput, run: () => Promise<T>): Promise<T> => {
+      const permission = { graph: () => deps.connections.graph(input.sourceConnectionId), settings: deps.graphPermissions };
+      return withTargetAccount(targetAccount, input, () => withGraphPermission(permission, module.dataType, run));
+    };
+    activities[names.discover] = (input: DiscoverContainersInput) => guarded(input, () => discoverContainers(deps, module, input));
+    activities[names.sync] = (input: SyncContainersInput) => guarded(input, () => syncContainers(deps, module, input));
   }
   const missing = Object.keys(dataTypeActivityNames).filter((type) => !modules.some((module) => module.dataType === type));
   if (missing.length) throw new Error(`No data type module for ${missing.join(', ')}: every type in shared/data-types.ts needs one.`);

@@ -5,6 +5,7 @@ import { graphFailure, userNotFound } from '../failures.js';
 import type { GraphConnection } from '../../connectors/microsoft365/graph-client.js';
 import { classifyGraphError } from '../../connectors/microsoft365/graph-errors.js';
 import { getSourceUser, probeMailbox, type SourceUser } from '../microsoft365/mail-export.js';
+import { defaultGraphPermissionSettings, graphPermissionRefusal } from '../microsoft365/permission-refusal.js';
 
 /** The source user, or USER_NOT_FOUND when deleted or disabled in Microsoft 365. */
 export async function assertSourceUserPresent(connections: ConnectionClients, input: { sourceConnectionId: string; sourceUserId: string }): Promise<SourceUser> {
@@ -50,7 +51,8 @@ function noMailbox(message: string, details: Record<string, unknown>): Applicati
  * never turned into an account of ours (john@<our domain> may be a colleague),
  * so guests and users Exchange Online has no mailbox for end as NO_MAILBOX
  * before anything is created in Google. A mailbox the app may not open
- * (application access policy) ends as MAILBOX_ACCESS_DENIED.
+ * (application access policy) ends as MAILBOX_ACCESS_DENIED, an app without
+ * Mail.Read as PERMISSION_NOT_GRANTED.
  */
 export async function assertSourceMailbox(connections: ConnectionClients, input: { sourceConnectionId: string; sourceUserId: string }): Promise<SourceUser> {
   const graph = await connections.graph(input.sourceConnectionId);
@@ -71,7 +73,9 @@ export async function assertSourceMailbox(connections: ConnectionClients, input:
         ...failure,
       });
     }
-    throw graphFailure(err);
+    // The inbox refused because the app lacks Mail.Read is no access policy's doing: PERMISSION_NOT_GRANTED.
+    const refusal = await graphPermissionRefusal(graph, err, 'mail', defaultGraphPermissionSettings).catch(() => null);
+    throw refusal ?? graphFailure(err);
   }
   return user;
 }

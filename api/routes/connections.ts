@@ -78,6 +78,9 @@ export function registerConnectionRoutes(app: ApiApp, services: ApiServices): vo
 
   app.openapi(testRoute, async (c) => {
     const outcome = await services.connections.test(c.req.valid('param').id);
-    return c.json({ ok: outcome.ok, error: toStoredError(outcome.error), connection: toConnection(outcome.connection), signalledUsers: outcome.signalledUsers }, 200);
+    return c.json(
+      { ok: outcome.ok, error: toStoredError(outcome.error), connection: toConnection(outcome.connection), signalledUsers: outcome.signalledUsers, missingPermissions: outcome.missingPermissions },
+      200,
+    );
   });
 }

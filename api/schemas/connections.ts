@@ -70,6 +70,10 @@ export const ConnectionTestSchema = z
     error: StoredErrorSchema.nullable(),
     connection: ConnectionSchema,
     signalledUsers: z.number().int().openapi({ description: 'User workflows told to run again at once (after a connection in Error tested fine).' }),
+    missingPermissions: z.array(z.object({ permission: z.string(), neededFor: z.string() })).openapi({
+      description:
+        "Microsoft 365: Microsoft Graph application permissions the sync can use that the app registration's token lacks, with what needs each ('directory', or a data type). The test passes; users of such a type fail as PERMISSION_NOT_GRANTED. Always empty for Google Workspace.",
+    }),
   })
   .openapi('ConnectionTest');
 

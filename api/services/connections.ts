@@ -3,7 +3,7 @@ import { CredentialsDecryptionError, type ConnectionView, type GoogleWorkspaceCr
 import { API_ACTOR } from '../actor.js';
 import { ApiProblem, type ServiceErrorDetails } from '../problem.js';
 import type { CredentialsBody } from '../schemas/connections.js';
-import { probeConnection, type ProbeResult, type ProbeTarget } from './connection-probe.js';
+import { probeConnection, type MissingPermission, type ProbeResult, type ProbeTarget } from './connection-probe.js';
 import type { UserWorkflows } from './user-workflows.js';
 
 export interface ConnectionTestOutcome {
@@ -12,6 +12,8 @@ export interface ConnectionTestOutcome {
   error: StoredError | null;
   connection: ConnectionView;
   signalledUsers: number;
+  /** Microsoft 365: application permissions the sync can use that the token lacks (the test still passes). */
+  missingPermissions: MissingPermission[];
 }
 
 /** Faults that pass: they say nothing about the credentials or the settings. */
@@ -59,13 +61,23 @@ export class ConnectionService {
       // A connection in Error holds every user's cycle back, so a throttled or unreachable service leaves the status as it was.
       const connection = transient ? before : await this.store.connections.recordTestResult(id, { ok: false, error });
       await this.audit(connection, transient ? 'Warning' : 'Error', 'CONNECTION_TEST_FAILED', `Test connection failed for "${connection.name}": ${message}`, { serviceError: result.failure });
-      return { ok: false, error, connection, signalledUsers: 0 };
+      return { ok: false, error, connection, signalledUsers: 0, missingPermissions: [] };
     }
     const connection = await this.store.connections.recordTestResult(id, { ok: true });
-    await this.audit(connection, 'Info', 'CONNECTION_TESTED', `Test connection succeeded for "${connection.name}".`);
+    const missingPermissions = result.missingPermissions ?? [];
+    const lacking = missingPermissions.map((missing) => `${missing.permission} (${missing.neededFor})`).join(', ');
+    await this.audit(
+      connection,
+      missingPermissions.length > 0 ? 'Warning' : 'Info',
+      'CONNECTION_TESTED',
+      missingPermissions.length > 0
+        ? `Test connection succeeded for "${connection.name}", but the app registration lacks the Microsoft Graph application permissions ${lacking}: grant them with admin consent, or keep those data types out of its policies.`
+        : `Test connection succeeded for "${connection.name}".`,
+      missingPermissions.length > 0 ? { missingPermissions } : {},
+    );
     // Fixed outside this product (a permission granted again, say): the waiting users need not wait for their next cycle.
     const signalledUsers = before.status === 'Error' ? await this.tellUsers(id) : 0;
-    return { ok: true, error: null, connection, signalledUsers };
+    return { ok: true, error: null, connection, signalledUsers, missingPermissions };
   }
 
   async replaceCredentials(id: string, body: z.infer<typeof CredentialsBody>): Promise<{ connection: ConnectionView; signalledUsers: number }> {

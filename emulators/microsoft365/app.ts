@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { observeResponses, type ResponseObserver } from '../response-observer.js';
 import { createIdentityRoutes } from './identity/routes.js';
+import { permissionFamilies, requireApplicationPermission } from './identity/application-permissions.js';
 import type { GraphEnv } from './http/env.js';
 import { graphError } from './http/graph-error.js';
 import { delayDirectoryPages, directoryPagePatterns, type DirectoryLatency } from './http/directory-latency.js';
@@ -52,7 +53,8 @@ const mailboxRoutePatterns = [
 /**
  * The emulator's HTTP surface, in pipeline order: request ids and stats for
  * everything; the control API and the identity platform without Graph
- * authentication; then Graph v1.0 behind bearer-token checks, injected
+ * authentication; then Graph v1.0 behind bearer-token checks, the
+ * application permissions each resource family needs, injected
  * faults (not on the $batch envelope, so that 429s show up inside batches)
  * and mailbox throttling.
  */
@@ -67,6 +69,8 @@ export function createEmulatorApp(deps: EmulatorAppDeps): Hono<GraphEnv> {
   app.route('/', createControlRoutes({ tenant, governor, stats, directoryLatency: deps.directoryLatency, reset: deps.reset }));
 
   app.use('/v1.0/*', requireBearerToken(tenant.credentials));
+  // Graph authorises on the token's roles before it looks at the mailbox or the load.
+  for (const family of permissionFamilies) for (const pattern of family.patterns) app.use(pattern, requireApplicationPermission(family));
   const faults = injectFaults(governor, stats);
   app.use('/v1.0/*', (c, next) => (c.req.path === '/v1.0/$batch' ? next() : faults(c, next)));
   for (const pattern of mailboxRoutePatterns) app.use(pattern, throttleMailbox(governor, tenant, stats));

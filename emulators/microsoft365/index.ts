@@ -8,6 +8,7 @@ import { TenantState } from './state/tenant.js';
 import { ThrottleGovernor, type QuotaSettings } from './throttle/governor.js';
 import { RequestStats } from './throttle/stats.js';
 import { DirectoryLatency } from './http/directory-latency.js';
+import { defaultGrantedPermissions } from './identity/application-permissions.js';
 
 /**
  * Microsoft 365 emulator: the Entra ID client-credentials token endpoint and
@@ -25,6 +26,12 @@ export interface Microsoft365EmulatorOptions {
   clientSecret?: string;
   /** Domain of seeded users. Default "contoso.example". */
   domain?: string;
+  /**
+   * The Microsoft Graph application permissions the tenant's admin has consented to; tokens carry
+   * them as `roles` and each resource family checks its own. Default: what the sync needs
+   * (User.Read.All, GroupMember.Read.All, Mail.Read, Contacts.Read, Calendars.Read).
+   */
+  grantedPermissions?: readonly string[];
   /** Lifetime of issued access tokens. Default 3599 s, as Entra ID. */
   tokenLifetimeSeconds?: number;
   /** Outlook throttling; defaults: 4 concurrent and 10,000 requests per 600 s per mailbox, scope "mailbox". */
@@ -60,7 +67,7 @@ export interface Microsoft365Emulator {
   persist(): void;
   /** Replaces the tenant with the one saved in persistDir; false when none was saved. */
   load(): boolean;
-  /** Back to the initial state: initial secret, no faults, empty stats, the start seed re-applied. */
+  /** Back to the initial state: initial secret and permissions, no faults, empty stats, the start seed re-applied. */
   reset(): void;
   /** Saves pending changes and stops the save timer. */
   close(): void;
@@ -80,6 +87,7 @@ export function createMicrosoft365Emulator(options: Microsoft365EmulatorOptions 
       ...(options.tenantId ? { tenantId: options.tenantId } : {}),
       ...(options.clientId ? { clientId: options.clientId } : {}),
       ...(options.clientSecret ? { clientSecret: options.clientSecret } : {}),
+      grantedPermissions: options.grantedPermissions ?? defaultGrantedPermissions,
     },
   );
   const governor = new ThrottleGovernor({ ...defaultQuota, ...options.quota });
@@ -115,6 +123,7 @@ export function createMicrosoft365Emulator(options: Microsoft365EmulatorOptions 
   const reset = (): void => {
     tenant.clear();
     if (initialSecret !== null) tenant.credentials.resetSecret(initialSecret);
+    tenant.credentials.resetPermissions(options.grantedPermissions ?? defaultGrantedPermissions);
     governor.reset();
     stats.reset();
     directoryLatency.reset();
@@ -154,3 +163,4 @@ export type { AddMessagesRequest, RequestedMessageKind } from './state/tenant.js
 export type { DirectoryGroup, DirectoryUser, NewGroup, NewUser } from './state/directory.js';
 export type { FlagStatus, MessageRecord } from './state/mailbox.js';
 export { TenantState } from './state/tenant.js';
+export { defaultGrantedPermissions } from './identity/application-permissions.js';

@@ -69,6 +69,23 @@ describe('connections: list, test, credential rotation', () => {
     expect(audit.items[0]).toMatchObject({ category: 'connection', severity: 'Info', actor: 'Administrator (API token)' });
   });
 
+  it('passes a Microsoft 365 test whose token lacks Calendars.Read, and names the permission in the answer and the audit entry', async () => {
+    await control(fixture.m365.url, '/_control/app/permissions', { permission: 'Calendars.Read', granted: false });
+    try {
+      const res = await api.post<{ ok: boolean; missingPermissions: Array<{ permission: string; neededFor: string }> }>(`/api/connections/${fixture.sourceConnectionId}/test`);
+      expect(res.body).toMatchObject({ ok: true, missingPermissions: [{ permission: 'Calendars.Read', neededFor: 'calendar' }] });
+      const audit = await fixture.store.audit.list({ code: 'CONNECTION_TESTED', connectionId: fixture.sourceConnectionId });
+      expect(audit.items[0]).toMatchObject({ severity: 'Warning' });
+      expect(audit.items[0]?.message).toContain('Calendars.Read (calendar)');
+      const google = await api.post<{ ok: boolean; missingPermissions: unknown[] }>(`/api/connections/${fixture.targetConnectionId}/test`);
+      expect(google.body).toMatchObject({ ok: true, missingPermissions: [] });
+    } finally {
+      await control(fixture.m365.url, '/_control/app/permissions', { permission: 'Calendars.Read', granted: true });
+    }
+    const again = await api.post<{ missingPermissions: unknown[] }>(`/api/connections/${fixture.sourceConnectionId}/test`);
+    expect(again.body.missingPermissions).toEqual([]);
+  });
+
   it('reports a refused Microsoft 365 secret as AUTH_TOKEN_EXPIRED with the service own error', async () => {
     await control(fixture.m365.url, '/_control/credentials/revoke');
     const res = await api.post<{ ok: boolean; error: { code: string; message: string; details: { serviceError: Record<string, unknown> } }; connection: ConnectionBody }>(

@@ -11,7 +11,7 @@ describe('API: per-user refusal codes', () => {
   let temporal: TestTemporal;
   let store: Store;
   let api: ApiClient;
-  const codes = [UserErrorCode.MailboxAccessDenied, UserErrorCode.NoMailbox, UserErrorCode.TargetAccountNotReady];
+  const codes = [UserErrorCode.MailboxAccessDenied, UserErrorCode.NoMailbox, UserErrorCode.TargetAccountNotReady, UserErrorCode.PermissionNotGranted];
   const userIds = new Map<string, string>();
 
   beforeAll(async () => {
@@ -39,5 +39,6 @@ describe('API: per-user refusal codes', () => {
       expect(detail.body.error).toMatchObject({ code, recommendedAction: recommendedAction[code] });
     }
     expect(recommendedAction.MAILBOX_ACCESS_DENIED).toMatch(/access policy/);
+    expect(recommendedAction.PERMISSION_NOT_GRANTED).toMatch(/API permissions.*admin consent/);
   });
 });

@@ -13,6 +13,7 @@ import { startUserSync } from '../../shared/start-user-sync.js';
 import { userSyncWorkflowId } from '../../shared/workflow-ids.js';
 import type { PacingSettings } from '../../activities/pacing.js';
 import type { TargetAccountSettings } from '../../activities/engine/target-account.js';
+import type { GraphPermissionSettings } from '../../activities/microsoft365/permission-refusal.js';
 import type { userSyncWorkflow } from '../../workflows/user-sync/workflow.js';
 import type { UserSyncSnapshot, UserSyncTuning } from '../../shared/contracts/user-sync.js';
 import { statusQuery } from '../../shared/contracts/user-sync-messages.js';
@@ -61,6 +62,7 @@ export async function createSyncFixture(
     google?: GoogleEmulatorOptions;
     pacing?: PacingSettings;
     targetAccount?: TargetAccountSettings;
+    graphPermissions?: GraphPermissionSettings;
     startWorker?: boolean;
     /** The clock the calendar's delta window is due by (activities/calendar/delta-window.ts). */
     now?: () => Date;
@@ -118,6 +120,7 @@ export async function createSyncFixture(
           pacing: options.pacing ?? testPacing,
           deltaPageSize: 25,
           ...(options.targetAccount ? { targetAccount: options.targetAccount } : {}),
+          ...(options.graphPermissions ? { graphPermissions: options.graphPermissions } : {}),
           ...(options.now ? { now: options.now } : {}),
           temporal: { client: temporal.client, taskQueue: temporal.taskQueue },
         },

@@ -60,7 +60,12 @@ function usersTold(count) {
 const successMessages = {
   'connection-test': (data) =>
     data.ok
-      ? { text: `Test connection succeeded for ${data.connection.name}.${usersTold(data.signalledUsers)}`, tone: 'success' }
+      ? data.missingPermissions?.length
+        ? {
+            text: `Test connection succeeded for ${data.connection.name}, but the app registration lacks ${data.missingPermissions.map((missing) => `${missing.permission} (${missing.neededFor})`).join(', ')}: grant them with admin consent in the Entra admin center.${usersTold(data.signalledUsers)}`,
+            tone: 'warning',
+          }
+        : { text: `Test connection succeeded for ${data.connection.name}.${usersTold(data.signalledUsers)}`, tone: 'success' }
       : { text: `Test connection failed for ${data.connection.name}: ${data.error?.message ?? 'the service refused the test.'}`, tone: 'danger' },
   credentials: (data) => ({ text: `The new credentials of ${data.connection.name} were tested and saved.${usersTold(data.signalledUsers)}`, tone: 'success' }),
   'policy-switch': (data) => ({

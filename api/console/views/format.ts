@@ -20,6 +20,7 @@ const errorTitles: Record<string, string> = {
   TARGET_ACCOUNT_NOT_READY: 'Google account not ready yet',
   CONNECTION_UNAVAILABLE: 'Service unavailable',
   SCOPE_NOT_AUTHORIZED: 'Scope not authorized in Google',
+  PERMISSION_NOT_GRANTED: 'Permission not granted in Microsoft 365',
   ITEM_TOO_LARGE: 'Item too large',
   ENCRYPTED_ITEM: 'Encrypted item',
   UNSUPPORTED_FORMAT: 'Unsupported format',

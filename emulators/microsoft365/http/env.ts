@@ -5,6 +5,8 @@ export interface GraphEnv {
   Variables: {
     requestId: string;
     clientRequestId: string;
+    /** The application permissions in the request's token (set once the token is checked). */
+    roles: readonly string[];
   };
 }
 

@@ -50,6 +50,7 @@ export function requireBearerToken(credentials: AppCredentials): MiddlewareHandl
         'WWW-Authenticate': `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
       });
     }
+    c.set('roles', check.roles);
     await next();
   };
 }

@@ -1,15 +1,19 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { defaultGrantedPermissions } from './application-permissions.js';
 
 /**
  * The one app registration of the emulated tenant: its client secret and the
  * access tokens issued for it. Tokens are HS256 JWTs signed with a key only
  * the emulator knows; a token "epoch" claim lets the control API invalidate
  * every issued token at once (expire-tokens, revoke) without tracking them.
+ * The registration's granted application permissions go into each token's
+ * `roles` claim when it is issued (application-permissions.ts).
  */
 export type SecretCheck = 'valid' | 'missing' | 'invalid' | 'expired';
 
-export type TokenCheck = { valid: true } | { valid: false; reason: 'missing' | 'malformed' | 'invalid' | 'expired' };
+/** A live token carries the application permissions granted when it was issued. */
+export type TokenCheck = { valid: true; roles: readonly string[] } | { valid: false; reason: 'missing' | 'malformed' | 'invalid' | 'expired' };
 
 export interface CredentialsSnapshot {
   tenantId: string;
@@ -18,12 +22,16 @@ export interface CredentialsSnapshot {
   secretExpired: boolean;
   tokenEpoch: number;
   signingKey: string;
+  /** Absent in tenants saved before permissions were modelled: those get the defaults. */
+  grantedPermissions?: string[];
 }
 
 export interface CredentialsInit {
   tenantId?: string;
   clientId?: string;
   clientSecret?: string;
+  /** Default: what the sync needs (defaultGrantedPermissions). */
+  grantedPermissions?: readonly string[];
 }
 
 const algorithm = 'HS256';
@@ -42,14 +50,16 @@ export class AppCredentials {
   private secretExpired = false;
   private tokenEpoch = 1;
   private signingKey: Uint8Array;
+  private granted: Set<string>;
   /** Verified tokens, so the signature is checked once per token rather than once per request. */
-  private readonly verified = new Map<string, { expiresAt: number; epoch: number }>();
+  private readonly verified = new Map<string, { expiresAt: number; epoch: number; roles: readonly string[] }>();
 
   constructor(init: CredentialsInit = {}) {
     this.tenant = init.tenantId ?? randomUUID();
     this.client = init.clientId ?? randomUUID();
     this.secret = init.clientSecret ?? generateClientSecret();
     this.signingKey = randomBytes(32);
+    this.granted = new Set(init.grantedPermissions ?? defaultGrantedPermissions);
   }
 
   get tenantId(): string {
@@ -92,14 +102,33 @@ export class AppCredentials {
     this.secretExpired = true;
   }
 
+  /** The application permissions with admin consent, in a stable order; new tokens carry them. */
+  get grantedPermissions(): string[] {
+    return [...this.granted].sort();
+  }
+
+  /**
+   * Consent given or withdrawn for one permission. Tokens already issued keep
+   * the roles they were issued with, as Entra's do until they expire.
+   */
+  setPermission(permission: string, granted: boolean): void {
+    if (granted) this.granted.add(permission);
+    else this.granted.delete(permission);
+  }
+
+  /** Control reset: back to the permissions the emulator started with. */
+  resetPermissions(permissions: readonly string[]): void {
+    this.granted = new Set(permissions);
+  }
+
   expireTokens(): void {
     this.tokenEpoch++;
     this.verified.clear();
   }
 
-  async issueAccessToken(options: { audience: string; issuer: string; lifetimeSeconds: number; roles: string[] }): Promise<string> {
+  async issueAccessToken(options: { audience: string; issuer: string; lifetimeSeconds: number }): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ tid: this.tenantId, appid: this.clientId, idtyp: 'app', roles: options.roles, [epochClaim]: this.tokenEpoch })
+    return new SignJWT({ tid: this.tenantId, appid: this.clientId, idtyp: 'app', roles: this.grantedPermissions, [epochClaim]: this.tokenEpoch })
       .setProtectedHeader({ alg: algorithm, typ: 'JWT' })
       .setIssuer(options.issuer)
       .setAudience(options.audience)
@@ -115,15 +144,17 @@ export class AppCredentials {
     if (!token) return { valid: false, reason: 'missing' };
     const now = Math.floor(Date.now() / 1000);
     const cached = this.verified.get(token);
-    if (cached) return this.judge(cached.expiresAt, cached.epoch, now);
+    if (cached) return this.judge(cached, now);
     if (token.split('.').length !== 3) return { valid: false, reason: 'malformed' };
     try {
       const { payload } = await jwtVerify(token, this.signingKey, { algorithms: [algorithm] });
       const expiresAt = typeof payload.exp === 'number' ? payload.exp : 0;
       const epoch = typeof payload[epochClaim] === 'number' ? payload[epochClaim] : -1;
+      const roles = Array.isArray(payload.roles) ? payload.roles.filter((role): role is string => typeof role === 'string') : [];
+      const entry = { expiresAt, epoch, roles };
       if (this.verified.size >= verifiedCacheLimit) this.verified.clear();
-      this.verified.set(token, { expiresAt, epoch });
-      return this.judge(expiresAt, epoch, now);
+      this.verified.set(token, entry);
+      return this.judge(entry, now);
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired || error instanceof joseErrors.JWTClaimValidationFailed) return { valid: false, reason: 'expired' };
       if (error instanceof joseErrors.JWSInvalid || error instanceof joseErrors.JWTInvalid) return { valid: false, reason: 'malformed' };
@@ -145,6 +176,7 @@ export class AppCredentials {
     this.secretExpired = snapshot.secretExpired;
     this.tokenEpoch = snapshot.tokenEpoch;
     this.signingKey = Buffer.from(snapshot.signingKey, 'base64');
+    this.granted = new Set(snapshot.grantedPermissions ?? defaultGrantedPermissions);
     this.verified.clear();
   }
 
@@ -156,11 +188,12 @@ export class AppCredentials {
       secretExpired: this.secretExpired,
       tokenEpoch: this.tokenEpoch,
       signingKey: Buffer.from(this.signingKey).toString('base64'),
+      grantedPermissions: this.grantedPermissions,
     };
   }
 
-  private judge(expiresAt: number, epoch: number, now: number): TokenCheck {
-    if (epoch !== this.tokenEpoch || expiresAt <= now) return { valid: false, reason: 'expired' };
-    return { valid: true };
+  private judge(token: { expiresAt: number; epoch: number; roles: readonly string[] }, now: number): TokenCheck {
+    if (token.epoch !== this.tokenEpoch || token.expiresAt <= now) return { valid: false, reason: 'expired' };
+    return { valid: true, roles: token.roles };
   }
 }

@@ -17,7 +17,6 @@ export interface IdentityRouteDeps {
 }
 
 const graphResource = 'https://graph.microsoft.com';
-const applicationRoles = ['Mail.Read', 'User.Read.All', 'GroupMember.Read.All'];
 
 /** Entra ID's error body: an AADSTS code in the description and in error_codes. */
 function entraError(c: Context, status: ContentfulStatusCode, error: string, aadsts: number, description: string): Response {
@@ -156,7 +155,6 @@ export function createIdentityRoutes(deps: IdentityRouteDeps): Hono {
       audience,
       issuer: `https://sts.windows.net/${credentials.tenantId}/`,
       lifetimeSeconds: deps.tokenLifetimeSeconds,
-      roles: applicationRoles,
     });
     stats.tokenIssued();
     return c.json({ token_type: 'Bearer', expires_in: deps.tokenLifetimeSeconds, ext_expires_in: deps.tokenLifetimeSeconds, access_token: accessToken });

@@ -11,6 +11,7 @@ import { rawMimeRefusal, summariseRawMime } from '../state/raw-mime.js';
 import { controlError, parseBody } from './control-body.js';
 import { createCalendarControlRoutes } from '../calendar/calendar-control.js';
 import { createContactControlRoutes } from './contact-control.js';
+import { knownPermissions } from '../identity/application-permissions.js';
 
 /**
  * The control API: faults and verification for tests and demos. It is a
@@ -79,6 +80,12 @@ const schemas = {
     .strict()
     .refine((body) => Object.values(body).some((value) => value !== undefined), 'give at least one of isRead, flag, categories, folder'),
   directoryLatency: z.object({ pageMs: z.number().int().min(0).max(60_000) }).strict(),
+  permission: z
+    .object({
+      permission: z.string().refine((name) => knownPermissions.has(name), `permission must be one the emulator checks: ${[...knownPermissions].sort().join(', ')}`),
+      granted: z.boolean(),
+    })
+    .strict(),
   throttle: z
     .object({
       quotaScale: z.number().positive().max(1_000_000).optional(),
@@ -120,8 +127,17 @@ export function createControlRoutes(deps: ControlDeps): Hono {
       authorityHost: originOf(c),
       graphBaseUrl: originOf(c),
       domain: tenant.domain,
+      grantedPermissions: tenant.credentials.grantedPermissions,
     }),
   );
+  /** Admin consent given ({granted: true}) or withdrawn for one application permission; tokens issued from now on show it. */
+  app.post('/_control/app/permissions', async (c) => {
+    const body = await parseBody(c, schemas.permission);
+    if (!body.ok) return body.response;
+    tenant.credentials.setPermission(body.value.permission, body.value.granted);
+    tenant.changed();
+    return c.json({ grantedPermissions: tenant.credentials.grantedPermissions });
+  });
 
   app.post('/_control/credentials/expire-tokens', (c) => {
     tenant.credentials.expireTokens();
