@@ -16,6 +16,7 @@ import { runIdleCost } from './scenario-4-idle-cycles.js';
 import { runFleet } from './scenario-5-fleet.js';
 import { runApi } from './scenario-6-api.js';
 import { runContacts } from './scenario-7-contacts.js';
+import { runCalendar } from './scenario-8-calendar.js';
 
 /**
  * The bench itself, started by scripts/bench.ts with DATA_DIR, the trusted
@@ -74,7 +75,7 @@ const wants = (id: ScenarioId) => options.only.has(id);
 const ctx = createContext(options, dataDir);
 ctx.log(`${options.quick ? 'quick' : 'full'} run of ${[...options.only].join(', ')}`);
 
-if (wants('throughput') || wants('history') || wants('idle') || wants('overhead') || wants('contacts')) {
+if (wants('throughput') || wants('history') || wants('idle') || wants('overhead') || wants('contacts') || wants('calendar')) {
   const temporal = await startBenchTemporal(dataDir);
   try {
     if (wants('throughput') || wants('history') || wants('idle')) {
@@ -103,6 +104,7 @@ if (wants('throughput') || wants('history') || wants('idle') || wants('overhead'
     }
     if (wants('overhead')) await scenario(ctx, 'overhead', () => runOverhead(ctx, temporal));
     if (wants('contacts')) await scenario(ctx, 'contacts', () => runContacts(ctx, temporal));
+    if (wants('calendar')) await scenario(ctx, 'calendar', () => runCalendar(ctx, temporal));
   } finally {
     await temporal.close();
   }
