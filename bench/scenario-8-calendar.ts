@@ -1,4 +1,5 @@
-import { defaultWindowSettings, windowDueAt } from '../activities/calendar/delta-window.js';
+import { windowDueAt } from '../activities/calendar/delta-window.js';
+import { DEFAULT_CALENDAR_MONTHS_AHEAD, DEFAULT_CALENDAR_MONTHS_BACK } from '../store/index.js';
 import { defaultPacing } from '../activities/pacing.js';
 import { defaultQuota as graphDefaultQuota } from '../emulators/microsoft365/index.js';
 import { defaultQuota as googleDefaultQuota } from '../emulators/google/options.js';
@@ -63,7 +64,7 @@ export async function runCalendar(ctx: BenchContext, temporal: BenchTemporal): P
   });
   const user = emulators.m365.emulator.seed({ seed: 16, users: 1, messagesPerUser: 0, failingItemsPerUser: 0, groups: false, contactsPerUser: 0 }).users[0]!;
   const targetEmail = `${(user.mail ?? user.userPrincipalName).split('@')[0]}@${benchDomain}`;
-  const window = windowDueAt(new Date(), defaultWindowSettings);
+  const window = windowDueAt(new Date(), { monthsBack: DEFAULT_CALENDAR_MONTHS_BACK, monthsAhead: DEFAULT_CALENDAR_MONTHS_AHEAD });
   const parts = corpusParts(events, window);
   const outlook = await seedOutlookEvents(emulators, user.userPrincipalName, parts, window);
   // The seeding went through the control API: the sync's requests are counted from zero.
