@@ -1,4 +1,5 @@
-import type { BenchEmulators, RouteCounts } from './emulators.js';
+import type { BenchEmulators } from './emulators.js';
+import { splitRoutes, type RouteSplit } from './route-split.js';
 
 /**
  * The Calendar API's share of the Google emulator's requests (every route
@@ -10,13 +11,7 @@ import type { BenchEmulators, RouteCounts } from './emulators.js';
  * quotaExceeded; emulators/google/quota.ts, calendar-limits.ts). The
  * emulator's own Calendar counters come along.
  */
-export interface CalendarRequests {
-  writes: number;
-  reads: number;
-  refusedWrites: number;
-  refusedReads: number;
-  writesByRoute: RouteCounts;
-  readsByRoute: RouteCounts;
+export interface CalendarRequests extends RouteSplit {
   /** Invitation, update and cancellation e-mails a real Google Calendar would have sent. */
   emailsSent: number;
   /** The quota's own count of refusals (per user, per project) and of usage-limit refusals. */
@@ -29,30 +24,10 @@ const isRefusal = (status: string) => status === '429' || status === '403';
 
 export function calendarRequests(emulators: BenchEmulators): CalendarRequests {
   const stats = emulators.google.emulator.stats();
-  const result: CalendarRequests = {
-    writes: 0,
-    reads: 0,
-    refusedWrites: 0,
-    refusedReads: 0,
-    writesByRoute: {},
-    readsByRoute: {},
+  return {
+    ...splitRoutes(stats.requests, isCalendarRoute, isRefusal),
     emailsSent: stats.calendarEmailsSent,
     quotaRefusals: { user: stats.quotaRefusals.calendarUser, project: stats.quotaRefusals.calendarProject, usageLimits: stats.calendar.usageLimitRefusals },
     counters: stats.calendar,
   };
-  for (const [route, statuses] of Object.entries(stats.requests)) {
-    if (!isCalendarRoute(route)) continue;
-    const made = Object.values(statuses).reduce((a, b) => a + b, 0);
-    const refused = Object.entries(statuses).reduce((sum, [status, n]) => sum + (isRefusal(status) ? n : 0), 0);
-    if (route.startsWith('GET ')) {
-      result.reads += made;
-      result.refusedReads += refused;
-      result.readsByRoute[route] = made;
-    } else {
-      result.writes += made;
-      result.refusedWrites += refused;
-      result.writesByRoute[route] = made;
-    }
-  }
-  return result;
 }

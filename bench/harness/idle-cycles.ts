@@ -106,3 +106,27 @@ export async function idleCycleCpu(sync: BenchSync, user: StartedUser, cycles: n
   await new Promise((resolve) => setTimeout(resolve, 2_500));
   return { cycles, seconds: (Date.now() - began) / 1000, usage: usage.finish(), storeCalls: timingDelta(timingsBefore, worker.storeTimings()) };
 }
+
+/** What a run of idle cycles cost: the largest ordinary and rediscovering cycle per service, and Microsoft's average. */
+export interface IdleCycleSummary {
+  discoveryCycles: number;
+  microsoftOrdinary: number;
+  microsoftDiscovery: number;
+  microsoftAverage: number;
+  googleOrdinary: number;
+  googleDiscovery: number;
+}
+
+export function summarizeIdleCycles(idle: IdleCycle[]): IdleCycleSummary {
+  const ordinary = idle.filter((c) => !c.rediscoveredFolders);
+  const discovery = idle.filter((c) => c.rediscoveredFolders);
+  const largest = (cycles: IdleCycle[], pick: (c: IdleCycle) => number) => Math.max(0, ...cycles.map(pick));
+  return {
+    discoveryCycles: discovery.length,
+    microsoftOrdinary: largest(ordinary, (c) => c.microsoftRequests),
+    microsoftDiscovery: largest(discovery, (c) => c.microsoftRequests),
+    microsoftAverage: idle.reduce((sum, c) => sum + c.microsoftRequests, 0) / Math.max(1, idle.length),
+    googleOrdinary: largest(ordinary, (c) => c.googleRequests),
+    googleDiscovery: largest(discovery, (c) => c.googleRequests),
+  };
+}

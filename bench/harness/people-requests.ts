@@ -1,4 +1,5 @@
-import type { BenchEmulators, RouteCounts } from './emulators.js';
+import type { BenchEmulators } from './emulators.js';
+import { splitRoutes, type RouteSplit } from './route-split.js';
 
 /**
  * The People API's share of the Google emulator's requests: writes (every
@@ -7,14 +8,7 @@ import type { BenchEmulators, RouteCounts } from './emulators.js';
  * contact-group writes) and reads, each with its 429s, plus the emulator's
  * own People counters (contacts created, photos set, group writes).
  */
-export interface PeopleRequests {
-  writes: number;
-  reads: number;
-  /** Answers 429 among the writes and the reads. */
-  refusedWrites: number;
-  refusedReads: number;
-  writesByRoute: RouteCounts;
-  readsByRoute: RouteCounts;
+export interface PeopleRequests extends RouteSplit {
   events: ReturnType<BenchEmulators['google']['emulator']['stats']>['people'];
 }
 
@@ -22,20 +16,5 @@ const isPeopleRoute = (route: string) => / \/v1\/(people|contactGroups)/.test(ro
 
 export function peopleRequests(emulators: BenchEmulators): PeopleRequests {
   const stats = emulators.google.emulator.stats();
-  const result: PeopleRequests = { writes: 0, reads: 0, refusedWrites: 0, refusedReads: 0, writesByRoute: {}, readsByRoute: {}, events: stats.people };
-  for (const [route, statuses] of Object.entries(stats.requests)) {
-    if (!isPeopleRoute(route)) continue;
-    const made = Object.values(statuses).reduce((a, b) => a + b, 0);
-    const refused = statuses['429'] ?? 0;
-    if (route.startsWith('GET ')) {
-      result.reads += made;
-      result.refusedReads += refused;
-      result.readsByRoute[route] = made;
-    } else {
-      result.writes += made;
-      result.refusedWrites += refused;
-      result.writesByRoute[route] = made;
-    }
-  }
-  return result;
+  return { ...splitRoutes(stats.requests, isPeopleRoute, (status) => status === '429'), events: stats.people };
 }

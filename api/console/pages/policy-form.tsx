@@ -12,6 +12,14 @@ const usernameMappingLabels: Record<(typeof USERNAME_MAPPINGS)[number], string> 
 
 const DEFAULT_INTERVAL_MINUTES = 15;
 
+/** A calendar window bound in whole months (policy-input.ts bounds it, the API checks it again). */
+const MonthsField: FC<{ name: string; label: string; value: number }> = ({ name, label, value }) => (
+  <div class="field">
+    <label for={`policy-${name}`}>{label}</label>
+    <input id={`policy-${name}`} name={name} type="number" min={0} max={MAX_CALENDAR_WINDOW_MONTHS} step={1} required value={String(value)} />
+  </div>
+);
+
 const lines = (values: string[] | undefined): string => (values ?? []).join('\n');
 
 const ListField: FC<{ name: string; label: string; hint: string; values: string[] | undefined }> = ({ name, label, hint, values }) => (
@@ -131,32 +139,8 @@ export const PolicyForm: FC<PolicyFormProps> = ({ policy, connections }) => {
               value={String(policy ? Math.round(policy.cycleIntervalSeconds / 60) : DEFAULT_INTERVAL_MINUTES)}
             />
           </div>
-          <div class="field">
-            <label for="policy-calendarMonthsBack">Calendar: months of history</label>
-            <input
-              id="policy-calendarMonthsBack"
-              name="calendarMonthsBack"
-              type="number"
-              min={0}
-              max={MAX_CALENDAR_WINDOW_MONTHS}
-              step={1}
-              required
-              value={String(policy?.calendarMonthsBack ?? DEFAULT_CALENDAR_MONTHS_BACK)}
-            />
-          </div>
-          <div class="field">
-            <label for="policy-calendarMonthsAhead">Calendar: months ahead</label>
-            <input
-              id="policy-calendarMonthsAhead"
-              name="calendarMonthsAhead"
-              type="number"
-              min={0}
-              max={MAX_CALENDAR_WINDOW_MONTHS}
-              step={1}
-              required
-              value={String(policy?.calendarMonthsAhead ?? DEFAULT_CALENDAR_MONTHS_AHEAD)}
-            />
-          </div>
+          <MonthsField name="calendarMonthsBack" label="Calendar: months of history" value={policy?.calendarMonthsBack ?? DEFAULT_CALENDAR_MONTHS_BACK} />
+          <MonthsField name="calendarMonthsAhead" label="Calendar: months ahead" value={policy?.calendarMonthsAhead ?? DEFAULT_CALENDAR_MONTHS_AHEAD} />
         </div>
         <div class="field field--check">
           <input id="policy-storeSubjects" name="storeSubjects" type="checkbox" checked={policy?.storeSubjects ?? false} />
