@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { PacingSettings } from '../activities/pacing.js';
 import type { BenchContext, ScenarioResult } from './harness/context.js';
 import { waitForInitialSync } from './harness/copy-progress.js';
-import { benchDomain, startBenchEmulators, type BenchEmulators } from './harness/emulators.js';
+import { benchDomain, googleRequests, microsoftRequests, startBenchEmulators, type BenchEmulators, type RouteCounts } from './harness/emulators.js';
 import { readThreadCpu, threadCpuDelta, UsageWindow, type UsageOverWindow } from './harness/proc.js';
 import { count, decimal } from './harness/report.js';
 import { timingDelta } from './harness/store-timing.js';
@@ -32,7 +32,7 @@ async function seededEmulators(messages: number) {
   return { emulators, user };
 }
 
-async function runPlain(ctx: BenchContext, messages: number): Promise<PlainCopyResult & { cpu: Record<string, UsageOverWindow> }> {
+async function runPlain(ctx: BenchContext, messages: number): Promise<PlainCopyResult & { cpu: Record<string, UsageOverWindow>; requests: { microsoft: RouteCounts; google: RouteCounts } }> {
   const { emulators, user } = await seededEmulators(messages);
   try {
     const local = (user.mail ?? user.userPrincipalName).split('@')[0]!;
@@ -58,7 +58,7 @@ async function runPlain(ctx: BenchContext, messages: number): Promise<PlainCopyR
       child.once('exit', (code) => reject(new Error(`The plain copy exited with code ${code} before reporting.`)));
     });
     await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(null)));
-    return { ...result, cpu };
+    return { ...result, cpu, requests: requestsByRoute(emulators) };
   } finally {
     await emulators.close();
   }
@@ -88,11 +88,16 @@ async function runOurs(ctx: BenchContext, temporal: BenchTemporal, messages: num
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     const storeCalls = timingDelta(timingsBefore, sync.worker.storeTimings());
     await started!.handle.terminate('benchmark finished').catch(() => undefined);
-    return { cycle, cpu, threads, storeCalls, activityFailures: sync.worker.activityFailures() };
+    return { cycle, cpu, threads, storeCalls, requests: requestsByRoute(emulators), activityFailures: sync.worker.activityFailures() };
   } finally {
     await sync.close();
     await closeQuietly(emulators);
   }
+}
+
+/** Each copy's requests by route: the emulators' CPU follows them, and the two copies should make the same ones. */
+function requestsByRoute(emulators: BenchEmulators): { microsoft: RouteCounts; google: RouteCounts } {
+  return { microsoft: microsoftRequests(emulators).byRoute, google: googleRequests(emulators).byRoute };
 }
 
 async function closeQuietly(emulators: BenchEmulators): Promise<void> {

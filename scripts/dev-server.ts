@@ -12,6 +12,8 @@ export interface DevServerOptions {
   uiPort: number;
   namespace: string;
   log: (line: string) => void;
+  /** Keep workflows in a SQLite file in the data directory (the default), or only in memory (the test suite's server). */
+  persist?: boolean;
   /** Called as soon as the process exists, before it answers: whoever stops the system meanwhile can end it. */
   onSpawn?: (child: ChildProcess) => void;
 }
@@ -24,11 +26,11 @@ export interface DevServer {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-async function waitForFrontend(address: string, child: ChildProcess, timeoutMs: number): Promise<Connection> {
+async function waitForFrontend(address: string, child: ChildProcess, logPath: string, timeoutMs: number): Promise<Connection> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Temporal dev server exited early with code ${child.exitCode}; see data/logs/temporal.log`);
+    if (child.exitCode !== null) throw new Error(`Temporal dev server exited early with code ${child.exitCode}; see ${logPath}`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       await connection.workflowService.getSystemInfo({});
@@ -38,7 +40,7 @@ async function waitForFrontend(address: string, child: ChildProcess, timeoutMs: 
       await sleep(250);
     }
   }
-  throw new Error(`Temporal dev server did not answer on ${address} within ${timeoutMs} ms: ${String(lastError)}`);
+  throw new Error(`Temporal dev server did not answer on ${address} within ${timeoutMs} ms (see ${logPath}): ${String(lastError)}`);
 }
 
 /**
@@ -52,8 +54,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const args = [
     'server',
     'start-dev',
-    '--db-filename',
-    path.join(options.dataDir, 'temporal.db'),
+    ...(options.persist === false ? [] : ['--db-filename', path.join(options.dataDir, 'temporal.db')]),
     '--ip',
     '127.0.0.1',
     '--port',
@@ -70,11 +71,12 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   ];
   const child = spawn(options.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   options.onSpawn?.(child);
-  const logFile = createWriteStream(path.join(logDir, 'temporal.log'), { flags: 'a' });
+  const logPath = path.join(logDir, 'temporal.log');
+  const logFile = createWriteStream(logPath, { flags: 'a' });
   child.stdout?.pipe(logFile);
   child.stderr?.pipe(logFile);
 
-  const connection = await waitForFrontend(address, child, 60_000);
+  const connection = await waitForFrontend(address, child, logPath, 60_000);
   await registerSearchAttributes(connection, options.namespace);
   await connection.close();
   options.log(`Temporal dev server on ${address}, UI on http://localhost:${options.uiPort}`);

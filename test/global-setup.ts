@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { customSearchAttributes } from '../shared/search-attributes.js';
 import { resolveContractSources, type ContractSources } from './helpers/contract/sources.js';
 import { resolveTemporalCli } from '../scripts/temporal-cli.js';
+import { startDevServer } from '../scripts/dev-server.js';
+import { freePort } from '../scripts/free-port.js';
 import { writeWorkflowBundle } from '../worker/workflow-bundle.js';
 
 declare module 'vitest' {
@@ -21,31 +21,33 @@ declare module 'vitest' {
 
 /**
  * One real Temporal dev server and one workflow bundle for the whole run:
- * parallel createLocal() calls race, and bundling per file costs seconds.
+ * parallel servers race, and bundling per file costs seconds. The server is
+ * started the way `npm start` starts it, not by @temporalio/testing's
+ * createLocal(): that one gives the server 5 s to answer, which a fresh CI
+ * machine under npm ci's load did not meet (CI run of stop 19).
  */
 export default async function setup(project: TestProject) {
   const dataDir = process.env.DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'm365-sync-test-'));
   const binary = await resolveTemporalCli((line) => console.error(line));
   if (!binary) throw new Error('No Temporal CLI: the integration tests need a real Temporal dev server (see README, Prerequisites).');
 
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: binary },
-      searchAttributes: [...customSearchAttributes],
-      ui: true,
-      log: { format: 'json', level: 'error' },
-    },
+  const server = await startDevServer({
+    binary,
+    dataDir,
+    port: await freePort(),
+    uiPort: await freePort(),
+    namespace: 'default',
+    persist: false,
+    log: () => undefined,
   });
-  const address = env.connection.options.address;
-  const port = Number(address.split(':').pop());
 
   // Every process of the run (test workers, spawned workers, npm start) encrypts payloads with one key: the committed
   // test key, so the histories recorded with it replay in later runs (test/fixtures/histories).
   process.env.PAYLOAD_CODEC_KEY ||= readFileSync(new URL('./fixtures/payload-codec-test.key', import.meta.url), 'utf8').trim();
   const workflowBundlePath = await writeWorkflowBundle(path.join(dataDir, 'workflow-bundle.js'));
 
-  project.provide('temporalAddress', address);
-  project.provide('temporalUiUrl', `http://127.0.0.1:${port + 1000}`);
+  project.provide('temporalAddress', server.address);
+  project.provide('temporalUiUrl', server.uiUrl);
   project.provide('workflowBundlePath', workflowBundlePath);
   project.provide('testDataDir', dataDir);
   project.provide(
@@ -54,6 +56,6 @@ export default async function setup(project: TestProject) {
   );
 
   return async () => {
-    await env.teardown();
+    await server.stop();
   };
 }

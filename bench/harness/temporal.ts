@@ -1,8 +1,8 @@
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { startDevServer, type DevServer } from '../../scripts/dev-server.js';
+import { freePort } from '../../scripts/free-port.js';
 
 /**
  * A Temporal dev server of the bench's own: the same `temporal server
@@ -15,18 +15,6 @@ export interface BenchTemporal {
   /** The dev server's process id, for its CPU and memory. */
   pid: number;
   close(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => (port ? resolve(port) : reject(new Error('The system gave no free port.'))));
-    });
-  });
 }
 
 export async function startBenchTemporal(dataDir: string): Promise<BenchTemporal> {
