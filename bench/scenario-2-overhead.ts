@@ -32,7 +32,7 @@ async function seededEmulators(messages: number) {
   return { emulators, user };
 }
 
-async function runPlain(ctx: BenchContext, messages: number): Promise<PlainCopyResult & { cpu: Record<string, UsageOverWindow>; requests: { microsoft: RouteCounts; google: RouteCounts } }> {
+async function runPlain(ctx: BenchContext, messages: number): Promise<PlainCopyResult & { cpu: Record<string, UsageOverWindow>; requests: CopyRequests }> {
   const { emulators, user } = await seededEmulators(messages);
   try {
     const local = (user.mail ?? user.userPrincipalName).split('@')[0]!;
@@ -96,7 +96,12 @@ async function runOurs(ctx: BenchContext, temporal: BenchTemporal, messages: num
 }
 
 /** Each copy's requests by route: the emulators' CPU follows them, and the two copies should make the same ones. */
-function requestsByRoute(emulators: BenchEmulators): { microsoft: RouteCounts; google: RouteCounts } {
+interface CopyRequests {
+  microsoft: RouteCounts;
+  google: RouteCounts;
+}
+
+function requestsByRoute(emulators: BenchEmulators): CopyRequests {
   return { microsoft: microsoftRequests(emulators).byRoute, google: googleRequests(emulators).byRoute };
 }
 

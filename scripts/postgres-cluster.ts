@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../shared/free-port.js';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -65,17 +65,6 @@ function unprivilegedAccount(): { uid: number; gid: number; wrap: (command: stri
   };
 }
 
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
-}
-
 export async function startPostgresCluster(options: { log?: (line: string) => void; env?: NodeJS.ProcessEnv } = {}): Promise<PostgresCluster> {
   const env = options.env ?? process.env;
   const binDir = findPostgresBinDir(env);
@@ -101,7 +90,7 @@ export async function startPostgresCluster(options: { log?: (line: string) => vo
   // The port was free a moment ago; another process may take it before postgres binds it: then another port.
   let started: { server: ChildProcess; port: number } | undefined;
   for (let attempt = 1; !started; attempt++) {
-    const port = await freeLoopbackPort();
+    const port = await freePort();
     const server = spawn(...wrap(path.join(binDir, 'postgres'), ['-D', dataDir, ...serverSettings(port, directory)]), { stdio: ['ignore', 'ignore', 'pipe'] });
     try {
       await waitUntilReady(server);

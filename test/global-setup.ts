@@ -5,7 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { resolveContractSources, type ContractSources } from './helpers/contract/sources.js';
 import { resolveTemporalCli } from '../scripts/temporal-cli.js';
 import { startDevServer } from '../scripts/dev-server.js';
-import { freePort } from '../scripts/free-port.js';
+import { freePort } from '../shared/free-port.js';
 import { writeWorkflowBundle } from '../worker/workflow-bundle.js';
 
 declare module 'vitest' {

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { startDevServer, type DevServer } from '../../scripts/dev-server.js';
-import { freePort } from '../../scripts/free-port.js';
+import { freePort } from '../../shared/free-port.js';
 
 /**
  * A Temporal dev server of the bench's own: the same `temporal server

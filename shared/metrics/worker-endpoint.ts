@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
+import { freePort } from '../free-port.js';
 import type { AddressInfo } from 'node:net';
 import type { TelemetryOptions } from '@temporalio/worker';
 import { metricsText, processMetricsRegistry, prometheusContentType } from './process-metrics.js';
@@ -33,15 +33,6 @@ export function workerMetricsSettingsFromEnv(env: NodeJS.ProcessEnv = process.en
   return { host: env.WORKER_METRICS_HOST || '0.0.0.0', port };
 }
 
-/** A port nothing listens on right now, on the loopback interface. */
-async function freeLoopbackPort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
 export interface TemporalRuntimeMetrics {
   /** For Runtime.install({ telemetryOptions }), before any connection to Temporal is made. */
   telemetryOptions: TelemetryOptions;
@@ -51,7 +42,7 @@ export interface TemporalRuntimeMetrics {
 
 /** Telemetry options that make Core export its metrics on a loopback port this endpoint reads. */
 export async function temporalRuntimeMetrics(): Promise<TemporalRuntimeMetrics> {
-  const bindAddress = `127.0.0.1:${await freeLoopbackPort()}`;
+  const bindAddress = `127.0.0.1:${await freePort()}`;
   return { telemetryOptions: { metrics: { prometheus: { bindAddress } } }, url: `http://${bindAddress}/metrics` };
 }
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../../scripts/free-port.js';
+import { freePort } from '../../shared/free-port.js';
 
 /**
  * Polls `probe` until it returns a value; a probe that throws counts as "not yet".

@@ -11,7 +11,7 @@ import { startDevServer, type DevServer, type DevServerOptions } from '../../../
 import { createSyncFixture, waitForSnapshot, type SyncFixture } from '../../helpers/sync-fixture.js';
 import { expectEveryMessageOnce, messagesArrived } from '../../helpers/exactly-once.js';
 import { pendingActivities } from '../../helpers/pending-activity.js';
-import { freePort } from '../../../scripts/free-port.js';
+import { freePort } from '../../../shared/free-port.js';
 import { testDataConverter } from '../../helpers/temporal.js';
 import { killWorkerProcess, spawnWorkerProcess, type WorkerProcess } from '../../helpers/worker-process.js';
 
