@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import os from 'node:os';
 import { inject } from 'vitest';
 import type { SyncFixture } from './sync-fixture.js';
@@ -42,4 +43,42 @@ export function spawnWorkerProcess(fixture: SyncFixture, options: { temporalAddr
 export async function killWorkerProcess(worker: WorkerProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
   if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill(signal);
   await worker.exited;
+}
+
+export interface KillMidWriteOptions {
+  env: NodeJS.ProcessEnv;
+  /** Copies the target service holds now. */
+  inTarget: () => Promise<number>;
+  /** Copies the ledger records as imported now. */
+  recorded: () => Promise<number>;
+  /** Copies the target must hold before the first kill. */
+  atLeast: number;
+  attempts?: number;
+}
+
+/**
+ * Kills a worker at a moment the target holds copies the ledger does not record
+ * yet (the case a restart must not copy again), and returns both counts as they
+ * stand after the kill. That moment lasts from a write to its page's record;
+ * on a busy machine a kill can still land just after the record, so another
+ * worker is started, given time to write more, and killed again.
+ */
+export async function killBetweenWriteAndRecord(fixture: SyncFixture, workers: WorkerProcess[], options: KillMidWriteOptions): Promise<{ inTarget: number; recorded: number }> {
+  let atLeast = options.atLeast;
+  for (let attempt = 1; attempt <= (options.attempts ?? 5); attempt += 1) {
+    const worker = spawnWorkerProcess(fixture, { env: options.env });
+    workers.push(worker);
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const inTarget = await options.inTarget();
+      if (inTarget >= atLeast && inTarget > (await options.recorded())) break;
+      if (Date.now() > deadline) throw new Error(`the worker of attempt ${attempt} made no progress past ${inTarget} copies`);
+      await sleep(50);
+    }
+    await killWorkerProcess(worker);
+    const counts = { inTarget: await options.inTarget(), recorded: await options.recorded() };
+    if (counts.recorded < counts.inTarget) return counts;
+    atLeast = counts.inTarget + 1;
+  }
+  throw new Error(`no kill in ${options.attempts ?? 5} attempts landed between a write and its record`);
 }

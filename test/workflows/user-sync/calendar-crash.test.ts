@@ -1,11 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyncStage, SyncStatus } from '../../../shared/vocabulary.js';
 import type { DirectoryUser } from '../../../emulators/microsoft365/state/directory.js';
 import { addOutlookEvent, calendarCorpus, googleInstances, googleKeys, outlookKeys, outlookOccurrences } from '../../helpers/calendar-corpus.js';
 import { control, controlGet } from '../../helpers/emulator-control.js';
 import { createSyncFixture, targetDomain, waitForSnapshot, type SyncFixture } from '../../helpers/sync-fixture.js';
-import { killWorkerProcess, spawnWorkerProcess, type WorkerProcess } from '../../helpers/worker-process.js';
+import { killBetweenWriteAndRecord, killWorkerProcess, spawnWorkerProcess, type WorkerProcess } from '../../helpers/worker-process.js';
 
 interface GoogleStoredEvent {
   id: string;
@@ -44,17 +43,14 @@ describe('user sync: a worker killed in the middle of the calendar’s initial s
   it('loses and duplicates nothing: a new worker finishes the copy, every event and series exactly once, no e-mail', async () => {
     // Slow enough for the kill to land between an import and the page's record in the ledger.
     const env = { DATABASE_URL: fixture.databaseUrl, CALENDAR_USER_REQUESTS_PER_MINUTE: '600', CALENDAR_ATTENDEE_WRITES_PER_MINUTE: '600' };
-    workers.push(spawnWorkerProcess(fixture, { env }));
     const { syncUserId, handle } = await fixture.startSync(user, { tuning: { heartbeatTimeoutSeconds: 3 } });
-
-    const deadline = Date.now() + 120_000;
-    while ((await googleEvents()).length < 60) {
-      if (Date.now() > deadline) throw new Error('the first worker made no progress');
-      await sleep(100);
-    }
-    await killWorkerProcess(workers[0]!);
-    const atKill = await fixture.store.itemMap.forType('calendar').countImported(syncUserId);
-    const inGoogleAtKill = (await liveTopLevel()).length;
+    const calendarItems = fixture.store.itemMap.forType('calendar');
+    const { inTarget: inGoogleAtKill, recorded: atKill } = await killBetweenWriteAndRecord(fixture, workers, {
+      env,
+      inTarget: async () => (await liveTopLevel()).length,
+      recorded: () => calendarItems.countImported(syncUserId),
+      atLeast: 50,
+    });
     // Some events are in Google that the ledger does not know as copied yet: the case a restart must not copy again.
     expect(atKill).toBeLessThan(inGoogleAtKill);
     expect(inGoogleAtKill).toBeLessThan(outlookEventCount);

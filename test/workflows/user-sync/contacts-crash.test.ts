@@ -1,10 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyncStage, SyncStatus } from '../../../shared/vocabulary.js';
 import type { DirectoryUser } from '../../../emulators/microsoft365/state/directory.js';
 import { control, controlGet } from '../../helpers/emulator-control.js';
 import { createSyncFixture, targetDomain, waitForSnapshot, type SyncFixture } from '../../helpers/sync-fixture.js';
-import { killWorkerProcess, spawnWorkerProcess, type WorkerProcess } from '../../helpers/worker-process.js';
+import { killBetweenWriteAndRecord, killWorkerProcess, spawnWorkerProcess, type WorkerProcess } from '../../helpers/worker-process.js';
 
 interface GooglePerson {
   resourceName: string;
@@ -34,20 +33,20 @@ describe('user sync: a worker killed in the middle of the contacts’ initial sy
     const targetEmail = `${user.mail!.split('@')[0]}@${targetDomain}`;
     // Slow enough for the kill to land between a batch's creation and its record (its photos are written in between).
     const env = { DATABASE_URL: fixture.databaseUrl, PEOPLE_USER_REQUESTS_PER_MINUTE: '600' };
-    workers.push(spawnWorkerProcess(fixture, { env }));
     const { syncUserId, handle } = await fixture.startSync(user, { tuning: { heartbeatTimeoutSeconds: 3 } });
 
     const copies = async () =>
       fixture.google.emulator.getUser(targetEmail) ? (await controlGet<{ contacts: GooglePerson[] }>(fixture.google.url, `/_control/users/${encodeURIComponent(targetEmail)}/contacts`)).contacts : [];
-    const deadline = Date.now() + 120_000;
-    while ((await copies()).length < 200) {
-      if (Date.now() > deadline) throw new Error('the first worker made no progress');
-      await sleep(100);
-    }
-    await killWorkerProcess(workers[0]!);
-    const atKill = await fixture.store.itemMap.forType('contacts').countImported(syncUserId);
+    const contactItems = fixture.store.itemMap.forType('contacts');
+    const { inTarget, recorded: atKill } = await killBetweenWriteAndRecord(fixture, workers, {
+      env,
+      inTarget: async () => (await copies()).length,
+      recorded: () => contactItems.countImported(syncUserId),
+      atLeast: 200,
+    });
     // Some contacts are in Google that the ledger does not know as copied yet: the case a restart must not copy again.
-    expect(atKill).toBeLessThan((await copies()).length);
+    expect(atKill).toBeLessThan(inTarget);
+    expect(inTarget).toBeLessThan(600);
 
     workers.push(spawnWorkerProcess(fixture, { env: { ...env, PEOPLE_USER_REQUESTS_PER_MINUTE: '60000' } }));
     const snapshot = await waitForSnapshot(handle, (s) => s.status === SyncStatus.Synced && s.dataTypes.contacts?.stage === SyncStage.Recurring, 240_000);
