@@ -41,6 +41,7 @@ export function throttleRetryDelay(failure: { kind: string; retryAfterMs?: numbe
 export class Pacer {
   private available: number;
   private lastRefill = Date.now();
+  private lastUsed = Date.now();
   private inFlight = 0;
   private readonly waiters: (() => void)[] = [];
 
@@ -50,6 +51,16 @@ export class Pacer {
     private readonly maxInFlight: number,
   ) {
     this.available = burstUnits;
+  }
+
+  /**
+   * No call running or waiting, none for `ms`, and the bucket full again:
+   * a pacer in this state behaves exactly as a new one, so it can be dropped.
+   */
+  isIdleFor(ms: number, now = Date.now()): boolean {
+    if (this.inFlight > 0 || this.waiters.length > 0 || now - this.lastUsed < ms) return false;
+    this.refill();
+    return this.available >= this.burstUnits;
   }
 
   private refill(): void {
@@ -90,6 +101,7 @@ export class Pacer {
       return await task();
     } finally {
       this.inFlight -= 1;
+      this.lastUsed = Date.now();
       this.waiters.shift()?.();
     }
   }
@@ -153,18 +165,40 @@ export function pacingFromEnv(env: NodeJS.ProcessEnv = process.env): PacingSetti
   };
 }
 
-/** The pacers of each mailbox and Google user, shared by every activity of that user in this worker. */
+/**
+ * The pacers of each mailbox and Google user, shared by every activity of
+ * that user in this worker. A user's pacers are dropped once idle (nothing in
+ * flight, bucket full, unused for `idleMs`), so the worker holds pacers for
+ * the users it is working on, not for every user it has ever served.
+ */
 export class MailboxPacers {
   private readonly pacers = new Map<string, Pacer>();
+  private lastSweep = Date.now();
 
-  constructor(private readonly settings: PacingSettings) {}
+  constructor(
+    private readonly settings: PacingSettings,
+    private readonly idleMs = 5 * 60_000,
+  ) {}
+
+  /** Pacers held now (for tests and the bench). */
+  get size(): number {
+    return this.pacers.size;
+  }
 
   /** One pacer per service and user, made on first use. */
   private cached(service: string, userKey: string, make: () => Pacer): Pacer {
+    this.dropIdle();
     const key = `${service}\u0000${userKey}`;
     let pacer = this.pacers.get(key);
     if (!pacer) this.pacers.set(key, (pacer = make()));
     return pacer;
+  }
+
+  /** At most once per idle period, so a busy worker does not walk the map on every call. */
+  dropIdle(now = Date.now()): void {
+    if (now - this.lastSweep < this.idleMs) return;
+    this.lastSweep = now;
+    for (const [key, pacer] of this.pacers) if (pacer.isIdleFor(this.idleMs, now)) this.pacers.delete(key);
   }
 
   gmailFor(userKey: string): Pacer {

@@ -85,6 +85,7 @@ export async function runFleet(ctx: BenchContext, size: FleetSize): Promise<Scen
           cpu,
           workerThreads,
           storeCalls,
+          storeCallsBeforeWindow: timingDelta({}, timingsBefore),
           deltaPages,
           firstSyncsDoneAfterSeconds: drainSeconds,
           firstSyncsTimeoutSeconds: ctx.options.fleet.firstSyncsTimeoutSeconds,
@@ -137,6 +138,8 @@ interface FleetMeasurement {
   cpu: ReturnType<UsageWindow['finish']>;
   workerThreads: Record<string, number>;
   storeCalls: ReturnType<typeof timingDelta>;
+  /** Repository calls from the first start until the window: the first syncs and one interval of cycles. */
+  storeCallsBeforeWindow: ReturnType<typeof timingDelta>;
   /** Folder delta pages Graph served in the window (the emulator's count). */
   deltaPages: number;
   /** From the first start until every user had finished a first sync; null if they had not by the deadline. */
@@ -187,6 +190,7 @@ function fleetResult(m: FleetMeasurement): ScenarioResult {
     workerActivityFailures: m.activityFailures,
     /** Repository calls the worker made in the window: how often, how long each waited and ran. */
     workerStoreCalls: m.storeCalls,
+    workerStoreCallsBeforeWindow: m.storeCallsBeforeWindow,
     cpuSecondsPerCycle: { worker: cpuSecondsPerCycle('worker'), temporalServer: cpuSecondsPerCycle('temporalServer'), emulatorsAndDriver: cpuSecondsPerCycle('emulatorsAndDriver') },
     cpuBoundCyclesPerMinuteOnTwoCores: cpuBoundCyclesPerMinute,
     folderPagesPerMinute: pagesPerMinute,

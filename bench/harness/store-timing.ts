@@ -14,8 +14,6 @@ export interface CallTiming {
 
 export type StoreTimings = Record<string, CallTiming>;
 
-const repositories = ['connections', 'policies', 'audit', 'syncUsers', 'messageMap', 'items', 'folders', 'cycles'] as const;
-
 export function instrumentStore(store: Store): { store: Store; timings: StoreTimings } {
   const timings: StoreTimings = {};
   const record = (name: string, began: number) => {
@@ -25,26 +23,28 @@ export function instrumentStore(store: Store): { store: Store; timings: StoreTim
     timing.totalMs += ms;
     timing.maxMs = Math.max(timing.maxMs, ms);
   };
-  const wrapped: Record<string, unknown> = {};
-  for (const repository of repositories) {
-    const original = store[repository] as unknown as Record<string, unknown>;
-    wrapped[repository] = Object.fromEntries(
+  /** A repository's methods, timed; a method that hands out a view (itemMap.forType) has the view's methods timed under its argument. */
+  const wrap = (original: Record<string, unknown>, prefix: string): Record<string, unknown> =>
+    Object.fromEntries(
       Object.entries(original).map(([method, value]) => {
         if (typeof value !== 'function') return [method, value];
-        const name = `${repository}.${method}`;
+        const name = `${prefix}.${method}`;
         return [
           method,
-          async (...args: unknown[]) => {
+          (...args: unknown[]) => {
             const began = performance.now();
-            try {
-              return await (value as (...a: unknown[]) => Promise<unknown>).apply(original, args);
-            } finally {
-              record(name, began);
-            }
+            const result: unknown = (value as (...a: unknown[]) => unknown).apply(original, args);
+            if (result instanceof Promise) return result.finally(() => record(name, began));
+            if (result && typeof result === 'object') return wrap(result as Record<string, unknown>, `${prefix}(${String(args[0])})`);
+            return result;
           },
         ];
       }),
     );
+  const wrapped: Record<string, unknown> = {};
+  // Every repository the store has (not the ORM itself), so a new one is timed too.
+  for (const repository of Object.keys(store).filter((key) => key !== 'orm' && typeof store[key as keyof Store] === 'object')) {
+    wrapped[repository] = wrap(store[repository as keyof Store] as unknown as Record<string, unknown>, repository);
   }
   return { store: Object.assign(Object.create(store) as Store, wrapped), timings };
 }

@@ -10,6 +10,7 @@ import { admin_directory_v1 } from 'googleapis/build/src/apis/admin/directory_v1
 import { calendar_v3 } from 'googleapis/build/src/apis/calendar/v3.js';
 import { gmail_v1 } from 'googleapis/build/src/apis/gmail/v1.js';
 import { people_v1 } from 'googleapis/build/src/apis/people/v1.js';
+import { LRUCache } from 'lru-cache';
 import { googleThrottleCounter } from '../../shared/metrics/throttle-counting.js';
 import { classifyGoogleError } from './google-errors.js';
 import type { ServiceAccountKeyJson } from '../../shared/google-service-account-key.js';
@@ -26,6 +27,36 @@ export interface GoogleConnectionSettings {
    * Unset in production.
    */
   apiBaseUrl?: string;
+  /** How long a user's clients are kept after their last use (userClientIdleMs unless set, e.g. by a test). */
+  userClientIdleMs?: number;
+}
+
+/**
+ * How long a user's API clients (and the access tokens inside them) are kept
+ * after their last use. A worker carrying thousands of users would otherwise
+ * hold three clients for every user it has ever served; an idle cycle asks
+ * for no Google client at all, so the next busy one builds them again and
+ * asks for a fresh token (Google's last an hour).
+ */
+export const userClientIdleMs = 5 * 60_000;
+/** A cap besides the idle time: more users at once than any worker's activity slots. */
+const userClientCacheMax = 2_000;
+
+/** One client per user (lower-cased e-mail), dropped when unused for `idleMs`. */
+function clientsPerUser<T extends object>(make: (userEmail: string) => T, idleMs: number): (userEmail: string) => T {
+  const cache = new LRUCache<string, T>({ max: userClientCacheMax, ttl: idleMs, updateAgeOnGet: true });
+  let lastPurge = Date.now();
+  return (userEmail) => {
+    // lru-cache drops a stale entry only when it is read or the cap is reached: purge once per idle period.
+    if (Date.now() - lastPurge >= idleMs) {
+      lastPurge = Date.now();
+      cache.purgeStale();
+    }
+    const key = userEmail.toLowerCase();
+    let client = cache.get(key);
+    if (!client) cache.set(key, (client = make(userEmail)));
+    return client;
+  };
 }
 
 export interface GoogleAccessCheck {
@@ -37,11 +68,11 @@ export interface GoogleAccessCheck {
 export interface GoogleClients {
   /** Admin SDK Directory, authorized as the admin subject. */
   directory: admin_directory_v1.Admin;
-  /** Gmail authorized as `userEmail` (domain-wide delegation); one client per user, cached. */
+  /** Gmail authorized as `userEmail` (domain-wide delegation); one client per user, kept while in use. */
   gmailFor(userEmail: string): gmail_v1.Gmail;
-  /** The People API (Google Contacts) authorized as `userEmail`; one client per user, cached. */
+  /** The People API (Google Contacts) authorized as `userEmail`; one client per user, kept while in use. */
   peopleFor(userEmail: string): people_v1.People;
-  /** The Calendar API authorized as `userEmail`; one client per user, cached. */
+  /** The Calendar API authorized as `userEmail`; one client per user, kept while in use. */
   calendarFor(userEmail: string): calendar_v3.Calendar;
   /**
    * Reads the admin subject from the Directory (a delegated token plus one
@@ -177,39 +208,16 @@ export function createGoogleClients(settings: GoogleConnectionSettings): GoogleC
   const authorize = (subject: string, scopes: readonly string[]) => delegatedCredentials(settings.serviceAccountKey, subject, scopes, transporter);
 
   const directory = new admin_directory_v1.Admin({ auth: authorize(settings.adminSubject, directoryScopes), rootUrl });
-  const gmailClients = new Map<string, gmail_v1.Gmail>();
-  const peopleClients = new Map<string, people_v1.People>();
-  const calendarClients = new Map<string, calendar_v3.Calendar>();
+  const idleMs = settings.userClientIdleMs ?? userClientIdleMs;
+  const gmailFor = clientsPerUser((userEmail) => new gmail_v1.Gmail({ auth: authorize(userEmail, gmailScopes), rootUrl }), idleMs);
+  const peopleFor = clientsPerUser((userEmail) => new people_v1.People({ auth: authorize(userEmail, contactsScopes), rootUrl }), idleMs);
+  const calendarFor = clientsPerUser((userEmail) => new calendar_v3.Calendar({ auth: authorize(userEmail, calendarScopes), rootUrl }), idleMs);
 
   return {
     directory,
-    gmailFor(userEmail: string): gmail_v1.Gmail {
-      const cacheKey = userEmail.toLowerCase();
-      let gmail = gmailClients.get(cacheKey);
-      if (!gmail) {
-        gmail = new gmail_v1.Gmail({ auth: authorize(userEmail, gmailScopes), rootUrl });
-        gmailClients.set(cacheKey, gmail);
-      }
-      return gmail;
-    },
-    peopleFor(userEmail: string): people_v1.People {
-      const cacheKey = userEmail.toLowerCase();
-      let people = peopleClients.get(cacheKey);
-      if (!people) {
-        people = new people_v1.People({ auth: authorize(userEmail, contactsScopes), rootUrl });
-        peopleClients.set(cacheKey, people);
-      }
-      return people;
-    },
-    calendarFor(userEmail: string): calendar_v3.Calendar {
-      const cacheKey = userEmail.toLowerCase();
-      let calendar = calendarClients.get(cacheKey);
-      if (!calendar) {
-        calendar = new calendar_v3.Calendar({ auth: authorize(userEmail, calendarScopes), rootUrl });
-        calendarClients.set(cacheKey, calendar);
-      }
-      return calendar;
-    },
+    gmailFor,
+    peopleFor,
+    calendarFor,
     async testAccess(): Promise<GoogleAccessCheck> {
       const { data } = await directory.users.get({ userKey: settings.adminSubject, projection: 'basic', fields: 'id,primaryEmail' });
       await authorize(settings.adminSubject, gmailScopes).getAccessToken();

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGoogleClients, createGoogleTransport } from '../../../connectors/google/google-clients.js';
 import { classifyGoogleError, parseRetryAfterMs } from '../../../connectors/google/google-errors.js';
@@ -40,6 +41,22 @@ describe('createGoogleClients', () => {
     const clients = createGoogleClients(google.googleSettings);
     expect(clients.gmailFor('ann@example.com')).toBe(clients.gmailFor('ANN@example.com'));
     expect(clients.gmailFor('ann@example.com')).not.toBe(clients.gmailFor('admin@example.com'));
+  });
+
+  it('keeps a user’s clients while they are used, and builds new ones after they were idle', async () => {
+    const clients = createGoogleClients({ ...google.googleSettings, userClientIdleMs: 600 });
+    const gmail = clients.gmailFor('ann@example.com');
+    const people = clients.peopleFor('ann@example.com');
+    for (let use = 0; use < 4; use += 1) {
+      await sleep(200);
+      expect(clients.gmailFor('ann@example.com')).toBe(gmail);
+    }
+    await sleep(900);
+    expect(clients.gmailFor('ann@example.com')).not.toBe(gmail);
+    expect(clients.peopleFor('ann@example.com')).not.toBe(people);
+    // A new client works as the first did: a token of its own, then the call.
+    const { data } = await clients.gmailFor('ann@example.com').users.labels.list({ userId: 'me' });
+    expect(data.labels?.length).toBeGreaterThan(0);
   });
 
   it('testAccess fails with the token endpoint error when Gmail scopes are not delegated', async () => {
