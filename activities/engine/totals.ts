@@ -1,25 +1,23 @@
 import { emptyCounts, type ItemCounts } from '../../shared/vocabulary.js';
 import { ITEM_COUNT_FIELDS, type CountsByType, type Store } from '../../store/index.js';
-import { SYNCABLE_DATA_TYPES, type SyncableDataType } from '../../shared/data-types.js';
+import { SYNCABLE_DATA_TYPES } from '../../shared/data-types.js';
 
 /**
- * A data type's counts, derived from what the database holds rather than
- * incremented: a replayed page cannot count an item twice, and exported
- * minus imported always equals the failed and skipped items listed.
+ * The user's counts over every type, with each type's own, derived from what
+ * the database holds rather than incremented: a replayed page cannot count an
+ * item twice, and exported minus imported always equals the failed and
+ * skipped items listed. Two queries, whatever the number of types: this runs
+ * after every page that changed something.
  */
-export async function readTypeTotals(store: Store, syncUserId: string, dataType: SyncableDataType): Promise<ItemCounts> {
-  const imported = await store.itemMap.forType(dataType).countImported(syncUserId, { excludingListedItems: true });
-  const byCode = await store.items.countByCode(syncUserId, dataType);
-  const failed = Object.values(byCode).reduce((sum, n) => sum + n, 0);
-  return { exported: imported + failed, imported, failed, skipped: 0 };
-}
-
-/** The user's counts over every type, with each type's own. */
 export async function readUserTotals(store: Store, syncUserId: string): Promise<{ counts: ItemCounts; countsByType: CountsByType }> {
+  const importedByType = await store.itemMap.countImportedByType(syncUserId);
+  const listedByType = await store.items.countByTypeAndCode(syncUserId);
   const countsByType: CountsByType = {};
   const counts = emptyCounts();
   for (const dataType of SYNCABLE_DATA_TYPES) {
-    const typeCounts = await readTypeTotals(store, syncUserId, dataType);
+    const imported = importedByType[dataType] ?? 0;
+    const failed = Object.values(listedByType[dataType] ?? {}).reduce((sum, n) => sum + n, 0);
+    const typeCounts: ItemCounts = { exported: imported + failed, imported, failed, skipped: 0 };
     countsByType[dataType] = typeCounts;
     for (const field of ITEM_COUNT_FIELDS) counts[field] += typeCounts[field];
   }

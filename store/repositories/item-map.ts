@@ -73,7 +73,13 @@ export interface ItemMapRepository {
   forType(dataType: DataType): ItemLedger;
   /** Items copied, changed or deleted on the Google side since `since`, across every user and type. */
   countChangedSince(since: Date): Promise<number>;
+  /** Every type's `countImported(…, { excludingListedItems: true })` in one query; a type with none is absent. */
+  countImportedByType(syncUserId: string): Promise<Partial<Record<DataType, number>>>;
 }
+
+/** Imported rows whose item is not listed as failed (see ItemLedger.countImported). */
+const IMPORTED_NOT_LISTED = `from item_map m where m.sync_user_id = ? and m.state = 'imported'
+  and not exists (select 1 from item_records i where i.sync_user_id = m.sync_user_id and i.source_item_id = m.source_item_id)`;
 
 export function createItemMapRepository(context: StoreContext): ItemMapRepository {
   const ledgers = new Map<DataType, ItemLedger>();
@@ -87,6 +93,13 @@ export function createItemMapRepository(context: StoreContext): ItemMapRepositor
       if (!(since instanceof Date) || Number.isNaN(since.getTime())) throw new StoreValidationError('since', 'since must be a valid date.');
       // Intents are not changes yet: they become one when copied.
       return forkEm(context).count(ItemMapSchema, { updatedAt: { $gte: since }, state: { $in: ['imported', 'deleted'] } });
+    },
+    async countImportedByType(syncUserId) {
+      if (!isUuid(syncUserId)) return {};
+      const rows = await forkEm(context)
+        .getConnection()
+        .execute<{ data_type: DataType; total: number | string }[]>(`select m.data_type, count(*) as total ${IMPORTED_NOT_LISTED} group by m.data_type`, [syncUserId]);
+      return Object.fromEntries(rows.map((row) => [row.data_type, Number(row.total)]));
     },
   };
 }
@@ -229,13 +242,7 @@ function createLedger(context: StoreContext, dataType: DataType): ItemLedger {
     async countImported(syncUserId, options = {}) {
       if (!isUuid(syncUserId)) return 0;
       if (!options.excludingListedItems) return forkEm(context).count(ItemMapSchema, { syncUserId, dataType, state: 'imported' });
-      const [row] = await forkEm(context)
-        .getConnection()
-        .execute<{ total: number | string }[]>(
-          `select count(*) as total from item_map m where m.sync_user_id = ? and m.data_type = ? and m.state = 'imported'
-             and not exists (select 1 from item_records i where i.sync_user_id = m.sync_user_id and i.source_item_id = m.source_item_id)`,
-          [syncUserId, dataType],
-        );
+      const [row] = await forkEm(context).getConnection().execute<{ total: number | string }[]>(`select count(*) as total ${IMPORTED_NOT_LISTED} and m.data_type = ?`, [syncUserId, dataType]);
       return Number(row?.total ?? 0);
     },
   };

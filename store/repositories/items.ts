@@ -33,9 +33,10 @@ export interface ItemsRepository {
   clear(syncUserId: string, sourceItemIds: string[]): Promise<number>;
   /** Newest first. */
   list(request: ItemListRequest): Promise<Page<ItemRecordView>>;
-  /** Every item code, 0 when none. */
-  /** Listed items by code; of one data type when given. */
+  /** Listed items by code, every code present (0 when none); of one data type when given. */
   countByCode(syncUserId: string, dataType?: DataType): Promise<Record<ItemErrorCode, number>>;
+  /** Listed items by data type and code in one query; a type with none is absent. */
+  countByTypeAndCode(syncUserId: string): Promise<Partial<Record<DataType, Partial<Record<ItemErrorCode, number>>>>>;
 }
 
 const cursors = cursorCodec('items', 'number', 'string');
@@ -112,6 +113,19 @@ export function createItemsRepository(context: StoreContext): ItemsRepository {
       for (const row of rows) {
         if (row.error_code in totals) totals[row.error_code] = Number(row.total);
       }
+      return totals;
+    },
+
+    async countByTypeAndCode(syncUserId) {
+      if (!isUuid(syncUserId)) return {};
+      const rows = await forkEm(context)
+        .createQueryBuilder(ItemRecordSchema, 'i')
+        .select(['i.type', 'i.errorCode', raw('count(*) as total')])
+        .where({ syncUserId })
+        .groupBy(['i.type', 'i.errorCode'])
+        .execute<{ type: DataType; error_code: ItemErrorCode; total: number | string }[]>('all', false);
+      const totals: Partial<Record<DataType, Partial<Record<ItemErrorCode, number>>>> = {};
+      for (const row of rows) (totals[row.type] ??= {})[row.error_code] = Number(row.total);
       return totals;
     },
   };

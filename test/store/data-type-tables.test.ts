@@ -35,6 +35,36 @@ describe('tables every data type shares', () => {
     expect((await store.messageMap.findBySourceIds(user.id, ['AAMk-1'])).get('AAMk-1')).toMatchObject({ state: 'intent', internetMessageId: '<one@contoso.com>', sourceFolderId: 'inbox' });
   });
 
+  it("a user's imported and listed counts by type in one query each agree with the per-type counts", async () => {
+    const user = await seedUser(store, policyId, 'grouped-counts');
+    const mail = store.itemMap.forType('mail');
+    const contacts = store.itemMap.forType('contacts');
+    await mail.recordIntents(
+      user.id,
+      ['m1', 'm2', 'm3'].map((id) => ({ sourceItemId: id, lookupKey: `<${id}@contoso.com>`, sourceContainerId: 'inbox' })),
+    );
+    await mail.markImported(
+      user.id,
+      ['m1', 'm2', 'm3'].map((id) => ({ sourceItemId: id, targetItemId: `g-${id}`, targetState: null })),
+    );
+    await contacts.recordIntents(user.id, [{ sourceItemId: 'c1', lookupKey: 'c1', sourceContainerId: 'contacts' }]);
+    await contacts.markImported(user.id, [{ sourceItemId: 'c1', targetItemId: 'people/c1', targetState: null }]);
+    // m3's later change was refused: listed as failed, so it no longer counts as imported.
+    const listed = { folderName: 'Inbox', status: 'failed', reason: 'Refused.' } as const;
+    await store.items.recordOutcomes(user.id, [
+      { ...listed, sourceItemId: 'm3', type: 'mail', errorCode: 'CHANGE_REJECTED' },
+      { ...listed, sourceItemId: 'm4', type: 'mail', errorCode: 'ITEM_REJECTED' },
+      { ...listed, sourceItemId: 'c2', type: 'contacts', errorCode: 'PHOTO_REJECTED' },
+      { ...listed, sourceItemId: 'c3', type: 'contacts', errorCode: 'PHOTO_REJECTED' },
+    ]);
+
+    expect(await store.itemMap.countImportedByType(user.id)).toEqual({ mail: 2, contacts: 1 });
+    expect(await mail.countImported(user.id, { excludingListedItems: true })).toBe(2);
+    expect(await store.items.countByTypeAndCode(user.id)).toEqual({ mail: { CHANGE_REJECTED: 1, ITEM_REJECTED: 1 }, contacts: { PHOTO_REJECTED: 2 } });
+    expect(await store.items.countByCode(user.id, 'contacts')).toMatchObject({ PHOTO_REJECTED: 2, ITEM_REJECTED: 0 });
+    expect(await store.itemMap.countImportedByType('not-a-user')).toEqual({});
+  });
+
   it('containers are per data type, with their own delta positions', async () => {
     const user = await seedUser(store, policyId, 'containers-types');
     await store.containers.forType('mail').upsert(user.id, [{ sourceContainerId: 'AAMk-f', displayName: 'Inbox', path: 'Inbox', targetContainerId: 'INBOX' }]);
