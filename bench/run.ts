@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { BenchDatabases } from './harness/database.js';
 import { createContext, type BenchContext, type ScenarioResult } from './harness/context.js';
 import { settledHistory } from './harness/history.js';
 import { driveIdleCycles, idleCycleCpu } from './harness/idle-cycles.js';
@@ -34,6 +35,7 @@ const began = Date.now();
 const report: BenchReport = {
   measuredAt: new Date().toISOString(),
   mode: options.quick ? 'quick' : 'full',
+  database: options.database,
   machine: machineInfo(),
   code: { atStart: codeVersion() },
   loadAverage: {},
@@ -72,8 +74,9 @@ function attachProfiles(): void {
 }
 
 const wants = (id: ScenarioId) => options.only.has(id);
-const ctx = createContext(options, dataDir);
-ctx.log(`${options.quick ? 'quick' : 'full'} run of ${[...options.only].join(', ')}`);
+const databases = new BenchDatabases(options.database, (line) => console.error(`[postgres] ${line}`));
+const ctx = createContext(options, dataDir, databases);
+ctx.log(`${options.quick ? 'quick' : 'full'} run of ${[...options.only].join(', ')}, the sync's database in ${ctx.databaseName}`);
 
 if (wants('throughput') || wants('history') || wants('idle') || wants('overhead') || wants('contacts') || wants('calendar')) {
   const temporal = await startBenchTemporal(dataDir);
@@ -114,6 +117,7 @@ if (wants('fleet')) {
 }
 if (wants('api')) await scenario(ctx, 'api', () => runApi(ctx));
 
+await databases.close();
 attachProfiles();
 report.code.atEnd = codeVersion();
 if (JSON.stringify(report.code.atEnd) !== JSON.stringify(report.code.atStart)) {

@@ -54,7 +54,7 @@ export async function runThroughput(ctx: BenchContext, temporal: BenchTemporal):
     calendarUserRequestsPerMinute: defaultPacing.calendarUserRequestsPerMinute,
     calendarAttendeeWritesPerMinute: defaultPacing.calendarAttendeeWritesPerMinute,
   };
-  const sync = await startBenchSync({ bench: { dataDir: ctx.dataDir, profileDir: ctx.profileDirFor('throughput') }, temporal, emulators, pacing, deltaPageSize, label: 'throughput' });
+  const sync = await startBenchSync({ bench: await ctx.syncPlacement('throughput'), temporal, emulators, pacing, deltaPageSize, label: 'throughput' });
 
   const gmailCeiling = gmailUnitsPerMinute / 60 / importCost;
   const graphCeiling = graphRequestsPerTenMinutes / 600 / (1 + 1 / deltaPageSize);

@@ -75,7 +75,7 @@ async function runOurs(ctx: BenchContext, temporal: BenchTemporal, messages: num
     calendarUserRequestsPerMinute: unlimited,
     calendarAttendeeWritesPerMinute: unlimited,
   };
-  const sync = await startBenchSync({ bench: { dataDir: ctx.dataDir, profileDir: ctx.profileDirFor('overhead-ours') }, temporal, emulators, pacing, deltaPageSize, label: 'overhead' });
+  const sync = await startBenchSync({ bench: await ctx.syncPlacement('overhead-ours'), temporal, emulators, pacing, deltaPageSize, label: 'overhead' });
   try {
     const usage = new UsageWindow({ worker: sync.worker.pid, temporalServer: temporal.pid, emulatorsAndDriver: process.pid });
     const threadsBefore = readThreadCpu(sync.worker.pid);

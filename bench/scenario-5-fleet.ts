@@ -38,7 +38,7 @@ export async function runFleet(ctx: BenchContext, size: FleetSize): Promise<Scen
     const seeded = emulators.m365.emulator.seed({ seed: 21, users, messagesPerUser, failingItemsPerUser: 0, groups: false }).users;
     // One cached workflow per user, as README advises for a worker that carries the whole fleet
     // (WORKER_MAX_CACHED_WORKFLOWS); an evicted user would replay its history at every cycle.
-    const sync = await startBenchSync({ bench: { dataDir: ctx.dataDir, profileDir: ctx.profileDirFor(label) }, temporal, emulators, pacing: defaultPacing, maxCachedWorkflows: users, label });
+    const sync = await startBenchSync({ bench: await ctx.syncPlacement(label), temporal, emulators, pacing: defaultPacing, maxCachedWorkflows: users, label });
     try {
       const selected = await sync.selectUsers(seeded);
       const processes = { worker: sync.worker.pid, temporalServer: temporal.pid, emulatorsAndDriver: process.pid };
@@ -81,6 +81,7 @@ export async function runFleet(ctx: BenchContext, size: FleetSize): Promise<Scen
         const activityFailures = sync.worker.activityFailures();
         return fleetResult({
           size,
+          databaseName: ctx.databaseName,
           figures,
           cpu,
           workerThreads,
@@ -134,6 +135,7 @@ function summarizeDelays(readings: Array<{ mean: number; p99: number }>): { mean
 
 interface FleetMeasurement {
   size: FleetSize;
+  databaseName: BenchContext['databaseName'];
   figures: WindowFigures;
   cpu: ReturnType<UsageWindow['finish']>;
   workerThreads: Record<string, number>;
@@ -236,7 +238,7 @@ function fleetResult(m: FleetMeasurement): ScenarioResult {
     },
     {
       scenario: name,
-      metric: 'Worker database calls per folder page, and their mean time (one SQLite connection, queueing included)',
+      metric: `Worker database calls per folder page, and their mean time (${m.databaseName === 'SQLite' ? 'one SQLite connection' : 'PostgreSQL'}, queueing included)`,
       measured: `${decimal(pages ? storeCalls / pages : Number.NaN)} calls, ${decimal(storeCalls ? (storeWaitSeconds * 1000) / storeCalls : Number.NaN)} ms`,
       target: '',
       met: null,

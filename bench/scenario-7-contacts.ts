@@ -43,7 +43,7 @@ export async function runContacts(ctx: BenchContext, temporal: BenchTemporal): P
   const targetEmail = `${(user.mail ?? user.userPrincipalName).split('@')[0]}@${benchDomain}`;
   const pacing: PacingSettings = { ...defaultPacing, peopleUserRequestsPerMinute: defaultPacing.peopleUserRequestsPerMinute * k };
   const sync = await startBenchSync({
-    bench: { dataDir: ctx.dataDir, profileDir: ctx.profileDirFor('contacts') },
+    bench: await ctx.syncPlacement('contacts'),
     temporal,
     emulators,
     pacing,

@@ -72,7 +72,7 @@ export async function runCalendar(ctx: BenchContext, temporal: BenchTemporal): P
   const series = outlook.events.filter((event) => event.type === 'seriesMaster').length;
   const pacing = { ...defaultPacing };
   const sync = await startBenchSync({
-    bench: { dataDir: ctx.dataDir, profileDir: ctx.profileDirFor('calendar') },
+    bench: await ctx.syncPlacement('calendar'),
     temporal,
     emulators,
     pacing,

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { BenchDatabases } from './database.js';
 import type { BenchOptions } from './options.js';
 import type { ResultRow } from './report.js';
 
@@ -9,7 +10,18 @@ export interface BenchContext {
   dataDir: string;
   /** Where a worker started for `label` writes its CPU profiles, when --profile is on. */
   profileDirFor(label: string): string | undefined;
+  /** Where a sync started for `label` keeps its store and profiles: the run's directory, and a database of its own on PostgreSQL. */
+  syncPlacement(label: string): Promise<SyncPlacement>;
+  /** The sync's database in this run, for the rows that name it. */
+  databaseName: 'SQLite' | 'PostgreSQL';
   log(line: string): void;
+}
+
+export interface SyncPlacement {
+  dataDir: string;
+  profileDir?: string;
+  /** DATABASE_URL for the store (PostgreSQL); absent on SQLite. */
+  databaseUrl?: string;
 }
 
 export interface ScenarioResult {
@@ -17,11 +29,17 @@ export interface ScenarioResult {
   details: Record<string, unknown>;
 }
 
-export function createContext(options: BenchOptions, dataDir: string): BenchContext {
+export function createContext(options: BenchOptions, dataDir: string, databases: BenchDatabases): BenchContext {
+  const profileDirFor = (label: string) => (options.profile ? path.join(dataDir, 'profiles', label) : undefined);
   return {
     options,
     dataDir,
-    profileDirFor: (label) => (options.profile ? path.join(dataDir, 'profiles', label) : undefined),
+    profileDirFor,
+    async syncPlacement(label) {
+      const databaseUrl = await databases.urlFor(label);
+      return { dataDir, profileDir: profileDirFor(label), ...(databaseUrl ? { databaseUrl } : {}) };
+    },
+    databaseName: databases.kind === 'postgres' ? 'PostgreSQL' : 'SQLite',
     log: (line) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`),
   };
 }

@@ -1,3 +1,5 @@
+import type { BenchDatabase } from './database.js';
+
 /**
  * What one bench run measures, and how big. `--quick` shrinks every scenario
  * so the whole run takes a few minutes; the full sizes are the issue's.
@@ -17,6 +19,8 @@ export interface BenchOptions {
   only: ReadonlySet<ScenarioId>;
   /** Capture CPU profiles of the sync worker for the scenarios that run it. */
   profile: boolean;
+  /** The sync's database for the scenarios that run the sync (not scenario 6, the API's own SQLite list). */
+  database: BenchDatabase;
   throughput: { messages: number; quotaScale: number };
   overhead: { messages: number };
   idle: { cycles: number };
@@ -43,14 +47,29 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     const [name, value] = arg.replace(/^--/, '').split('=', 2) as [string, string | undefined];
     flags.set(name, value ?? 'true');
   }
-  const known = new Set(['quick', 'only', 'profile', 'fleet', 'fleet-measure-seconds', 'fleet-first-syncs-timeout', 'messages', 'quota-scale', 'contacts', 'contacts-quota-scale', 'events']);
+  const known = new Set([
+    'quick',
+    'only',
+    'profile',
+    'database',
+    'fleet',
+    'fleet-measure-seconds',
+    'fleet-first-syncs-timeout',
+    'messages',
+    'quota-scale',
+    'contacts',
+    'contacts-quota-scale',
+    'events',
+  ]);
   for (const name of flags.keys()) {
     if (!known.has(name))
       throw new Error(
-        `Unknown option --${name}. Options: --quick, --only=${scenarioIds.join(',')}, --profile, --messages=N, --quota-scale=K, --contacts=N, --contacts-quota-scale=K, --events=N, --fleet=users:interval,..., --fleet-measure-seconds=N, --fleet-first-syncs-timeout=N.`,
+        `Unknown option --${name}. Options: --quick, --only=${scenarioIds.join(',')}, --profile, --database=sqlite|postgres, --messages=N, --quota-scale=K, --contacts=N, --contacts-quota-scale=K, --events=N, --fleet=users:interval,..., --fleet-measure-seconds=N, --fleet-first-syncs-timeout=N.`,
       );
   }
   const quick = flags.has('quick');
+  const database = flags.get('database') ?? 'sqlite';
+  if (database !== 'sqlite' && database !== 'postgres') throw new Error(`--database takes sqlite or postgres; got "${database}".`);
   const onlyRaw = flags.get('only');
   const only = new Set<ScenarioId>(
     onlyRaw
@@ -67,6 +86,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     quick,
     only,
     profile: flags.has('profile'),
+    database,
     // k = 4: a 40 messages/s ceiling. At k = 10 (100/s) the copy needs more CPU than two cores have
     // (about 11 ms in the worker and 10 ms in the emulators per message), and the bench would measure the machine.
     throughput: { messages, quotaScale: flags.has('quota-scale') ? Number(flags.get('quota-scale')) : 4 },

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { BenchDatabase } from './database.js';
 
 /** One line of the bench's table: a measured figure beside its target. */
 export interface ResultRow {
@@ -31,6 +32,8 @@ export interface CodeVersion {
 export interface BenchReport {
   measuredAt: string;
   mode: 'full' | 'quick';
+  /** The sync's database (`--database`). */
+  database: BenchDatabase;
   machine: MachineInfo;
   code: { atStart: CodeVersion; atEnd?: CodeVersion };
   /** 1-minute load average when each scenario started and ended: other work on the machine shows here. */

@@ -11,6 +11,7 @@ import type { UserSyncTuning } from '../../shared/contracts/user-sync.js';
 import type { userSyncWorkflow } from '../../workflows/user-sync/workflow.js';
 import { benchDomain, type BenchEmulators } from './emulators.js';
 import type { BenchTemporal } from './temporal.js';
+import type { SyncPlacement } from './context.js';
 import { startBenchWorker, type BenchWorker } from './worker-control.js';
 
 /**
@@ -52,7 +53,7 @@ export interface StartOptions {
 }
 
 export interface BenchSyncOptions {
-  bench: { dataDir: string; profileDir?: string };
+  bench: SyncPlacement;
   temporal: BenchTemporal;
   emulators: BenchEmulators;
   pacing: PacingSettings;
@@ -71,7 +72,7 @@ const startLanes = 16;
 export async function startBenchSync(options: BenchSyncOptions): Promise<BenchSync> {
   const { emulators, temporal } = options;
   const dataDir = mkdtempSync(path.join(options.bench.dataDir, `${options.label}-`));
-  const store = await openStore({ dataDir });
+  const store = await openStore({ dataDir, databaseUrl: options.bench.databaseUrl });
   const m365 = emulators.m365.graphSettings;
   const source = await store.connections.create({
     kind: 'microsoft365',
@@ -107,6 +108,7 @@ export async function startBenchSync(options: BenchSyncOptions): Promise<BenchSy
       namespace: 'default',
       taskQueue,
       dataDir,
+      databaseUrl: options.bench.databaseUrl,
       pacing: options.pacing,
       deltaPageSize: options.deltaPageSize ?? 100,
       maxCachedWorkflows: options.maxCachedWorkflows,

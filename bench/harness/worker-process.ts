@@ -27,6 +27,8 @@ export interface WorkerProcessConfig {
   namespace: string;
   taskQueue: string;
   dataDir: string;
+  /** PostgreSQL's DATABASE_URL; SQLite in dataDir when absent. */
+  databaseUrl?: string;
   pacing: PacingSettings;
   deltaPageSize: number;
   maxCachedWorkflows?: number;
@@ -36,7 +38,7 @@ const config = JSON.parse(process.env.BENCH_WORKER_CONFIG ?? 'null') as WorkerPr
 if (!config) throw new Error('BENCH_WORKER_CONFIG is not set; this file is started by bench/harness/worker-control.ts.');
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
-const opened = await openStore({ dataDir: config.dataDir });
+const opened = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
 const { store, timings } = instrumentStore(opened);
 const connection = await NativeConnection.connect({ address: config.temporalAddress });
 const clientConnection = await Connection.connect({ address: config.temporalAddress });
