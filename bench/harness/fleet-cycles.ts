@@ -29,8 +29,11 @@ function toEpochMs(value: unknown): number | null {
   if (value instanceof Date) return value.getTime();
   const text = String(value);
   if (/^\d+$/.test(text)) return Number(text);
-  // SQLite keeps UTC datetimes without a zone designator.
-  return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
+  // SQLite keeps UTC datetimes without a zone designator; PostgreSQL's text for a timestamptz ends in an hour offset such as "+00".
+  const iso = text.replace(' ', 'T');
+  const offset = iso.match(/(?<=T\d\d:\d\d(?::\d\d(?:\.\d+)?)?)([+-]\d\d)(?::?(\d\d))?$/);
+  if (/[zZ]$/.test(iso)) return Date.parse(iso);
+  return offset ? Date.parse(`${iso.slice(0, offset.index)}${offset[1]}:${offset[2] ?? '00'}`) : Date.parse(`${iso}Z`);
 }
 
 export async function readCycles(store: Store): Promise<CycleRow[]> {
