@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { knex } from '@mikro-orm/knex';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { freePort } from '../shared/free-port.js';
 import os from 'node:os';
@@ -63,6 +64,17 @@ function unprivilegedAccount(): { uid: number; gid: number; wrap: (command: stri
     gid: Number(gid.stdout.trim()),
     wrap: (command, args) => ['setpriv', ['--reuid=postgres', '--regid=postgres', '--init-groups', '--', command, ...args]],
   };
+}
+
+/** Creates an empty database in the cluster whose `urlFor('')` is `baseUrl`; returns the new database's URL. */
+export async function createDatabase(baseUrl: string, name: string): Promise<string> {
+  const admin = knex({ client: 'pg', connection: `${baseUrl}postgres`, pool: { min: 0, max: 1 } });
+  try {
+    await admin.raw(`create database "${name}"`);
+  } finally {
+    await admin.destroy();
+  }
+  return `${baseUrl}${name}`;
 }
 
 export async function startPostgresCluster(options: { log?: (line: string) => void; env?: NodeJS.ProcessEnv } = {}): Promise<PostgresCluster> {

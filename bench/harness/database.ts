@@ -1,5 +1,4 @@
-import { knex } from '@mikro-orm/knex';
-import { startPostgresCluster, type PostgresCluster } from '../../scripts/postgres-cluster.js';
+import { createDatabase, startPostgresCluster, type PostgresCluster } from '../../scripts/postgres-cluster.js';
 
 /** Where the sync's database lives in a bench run: `--database=sqlite` (the default, a file per store) or `postgres`. */
 export type BenchDatabase = 'sqlite' | 'postgres';
@@ -24,14 +23,7 @@ export class BenchDatabases {
     this.cluster ??= startPostgresCluster({ log: this.log });
     const cluster = await this.cluster;
     this.created += 1;
-    const name = `bench_${label.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}_${this.created}`;
-    const admin = knex({ client: 'pg', connection: cluster.urlFor('postgres'), pool: { min: 0, max: 1 } });
-    try {
-      await admin.raw(`create database "${name}"`);
-    } finally {
-      await admin.destroy();
-    }
-    return cluster.urlFor(name);
+    return createDatabase(cluster.urlFor(''), `bench_${label.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}_${this.created}`);
   }
 
   async close(): Promise<void> {

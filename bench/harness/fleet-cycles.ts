@@ -31,9 +31,9 @@ function toEpochMs(value: unknown): number | null {
   if (/^\d+$/.test(text)) return Number(text);
   // SQLite keeps UTC datetimes without a zone designator; PostgreSQL's text for a timestamptz ends in an hour offset such as "+00".
   const iso = text.replace(' ', 'T');
-  const offset = iso.match(/(?<=T\d\d:\d\d(?::\d\d(?:\.\d+)?)?)([+-]\d\d)(?::?(\d\d))?$/);
-  if (/[zZ]$/.test(iso)) return Date.parse(iso);
-  return offset ? Date.parse(`${iso.slice(0, offset.index)}${offset[1]}:${offset[2] ?? '00'}`) : Date.parse(`${iso}Z`);
+  if (/([zZ]|[+-]\d\d:?\d\d)$/.test(iso)) return Date.parse(iso);
+  if (/T[\d:.]+[+-]\d\d$/.test(iso)) return Date.parse(`${iso}:00`);
+  return Date.parse(`${iso}Z`);
 }
 
 export async function readCycles(store: Store): Promise<CycleRow[]> {

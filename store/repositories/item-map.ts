@@ -60,26 +60,22 @@ export interface ItemLedger {
   updateTargetState(syncUserId: string, updates: TargetStateUpdate[]): Promise<number>;
   /** Returns how many rows were marked. */
   markDeleted(syncUserId: string, sourceItemIds: string[]): Promise<number>;
-  /**
-   * Rows in state 'imported'. With `excludingListedItems`, a copy whose later
-   * change Google refused (listed in the items view as failed) is not
-   * counted: it counts as failed there, so exported = imported + failed stays
-   * one count per item.
-   */
-  countImported(syncUserId: string, options?: { excludingListedItems?: boolean }): Promise<number>;
+  /** Rows in state 'imported', listed in the items view or not (the user's counts use `countImportedByType`). */
+  countImported(syncUserId: string): Promise<number>;
 }
 
 export interface ItemMapRepository {
   forType(dataType: DataType): ItemLedger;
   /** Items copied, changed or deleted on the Google side since `since`, across every user and type. */
   countChangedSince(since: Date): Promise<number>;
-  /** Every type's `countImported(…, { excludingListedItems: true })` in one query; a type with none is absent. */
+  /**
+   * Imported rows per type, in one query; a type with none is absent. A copy
+   * whose later change Google refused (listed in the items view as failed) is
+   * not counted: it counts as failed there, so exported = imported + failed
+   * stays one count per item.
+   */
   countImportedByType(syncUserId: string): Promise<Partial<Record<DataType, number>>>;
 }
-
-/** Imported rows whose item is not listed as failed (see ItemLedger.countImported). */
-const IMPORTED_NOT_LISTED = `from item_map m where m.sync_user_id = ? and m.state = 'imported'
-  and not exists (select 1 from item_records i where i.sync_user_id = m.sync_user_id and i.source_item_id = m.source_item_id)`;
 
 export function createItemMapRepository(context: StoreContext): ItemMapRepository {
   const ledgers = new Map<DataType, ItemLedger>();
@@ -98,7 +94,12 @@ export function createItemMapRepository(context: StoreContext): ItemMapRepositor
       if (!isUuid(syncUserId)) return {};
       const rows = await forkEm(context)
         .getConnection()
-        .execute<{ data_type: DataType; total: number | string }[]>(`select m.data_type, count(*) as total ${IMPORTED_NOT_LISTED} group by m.data_type`, [syncUserId]);
+        .execute<{ data_type: DataType; total: number | string }[]>(
+          `select m.data_type, count(*) as total from item_map m where m.sync_user_id = ? and m.state = 'imported'
+             and not exists (select 1 from item_records i where i.sync_user_id = m.sync_user_id and i.source_item_id = m.source_item_id)
+           group by m.data_type`,
+          [syncUserId],
+        );
       return Object.fromEntries(rows.map((row) => [row.data_type, Number(row.total)]));
     },
   };
@@ -239,11 +240,9 @@ function createLedger(context: StoreContext, dataType: DataType): ItemLedger {
       });
     },
 
-    async countImported(syncUserId, options = {}) {
+    async countImported(syncUserId) {
       if (!isUuid(syncUserId)) return 0;
-      if (!options.excludingListedItems) return forkEm(context).count(ItemMapSchema, { syncUserId, dataType, state: 'imported' });
-      const [row] = await forkEm(context).getConnection().execute<{ total: number | string }[]>(`select count(*) as total ${IMPORTED_NOT_LISTED} and m.data_type = ?`, [syncUserId, dataType]);
-      return Number(row?.total ?? 0);
+      return forkEm(context).count(ItemMapSchema, { syncUserId, dataType, state: 'imported' });
     },
   };
 }

@@ -56,7 +56,7 @@ export interface MessageMapRepository {
   /** Every row with that Message-ID (a message copied into two folders has two). */
   findByInternetMessageId(syncUserId: string, internetMessageId: string): Promise<MessageMapView[]>;
   /** Rows in state 'imported' (see ItemLedger.countImported). */
-  countImported(syncUserId: string, options?: { excludingListedItems?: boolean }): Promise<number>;
+  countImported(syncUserId: string): Promise<number>;
   /** Items imported, changed or deleted on the Google side since `since`, across every user. */
   countChangedSince(since: Date): Promise<number>;
 }
@@ -98,7 +98,7 @@ export function createMessageMapRepository(itemMap: ItemMapRepository): MessageM
     async findByInternetMessageId(syncUserId, internetMessageId) {
       return (await ledger.findByLookupKey(syncUserId, internetMessageId)).map(toMessageView);
     },
-    countImported: (syncUserId, options) => ledger.countImported(syncUserId, options),
+    countImported: (syncUserId) => ledger.countImported(syncUserId),
     countChangedSince: (since) => itemMap.countChangedSince(since),
   };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { knex } from '@mikro-orm/knex';
 import { inject } from 'vitest';
+import { createDatabase } from '../../scripts/postgres-cluster.js';
 
 export type TestDialect = 'sqlite' | 'postgresql';
 
@@ -13,15 +13,7 @@ const databases = new Map<string, Promise<string>>();
 
 /** A new, empty database in the run's PostgreSQL cluster; its URL. */
 export async function createTestDatabase(): Promise<string> {
-  const base = inject('postgresBaseUrl');
-  const name = `test_${randomBytes(8).toString('hex')}`;
-  const admin = knex({ client: 'pg', connection: `${base}postgres`, pool: { min: 0, max: 1 } });
-  try {
-    await admin.raw(`create database "${name}"`);
-  } finally {
-    await admin.destroy();
-  }
-  return `${base}${name}`;
+  return createDatabase(inject('postgresBaseUrl'), `test_${randomBytes(8).toString('hex')}`);
 }
 
 /**
