@@ -11,6 +11,7 @@ import { createDataTypeActivities } from './engine/activities.js';
 import { defaultTargetAccountSettings, type TargetAccountSettings } from './engine/target-account.js';
 import { defaultGraphPermissionSettings, type GraphPermissionSettings } from './microsoft365/permission-refusal.js';
 import { defaultPacing, MailboxPacers, type PacingSettings } from './pacing.js';
+import { defaultDownloadBudgetBytes, DownloadBudget } from './download-budget.js';
 import { createProvisioningActivities } from './provisioning/provision-google-user.js';
 import { createCycleActivities } from './sync-state/cycle.js';
 import { createSyncStateActivities } from './sync-state/publish.js';
@@ -26,6 +27,8 @@ export interface ActivityDeps {
   store: Store;
   pacing?: PacingSettings;
   maxImportBytes?: number;
+  /** Bytes of downloaded messages the worker may hold before further downloads wait (WORKER_DOWNLOAD_BUDGET_MB). */
+  downloadBudgetBytes?: number;
   deltaPageSize?: number;
   /** How long a just-created Google account may be refused before the cycle gives up. */
   targetAccount?: TargetAccountSettings;
@@ -45,6 +48,7 @@ export function createActivities(deps: ActivityDeps) {
     store: deps.store,
     connections,
     pacers,
+    downloads: new DownloadBudget(deps.downloadBudgetBytes ?? defaultDownloadBudgetBytes),
     maxImportBytes: deps.maxImportBytes ?? defaultMaxImportBytes,
     deltaPageSize: deps.deltaPageSize ?? 100,
   };

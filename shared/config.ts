@@ -26,6 +26,8 @@ export interface AppConfig {
   startEmulators: boolean;
   /** Workflows a worker keeps in memory; unset, the Temporal SDK sizes it from the heap limit. */
   workerMaxCachedWorkflows: number | undefined;
+  /** Bytes of downloaded messages a worker may hold at once before more downloads wait; unset, 256 MiB. */
+  workerDownloadBudgetBytes: number | undefined;
   /** A prebuilt workflow bundle (npm run build:workflows); unset, the worker bundles the sources at start. */
   workflowBundlePath: string | undefined;
   /** Worker Versioning for rolling deploys (README, "Rolling deploys with Worker Versioning"); unset, the worker runs unversioned. */
@@ -64,6 +66,13 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
   return value;
 }
 
+function megabytesFromEnv(env: NodeJS.ProcessEnv, name: string): number {
+  const raw = env[name]!;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 1_048_576) throw new Error(`${name} must be a whole number of megabytes from 1 to 1048576, got "${raw}"`);
+  return value * 1024 * 1024;
+}
+
 function boolFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
   const raw = env[name]?.toLowerCase();
   if (raw === undefined || raw === '') return fallback;
@@ -93,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     googleEmulatorUrl: env.GOOGLE_EMULATOR_URL || undefined,
     startEmulators: boolFromEnv(env, 'START_EMULATORS', true),
     workerMaxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS ? intFromEnv(env, 'WORKER_MAX_CACHED_WORKFLOWS', 0) : undefined,
+    workerDownloadBudgetBytes: env.WORKER_DOWNLOAD_BUDGET_MB ? megabytesFromEnv(env, 'WORKER_DOWNLOAD_BUDGET_MB') : undefined,
     workflowBundlePath: env.WORKFLOW_BUNDLE_PATH || undefined,
     workerDeployment: workerDeploymentFromEnv(env),
   };

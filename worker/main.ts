@@ -39,7 +39,7 @@ const worker = await createSyncWorker({
   connection,
   namespace: config.temporalNamespace,
   taskQueue: config.temporalTaskQueue,
-  activityDeps: { store, pacing: pacingFromEnv(), temporal: { client, taskQueue: config.temporalTaskQueue } },
+  activityDeps: { store, pacing: pacingFromEnv(), downloadBudgetBytes: config.workerDownloadBudgetBytes, temporal: { client, taskQueue: config.temporalTaskQueue } },
   maxCachedWorkflows: config.workerMaxCachedWorkflows,
   dataConverter,
   deployment: config.workerDeployment,

@@ -82,49 +82,58 @@ export async function importCandidates(mailbox: Mailbox, candidates: ImportCandi
         }
       }
       if (outcome.stoppedBy) return;
-      let raw: Buffer;
-      try {
-        raw = await mailbox.graphPace(() => downloadMime(mailbox.graph, sourceUserId, message.id));
-      } catch (err) {
-        // Deleted between the delta page and the download: the next delta reports the removal.
-        if (classifyGraphError(err).kind === 'notFound') return;
-        throw graphFailure(err);
-      }
-      keepAlive();
-      const verdict = checkSize(raw.length, maxImportBytes) ?? classifyMime(raw);
-      if (verdict) {
-        outcome.failed.push({ message: { ...message, sizeBytes: message.sizeBytes ?? raw.length }, verdict });
-        return;
-      }
-      // Gmail merges imports by the Message-ID in the bytes; without one nothing in Gmail can find the copy again.
-      const withoutMessageId = rawHeaderField(raw, 'message-id') === null;
-      if (withoutMessageId && candidate.resumingIntent) {
-        const existing = await findOwnPendingCopy(mailbox, ownership, { sourceItemId: message.id, raw, labelIds: candidate.labelIds });
-        if (existing) {
-          outcome.imported.push({ sourceItemId: message.id, googleMessageId: existing, labelIds: candidate.labelIds, importPending: true });
-          return;
-        }
-      }
-      const importLabelIds = withoutMessageId ? [...candidate.labelIds, await importPendingLabelId(mailbox)] : candidate.labelIds;
-      if (outcome.stoppedBy) return;
-      if (cancellation.aborted) throw cancellationOf(cancellation);
-      try {
-        const result = await mailbox.gmailPace(gmailCost.import, () =>
-          importMessage(mailbox.gmail, { userId: targetEmail, raw, labelIds: importLabelIds, internalDateSource: 'dateHeader', neverMarkSpam: true }),
-        );
-        outcome.imported.push({ sourceItemId: message.id, googleMessageId: result.id, labelIds: candidate.labelIds, ...(withoutMessageId ? { importPending: true } : {}) });
-        keepAlive();
-      } catch (err) {
-        const itemLevel = itemVerdictForGoogle(err);
-        if (!itemLevel) throw googleFailure(err);
-        outcome.failed.push({ message: { ...message, sizeBytes: message.sizeBytes ?? raw.length }, ...itemLevel });
-      }
+      // The bytes are held from the download until Gmail has them; an unknown size reserves the import limit.
+      await mailbox.downloads.hold(message.sizeBytes ?? maxImportBytes, () => copyDownloaded(candidate), keepAlive);
     } catch (err) {
       outcome.stoppedBy ??= err instanceof ApplicationFailure || err instanceof CancelledFailure ? err : ApplicationFailure.fromError(err);
     }
   };
 
-  // The pacers bound how many of these run at once and how fast.
+  const copyDownloaded = async (candidate: ImportCandidate): Promise<void> => {
+    const { message } = candidate;
+    // Waiting for the budget may have outlasted the attempt, or another item may have stopped the page.
+    if (outcome.stoppedBy) return;
+    if (cancellation.aborted) throw cancellationOf(cancellation);
+    let raw: Buffer;
+    try {
+      raw = await mailbox.graphPace(() => downloadMime(mailbox.graph, sourceUserId, message.id));
+    } catch (err) {
+      // Deleted between the delta page and the download: the next delta reports the removal.
+      if (classifyGraphError(err).kind === 'notFound') return;
+      throw graphFailure(err);
+    }
+    keepAlive();
+    const verdict = checkSize(raw.length, maxImportBytes) ?? classifyMime(raw);
+    if (verdict) {
+      outcome.failed.push({ message: { ...message, sizeBytes: message.sizeBytes ?? raw.length }, verdict });
+      return;
+    }
+    // Gmail merges imports by the Message-ID in the bytes; without one nothing in Gmail can find the copy again.
+    const withoutMessageId = rawHeaderField(raw, 'message-id') === null;
+    if (withoutMessageId && candidate.resumingIntent) {
+      const existing = await findOwnPendingCopy(mailbox, ownership, { sourceItemId: message.id, raw, labelIds: candidate.labelIds });
+      if (existing) {
+        outcome.imported.push({ sourceItemId: message.id, googleMessageId: existing, labelIds: candidate.labelIds, importPending: true });
+        return;
+      }
+    }
+    const importLabelIds = withoutMessageId ? [...candidate.labelIds, await importPendingLabelId(mailbox)] : candidate.labelIds;
+    if (outcome.stoppedBy) return;
+    if (cancellation.aborted) throw cancellationOf(cancellation);
+    try {
+      const result = await mailbox.gmailPace(gmailCost.import, () =>
+        importMessage(mailbox.gmail, { userId: targetEmail, raw, labelIds: importLabelIds, internalDateSource: 'dateHeader', neverMarkSpam: true }),
+      );
+      outcome.imported.push({ sourceItemId: message.id, googleMessageId: result.id, labelIds: candidate.labelIds, ...(withoutMessageId ? { importPending: true } : {}) });
+      keepAlive();
+    } catch (err) {
+      const itemLevel = itemVerdictForGoogle(err);
+      if (!itemLevel) throw googleFailure(err);
+      outcome.failed.push({ message: { ...message, sizeBytes: message.sizeBytes ?? raw.length }, ...itemLevel });
+    }
+  };
+
+  // The pacers bound how many of these run at once and how fast; the download budget, how many bytes they hold.
   await Promise.all(candidates.map(importOne));
   return outcome;
 }

@@ -5,11 +5,14 @@ import { GmailLabels } from '../google/gmail-labels.js';
 import type { GraphConnection } from '../../connectors/microsoft365/graph-client.js';
 import { googleRetryAfter, graphRetryAfter, type MailboxPacers, type Pacer } from '../pacing.js';
 import type { UserPairInput } from '../engine/data-type-module.js';
+import type { DownloadBudget } from '../download-budget.js';
 
 export interface MailDeps {
   store: Store;
   connections: ConnectionClients;
   pacers: MailboxPacers;
+  /** The worker's bytes of messages downloaded and not yet imported, over every mailbox. */
+  downloads: DownloadBudget;
   /** Gmail's import size limit. */
   maxImportBytes: number;
   /** Messages per Graph delta page (Prefer: odata.maxpagesize). */
@@ -27,6 +30,7 @@ export interface Mailbox {
   labels: GmailLabels;
   graphPace: <T>(task: () => Promise<T>) => Promise<T>;
   gmailPace: <T>(cost: number, task: () => Promise<T>) => Promise<T>;
+  downloads: DownloadBudget;
 }
 
 const labelCaches = new WeakMap<gmail_v1.Gmail, GmailLabels>();
@@ -42,5 +46,5 @@ export async function openMailbox(deps: MailDeps, input: MailboxInput): Promise<
     labels = new GmailLabels(gmail, input.targetEmail, gmailPace);
     labelCaches.set(gmail, labels);
   }
-  return { input, graph, gmail, labels, graphPace: (task) => graphPacer.run(1, task, graphRetryAfter), gmailPace };
+  return { input, graph, gmail, labels, graphPace: (task) => graphPacer.run(1, task, graphRetryAfter), gmailPace, downloads: deps.downloads };
 }

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * What the worker counts while it syncs, defined once. Every metric here is
@@ -46,6 +46,19 @@ const cycleDuration = new Histogram({
   help: 'How long a sync cycle ran, from its start to its finish, by kind (initial or delta) and outcome.',
   labelNames: ['kind', 'outcome'] as const,
   buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 1800, 3600, 7200, 14400],
+  registers: [syncMetricsRegistry],
+});
+
+/** Set by activities/download-budget.ts, the worker's one budget for items downloaded and not yet imported. */
+export const downloadBudgetInUse = new Gauge({
+  name: 'continuity_download_budget_bytes_in_use',
+  help: 'Bytes of downloaded items this worker holds and has not yet written to Google (bounded by WORKER_DOWNLOAD_BUDGET_MB).',
+  registers: [syncMetricsRegistry],
+});
+
+export const downloadBudgetWaits = new Counter({
+  name: 'continuity_download_budget_waits_total',
+  help: "Downloads that waited because the worker's download budget was full (back-pressure; a steady rise means the budget, not the services, sets the pace).",
   registers: [syncMetricsRegistry],
 });
 

@@ -63,6 +63,8 @@ export async function createSyncFixture(
     pacing?: PacingSettings;
     targetAccount?: TargetAccountSettings;
     graphPermissions?: GraphPermissionSettings;
+    /** The worker's download budget (WORKER_DOWNLOAD_BUDGET_MB); the default's otherwise. */
+    downloadBudgetBytes?: number;
     startWorker?: boolean;
     /** The clock the calendar's delta window is due by (activities/calendar/delta-window.ts). */
     now?: () => Date;
@@ -121,6 +123,7 @@ export async function createSyncFixture(
           deltaPageSize: 25,
           ...(options.targetAccount ? { targetAccount: options.targetAccount } : {}),
           ...(options.graphPermissions ? { graphPermissions: options.graphPermissions } : {}),
+          ...(options.downloadBudgetBytes ? { downloadBudgetBytes: options.downloadBudgetBytes } : {}),
           ...(options.now ? { now: options.now } : {}),
           temporal: { client: temporal.client, taskQueue: temporal.taskQueue },
         },

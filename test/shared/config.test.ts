@@ -31,6 +31,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ START_EMULATORS: 'maybe' })).toThrow('START_EMULATORS must be true or false, got "maybe"');
   });
 
+  it('reads the download budget in megabytes, and refuses a budget of nothing', () => {
+    expect(loadConfig({}).workerDownloadBudgetBytes).toBeUndefined();
+    expect(loadConfig({ WORKER_DOWNLOAD_BUDGET_MB: '64' }).workerDownloadBudgetBytes).toBe(64 * 1024 * 1024);
+    expect(() => loadConfig({ WORKER_DOWNLOAD_BUDGET_MB: '0' })).toThrow('WORKER_DOWNLOAD_BUDGET_MB must be a whole number of megabytes from 1 to 1048576, got "0"');
+    expect(() => loadConfig({ WORKER_DOWNLOAD_BUDGET_MB: '1.5' })).toThrow(/WORKER_DOWNLOAD_BUDGET_MB must be a whole number/);
+  });
+
   it('reads the worker deployment version only from both variables, and names the missing one', () => {
     expect(loadConfig({}).workerDeployment).toBeUndefined();
     expect(loadConfig({ TEMPORAL_WORKER_DEPLOYMENT_NAME: 'm365-google-sync', TEMPORAL_WORKER_BUILD_ID: '2026-12-01.1' }).workerDeployment).toEqual({
