@@ -36,9 +36,10 @@ export async function runFleet(ctx: BenchContext, size: FleetSize): Promise<Scen
   const emulators = await startBenchEmulators({ m365: { quota: { enabled: false } }, google: { quota: { enabled: false } } });
   try {
     const seeded = emulators.m365.emulator.seed({ seed: 21, users, messagesPerUser, failingItemsPerUser: 0, groups: false }).users;
-    // One cached workflow per user, as README advises for a worker that carries the whole fleet
-    // (WORKER_MAX_CACHED_WORKFLOWS); an evicted user would replay its history at every cycle.
-    const sync = await startBenchSync({ bench: await ctx.syncPlacement(label), temporal, emulators, pacing: defaultPacing, maxCachedWorkflows: users, label });
+    // One cached workflow per user unless --fleet-cache bounds it: an evicted user replays its run's
+    // history at its next cycle, which is the price of a worker's memory following its concurrency.
+    const cachedWorkflows = ctx.options.fleet.cachedWorkflows ?? users;
+    const sync = await startBenchSync({ bench: await ctx.syncPlacement(label), temporal, emulators, pacing: defaultPacing, maxCachedWorkflows: cachedWorkflows, label });
     try {
       const selected = await sync.selectUsers(seeded);
       const processes = { worker: sync.worker.pid, temporalServer: temporal.pid, emulatorsAndDriver: process.pid };
@@ -81,6 +82,7 @@ export async function runFleet(ctx: BenchContext, size: FleetSize): Promise<Scen
         const activityFailures = sync.worker.activityFailures();
         return fleetResult({
           size,
+          cachedWorkflows,
           databaseName: ctx.databaseName,
           figures,
           cpu,
@@ -135,6 +137,7 @@ function summarizeDelays(readings: Array<{ mean: number; p99: number }>): { mean
 
 interface FleetMeasurement {
   size: FleetSize;
+  cachedWorkflows: number;
   databaseName: BenchContext['databaseName'];
   figures: WindowFigures;
   cpu: ReturnType<UsageWindow['finish']>;
@@ -182,6 +185,7 @@ function fleetResult(m: FleetMeasurement): ScenarioResult {
     intervalSeconds,
     messagesPerUser: m.messagesPerUser,
     foldersPerUser: m.folders,
+    workerCachedWorkflows: m.cachedWorkflows,
     secondsToStartAllWorkflows: m.startSeconds,
     secondsUntilEveryFirstSyncDone: m.firstSyncsDoneAfterSeconds,
     neededCyclesPerMinute: needed,
@@ -259,7 +263,7 @@ function fleetResult(m: FleetMeasurement): ScenarioResult {
     },
     {
       scenario: name,
-      metric: 'Peak memory: worker / dev server',
+      metric: `Peak memory: worker (${count(m.cachedWorkflows)} cached workflows) / dev server`,
       measured: `${megabytes(m.peak.worker?.peakRssBytes ?? 0)} / ${megabytes(m.peak.temporalServer?.peakRssBytes ?? 0)}`,
       target: '',
       met: null,

@@ -25,7 +25,8 @@ export interface BenchOptions {
   overhead: { messages: number };
   idle: { cycles: number };
   /** firstSyncsTimeoutSeconds: how long the first syncs may take before the window is measured anyway. */
-  fleet: { sizes: FleetSize[]; messagesPerUser: number; measureSeconds: number; firstSyncsTimeoutSeconds: number };
+  /** cachedWorkflows: the worker's workflow cache (WORKER_MAX_CACHED_WORKFLOWS); null gives it one per user. */
+  fleet: { sizes: FleetSize[]; messagesPerUser: number; measureSeconds: number; firstSyncsTimeoutSeconds: number; cachedWorkflows: number | null };
   api: { users: number; requests: number };
   /** quotaScale multiplies the People API's quotas and the sync's People pacing alike; idleCycles follow the initial sync. */
   contacts: { contacts: number; quotaScale: number; idleCycles: number };
@@ -55,6 +56,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     'fleet',
     'fleet-measure-seconds',
     'fleet-first-syncs-timeout',
+    'fleet-cache',
     'messages',
     'quota-scale',
     'contacts',
@@ -64,7 +66,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   for (const name of flags.keys()) {
     if (!known.has(name))
       throw new Error(
-        `Unknown option --${name}. Options: --quick, --only=${scenarioIds.join(',')}, --profile, --database=sqlite|postgres, --messages=N, --quota-scale=K, --contacts=N, --contacts-quota-scale=K, --events=N, --fleet=users:interval,..., --fleet-measure-seconds=N, --fleet-first-syncs-timeout=N.`,
+        `Unknown option --${name}. Options: --quick, --only=${scenarioIds.join(',')}, --profile, --database=sqlite|postgres, --messages=N, --quota-scale=K, --contacts=N, --contacts-quota-scale=K, --events=N, --fleet=users:interval,..., --fleet-measure-seconds=N, --fleet-first-syncs-timeout=N, --fleet-cache=N.`,
       );
   }
   const quick = flags.has('quick');
@@ -81,6 +83,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   );
   const events = flags.has('events') ? Number(flags.get('events')) : quick ? 500 : 5_000;
   if (!Number.isInteger(events) || events < 1 || events > 10_000) throw new Error(`--events takes a whole number from 1 to 10,000; got "${flags.get('events')}".`);
+  const fleetCache = flags.has('fleet-cache') ? Number(flags.get('fleet-cache')) : null;
+  if (fleetCache !== null && (!Number.isInteger(fleetCache) || fleetCache < 1)) throw new Error(`--fleet-cache takes a number of workflows, 1 or more; got "${flags.get('fleet-cache')}".`);
   const messages = flags.has('messages') ? Number(flags.get('messages')) : quick ? 2_000 : 20_000;
   return {
     quick,
@@ -107,6 +111,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       measureSeconds: flags.has('fleet-measure-seconds') ? Number(flags.get('fleet-measure-seconds')) : quick ? 90 : 240,
       // About 4 first syncs a second fit on this machine: 10,000 users take some 45 minutes.
       firstSyncsTimeoutSeconds: flags.has('fleet-first-syncs-timeout') ? Number(flags.get('fleet-first-syncs-timeout')) : quick ? 300 : 3_600,
+      cachedWorkflows: fleetCache,
     },
     api: { users: quick ? 2_000 : 10_000, requests: quick ? 100 : 300 },
     contacts: {
