@@ -70,6 +70,15 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     if (controls.exclusion === null) await shown.setStatus(resumeTo);
   }
 
+  /**
+   * The history length a run continues as new at. A worker replays a run's whole history whenever it
+   * picks up a user it evicted from its cache (about half a millisecond of CPU per event, README
+   * "Performance"), so a worker with a bounded cache wants short runs: 1,000 events is about 70 idle cycles.
+   */
+  function runHistoryLimit(): number {
+    return patched('runs-of-1000-events') ? 1000 : 5000;
+  }
+
   /** How long this run may still last before it continues as new (every run ends within days). */
   function runTimeLeftMs(): number {
     return workflowInfo().runStartTime.getTime() + (tuning.maxRunSeconds ?? 3 * 24 * 3600) * 1000 - Date.now();
@@ -107,21 +116,29 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       targetEmail: target.email,
     };
     let containers = knownContainerIds;
-    if (!containers) {
+    // The sync activity lists the containers itself when it is to read them (one activity and one workflow task less).
+    let discovering = !containers && patched('sync-activity-discovers-containers');
+    if (!containers && !discovering) {
       doing(`listing ${names.containers}`);
       const discovered = await act.dataTypes[names.discover]({ ...pair, skippedContainerIds: progress.skippedContainerIds });
       progress.skippedContainerIds = discovered.skippedContainerIds;
       containers = discovered.sourceContainerIds;
     }
-    let remaining = containers;
-    while (remaining.length > 0) {
+    let remaining = containers ?? [];
+    const cycleKind = step.kind === 'initial' ? 'initial sync' : 'delta cycle';
+    while (discovering || remaining.length > 0) {
       await checkpoint();
-      const done = containers.length - remaining.length;
       // Container names stay out of Temporal; the position says enough.
-      doing(`${step.kind === 'initial' ? 'initial sync' : 'delta cycle'}: ${done} of ${containers.length} ${names.containers} done`);
-      const result = await unlessPaused(isPaused, () => act.dataTypes[names.sync]({ ...pair, cycleId, sourceContainerIds: remaining, itemBudget: tuning.messagesPerActivity ?? 2000 }));
+      doing(containers ? `${cycleKind}: ${containers.length - remaining.length} of ${containers.length} ${names.containers} done` : `${cycleKind}: listing and copying ${names.containers}`);
+      const discover = discovering ? { discover: { skippedContainerIds: progress.skippedContainerIds } } : {};
+      const result = await unlessPaused(isPaused, () => act.dataTypes[names.sync]({ ...pair, cycleId, sourceContainerIds: remaining, itemBudget: tuning.messagesPerActivity ?? 2000, ...discover }));
       // Paused part-way: the checkpoint above waits; the containers carry on from their saved pages.
       if (result === 'paused') continue;
+      if (result.discovered) {
+        progress.skippedContainerIds = result.discovered.skippedContainerIds;
+        containers = result.discovered.sourceContainerIds;
+        discovering = false;
+      }
       if (result.counts) state.counts = result.counts;
       cycleChanges.updated += result.updated;
       cycleChanges.deleted += result.deleted;
@@ -251,7 +268,8 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     }
   }
 
-  await shown.publish();
+  // A new user's first publication is its Provisioning status, a moment later; a continued run publishes its run id at once.
+  if (input.carried || !patched('first-publication-is-provisioning')) await shown.publish();
   let trigger = await waitForNextCycle(null);
   for (;;) {
     const run = await runCycle(trigger);
@@ -269,7 +287,7 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     await finishCycle(run, run.outcome === 'succeeded' ? SyncStatus.Synced : SyncStatus.Failed);
     trigger = await waitForNextCycle(endedAt);
     const info = workflowInfo();
-    const due = info.continueAsNewSuggested || info.historyLength > (tuning.maxHistoryEvents ?? 5000) || runTimeLeftMs() <= 0;
+    const due = info.continueAsNewSuggested || info.historyLength > (tuning.maxHistoryEvents ?? runHistoryLimit()) || runTimeLeftMs() <= 0;
     // An exclusion that came during the wait is acted on first: the next run would not know of it.
     // History stays bounded, and every run ends within days, so a patch can be retired by a date;
     // the next run starts with the cycle that is due now.

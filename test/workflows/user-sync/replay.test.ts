@@ -26,6 +26,12 @@ describe('user sync workflow: replay of recorded histories', () => {
         'paused-across-runs.json',
         'paused-across-runs.next-run.json',
         'contacts-enabled.json',
+        'calendar-enabled.json',
+        // Recorded before the first-sync patches (issue 13): the runs that started on the engine.
+        'failed-cycle.engine.json',
+        'continued-as-new.engine.json',
+        'paused-across-runs.engine.json',
+        'paused-across-runs.next-run.engine.json',
       ]),
     );
   });
