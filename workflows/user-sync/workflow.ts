@@ -116,29 +116,21 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       targetEmail: target.email,
     };
     let containers = knownContainerIds;
-    // The sync activity lists the containers itself when it is to read them (one activity and one workflow task less).
-    let discovering = !containers && patched('sync-activity-discovers-containers');
-    if (!containers && !discovering) {
+    if (!containers) {
       doing(`listing ${names.containers}`);
       const discovered = await act.dataTypes[names.discover]({ ...pair, skippedContainerIds: progress.skippedContainerIds });
       progress.skippedContainerIds = discovered.skippedContainerIds;
       containers = discovered.sourceContainerIds;
     }
-    let remaining = containers ?? [];
-    const cycleKind = step.kind === 'initial' ? 'initial sync' : 'delta cycle';
-    while (discovering || remaining.length > 0) {
+    let remaining = containers;
+    while (remaining.length > 0) {
       await checkpoint();
+      const done = containers.length - remaining.length;
       // Container names stay out of Temporal; the position says enough.
-      doing(containers ? `${cycleKind}: ${containers.length - remaining.length} of ${containers.length} ${names.containers} done` : `${cycleKind}: listing and copying ${names.containers}`);
-      const discover = discovering ? { discover: { skippedContainerIds: progress.skippedContainerIds } } : {};
-      const result = await unlessPaused(isPaused, () => act.dataTypes[names.sync]({ ...pair, cycleId, sourceContainerIds: remaining, itemBudget: tuning.messagesPerActivity ?? 2000, ...discover }));
+      doing(`${step.kind === 'initial' ? 'initial sync' : 'delta cycle'}: ${done} of ${containers.length} ${names.containers} done`);
+      const result = await unlessPaused(isPaused, () => act.dataTypes[names.sync]({ ...pair, cycleId, sourceContainerIds: remaining, itemBudget: tuning.messagesPerActivity ?? 2000 }));
       // Paused part-way: the checkpoint above waits; the containers carry on from their saved pages.
       if (result === 'paused') continue;
-      if (result.discovered) {
-        progress.skippedContainerIds = result.discovered.skippedContainerIds;
-        containers = result.discovered.sourceContainerIds;
-        discovering = false;
-      }
       if (result.counts) state.counts = result.counts;
       cycleChanges.updated += result.updated;
       cycleChanges.deleted += result.deleted;

@@ -59,5 +59,6 @@ describe('user sync: a pause in the middle of an initial sync', () => {
     expect(new Set(copies.map((m) => m.messageId)).size).toBe(source.length);
     expect(done.counts.imported).toBe(source.length);
     await recordHistoryIfAsked(handle, 'initial-sync-paused');
-  });
+    // As long as its own waits allow: the copy alone takes some 40 s at 40 imports a second.
+  }, 330_000);
 });
