@@ -64,6 +64,13 @@ describe('user sync: provisioning and initial sync', () => {
     expect(JSON.stringify(ours)).not.toMatch(/@|contoso|example\.com/);
     expect(description.workflowId).not.toMatch(/@/);
 
+    // A new user's first status write is its Provisioning status (first-publication-is-provisioning):
+    // one local activity before the provisioning activity, where runs before the patch had two.
+    const events = (await handle.fetchHistory()).events!;
+    const provisioning = events.findIndex((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'provisionGoogleUser');
+    const beforeProvisioning = events.slice(0, provisioning);
+    expect(beforeProvisioning.filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity').length).toBe(1);
+
     // Temporal UI shows what the workflow is doing, in words.
     const metadata = (await handle.query('__temporal_workflow_metadata')) as { currentDetails?: string };
     expect(metadata.currentDetails).toBe('waiting for the next cycle');
