@@ -4,7 +4,7 @@ import { googleFailure } from '../failures.js';
 import { gmailCost } from '../pacing.js';
 import { importPendingLabelName } from './labels.js';
 import type { Mailbox } from './mailbox.js';
-import { bareMessageId, rawHeaderField } from './raw-headers.js';
+import { bareMessageId, holdsSameMessage, rawHeaderField } from './raw-headers.js';
 
 /**
  * Resolving an intent left by a crash: did an earlier attempt import this
@@ -56,6 +56,7 @@ async function adoptFirst(
   header: string,
   matches: (value: string | null) => boolean,
   labelIds: readonly string[],
+  holdsThisMessage: (id: string) => Promise<boolean> = () => Promise.resolve(true),
 ): Promise<string | null> {
   for (const hit of hits) {
     if (!hit.id || ownership.claimed.has(hit.id)) continue;
@@ -63,6 +64,7 @@ async function adoptFirst(
     // A search hit is checked against the message itself: it must be this very message.
     if (!found || !matches(headerOf(found, header))) continue;
     if (await ownership.isMappedByAnother(hit.id, sourceItemId)) continue;
+    if (!(await holdsThisMessage(hit.id))) continue;
     ownership.claimed.add(hit.id);
     await addMissingLabels(mailbox, found, labelIds);
     return hit.id;
@@ -83,12 +85,26 @@ export async function findOwnCopyByMessageId(
   return adoptFirst(mailbox, ownership, candidate.sourceItemId, data.messages ?? [], 'Message-ID', (value) => value !== null && bareMessageId(value) === wanted, candidate.labelIds);
 }
 
+async function rawOf(mailbox: Mailbox, id: string): Promise<Buffer | null> {
+  try {
+    const { data } = await mailbox.gmailPace(gmailCost.messagesGet, () => mailbox.gmail.users.messages.get({ userId: mailbox.input.targetEmail, id, format: 'raw' }));
+    return data.raw ? Buffer.from(data.raw, 'base64url') : null;
+  } catch (err) {
+    if (classifyGoogleError(err).kind === 'notFound') return null;
+    throw googleFailure(err);
+  }
+}
+
 /**
  * The copy of a message without a Message-ID that a crashed attempt imported.
  * Gmail cannot find such a message by any header of its own, and the sync
  * never alters the bytes it copies, so every such import carries the
  * "Import pending" label until the id map has recorded it. A pending copy no
- * source message maps to, with the same Date header, is the crashed import.
+ * source message maps to is the crashed import only if it holds this very
+ * message: two messages without a Message-ID can share a Date (or both lack
+ * one), and the other's copy may be one a still-running attempt has imported
+ * and not yet recorded. Taking it would leave this message uncopied. The Date
+ * header picks the candidates cheaply; their bytes decide.
  */
 export async function findOwnPendingCopy(mailbox: Mailbox, ownership: CopyOwnership, candidate: { sourceItemId: string; raw: Buffer; labelIds: readonly string[] }): Promise<string | null> {
   const pendingLabelId = await importPendingLabelId(mailbox);
@@ -102,7 +118,11 @@ export async function findOwnPendingCopy(mailbox: Mailbox, ownership: CopyOwners
     pageToken = data.nextPageToken ?? undefined;
   } while (pageToken);
   const date = normalizeSpace(rawHeaderField(candidate.raw, 'date'));
-  return adoptFirst(mailbox, ownership, candidate.sourceItemId, hits, 'Date', (value) => normalizeSpace(value) === date, candidate.labelIds);
+  const holdsThisMessage = async (id: string) => {
+    const copy = await rawOf(mailbox, id);
+    return copy !== null && holdsSameMessage(candidate.raw, copy);
+  };
+  return adoptFirst(mailbox, ownership, candidate.sourceItemId, hits, 'Date', (value) => normalizeSpace(value) === date, candidate.labelIds, holdsThisMessage);
 }
 
 function normalizeSpace(value: string | null): string {

@@ -136,7 +136,8 @@ async function storeMessage(ctx: EmulatorContext, c: Context, call: GmailCall, r
     subject: parsed.subject,
     messageIdHeader: parsed.messageIdHeader,
     mimeType: parsed.mimeType,
-    ...(ctx.options.keepRawMessages ? { raw: Buffer.from(request.raw) } : {}),
+    // A client can only tell such a copy from another by its bytes (crash recovery does), so they are always kept.
+    ...(ctx.options.keepRawMessages || parsed.messageIdHeader === null ? { raw: Buffer.from(request.raw) } : {}),
   });
   return c.json({ id: stored.id, threadId: stored.threadId, labelIds: [...stored.labelIds] });
 }

@@ -18,7 +18,7 @@ export interface MessageHeader {
 /**
  * What the emulator keeps of an imported message: enough for the Gmail API
  * (labels, headers, dates, size) and the control API, not the body, unless
- * keepRawMessages is on.
+ * keepRawMessages is on or the message has no Message-ID.
  */
 export interface StoredMessage {
   id: string;

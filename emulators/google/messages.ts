@@ -21,13 +21,13 @@ function minimal(message: StoredMessage): Record<string, unknown> {
 
 /**
  * messages.get. Bodies are not kept, so `full` carries the top-level headers
- * and size but no parts; `raw` needs keepRawMessages.
+ * and size but no parts; `raw` needs keepRawMessages for a message with a Message-ID.
  */
 function render(message: StoredMessage, format: Format, metadataHeaders: string[]): Record<string, unknown> {
   const resource = minimal(message);
   if (format === 'minimal') return resource;
   if (format === 'raw') {
-    if (!message.raw) throw invalidArgument('format=raw is unavailable: the emulator keeps no message bodies unless started with keepRawMessages.');
+    if (!message.raw) throw invalidArgument('format=raw is unavailable: the emulator keeps the bodies of messages with a Message-ID only when started with keepRawMessages.');
     resource.raw = message.raw.toString('base64url');
     return resource;
   }
