@@ -27,7 +27,7 @@ export interface ActivityDeps {
   store: Store;
   pacing?: PacingSettings;
   maxImportBytes?: number;
-  /** Bytes of downloaded messages the worker may hold before further downloads wait (WORKER_DOWNLOAD_BUDGET_MB). */
+  /** Bytes of downloaded messages and photos the worker may hold before further downloads wait (WORKER_DOWNLOAD_BUDGET_MB). */
   downloadBudgetBytes?: number;
   deltaPageSize?: number;
   /** How long a just-created Google account may be refused before the cycle gives up. */
@@ -44,11 +44,13 @@ export function createActivities(deps: ActivityDeps) {
   const connections = new ConnectionClients(deps.store);
   // One set of pacers for every type: Graph's per-mailbox budget is shared by mail, contacts and calendar.
   const pacers = new MailboxPacers(deps.pacing ?? defaultPacing);
+  // One budget for every type's downloads: message bytes and contact photos alike.
+  const downloads = new DownloadBudget(deps.downloadBudgetBytes ?? defaultDownloadBudgetBytes);
   const mail: MailDeps = {
     store: deps.store,
     connections,
     pacers,
-    downloads: new DownloadBudget(deps.downloadBudgetBytes ?? defaultDownloadBudgetBytes),
+    downloads,
     maxImportBytes: deps.maxImportBytes ?? defaultMaxImportBytes,
     deltaPageSize: deps.deltaPageSize ?? 100,
   };
@@ -67,7 +69,7 @@ export function createActivities(deps: ActivityDeps) {
       },
       [
         createMailModule(mail),
-        createContactsModule({ store: deps.store, connections, pacers, deltaPageSize: deps.deltaPageSize ?? 100 }),
+        createContactsModule({ store: deps.store, connections, pacers, downloads, deltaPageSize: deps.deltaPageSize ?? 100 }),
         createCalendarModule({ store: deps.store, connections, pacers, deltaPageSize: deps.deltaPageSize ?? 100, now: deps.now }),
       ],
     ),

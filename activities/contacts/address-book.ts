@@ -5,12 +5,15 @@ import type { GraphConnection } from '../../connectors/microsoft365/graph-client
 import { googleRetryAfter, graphRetryAfter, type MailboxPacers } from '../pacing.js';
 import type { UserPairInput } from '../engine/data-type-module.js';
 import { ContactGroups } from './contact-groups.js';
+import type { DownloadBudget } from '../download-budget.js';
 
 export interface ContactsDeps {
   store: Store;
   connections: ConnectionClients;
   /** The same pacers as mail's: Graph's per-mailbox budget is shared by every type of the mailbox. */
   pacers: MailboxPacers;
+  /** The worker's bytes downloaded and not yet written to Google, shared with mail. */
+  downloads: DownloadBudget;
   /** Contacts per Graph delta page (Prefer: odata.maxpagesize). */
   deltaPageSize: number;
 }
@@ -23,6 +26,7 @@ export interface AddressBook {
   groups: ContactGroups;
   graphPace: <T>(task: () => Promise<T>) => Promise<T>;
   peoplePace: <T>(task: () => Promise<T>) => Promise<T>;
+  downloads: DownloadBudget;
 }
 
 const groupCaches = new WeakMap<people_v1.People, ContactGroups>();
@@ -38,5 +42,5 @@ export async function openAddressBook(deps: ContactsDeps, input: UserPairInput):
     groups = new ContactGroups(people, peoplePace);
     groupCaches.set(people, groups);
   }
-  return { input, graph, people, groups, graphPace: (task) => graphPacer.run(1, task, graphRetryAfter), peoplePace };
+  return { input, graph, people, groups, graphPace: (task) => graphPacer.run(1, task, graphRetryAfter), peoplePace, downloads: deps.downloads };
 }

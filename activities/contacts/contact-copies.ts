@@ -22,7 +22,15 @@ export interface ContactsSession {
   book: AddressBook;
   /** Copies found by their source id, read once per activity when a crash left intents (clientData is not searchable). */
   copiesBySourceId: Map<string, { resourceName: string; etag: string | null }> | null;
+  /** The walk's heartbeat for the page being applied: a photo waiting for the download budget calls it. */
+  keepAlive?: () => void;
 }
+
+/**
+ * What a contact photo may weigh: Graph's profilephoto-update limits a photo to 4 MB. The size is
+ * only known once downloaded, so a photo holds that much of the worker's download budget.
+ */
+export const maxContactPhotoBytes = 4 * 1024 * 1024;
 
 const isGraphNotFound = (err: unknown) => classifyGraphError(err).kind === 'notFound';
 const isGoogleNotFound = (err: unknown) => classifyGoogleError(err).kind === 'notFound';
@@ -66,6 +74,11 @@ function verdictOf(err: unknown, code: ItemErrorCode = ItemErrorCode.ItemRejecte
  * without it, listed with PHOTO_REJECTED.
  */
 async function syncPhoto(session: ContactsSession, resourceName: string, contact: ExportedContact, known: ContactCopyState): Promise<{ state: ContactCopyState; partial?: ItemVerdictOf }> {
+  // The photo's bytes are held from its download until Google has them, in the budget mail's messages share.
+  return session.book.downloads.hold(maxContactPhotoBytes, () => copyPhoto(session, resourceName, contact, known), session.keepAlive);
+}
+
+async function copyPhoto(session: ContactsSession, resourceName: string, contact: ExportedContact, known: ContactCopyState): Promise<{ state: ContactCopyState; partial?: ItemVerdictOf }> {
   const { book } = session;
   const photo = await book.graphPace(() => downloadContactPhoto(book.graph, book.input.sourceUserId, contact.id, isGraphNotFound));
   const photoHash = photo ? hashOf(photo.bytes) : null;

@@ -36,6 +36,7 @@ export function createContactsModule(deps: ContactsDeps): DataTypeModule<Contact
     readDeltaPage: (session, link) => session.book.graphPace(() => fetchContactsDeltaPage(session.book.graph, session.book.input.sourceUserId, link, deps.deltaPageSize)),
 
     async applyPage(session, folder, page, keepAlive) {
+      session.keepAlive = keepAlive;
       try {
         return await applyPageItemwise(store, 'contacts', session.book.input.syncUserId, contactOperations, session, folder, page, { storeSubjects: session.storeSubjects, keepAlive });
       } catch (err) {
