@@ -25,6 +25,14 @@ async function discoverContainers(deps: EngineDeps, module: AnyDataTypeModule, i
   return found;
 }
 
+/** The sync activity, listing the containers first when the workflow does not know them yet. */
+async function discoverThenSync(deps: EngineDeps, module: AnyDataTypeModule, input: SyncContainersInput): Promise<ContainersSyncResult> {
+  if (!input.discover) return syncContainers(deps, module, input);
+  const { discover, ...pair } = input;
+  const discovered = await discoverContainers(deps, module, { ...pair, skippedContainerIds: discover.skippedContainerIds });
+  return { ...(await syncContainers(deps, module, { ...pair, sourceContainerIds: discovered.sourceContainerIds })), discovered };
+}
+
 /**
  * Each type's activities end with its user's own code when a service refused that user or type:
  * Google's refusal of the target account (target-account.ts), Graph's refusal for want of the
@@ -40,7 +48,7 @@ export function createDataTypeActivities(deps: EngineDeps & { targetAccount: Tar
       return withTargetAccount(targetAccount, input, () => withGraphPermission(permission, module.dataType, run));
     };
     activities[names.discover] = (input: DiscoverContainersInput) => guarded(input, () => discoverContainers(deps, module, input));
-    activities[names.sync] = (input: SyncContainersInput) => guarded(input, () => syncContainers(deps, module, input));
+    activities[names.sync] = (input: SyncContainersInput) => guarded(input, () => discoverThenSync(deps, module, input));
   }
   const missing = Object.keys(dataTypeActivityNames).filter((type) => !modules.some((module) => module.dataType === type));
   if (missing.length) throw new Error(`No data type module for ${missing.join(', ')}: every type in shared/data-types.ts needs one.`);

@@ -31,6 +31,12 @@ export interface SyncContainersInput extends UserPairInput {
   sourceContainerIds: string[];
   /** Hand back to the workflow after about this many items, so progress shows and history stays short. */
   itemBudget: number;
+  /**
+   * List the containers first, as the discover activity would, and walk those
+   * (sourceContainerIds is then empty): a first sync saves an activity and a
+   * workflow task that way.
+   */
+  discover?: { skippedContainerIds: string[] };
 }
 
 export interface ContainersSyncResult {
@@ -40,6 +46,8 @@ export interface ContainersSyncResult {
   counts: ItemCounts | null;
   updated: number;
   deleted: number;
+  /** What the discovery found, when the input asked for one. */
+  discovered?: DiscoveredContainers;
 }
 
 /** One delta page of one container, in the data type's own item shape. */

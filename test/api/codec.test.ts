@@ -41,7 +41,7 @@ describe('payload encryption and the codec endpoint for Temporal UI', () => {
     const targetEmail = `${user.mail!.split('@')[0]}@${targetDomain}`;
     expect(text).not.toContain(targetEmail);
     expect(text).not.toContain(user.mail!);
-    const scheduled = raw.events!.find((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'discoverMailFolders')!;
+    const scheduled = raw.events!.find((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'syncMailFolders')!;
     const [payload] = scheduled.activityTaskScheduledEventAttributes!.input!.payloads!;
     expect(Buffer.from(payload!.metadata!.encoding!).toString()).toBe(encryptedEncoding);
 

@@ -1,4 +1,4 @@
-import { condition, ContinueAsNew, continueAsNew, patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, ContinueAsNew, continueAsNew, patched, setCurrentDetails, setHandler } from '@temporalio/workflow';
 import { SyncStage, SyncStatus, UserErrorCode, type ItemCounts } from '../../shared/vocabulary.js';
 import { dataTypeActivityNames, type SyncableDataType } from '../../shared/data-types.js';
 import { userSyncActivities } from './activities.js';
@@ -7,6 +7,7 @@ import { UserSyncControls } from './controls.js';
 import { toSyncError } from './interruptions.js';
 import { SyncStateProjection } from './projection.js';
 import { unlessPaused } from './pausable.js';
+import { isRunDue, runTimeLeftMs } from './run-length.js';
 import { statusQuery } from '../../shared/contracts/user-sync-messages.js';
 import { planDataTypes, progressOf, userStageOf, type DataTypeStep } from './data-type-plan.js';
 import type { CarriedState, CycleInProgress, CycleTrigger, UserSyncInput } from '../../shared/contracts/user-sync.js';
@@ -61,27 +62,13 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     const wasDoing = currentActivity;
     doing(`paused (${state.pausedBy.join(', ')})`);
     await shown.setStatus(SyncStatus.Paused);
-    while (!(await condition(() => !isPaused(), Math.max(runTimeLeftMs(), 1000)))) {
-      if (runTimeLeftMs() <= 0) await continueToNextRun(state.pendingTrigger);
+    while (!(await condition(() => !isPaused(), Math.max(runTimeLeftMs(tuning), 1000)))) {
+      if (runTimeLeftMs(tuning) <= 0) await continueToNextRun(state.pendingTrigger);
     }
     doing(wasDoing);
     const resumeTo = state.statusBeforePause ?? SyncStatus.Synced;
     state.statusBeforePause = null;
     if (controls.exclusion === null) await shown.setStatus(resumeTo);
-  }
-
-  /**
-   * The history length a run continues as new at. A worker replays a run's whole history whenever it
-   * picks up a user it evicted from its cache (about half a millisecond of CPU per event, README
-   * "Performance"), so a worker with a bounded cache wants short runs: 1,000 events is about 70 idle cycles.
-   */
-  function runHistoryLimit(): number {
-    return patched('runs-of-1000-events') ? 1000 : 5000;
-  }
-
-  /** How long this run may still last before it continues as new (every run ends within days). */
-  function runTimeLeftMs(): number {
-    return workflowInfo().runStartTime.getTime() + (tuning.maxRunSeconds ?? 3 * 24 * 3600) * 1000 - Date.now();
   }
 
   /** The next run takes over with the state as it is, and the cycle in progress if there is one. */
@@ -116,21 +103,29 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
       targetEmail: target.email,
     };
     let containers = knownContainerIds;
-    if (!containers) {
+    // The sync activity lists the containers itself when it is to read them (one activity and one workflow task less).
+    let discovering = !containers && patched('sync-activity-discovers-containers');
+    if (!containers && !discovering) {
       doing(`listing ${names.containers}`);
       const discovered = await act.dataTypes[names.discover]({ ...pair, skippedContainerIds: progress.skippedContainerIds });
       progress.skippedContainerIds = discovered.skippedContainerIds;
       containers = discovered.sourceContainerIds;
     }
-    let remaining = containers;
-    while (remaining.length > 0) {
+    let remaining = containers ?? [];
+    const cycleKind = step.kind === 'initial' ? 'initial sync' : 'delta cycle';
+    while (discovering || remaining.length > 0) {
       await checkpoint();
-      const done = containers.length - remaining.length;
       // Container names stay out of Temporal; the position says enough.
-      doing(`${step.kind === 'initial' ? 'initial sync' : 'delta cycle'}: ${done} of ${containers.length} ${names.containers} done`);
-      const result = await unlessPaused(isPaused, () => act.dataTypes[names.sync]({ ...pair, cycleId, sourceContainerIds: remaining, itemBudget: tuning.messagesPerActivity ?? 2000 }));
+      doing(containers ? `${cycleKind}: ${containers.length - remaining.length} of ${containers.length} ${names.containers} done` : `${cycleKind}: listing and copying ${names.containers}`);
+      const discover = discovering ? { discover: { skippedContainerIds: progress.skippedContainerIds } } : {};
+      const result = await unlessPaused(isPaused, () => act.dataTypes[names.sync]({ ...pair, cycleId, sourceContainerIds: remaining, itemBudget: tuning.messagesPerActivity ?? 2000, ...discover }));
       // Paused part-way: the checkpoint above waits; the containers carry on from their saved pages.
       if (result === 'paused') continue;
+      if (result.discovered) {
+        progress.skippedContainerIds = result.discovered.skippedContainerIds;
+        containers = result.discovered.sourceContainerIds;
+        discovering = false;
+      }
       if (result.counts) state.counts = result.counts;
       cycleChanges.updated += result.updated;
       cycleChanges.deleted += result.deleted;
@@ -278,8 +273,7 @@ export async function userSyncWorkflow(input: UserSyncInput): Promise<{ status: 
     shown.nextSyncAt = new Date(endedAt + controls.policy.cycleIntervalSeconds * 1000).toISOString();
     await finishCycle(run, run.outcome === 'succeeded' ? SyncStatus.Synced : SyncStatus.Failed);
     trigger = await waitForNextCycle(endedAt);
-    const info = workflowInfo();
-    const due = info.continueAsNewSuggested || info.historyLength > (tuning.maxHistoryEvents ?? runHistoryLimit()) || runTimeLeftMs() <= 0;
+    const due = isRunDue(tuning);
     // An exclusion that came during the wait is acted on first: the next run would not know of it.
     // History stays bounded, and every run ends within days, so a patch can be retired by a date;
     // the next run starts with the cycle that is due now.

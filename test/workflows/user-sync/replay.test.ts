@@ -27,6 +27,11 @@ describe('user sync workflow: replay of recorded histories', () => {
         'paused-across-runs.next-run.json',
         'contacts-enabled.json',
         'calendar-enabled.json',
+        // Recorded before discovery moved into the sync activity: runs that started with a discover activity per first sync.
+        'failed-cycle.separate-discovery.json',
+        'continued-as-new.separate-discovery.json',
+        'paused-across-runs.separate-discovery.json',
+        'contacts-enabled.separate-discovery.json',
         // Recorded before the first-sync patches (issue 13): the runs that started on the engine.
         'failed-cycle.engine.json',
         'continued-as-new.engine.json',
