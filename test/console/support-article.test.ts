@@ -110,6 +110,8 @@ describe('admin console: the support article, step by step, in Chromium', () => 
 
   it('"A user\'s sync status shows Failed": filter by Status Failed, open the user, read the error and the code', async () => {
     await sidebar('Sync status').click();
+    // Loaded, its script included: a choice made before the script listens would submit nothing.
+    await page.waitForURL(/\/sync-status$/);
     await page.getByLabel('Status', { exact: true }).selectOption('Failed');
     await page.waitForURL(/status=Failed/);
     expect(await page.getByTestId('user-row').count()).toBe(1);
@@ -267,6 +269,7 @@ describe('admin console: the support article, step by step, in Chromium', () => 
 
   it('"Check the audit logs": filter for Severity Error and open an entry for its details', async () => {
     await sidebar('Audit logs').click();
+    await page.waitForURL(/\/audit-logs$/);
     await page.getByLabel('Severity').selectOption('Error');
     await page.waitForURL(/severity=Error/);
     const entries = page.getByTestId('audit-entry');
