@@ -14,7 +14,8 @@ import type { SingleUserSession } from './scenario-1-throughput.js';
  * with a low maxHistoryEvents is cycled until its run rolls over.
  */
 const historyCeiling = 10_000;
-const defaultMaxHistoryEvents = 5_000;
+// workflows/user-sync/run-length.ts: the patch runs-of-150-events.
+const defaultMaxHistoryEvents = 150;
 
 export async function runHistory(ctx: BenchContext, temporal: BenchTemporal, session: SingleUserSession, initial: ChainHistory, idle: IdleCycle[]): Promise<ScenarioResult> {
   const perThousand = initial.total / (session.imported / 1000);

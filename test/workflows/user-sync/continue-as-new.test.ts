@@ -12,7 +12,7 @@ describe('user sync: continue-as-new', () => {
 
   beforeAll(async () => {
     fixture = await createSyncFixture();
-    users = fixture.m365.emulator.seed({ seed: 83, users: 2, messagesPerUser: 12, failingItemsPerUser: 0, groups: false }).users;
+    users = fixture.m365.emulator.seed({ seed: 83, users: 3, messagesPerUser: 12, failingItemsPerUser: 0, groups: false }).users;
   });
   afterAll(async () => fixture?.close());
 
@@ -36,6 +36,23 @@ describe('user sync: continue-as-new', () => {
     expect(arrived.length).toBe(atFirstSync.counts.imported);
     expect(new Set(arrived.map((m) => m.messageId)).size).toBe(arrived.length);
     await recordHistoryIfAsked(first, 'continued-as-new');
+  });
+
+  it('continues as new by default once the run passes 150 history events (about ten idle cycles), so a replay stays short', async () => {
+    const { handle } = await fixture.startSync(users[2]!, { intervalSeconds: 1 });
+    const firstRunId = (await handle.describe()).runId;
+    const deadline = Date.now() + 120_000;
+    while ((await handle.describe()).runId === firstRunId) {
+      if (Date.now() > deadline) throw new Error('the run never continued as new on the default limit');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const first = fixture.temporal.client.workflow.getHandle(handle.workflowId, firstRunId);
+    const events = (await first.fetchHistory()).events ?? [];
+    // Decided between cycles: past the limit by at most the cycle that crossed it (about 15 events).
+    expect(events.length).toBeGreaterThan(150);
+    expect(events.length).toBeLessThan(150 + 30);
+    expect(events.filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'syncMailFolders').length).toBeGreaterThanOrEqual(8);
+    expect((await waitForSnapshot(handle, (s) => s.status === SyncStatus.Synced)).lastError).toBeNull();
   });
 
   it('acts on an exclusion that arrives during the last wait of a run instead of losing it to the next run', async () => {
