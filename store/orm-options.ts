@@ -32,15 +32,26 @@ interface SqliteRawConnection {
   exec(sql: string, callback: (error: Error | null) => void): void;
 }
 
+const PREPARE_ATTEMPTS = 40;
+const PREPARE_RETRY_MS = 50;
+
 /**
  * Runs on every new SQLite connection. The API and the worker may open the
  * same file from two processes: WAL lets readers proceed while one process
  * writes, and the busy timeout makes a writer wait for the other's lock
- * instead of failing at once with SQLITE_BUSY.
+ * instead of failing at once with SQLITE_BUSY. Switching a fresh file to WAL
+ * is the exception: SQLite may answer SQLITE_BUSY without calling the busy
+ * handler when two connections switch it at once (it would risk a deadlock;
+ * sqlite.org, sqlite3_busy_handler), so that step is tried again for a while.
  */
 function prepareSqliteConnection(connection: SqliteRawConnection, done: (error: Error | null, connection: SqliteRawConnection) => void): void {
   connection.configure('busyTimeout', SQLITE_BUSY_TIMEOUT_MS);
-  connection.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;', (error) => done(error, connection));
+  const attempt = (left: number) =>
+    connection.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;', (error) => {
+      if (error && (error as { code?: string }).code === 'SQLITE_BUSY' && left > 1) setTimeout(() => attempt(left - 1), PREPARE_RETRY_MS);
+      else done(error, connection);
+    });
+  attempt(PREPARE_ATTEMPTS);
 }
 
 export function buildOrmOptions(target: DatabaseTarget, options: { debug?: boolean; logger?: Logger } = {}): Options<AbstractSqlDriver> {
