@@ -1,3 +1,5 @@
+import { Context } from '@temporalio/activity';
+import { v5 as uuidv5 } from 'uuid';
 import { UserErrorCode, type ItemCounts, type SyncError } from '../../shared/vocabulary.js';
 import { readUserTotals } from '../engine/totals.js';
 import type { SyncableDataType } from '../../shared/data-types.js';
@@ -77,8 +79,9 @@ export function createCycleActivities(deps: SyncStateDeps) {
       await writeDataTypeStages(deps, input.state);
       let cycleId = input.continuesCycleId ?? null;
       if (!cycleId) {
-        cycleId = await store.cycles.start({ syncUserId, kind: input.kind, trigger: input.trigger });
-        observeCycleStart({ kind: input.kind, trigger: input.trigger, dueAt: input.state.nextSyncAt });
+        const started = await store.cycles.start({ id: cycleIdOfThisActivity(), syncUserId, kind: input.kind, trigger: input.trigger });
+        cycleId = started.id;
+        if (started.created) observeCycleStart({ kind: input.kind, trigger: input.trigger, dueAt: input.state.nextSyncAt });
       }
       const knownContainers: Partial<Record<SyncableDataType, string[]>> = {};
       for (const dataType of input.knownContainersOf) {
@@ -99,11 +102,11 @@ export function createCycleActivities(deps: SyncStateDeps) {
       // or a copy whose change Gmail refused moved from imported to failed): that is no negative work.
       const added = (field: keyof ItemCounts) => Math.max(0, now[field] - input.countsAtStart[field]);
       const done = { exported: added('exported'), imported: added('imported'), failed: added('failed'), skipped: added('skipped') };
-      if (input.cycleId) {
-        await store.cycles.finish(input.cycleId, { outcome: input.outcome, errorCode: input.error?.code ?? null, counts: { ...done, ...input.changes } });
-        await observeFinishedCycle(store.cycles, syncUserId, input.cycleId, input.outcome);
-      }
-      if (done.failed > 0) {
+      // A repeated finish (this local activity run again after its workflow task was retried) finds
+      // the cycle finished: what the first one recorded and reported stands, and is not reported twice.
+      const firstFinish = input.cycleId ? await store.cycles.finish(input.cycleId, { outcome: input.outcome, errorCode: input.error?.code ?? null, counts: { ...done, ...input.changes } }) : true;
+      if (input.cycleId && firstFinish) await observeFinishedCycle(store.cycles, syncUserId, input.cycleId, input.outcome);
+      if (done.failed > 0 && firstFinish) {
         // One entry per cycle for the items that could not be copied; the items view lists them.
         const byCode = Object.entries(await store.items.countByCode(syncUserId)).filter(([, n]) => n > 0);
         await store.audit.write({
@@ -118,13 +121,29 @@ export function createCycleActivities(deps: SyncStateDeps) {
         });
       }
       if (input.outcome === 'succeeded') await recordRecoveredConnections(deps, [input.sourceConnectionId, input.targetConnectionId]);
-      else await recordCycleFailure(deps, input);
+      else if (firstFinish) await recordCycleFailure(deps, input);
       await writeDataTypeStages(deps, input.state);
       await store.syncUsers.update(syncUserId, syncStatePatch(input.state));
       return now;
     },
   };
 }
+
+/**
+ * Local activities run again when their workflow task is retried (a task
+ * timeout, a worker that died before completing it: docs.temporal.io,
+ * "Local Activity"), and such a retry gives this activity the same run and
+ * activity id. The cycle's id is derived from them, so beginning it again
+ * finds the cycle the first execution recorded instead of leaving that one
+ * "running" for ever.
+ */
+function cycleIdOfThisActivity(): string | undefined {
+  const { workflowExecution, activityId } = Context.current().info;
+  return workflowExecution ? uuidv5(`${workflowExecution.runId}/${activityId}`, CYCLE_ID_NAMESPACE) : undefined;
+}
+
+/** Any fixed UUID: it keeps these ids apart from other names hashed the same way. */
+const CYCLE_ID_NAMESPACE = '1b671a64-40d5-491e-99b0-da01ff1e3436';
 
 /** A working cycle proves both connections work again. */
 async function recordRecoveredConnections({ store }: SyncStateDeps, connectionIds: string[]): Promise<void> {

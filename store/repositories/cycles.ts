@@ -3,11 +3,24 @@ import { SyncCycleSchema, type CycleCounts, type SyncCycleEntity } from '../enti
 import { StoreNotFoundError, StoreValidationError } from '../errors.js';
 import { requireOneOf, requireText, wholeNumber } from '../validate.js';
 import { CYCLE_KINDS, CYCLE_TRIGGERS, ITEM_COUNT_FIELDS, type CycleOutcome } from '../vocabulary.js';
-import { affectedRows, forkEm, isForeignKeyViolation, isUuid, type StoreContext } from './support.js';
+import { affectedRows, forkEm, isForeignKeyViolation, isUniqueViolation, isUuid, type StoreContext } from './support.js';
 
 export interface CycleStart extends Pick<SyncCycleEntity, 'syncUserId' | 'kind' | 'trigger'> {
   /** Default now. */
   startedAt?: Date;
+  /**
+   * The cycle's id, when the caller can name it: starting the same cycle again
+   * (a local activity run again after its workflow task was retried) then
+   * returns the cycle already recorded instead of a second one. Default: a
+   * new random id.
+   */
+  id?: string;
+}
+
+export interface CycleStarted {
+  id: string;
+  /** False when a cycle with this id was already recorded: this start was a repeat. */
+  created: boolean;
 }
 
 export interface CycleFinish {
@@ -22,10 +35,14 @@ export interface CycleFinish {
 export type SyncCycleView = SyncCycleEntity;
 
 export interface CyclesRepository {
-  /** Returns the new cycle's id (outcome 'running'). */
-  start(input: CycleStart): Promise<string>;
-  /** Nothing is read back: listRecent shows the finished cycle. */
-  finish(id: string, result: CycleFinish): Promise<void>;
+  /** Records a running cycle, or finds the one already recorded under input.id. */
+  start(input: CycleStart): Promise<CycleStarted>;
+  /**
+   * Records the cycle's outcome. Returns false, changing nothing, when the
+   * cycle was already finished: a repeated finish keeps the first one's
+   * result. Nothing is read back: listRecent shows the finished cycle.
+   */
+  finish(id: string, result: CycleFinish): Promise<boolean>;
   /** Newest first. */
   listRecent(syncUserId: string, limit?: number): Promise<SyncCycleView[]>;
 }
@@ -36,7 +53,8 @@ export function createCyclesRepository(context: StoreContext): CyclesRepository 
   return {
     async start(input) {
       if (!isUuid(input.syncUserId)) throw new StoreNotFoundError('SyncUser', input.syncUserId);
-      const id = randomUUID();
+      if (input.id !== undefined && !isUuid(input.id)) throw new StoreValidationError('id', 'id must be a UUID.');
+      const id = input.id ?? randomUUID();
       try {
         await forkEm(context).insert(SyncCycleSchema, {
           id,
@@ -51,9 +69,12 @@ export function createCyclesRepository(context: StoreContext): CyclesRepository 
         });
       } catch (error) {
         if (isForeignKeyViolation(error)) throw new StoreNotFoundError('SyncUser', input.syncUserId);
-        throw error;
+        if (input.id === undefined || !isUniqueViolation(error)) throw error;
+        const recorded = await forkEm(context).findOneOrFail(SyncCycleSchema, { id }, { fields: ['syncUserId'] });
+        if (recorded.syncUserId !== input.syncUserId) throw new StoreValidationError('id', `Cycle ${id} is another user's.`);
+        return { id, created: false };
       }
-      return id;
+      return { id, created: true };
     },
 
     async finish(id, result) {
@@ -63,8 +84,11 @@ export function createCyclesRepository(context: StoreContext): CyclesRepository 
         errorCode: result.errorCode == null ? null : requireText(result.errorCode, 'errorCode', 64),
       };
       if (result.counts !== undefined) changes.counts = cycleCounts(result.counts);
-      const updated = isUuid(id) ? affectedRows(await forkEm(context).nativeUpdate(SyncCycleSchema, { id }, changes)) : 0;
-      if (updated === 0) throw new StoreNotFoundError('SyncCycle', id);
+      if (!isUuid(id)) throw new StoreNotFoundError('SyncCycle', id);
+      const em = forkEm(context);
+      if (affectedRows(await em.nativeUpdate(SyncCycleSchema, { id, outcome: 'running' }, changes)) > 0) return true;
+      if ((await em.count(SyncCycleSchema, { id })) === 0) throw new StoreNotFoundError('SyncCycle', id);
+      return false;
     },
 
     async listRecent(syncUserId, limit = 10) {

@@ -126,7 +126,7 @@ describe('GET /api/sync-status and the detail panel', () => {
   it('opens the detail panel: error with the recommended action, counts by type, cycles, item codes and the workflow link', async () => {
     const failed = users.find((user) => user.status === 'Failed')!;
     await store.syncUsers.update(failed.id, { countsByType: { mail: { exported: 12, imported: 10, failed: 2, skipped: 0 } }, runId: 'run-1' });
-    const cycle = await store.cycles.start({ syncUserId: failed.id, kind: 'delta', trigger: 'schedule' });
+    const { id: cycle } = await store.cycles.start({ syncUserId: failed.id, kind: 'delta', trigger: 'schedule' });
     await store.cycles.finish(cycle, { outcome: 'failed', errorCode: 'AUTH_TOKEN_EXPIRED' });
     await store.items.recordOutcomes(failed.id, [
       {

@@ -126,8 +126,8 @@ describe('folders', () => {
 describe('cycles', () => {
   it('start, finish and list the most recent first', async () => {
     const user = await seedUser(store, (await seedPolicy(store)).policy.id, 'cycles');
-    const first = await store.cycles.start({ syncUserId: user.id, kind: 'initial', trigger: 'start', startedAt: new Date('2025-01-01T00:00:00Z') });
-    const second = await store.cycles.start({ syncUserId: user.id, kind: 'delta', trigger: 'schedule', startedAt: new Date('2025-01-01T01:00:00Z') });
+    const { id: first } = await store.cycles.start({ syncUserId: user.id, kind: 'initial', trigger: 'start', startedAt: new Date('2025-01-01T00:00:00Z') });
+    const { id: second } = await store.cycles.start({ syncUserId: user.id, kind: 'delta', trigger: 'schedule', startedAt: new Date('2025-01-01T01:00:00Z') });
     await store.cycles.finish(first, { outcome: 'failed', errorCode: 'RATE_LIMITED', counts: { exported: 10, imported: 7, failed: 1, skipped: 2 } });
     const finished = (await store.cycles.listRecent(user.id, 5)).find((cycle) => cycle.id === first)!;
     expect(finished).toMatchObject({ outcome: 'failed', errorCode: 'RATE_LIMITED', counts: { exported: 10, imported: 7, failed: 1, skipped: 2, updated: 0, deleted: 0 } });
@@ -140,5 +140,22 @@ describe('cycles', () => {
     ]);
     expect(await store.cycles.listRecent(user.id, 1)).toHaveLength(1);
     await expect(store.cycles.start({ syncUserId: '00000000-0000-4000-8000-000000000000', kind: 'delta', trigger: 'operator' })).rejects.toBeInstanceOf(StoreNotFoundError);
+  });
+
+  it('starting a cycle again under its id finds the one recorded, and a repeated finish keeps the first result', async () => {
+    const { policy } = await seedPolicy(store);
+    const user = await seedUser(store, policy.id, 'cycles-repeated');
+    const other = await seedUser(store, policy.id, 'cycles-other');
+    const id = '6f1c2d3e-4b5a-5c6d-8e7f-0a1b2c3d4e5f';
+    expect(await store.cycles.start({ id, syncUserId: user.id, kind: 'delta', trigger: 'schedule' })).toEqual({ id, created: true });
+    expect(await store.cycles.start({ id, syncUserId: user.id, kind: 'delta', trigger: 'schedule' })).toEqual({ id, created: false });
+    expect((await store.cycles.listRecent(user.id)).map((cycle) => [cycle.id, cycle.outcome])).toEqual([[id, 'running']]);
+    await expect(store.cycles.start({ id, syncUserId: other.id, kind: 'delta', trigger: 'schedule' })).rejects.toBeInstanceOf(StoreValidationError);
+    await expect(store.cycles.start({ id: 'not-a-uuid', syncUserId: user.id, kind: 'delta', trigger: 'schedule' })).rejects.toBeInstanceOf(StoreValidationError);
+
+    expect(await store.cycles.finish(id, { outcome: 'succeeded', counts: { imported: 3 } })).toBe(true);
+    expect(await store.cycles.finish(id, { outcome: 'failed', errorCode: 'RATE_LIMITED', counts: { imported: 0 } })).toBe(false);
+    expect(await store.cycles.listRecent(user.id)).toEqual([expect.objectContaining({ id, outcome: 'succeeded', errorCode: null, counts: expect.objectContaining({ imported: 3 }) })]);
+    await expect(store.cycles.finish('7a1c2d3e-4b5a-5c6d-8e7f-0a1b2c3d4e5f', { outcome: 'succeeded' })).rejects.toBeInstanceOf(StoreNotFoundError);
   });
 });
