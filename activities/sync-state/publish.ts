@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type { SyncError, SyncStage, SyncStatus } from '../../shared/vocabulary.js';
 import type { Store, SyncUserPatch } from '../../store/index.js';
 import type { GoogleTarget, PauseReason } from '../../shared/contracts/user-sync.js';
@@ -59,7 +60,17 @@ export function createSyncStateActivities(deps: SyncStateDeps) {
       await store.syncUsers.update(input.syncUserId, syncStatePatch(input));
     },
 
+    /**
+     * Written once, although a local activity runs again when its workflow
+     * task is retried: the entry names the run and activity that wrote it,
+     * and a repeat finds it.
+     */
     async recordExclusion(input: { syncUserId: string; policyId: string; reason: string }): Promise<void> {
+      const { workflowExecution, activityId } = Context.current().info;
+      const writtenBy = { workflowRunId: workflowExecution?.runId ?? null, activityId };
+      const recent = await store.audit.list({ syncUserId: input.syncUserId, code: 'USER_EXCLUDED', limit: 20 });
+      const repeat = (details: Record<string, unknown>) => details.workflowRunId === writtenBy.workflowRunId && details.activityId === writtenBy.activityId;
+      if (writtenBy.workflowRunId && recent.items.some((entry) => repeat(entry.details))) return;
       await store.audit.write({
         severity: 'Info',
         category: 'membership',
@@ -68,7 +79,7 @@ export function createSyncStateActivities(deps: SyncStateDeps) {
         actor: 'System',
         syncUserId: input.syncUserId,
         policyId: input.policyId,
-        details: {},
+        details: writtenBy,
       });
     },
   };

@@ -1,6 +1,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCycleActivities, type BeginCycleInput, type FinishCycleInput } from '../../../activities/sync-state/cycle.js';
+import { createSyncStateActivities } from '../../../activities/sync-state/publish.js';
 import type { PublishSyncStateInput } from '../../../activities/sync-state/publish.js';
 import { SyncStage, SyncStatus, UserErrorCode, type ItemCounts } from '../../../shared/vocabulary.js';
 import type { Store } from '../../../store/index.js';
@@ -78,5 +79,20 @@ describe('a cycle whose local activities run again', () => {
     expect(await store.cycles.listRecent(syncUserId)).toEqual([expect.objectContaining({ id: begun.cycleId, outcome: 'failed', errorCode: UserErrorCode.RateLimited })]);
     const entries = await store.audit.list({ syncUserId, code: UserErrorCode.RateLimited });
     expect(entries.items).toHaveLength(1);
+  });
+});
+
+describe('an exclusion whose local activity runs again', () => {
+  it('writes its audit entry once for the same activity, and again for another run', async () => {
+    const { seeded, syncUserId } = await seededUser('excluded-again');
+    const { recordExclusion } = createSyncStateActivities({ store });
+    const input = { syncUserId, policyId: seeded.policy.id, reason: 'The source user is disabled in Microsoft 365.' };
+    await runAs('run-d', '9', recordExclusion, input);
+    await runAs('run-d', '9', recordExclusion, input);
+    const entries = await store.audit.list({ syncUserId, code: 'USER_EXCLUDED' });
+    expect(entries.items).toEqual([expect.objectContaining({ message: input.reason, details: { workflowRunId: 'run-d', activityId: '9' } })]);
+
+    await runAs('run-e', '9', recordExclusion, input);
+    expect((await store.audit.list({ syncUserId, code: 'USER_EXCLUDED' })).items).toHaveLength(2);
   });
 });
