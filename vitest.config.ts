@@ -1,4 +1,5 @@
 import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { EndToEndFirstSequencer } from './test/setup/sequencer.js';
 
 const shared: NonNullable<TestProjectInlineConfiguration['test']> = {
   // Fails a test when an emulator sent a response its service's published description does not allow.
@@ -20,6 +21,7 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     // Two cores: more parallel files only make each one slower.
     maxWorkers: 2,
+    sequence: { sequencer: EndToEndFirstSequencer },
     reporters: ['default'],
     // One dialect: `npm test -- --project sqlite` or `--project postgres`.
     projects: [
