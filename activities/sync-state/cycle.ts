@@ -1,4 +1,3 @@
-import { Context } from '@temporalio/activity';
 import { v5 as uuidv5 } from 'uuid';
 import { UserErrorCode, type ItemCounts, type SyncError } from '../../shared/vocabulary.js';
 import { readUserTotals } from '../engine/totals.js';
@@ -7,6 +6,7 @@ import type { CycleTrigger, PolicySettings } from '../../shared/contracts/user-s
 import { syncStatePatch, writeDataTypeStages, type PublishSyncStateInput, type SyncStateDeps } from './publish.js';
 import { observeFinishedCycle } from '../../store/metrics/cycle-metrics.js';
 import { observeCycleStart } from '../../shared/metrics/sync-metrics.js';
+import { repeatKey } from './repeat-key.js';
 
 export interface BeginCycleInput {
   /** The state to show while the cycle runs (status InitialSync or Syncing). */
@@ -102,11 +102,11 @@ export function createCycleActivities(deps: SyncStateDeps) {
       // or a copy whose change Gmail refused moved from imported to failed): that is no negative work.
       const added = (field: keyof ItemCounts) => Math.max(0, now[field] - input.countsAtStart[field]);
       const done = { exported: added('exported'), imported: added('imported'), failed: added('failed'), skipped: added('skipped') };
-      // A repeated finish (this local activity run again after its workflow task was retried) finds
-      // the cycle finished: what the first one recorded and reported stands, and is not reported twice.
-      const firstFinish = input.cycleId ? await store.cycles.finish(input.cycleId, { outcome: input.outcome, errorCode: input.error?.code ?? null, counts: { ...done, ...input.changes } }) : true;
-      if (input.cycleId && firstFinish) await observeFinishedCycle(store.cycles, syncUserId, input.cycleId, input.outcome);
-      if (done.failed > 0 && firstFinish) {
+      // A repeated finish (this local activity run again, repeat-key.ts) finds the cycle finished:
+      // what the first one recorded and reported stands, and is not reported twice.
+      const repeated = input.cycleId !== null && !(await store.cycles.finish(input.cycleId, { outcome: input.outcome, errorCode: input.error?.code ?? null, counts: { ...done, ...input.changes } }));
+      if (input.cycleId && !repeated) await observeFinishedCycle(store.cycles, syncUserId, input.cycleId, input.outcome);
+      if (done.failed > 0 && !repeated) {
         // One entry per cycle for the items that could not be copied; the items view lists them.
         const byCode = Object.entries(await store.items.countByCode(syncUserId)).filter(([, n]) => n > 0);
         await store.audit.write({
@@ -121,7 +121,7 @@ export function createCycleActivities(deps: SyncStateDeps) {
         });
       }
       if (input.outcome === 'succeeded') await recordRecoveredConnections(deps, [input.sourceConnectionId, input.targetConnectionId]);
-      else if (firstFinish) await recordCycleFailure(deps, input);
+      else if (!repeated) await recordCycleFailure(deps, input);
       await writeDataTypeStages(deps, input.state);
       await store.syncUsers.update(syncUserId, syncStatePatch(input.state));
       return now;
@@ -129,17 +129,10 @@ export function createCycleActivities(deps: SyncStateDeps) {
   };
 }
 
-/**
- * Local activities run again when their workflow task is retried (a task
- * timeout, a worker that died before completing it: docs.temporal.io,
- * "Local Activity"), and such a retry gives this activity the same run and
- * activity id. The cycle's id is derived from them, so beginning it again
- * finds the cycle the first execution recorded instead of leaving that one
- * "running" for ever.
- */
+/** The cycle's id, derived from this execution of beginSyncCycle, so that beginning it again finds the cycle already recorded. */
 function cycleIdOfThisActivity(): string | undefined {
-  const { workflowExecution, activityId } = Context.current().info;
-  return workflowExecution ? uuidv5(`${workflowExecution.runId}/${activityId}`, CYCLE_ID_NAMESPACE) : undefined;
+  const key = repeatKey();
+  return key ? uuidv5(`${key.workflowRunId}/${key.activityId}`, CYCLE_ID_NAMESPACE) : undefined;
 }
 
 /** Any fixed UUID: it keeps these ids apart from other names hashed the same way. */

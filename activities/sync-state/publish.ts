@@ -1,8 +1,8 @@
-import { Context } from '@temporalio/activity';
 import type { SyncError, SyncStage, SyncStatus } from '../../shared/vocabulary.js';
 import type { Store, SyncUserPatch } from '../../store/index.js';
 import type { GoogleTarget, PauseReason } from '../../shared/contracts/user-sync.js';
 import type { SyncableDataType } from '../../shared/data-types.js';
+import { repeatKey } from './repeat-key.js';
 
 export interface SyncStateDeps {
   store: Store;
@@ -60,17 +60,13 @@ export function createSyncStateActivities(deps: SyncStateDeps) {
       await store.syncUsers.update(input.syncUserId, syncStatePatch(input));
     },
 
-    /**
-     * Written once, although a local activity runs again when its workflow
-     * task is retried: the entry names the run and activity that wrote it,
-     * and a repeat finds it.
-     */
+    /** Written once although the activity may run again (repeat-key.ts): the entry names the execution that wrote it. */
     async recordExclusion(input: { syncUserId: string; policyId: string; reason: string }): Promise<void> {
-      const { workflowExecution, activityId } = Context.current().info;
-      const writtenBy = { workflowRunId: workflowExecution?.runId ?? null, activityId };
-      const recent = await store.audit.list({ syncUserId: input.syncUserId, code: 'USER_EXCLUDED', limit: 20 });
-      const repeat = (details: Record<string, unknown>) => details.workflowRunId === writtenBy.workflowRunId && details.activityId === writtenBy.activityId;
-      if (writtenBy.workflowRunId && recent.items.some((entry) => repeat(entry.details))) return;
+      const writtenBy = repeatKey();
+      if (writtenBy) {
+        const recent = await store.audit.list({ syncUserId: input.syncUserId, code: 'USER_EXCLUDED', limit: 20 });
+        if (recent.items.some(({ details }) => details.workflowRunId === writtenBy.workflowRunId && details.activityId === writtenBy.activityId)) return;
+      }
       await store.audit.write({
         severity: 'Info',
         category: 'membership',
@@ -79,7 +75,7 @@ export function createSyncStateActivities(deps: SyncStateDeps) {
         actor: 'System',
         syncUserId: input.syncUserId,
         policyId: input.policyId,
-        details: writtenBy,
+        details: writtenBy ?? {},
       });
     },
   };

@@ -17,8 +17,7 @@ export class EndToEndFirstSequencer extends BaseSequencer {
     const root = this.ctx.config.root;
     const key = (spec: TestSpecification) => `${spec.project.name}:${path.relative(root, spec.moduleId)}`;
     if (files.every((spec) => this.ctx.cache.getFileTestResults(key(spec))?.duration)) return super.sort(files);
-    const rank = (spec: TestSpecification) => (endToEnd.some((prefix) => path.relative(root, spec.moduleId).startsWith(prefix)) ? 0 : 1);
-    const size = (spec: TestSpecification) => statSync(spec.moduleId).size;
-    return [...files].sort((a, b) => rank(a) - rank(b) || size(b) - size(a));
+    const order = new Map(files.map((spec) => [spec, { endToEnd: endToEnd.some((prefix) => path.relative(root, spec.moduleId).startsWith(prefix)), size: statSync(spec.moduleId).size }]));
+    return [...files].sort((a, b) => Number(order.get(b)!.endToEnd) - Number(order.get(a)!.endToEnd) || order.get(b)!.size - order.get(a)!.size);
   }
 }
